@@ -1,0 +1,36 @@
+/**
+ * One Jest run for everything under test/. The globalSetup starts one database server for the whole run
+ * (see test/setup/global-setup.ts); each worker uses its own database on it. ts-jest only transpiles
+ * (isolated modules) for speed: `npm run typecheck` is where types are checked.
+ *
+ * The `crash` project holds the embedded database's crash-safety tests, which start and SIGKILL database
+ * processes of their own: `npm test` runs them too, `npm run test:crash` runs only them.
+ */
+const shared = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  // A run-wide option: Jest ignores it inside `projects`.
+  testTimeout: 20_000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'default',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/embedded-db/crash/'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+    {
+      ...shared,
+      displayName: 'crash',
+      testMatch: ['<rootDir>/test/embedded-db/crash/**/*.test.ts'],
+    },
+  ],
+};

@@ -1,0 +1,96 @@
+/**
+ * buildApp(): the Express application, from the first middleware to the error handler. It never listens and
+ * never connects to the database (main.ts and the tests do), so tests can build as many apps as they like.
+ */
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { type Config, config as defaultConfig } from './config';
+import { cors } from './http/cors';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { healthRoutes } from './http/health';
+import { mountRoutes } from './http/mount';
+import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi';
+import { requestContext } from './http/request-context';
+import { requestId, requestIdOf } from './http/request-id';
+import { type RouteDefinition, RouteRegistry } from './http/route-registry';
+import { logger as defaultLogger } from './logger';
+import { allRoutes } from './modules';
+
+export const OPENAPI_PATH = '/api/v1/openapi.json';
+export const DOCS_PATH = '/api/docs';
+
+export interface AppDeps {
+  config?: Pick<Config, 'bodyLimit' | 'corsOrigins' | 'version'>;
+  logger?: Logger;
+  /** The module routes to serve; defaults to every module's (modules/index.ts). Tests may add their own. */
+  routes?: RouteDefinition[];
+}
+
+export function buildApp(deps: AppDeps = {}): Express {
+  const config = deps.config ?? defaultConfig;
+  const logger = deps.logger ?? defaultLogger;
+
+  const registry = new RouteRegistry();
+  let openApi: OpenApiDocument | undefined;
+  registry.add(...healthRoutes(), {
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This OpenAPI 3 document',
+    tag: 'system',
+    access: 'public',
+    handler: (_req, res) => {
+      openApi ??= buildOpenApiDocument(registry, { version: config.version });
+      res.json(openApi);
+    },
+  });
+  registry.add(...(deps.routes ?? allRoutes()));
+
+  const app = express();
+  app.locals.registry = registry;
+
+  app.use(requestId);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: requestIdOf,
+      // Lines logged during a request carry just its id; the completion line carries the request and response.
+      quietReqLogger: true,
+      // The response's headers are ours and repetitive: the status is what matters in a request line.
+      serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+      customLogLevel: (req, res, error) => {
+        if (error || res.statusCode >= 500) return 'error';
+        if (res.statusCode >= 400) return 'warn';
+        return req.url === '/health' ? 'debug' : 'info';
+      },
+    }),
+  );
+  app.use(requestContext());
+  // No upgrade-insecure-requests: offices may serve Asar over plain HTTP on a local network, and the browser would
+  // then fail to load /api/docs' own scripts over HTTPS.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  if (config.corsOrigins.length) app.use(cors(config.corsOrigins));
+  app.use(express.json({ limit: config.bodyLimit }));
+
+  mountRoutes(app, registry);
+  app.use(
+    DOCS_PATH,
+    swaggerUi.serve,
+    // validatorUrl null: the UI would otherwise fetch a badge from swagger.io, and the docs must work offline.
+    swaggerUi.setup(undefined, {
+      customSiteTitle: 'Asar API',
+      swaggerOptions: { url: OPENAPI_PATH, validatorUrl: null },
+    }),
+  );
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+/** The registry an app was built from (for the OpenAPI test and tooling). */
+export function registryOf(app: Express): RouteRegistry {
+  return app.locals.registry as RouteRegistry;
+}

@@ -1,0 +1,154 @@
+/**
+ * The environment, read once and validated. This is the only module that reads `process.env`: everything else
+ * imports `config` (frozen, typed). A bad value stops the process at start with a message naming the variable,
+ * rather than surfacing later as a confusing failure in the middle of a request.
+ */
+import { randomBytes } from 'node:crypto';
+import Joi from 'joi';
+import { version } from '../package.json';
+
+export type Environment = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface RateLimit {
+  max: number;
+  windowMs: number;
+}
+
+export interface Config {
+  env: Environment;
+  /** Application version, reported by /health and the OpenAPI document. */
+  version: string;
+  port: number;
+  host: string;
+  /** A real MongoDB (replica set) to use; when absent the embedded database is started in-process. */
+  mongodbUri?: string;
+  /** Where the embedded database keeps its data. */
+  dataDir: string;
+  /** Port of the in-process embedded database; 0 picks any free port. */
+  embeddedDbPort: number;
+  logLevel: LogLevel;
+  /** Largest accepted request body, in body-parser's notation ('1mb'). */
+  bodyLimit: string;
+  /** Origins allowed by CORS; empty means CORS headers are never sent. */
+  corsOrigins: readonly string[];
+  auth: {
+    /** HMAC secret for access tokens. Always set; see `tokenSecretIsEphemeral`. */
+    tokenSecret: string;
+    /** True when no ASAR_TOKEN_SECRET was given outside production: a random secret lives as long as the process. */
+    tokenSecretIsEphemeral: boolean;
+    tokenTtlHours: number;
+    tokenTtlSeconds: number;
+    loginRateLimit: RateLimit;
+  };
+  /** Password given to the demo users by the seed script (ASAR_SEED_PASSWORD). */
+  seedPassword?: string;
+  /** Password for `npm run user:create` when it runs unattended (ASAR_USER_PASSWORD); otherwise it asks. */
+  userPassword?: string;
+  /** Organisation name printed in document headers (waybills, receipts). */
+  orgName: string;
+}
+
+const MIN_SECRET_LENGTH = 32;
+const DEFAULT_LOGIN_WINDOW_MINUTES = 15;
+
+/** `10/15m` (10 attempts per 15 minutes), `10/1h`, `10/30s`, or just `10` (per 15 minutes). */
+const rateLimit = Joi.string()
+  .trim()
+  .pattern(/^\d+(\/\d+[smh])?$/)
+  .messages({ 'string.pattern.base': '{{#label}} must look like 10/15m (attempts per window in s, m or h)' });
+
+function parseRateLimit(text: string): RateLimit {
+  const [count, window] = text.split('/');
+  if (!window) return { max: Number(count), windowMs: DEFAULT_LOGIN_WINDOW_MINUTES * 60_000 };
+  const unitMs = { s: 1000, m: 60_000, h: 3_600_000 }[window.slice(-1) as 's' | 'm' | 'h'];
+  return { max: Number(count), windowMs: Number(window.slice(0, -1)) * unitMs };
+}
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  HOST: Joi.string().trim().default('0.0.0.0'),
+  MONGODB_URI: Joi.string()
+    .trim()
+    .pattern(/^mongodb(\+srv)?:\/\//)
+    .messages({ 'string.pattern.base': '{{#label}} must start with mongodb:// or mongodb+srv://' }),
+  ASAR_DATA_DIR: Joi.string().trim().default('./data'),
+  ASAR_EMBEDDED_DB_PORT: Joi.number().integer().min(0).max(65535).default(0),
+  LOG_LEVEL: Joi.string()
+    .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
+    .default(Joi.ref('NODE_ENV', { adjust: (env: string) => (env === 'test' ? 'silent' : 'info') })),
+  BODY_LIMIT: Joi.string()
+    .trim()
+    .lowercase()
+    .pattern(/^\d+(b|kb|mb)$/)
+    .default('1mb')
+    .messages({ 'string.pattern.base': '{{#label}} must be a size such as 100kb or 1mb' }),
+  CORS_ORIGINS: Joi.string().trim().allow(''),
+  ASAR_TOKEN_SECRET: Joi.string()
+    .min(MIN_SECRET_LENGTH)
+    // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
+    .when('NODE_ENV', { is: 'production', then: Joi.required() })
+    .messages({ 'any.required': `{{#label}} is required in production (at least ${MIN_SECRET_LENGTH} characters)` }),
+  ASAR_TOKEN_TTL_HOURS: Joi.number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  ASAR_LOGIN_RATE_LIMIT: rateLimit.default(`10/${DEFAULT_LOGIN_WINDOW_MINUTES}m`),
+  ASAR_SEED_PASSWORD: Joi.string().min(8),
+  ASAR_USER_PASSWORD: Joi.string().min(8),
+  ASAR_ORG_NAME: Joi.string().trim().max(200).default('Asar'),
+})
+  .unknown(true)
+  .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates an environment (normally `process.env`) into a frozen Config. Empty strings count as unset, so a
+ * blank line in an env file falls back to the default. Throws ConfigError naming every bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const { value: v, error } = schema.validate(given);
+  if (error) {
+    throw new ConfigError(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
+  }
+
+  const secret: string | undefined = v.ASAR_TOKEN_SECRET;
+  const config: Config = {
+    env: v.NODE_ENV,
+    version,
+    port: v.PORT,
+    host: v.HOST,
+    mongodbUri: v.MONGODB_URI,
+    dataDir: v.ASAR_DATA_DIR,
+    embeddedDbPort: v.ASAR_EMBEDDED_DB_PORT,
+    logLevel: v.LOG_LEVEL,
+    bodyLimit: v.BODY_LIMIT,
+    corsOrigins: Object.freeze(
+      String(v.CORS_ORIGINS ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+    auth: Object.freeze({
+      tokenSecret: secret ?? randomBytes(32).toString('hex'),
+      tokenSecretIsEphemeral: secret === undefined,
+      tokenTtlHours: v.ASAR_TOKEN_TTL_HOURS,
+      tokenTtlSeconds: Math.round(v.ASAR_TOKEN_TTL_HOURS * 3600),
+      loginRateLimit: Object.freeze(parseRateLimit(v.ASAR_LOGIN_RATE_LIMIT)),
+    }),
+    seedPassword: v.ASAR_SEED_PASSWORD,
+    userPassword: v.ASAR_USER_PASSWORD,
+    orgName: v.ASAR_ORG_NAME,
+  };
+  return Object.freeze(config);
+}
+
+export const config: Readonly<Config> = loadConfig(process.env);

@@ -1,0 +1,66 @@
+/**
+ * Request validation at the edge: each part of the request (params, query, body) is checked against the route's
+ * Joi schema with every error reported at once, types converted and unknown keys rejected. The validated values
+ * land in `res.locals.input`; Express 5's `req.query` is a getter and is never reassigned.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type Joi from 'joi';
+import { AppError } from './app-error';
+import type { RouteSchemas, ValidatedInput } from './route-registry';
+
+export type InputLocation = 'params' | 'query' | 'body';
+
+export interface FieldError {
+  /** Path of the field, e.g. `lines[2].quantity`. */
+  field: string;
+  message: string;
+  /** Joi's error type, e.g. `number.greater`. */
+  type: string;
+  in?: InputLocation;
+}
+
+const OPTIONS: Joi.ValidationOptions = { abortEarly: false, convert: true, allowUnknown: false, stripUnknown: false };
+
+/** `['lines', 2, 'quantity']` → `lines[2].quantity`. */
+export function fieldPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>((acc, key) => {
+    if (typeof key === 'number') return `${acc}[${key}]`;
+    return acc ? `${acc}.${key}` : key;
+  }, '');
+}
+
+export function joiFieldErrors(error: Joi.ValidationError, location?: InputLocation): FieldError[] {
+  return error.details.map((detail) => ({
+    field: fieldPath(detail.path) || (location ?? 'value'),
+    message: detail.message,
+    type: detail.type,
+    ...(location ? { in: location } : {}),
+  }));
+}
+
+export function validationError(fields: FieldError[]): AppError {
+  const message = fields.length ? fields.map((f) => f.message).join('; ') : 'The request is not valid';
+  return new AppError('VALIDATION', message, fields);
+}
+
+export function validate(schemas: RouteSchemas = {}): RequestHandler {
+  return function validateRequest(req: Request, res: Response, next: NextFunction): void {
+    const errors: FieldError[] = [];
+    const check = (location: InputLocation, schema: Joi.Schema | undefined, raw: unknown): unknown => {
+      if (!schema) return raw;
+      // A missing body against an object schema is an empty object, so required fields are named.
+      const value = raw === undefined && schema.type === 'object' ? {} : raw;
+      const result = schema.validate(value, OPTIONS);
+      if (result.error) errors.push(...joiFieldErrors(result.error, location));
+      return result.value;
+    };
+    const input: ValidatedInput = {
+      params: check('params', schemas.params, { ...req.params }),
+      query: check('query', schemas.query, { ...(req.query as Record<string, unknown>) }),
+      body: check('body', schemas.body, req.body),
+    };
+    if (errors.length) throw validationError(errors);
+    res.locals.input = input;
+    next();
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Starts Asar: configuration → database → HTTP server. Stops gracefully on SIGTERM/SIGINT: stop accepting
+ * connections, let in-flight requests finish, close the database, exit 0.
+ *
+ * Modules are imported inside main() so that a configuration error is reported as one clear line instead of the
+ * stack trace of a failed import.
+ */
+import type { Server } from 'node:http';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config: typeof import('./config').config;
+  try {
+    ({ config } = await import('./config'));
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConfigError') {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { logger } = await import('./logger');
+  const { connectDatabase } = await import('./db/connection');
+  const { buildApp } = await import('./app');
+
+  if (config.auth.tokenSecretIsEphemeral) {
+    logger.warn('ASAR_TOKEN_SECRET is not set: using a random secret, sessions end when the process stops');
+  }
+
+  const database = await connectDatabase(config);
+  logger.info({ backend: database.backend, uri: database.uri }, `Database connected (${database.backend})`);
+
+  const app = buildApp();
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (error?: Error) =>
+      error ? reject(error) : resolve(listening),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host;
+  logger.info(
+    { port, backend: database.backend, env: config.env },
+    `Asar listening on http://${shownHost}:${port} (database: ${database.backend})`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'Shutting down: no new connections, finishing requests in flight');
+    const forceClose = setTimeout(() => {
+      logger.warn('Requests still running after the grace period: closing their connections');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    forceClose.unref();
+    try {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+      logger.info('Stopped');
+      logger.flush();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'Error while shutting down');
+      logger.flush();
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error('Asar failed to start:', error);
+  process.exit(1);
+});
