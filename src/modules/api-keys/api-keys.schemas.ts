@@ -1,0 +1,24 @@
+import Joi from 'joi';
+import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { ROLES } from '../access/permissions';
+
+export const createApiKeySchemas = {
+  body: Joi.object({
+    label: Joi.string().trim().min(1).max(200).required(),
+    roles: Joi.array()
+      .items(Joi.string().valid(...ROLES))
+      .min(1)
+      .unique()
+      .required(),
+    organisationId: objectId().allow(null).default(null),
+  }),
+};
+
+export const apiKeyIdSchemas = { params: idParams };
+
+export const listApiKeysSchemas = {
+  query: Joi.object({
+    revoked: Joi.boolean(),
+    ...paginationKeys,
+  }),
+};

@@ -1,0 +1,168 @@
+/**
+ * Writing and reading the audit log. `recordAudit` is called by every service that changes something, with the
+ * session of the transaction that makes the change, so the entry and the change commit or vanish together.
+ */
+import type { ClientSession, QueryFilter, Types } from 'mongoose';
+import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
+import { currentRequest } from '../../http/request-context';
+import type { Actor } from '../access/permissions';
+import { type AuditActorKind, AuditEntry, type AuditEntryRecord } from './audit.model';
+
+/** The caller of a request that identified nobody (a failed login). */
+export const ANONYMOUS = 'anonymous' as const;
+
+type Id = string | Types.ObjectId;
+
+export interface AuditInput {
+  actor: Actor | typeof ANONYMOUS;
+  /** `<area>.<verb>`: 'user.create', 'auth.login', 'apikey.revoke', 'stock.move', ... */
+  action: string;
+  targetType: string;
+  targetId?: Id | null;
+  /** The organisation the change concerns; defaults to the actor's. */
+  organisationId?: Id | null;
+  /** What changed, without passwords, tokens, keys or personal data values (see describeChanges). */
+  summary?: Record<string, unknown>;
+}
+
+const SECRET_KEY = /password|passphrase|token|secret|api_?key|hash/i;
+
+/** A second line of defence: a summary field named like a secret is never stored, whoever built the summary. */
+function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (typeof (value as { toHexString?: unknown }).toHexString === 'function') return String(value);
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, v]) => [
+      key,
+      SECRET_KEY.test(key) ? '[REDACTED]' : withoutSecrets(v),
+    ]),
+  );
+}
+
+interface StoredActor {
+  kind: AuditActorKind;
+  id: string | null;
+  name: string;
+  organisationId: string | null;
+}
+
+function actorFields(actor: AuditInput['actor']): StoredActor {
+  if (actor === ANONYMOUS) return { kind: 'anonymous', id: null, name: 'anonymous', organisationId: null };
+  return { kind: actor.kind, id: actor.id, name: actor.name, organisationId: actor.organisationId };
+}
+
+/**
+ * Appends one audit entry. Pass the session of the transaction that makes the change; `null` only for events that
+ * change nothing else (a failed login). Request id and address come from the request context.
+ */
+export async function recordAudit(entry: AuditInput, session: ClientSession | null): Promise<void> {
+  const { requestId, ip } = currentRequest();
+  const actor = actorFields(entry.actor);
+  const organisationId =
+    entry.organisationId === undefined
+      ? entry.actor === ANONYMOUS
+        ? null
+        : entry.actor.organisationId
+      : entry.organisationId;
+  await AuditEntry.create(
+    [
+      {
+        actor,
+        organisationId,
+        action: entry.action,
+        targetType: entry.targetType,
+        targetId: entry.targetId == null ? null : String(entry.targetId),
+        summary: withoutSecrets(entry.summary ?? {}) as Record<string, unknown>,
+        requestId,
+        ip,
+        at: new Date(),
+      },
+    ],
+    { session: session ?? undefined },
+  );
+}
+
+export interface ChangeOptions {
+  /** Fields whose values are personal data or secrets: the summary says they changed, not to what. */
+  hidden?: readonly string[];
+}
+
+/**
+ * The audit summary of an update: `{ changed: { roles: { from: [...], to: [...] }, name: 'changed' } }` for the
+ * fields of `after` whose value differs from `before`. Hidden fields appear as 'changed' without their values.
+ */
+export function describeChanges(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  { hidden = [] }: ChangeOptions = {},
+): { changed: Record<string, unknown> } {
+  const changed: Record<string, unknown> = {};
+  for (const [field, to] of Object.entries(after)) {
+    if (to === undefined) continue;
+    const from = before[field];
+    if (JSON.stringify(from ?? null) === JSON.stringify(to ?? null)) continue;
+    changed[field] = hidden.includes(field) ? 'changed' : { from: from ?? null, to };
+  }
+  return { changed };
+}
+
+export interface AuditQuery extends PageRequest {
+  actorId?: string;
+  actorKind?: AuditActorKind;
+  organisationId?: string;
+  targetType?: string;
+  targetId?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface AuditEntryDto {
+  id: string;
+  actor: StoredActor;
+  organisationId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  summary: Record<string, unknown>;
+  requestId: string | null;
+  ip: string | null;
+  at: Date;
+}
+
+function toDto(entry: AuditEntryRecord): AuditEntryDto {
+  return {
+    id: String(entry._id),
+    actor: {
+      kind: entry.actor.kind,
+      id: entry.actor.id,
+      name: entry.actor.name,
+      organisationId: entry.actor.organisationId ? String(entry.actor.organisationId) : null,
+    },
+    organisationId: entry.organisationId ? String(entry.organisationId) : null,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    summary: entry.summary,
+    requestId: entry.requestId,
+    ip: entry.ip,
+    at: entry.at,
+  };
+}
+
+/** The audit log, newest first. `from` is inclusive, `to` exclusive. */
+export async function listAuditEntries(query: AuditQuery): Promise<Page<AuditEntryDto>> {
+  const filter: QueryFilter<AuditEntryRecord> = {};
+  if (query.actorId) filter['actor.id'] = query.actorId;
+  if (query.actorKind) filter['actor.kind'] = query.actorKind;
+  if (query.organisationId) filter.organisationId = query.organisationId;
+  if (query.targetType) filter.targetType = query.targetType;
+  if (query.targetId) filter.targetId = query.targetId;
+  if (query.action) filter.action = query.action;
+  if (query.from || query.to) {
+    filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
+  }
+  const page = await paginate(AuditEntry, filter, query, { at: -1, _id: -1 });
+  return { ...page, data: page.data.map(toDto) };
+}

@@ -1,0 +1,205 @@
+/**
+ * Authentication: login and logout with bearer session tokens, and turning a bearer token or an API key into the
+ * Actor a request runs as. See tokens.ts for why tokens are opaque and stored hashed.
+ *
+ * Every refusal of a login says the same thing ("Email or password is incorrect") whether the email is unknown, the
+ * password wrong, or the user or its organisation inactive; an unknown email still costs one argon2 verification so
+ * the time taken does not tell either.
+ */
+import { withTransaction } from '../../db/transaction';
+import { AppError } from '../../http/app-error';
+import { type Actor, permissionsOf, type Role } from '../access/permissions';
+import { ApiKey, type ApiKeyRecord } from '../api-keys/api-keys.model';
+import { type ApiKeyDto, toApiKeyDto } from '../api-keys/api-keys.service';
+import { ANONYMOUS, recordAudit } from '../audit/audit.service';
+import { Organisation } from '../organisations/organisations.model';
+import { verifyAgainstDummy, verifyPassword } from '../users/passwords';
+import { normaliseEmail, User, type UserRecord } from '../users/users.model';
+import { toUserDto, type UserDto } from '../users/users.service';
+import type { LoginThrottle } from './login-throttle';
+import { findLiveSession, issueSession, revokeSession } from './sessions';
+import { hashApiKey, looksLikeApiKey, looksLikeSessionToken } from './tokens';
+
+export const INVALID_CREDENTIALS_MESSAGE = 'Email or password is incorrect';
+const API_KEY_USE_RECORD_INTERVAL_MS = 60_000;
+
+export interface LoginInput {
+  email: string;
+  password: string;
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  user: UserDto;
+}
+
+/** How the current request was authenticated; logout needs the session. */
+export type Credential = { kind: 'session'; sessionId: string } | { kind: 'apiKey'; apiKeyId: string };
+
+export function userActor(user: Pick<UserRecord, '_id' | 'name' | 'organisationId' | 'roles'>): Actor {
+  return {
+    kind: 'user',
+    id: String(user._id),
+    name: user.name,
+    organisationId: user.organisationId ? String(user.organisationId) : null,
+    roles: user.roles,
+    permissions: permissionsOf(user.roles),
+  };
+}
+
+export function apiKeyActor(key: Pick<ApiKeyRecord, '_id' | 'label' | 'organisationId' | 'roles'>): Actor {
+  return {
+    kind: 'apiKey',
+    id: String(key._id),
+    name: key.label,
+    organisationId: key.organisationId ? String(key.organisationId) : null,
+    roles: key.roles,
+    permissions: permissionsOf(key.roles),
+  };
+}
+
+async function organisationIsActive(organisationId: UserRecord['organisationId']): Promise<boolean> {
+  if (!organisationId) return true;
+  return (await Organisation.exists({ _id: organisationId, active: true })) !== null;
+}
+
+type LoginRefusal = 'unknown_account' | 'wrong_password' | 'inactive_user' | 'inactive_organisation';
+
+async function refuseLogin(
+  reason: LoginRefusal,
+  user: UserRecord | null,
+  throttle: LoginThrottle,
+  account: string,
+): Promise<never> {
+  throttle.recordFailure(account);
+  // No transaction: the failed attempt changes nothing else. The attempted email is not recorded: a mistyped
+  // password often lands in the email field, and the email is personal data.
+  await recordAudit(
+    {
+      actor: ANONYMOUS,
+      action: 'auth.login_failed',
+      targetType: 'user',
+      targetId: user?._id ?? null,
+      organisationId: user?.organisationId ?? null,
+      summary: { reason },
+    },
+    null,
+  );
+  throw new AppError('UNAUTHENTICATED', INVALID_CREDENTIALS_MESSAGE);
+}
+
+export async function login(input: LoginInput, { throttle }: { throttle: LoginThrottle }): Promise<LoginResult> {
+  const email = normaliseEmail(input.email);
+  const retryAfterSeconds = throttle.retryAfterSeconds(email);
+  if (retryAfterSeconds > 0) {
+    throw new AppError('RATE_LIMITED', 'Too many failed login attempts for this account; try again later', {
+      retryAfterSeconds,
+    });
+  }
+
+  const user = await User.findOne({ email }).select('+passwordHash').lean<UserRecord>();
+  if (!user) {
+    await verifyAgainstDummy(input.password);
+    return refuseLogin('unknown_account', null, throttle, email);
+  }
+  if (!(await verifyPassword(user.passwordHash, input.password))) {
+    return refuseLogin('wrong_password', user, throttle, email);
+  }
+  if (!user.active) return refuseLogin('inactive_user', user, throttle, email);
+  if (!(await organisationIsActive(user.organisationId))) {
+    return refuseLogin('inactive_organisation', user, throttle, email);
+  }
+
+  throttle.recordSuccess(email);
+  const actor = userActor(user);
+  return withTransaction(async (session) => {
+    const now = new Date();
+    const updated = await User.findByIdAndUpdate(
+      user._id,
+      { $set: { lastLoginAt: now } },
+      { session, returnDocument: 'after' },
+    ).lean<UserRecord>();
+    if (!updated) throw new AppError('UNAUTHENTICATED', INVALID_CREDENTIALS_MESSAGE);
+    const issued = await issueSession(user._id, session, { now });
+    await recordAudit(
+      { actor, action: 'auth.login', targetType: 'user', targetId: user._id, summary: { sessionId: issued.sessionId } },
+      session,
+    );
+    return { token: issued.token, expiresAt: issued.expiresAt, user: toUserDto(updated) };
+  });
+}
+
+/** Ends the session the request came with. An API key is not logged out: it is revoked under /api-keys. */
+export async function logout(actor: Actor, credential: Credential): Promise<void> {
+  if (credential.kind !== 'session') {
+    throw new AppError('UNPROCESSABLE', 'An API key cannot log out; an admin revokes it under /api/v1/api-keys');
+  }
+  await withTransaction(async (session) => {
+    await revokeSession(credential.sessionId, session);
+    await recordAudit(
+      {
+        actor,
+        action: 'auth.logout',
+        targetType: 'user',
+        targetId: actor.id,
+        summary: { sessionId: credential.sessionId },
+      },
+      session,
+    );
+  });
+}
+
+export interface Authenticated {
+  actor: Actor;
+  credential: Credential;
+}
+
+/** The actor behind a bearer token, or null when the token is unknown, expired, revoked, or its user inactive. */
+export async function authenticateSessionToken(token: string): Promise<Authenticated | null> {
+  if (!looksLikeSessionToken(token)) return null;
+  const session = await findLiveSession(token);
+  if (!session) return null;
+  // Checked on every request, not only at login, so that deactivation takes effect at once even for a session
+  // that escaped revocation.
+  const user = await User.findOne({ _id: session.userId, active: true }).lean<UserRecord>();
+  if (!user) return null;
+  return { actor: userActor(user), credential: { kind: 'session', sessionId: String(session._id) } };
+}
+
+/** The actor behind an API key, or null when the key is unknown, revoked, or its organisation inactive. */
+export async function authenticateApiKey(key: string): Promise<Authenticated | null> {
+  if (!looksLikeApiKey(key)) return null;
+  const apiKey = await ApiKey.findOne({ keyHash: hashApiKey(key), revokedAt: null }).lean<ApiKeyRecord>();
+  if (!apiKey || !(await organisationIsActive(apiKey.organisationId))) return null;
+  const now = new Date();
+  // lastUsedAt is for admins deciding which keys are dead; a minute's precision spares a write per request.
+  await ApiKey.updateOne(
+    {
+      _id: apiKey._id,
+      $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: new Date(now.getTime() - API_KEY_USE_RECORD_INTERVAL_MS) } }],
+    },
+    { $set: { lastUsedAt: now } },
+  );
+  return { actor: apiKeyActor(apiKey), credential: { kind: 'apiKey', apiKeyId: String(apiKey._id) } };
+}
+
+export type Me =
+  | { kind: 'user'; user: UserDto; permissions: string[] }
+  | { kind: 'apiKey'; apiKey: ApiKeyDto; permissions: string[] }
+  | { kind: 'system'; roles: readonly Role[]; permissions: string[] };
+
+export async function describeMe(actor: Actor): Promise<Me> {
+  const permissions = [...actor.permissions].sort();
+  if (actor.kind === 'user') {
+    const user = await User.findById(actor.id).lean<UserRecord>();
+    if (!user) throw new AppError('UNAUTHENTICATED', 'Authentication required');
+    return { kind: 'user', user: toUserDto(user), permissions };
+  }
+  if (actor.kind === 'apiKey') {
+    const key = await ApiKey.findById(actor.id).lean<ApiKeyRecord>();
+    if (!key) throw new AppError('UNAUTHENTICATED', 'Authentication required');
+    return { kind: 'apiKey', apiKey: toApiKeyDto(key), permissions };
+  }
+  return { kind: 'system', roles: actor.roles, permissions };
+}

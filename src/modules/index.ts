@@ -1,0 +1,19 @@
+/**
+ * Every module's routes, in one list that src/app.ts registers. A new module adds its `xxxRoutes()` here.
+ */
+import type { RouteDefinition } from '../http/route-registry';
+import { apiKeyRoutes } from './api-keys/api-keys.routes';
+import { auditRoutes } from './audit/audit.routes';
+import { authRoutes } from './auth/auth.routes';
+import { organisationRoutes } from './organisations/organisations.routes';
+import { userRoutes } from './users/users.routes';
+
+export function allRoutes(): RouteDefinition[] {
+  return [
+    ...authRoutes(),
+    ...organisationRoutes(),
+    ...userRoutes(),
+    ...apiKeyRoutes(),
+    ...auditRoutes(),
+  ];
+}

@@ -1,0 +1,144 @@
+import { withTransaction } from '../../src/db/transaction';
+import { SYSTEM_ACTOR } from '../../src/modules/access/permissions';
+import { AuditEntry } from '../../src/modules/audit/audit.model';
+import { recordAudit } from '../../src/modules/audit/audit.service';
+import { User } from '../../src/modules/users/users.model';
+import { setupTestApp } from '../support/app';
+import { bearer, given, TEST_PASSWORD } from '../support/given-identity';
+
+const t = setupTestApp();
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+describe('audit log', () => {
+  test('when each kind of identity change happens, then each leaves one entry with actor, request id and address', async () => {
+    const admin = await given.user({ role: 'admin', name: 'Aigerim Admin' });
+    const api = t.api;
+    const as = bearer(admin.token);
+
+    const org = (await api.post('/api/v1/organisations').set(as).send({ name: 'Qamqor', type: 'ngo' })).body;
+    await api.patch(`/api/v1/organisations/${org.id}`).set(as).send({ name: 'Qamqor Foundation' });
+    const user = (
+      await api
+        .post('/api/v1/users')
+        .set(as)
+        .send({
+          email: 'c@qamqor.kz',
+          name: 'C',
+          roles: ['coordinator'],
+          organisationId: org.id,
+          password: TEST_PASSWORD,
+        })
+    ).body;
+    await api
+      .patch(`/api/v1/users/${user.id}`)
+      .set(as)
+      .send({ roles: ['coordinator', 'viewer'] });
+    await api.post('/api/v1/auth/login').send({ email: 'c@qamqor.kz', password: 'wrong password!' });
+    const token = (await api.post('/api/v1/auth/login').send({ email: 'c@qamqor.kz', password: TEST_PASSWORD })).body
+      .token;
+    await api.post('/api/v1/auth/logout').set(bearer(token));
+    await api.post(`/api/v1/users/${user.id}/deactivate`).set(as);
+    await api.post(`/api/v1/users/${user.id}/reactivate`).set(as);
+    const key = (
+      await api
+        .post('/api/v1/api-keys')
+        .set(as)
+        .send({ label: 'Sync', roles: ['viewer'] })
+    ).body;
+    await api.post(`/api/v1/api-keys/${key.apiKey.id}/revoke`).set(as);
+
+    const entries = await AuditEntry.find().sort({ at: 1, _id: 1 }).lean();
+    expect(entries.map((e) => e.action)).toEqual([
+      'organisation.create',
+      'organisation.update',
+      'user.create',
+      'user.update',
+      'auth.login_failed',
+      'auth.login',
+      'auth.logout',
+      'user.deactivate',
+      'user.reactivate',
+      'apikey.create',
+      'apikey.revoke',
+    ]);
+    for (const entry of entries) {
+      expect(entry.requestId).toEqual(expect.any(String));
+      expect(entry.ip).toEqual(expect.any(String));
+    }
+    expect(entries[0]?.actor).toMatchObject({ kind: 'user', id: admin.user.id, name: 'Aigerim Admin' });
+    expect(entries[4]?.actor).toMatchObject({ kind: 'anonymous', id: null });
+    expect(JSON.stringify(entries)).not.toContain(key.key);
+  });
+
+  test('when the audit entry cannot be written, then the change it records is rolled back', async () => {
+    const admin = await given.user({ role: 'admin' });
+    jest.spyOn(AuditEntry, 'create').mockRejectedValueOnce(new Error('disk full') as never);
+
+    const res = await t.api
+      .post('/api/v1/users')
+      .set(bearer(admin.token))
+      .send({ email: 'lost@asar.kz', name: 'Lost', roles: ['viewer'], password: TEST_PASSWORD });
+
+    expect(res.status).toBe(500);
+    expect(await User.countDocuments({ email: 'lost@asar.kz' })).toBe(0);
+  });
+
+  test('when the change fails after its audit entry was written, then no audit entry remains', async () => {
+    await expect(
+      withTransaction(async (session) => {
+        await recordAudit({ actor: SYSTEM_ACTOR, action: 'user.create', targetType: 'user', targetId: 'x' }, session);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await AuditEntry.countDocuments()).toBe(0);
+  });
+
+  test('when someone tries to change an audit entry, then the model refuses', async () => {
+    await recordAudit({ actor: SYSTEM_ACTOR, action: 'user.create', targetType: 'user', targetId: 'x' }, null);
+    await expect(AuditEntry.updateOne({}, { $set: { action: 'user.delete' } })).rejects.toThrow(/append-only/);
+    expect(await AuditEntry.countDocuments({ action: 'user.create' })).toBe(1);
+  });
+
+  test('when admins filter the log by action, target, actor and time, then they get the matching page, newest first', async () => {
+    const admin = await given.user({ role: 'admin' });
+    const other = await given.user({ role: 'admin' });
+    const ids: string[] = [];
+    for (const name of ['One', 'Two', 'Three']) {
+      const res = await t.api.post('/api/v1/organisations').set(bearer(admin.token)).send({ name, type: 'ngo' });
+      ids.push(res.body.id);
+      await new Promise((resolve) => setTimeout(resolve, 5)); // distinct timestamps for the time filter
+    }
+    await t.api.post('/api/v1/organisations').set(bearer(other.token)).send({ name: 'Four', type: 'ngo' });
+    const middle = await AuditEntry.findOne({ targetId: ids[1] }).lean();
+
+    const byActor = await t.api
+      .get(`/api/v1/audit?actorId=${admin.user.id}&action=organisation.create&limit=2`)
+      .set(bearer(admin.token));
+    expect(byActor.status).toBe(200);
+    expect(byActor.body.page).toEqual({ limit: 2, offset: 0, total: 3 });
+    expect(byActor.body.data.map((e: { targetId: string }) => e.targetId)).toEqual([ids[2], ids[1]]);
+
+    const byTarget = await t.api
+      .get(`/api/v1/audit?targetType=organisation&targetId=${ids[0]}`)
+      .set(bearer(admin.token));
+    expect(byTarget.body.data).toHaveLength(1);
+
+    const from = middle?.at.toISOString();
+    const byTime = await t.api
+      .get(`/api/v1/audit?from=${encodeURIComponent(from ?? '')}&action=organisation.create`)
+      .set(bearer(admin.token));
+    expect(byTime.body.page.total).toBeGreaterThanOrEqual(3);
+    expect(byTime.body.data.map((e: { targetId: string }) => e.targetId)).not.toContain(ids[0]);
+  });
+
+  test('when "to" is not after "from", then it answers 400', async () => {
+    const admin = await given.user({ role: 'admin' });
+    const res = await t.api
+      .get('/api/v1/audit?from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z')
+      .set(bearer(admin.token));
+    expect(res.status).toBe(400);
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * Login, tokens (expiry, logout, deactivation), API keys. Rate limiting has its own file, since a limiter's counts
+ * live as long as the app of a test file.
+ */
+import { config } from '../../src/config';
+import { ApiKey } from '../../src/modules/api-keys/api-keys.model';
+import { AuditEntry } from '../../src/modules/audit/audit.model';
+import { INVALID_CREDENTIALS_MESSAGE } from '../../src/modules/auth/auth.service';
+import { Session } from '../../src/modules/auth/session.model';
+import { hashApiKey } from '../../src/modules/auth/tokens';
+import { User } from '../../src/modules/users/users.model';
+import { setupTestApp } from '../support/app';
+import { apiKeyHeader, bearer, given, TEST_PASSWORD } from '../support/given-identity';
+
+const t = setupTestApp();
+
+const login = (email: string, password: string) => t.api.post('/api/v1/auth/login').send({ email, password });
+
+describe('login', () => {
+  test('when the email (in any case) and password are right, then it answers a token, its expiry and the user', async () => {
+    const { user } = await given.user({ role: 'warehouse', email: 'Aigerim.S@Example.kz', session: false });
+
+    const before = Date.now();
+    const res = await login('  AIGERIM.s@example.KZ ', TEST_PASSWORD);
+
+    expect(res.status).toBe(200);
+    expect(res.body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const expiresAt = new Date(res.body.expiresAt).getTime();
+    expect(expiresAt).toBeGreaterThanOrEqual(before + config.auth.tokenTtlSeconds * 1000 - 1000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + config.auth.tokenTtlSeconds * 1000 + 1000);
+    expect(res.body.user).toMatchObject({ id: user.id, email: 'aigerim.s@example.kz', roles: ['warehouse'] });
+    expect(res.body.user.passwordHash).toBeUndefined();
+    expect(res.headers['cache-control']).toBe('no-store');
+
+    const me = await t.api.get('/api/v1/auth/me').set(bearer(res.body.token));
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ kind: 'user', user: { id: user.id } });
+    expect(me.body.permissions).toContain('stock:write');
+
+    const sessions = await Session.find({ userId: user.id }).lean();
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]?.tokenHash).not.toContain(res.body.token);
+    expect((await User.findById(user.id).lean())?.lastLoginAt).toBeInstanceOf(Date);
+    const audit = await AuditEntry.findOne({ action: 'auth.login' }).lean();
+    expect(audit).toMatchObject({ actor: { kind: 'user', id: user.id }, targetType: 'user', targetId: user.id });
+    expect(audit?.requestId).toBe(res.headers['x-request-id']);
+    expect(audit?.ip).toBeTruthy();
+  });
+
+  test('when the email is unknown or the password wrong, then the answer is the same 401 and no session is made', async () => {
+    await given.user({ email: 'dana@example.kz', session: false });
+
+    const wrongPassword = await login('dana@example.kz', 'not the right password');
+    const unknownEmail = await login('nobody@example.kz', TEST_PASSWORD);
+
+    for (const res of [wrongPassword, unknownEmail]) {
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({
+        error: { code: 'UNAUTHENTICATED', message: INVALID_CREDENTIALS_MESSAGE, details: {} },
+      });
+    }
+    expect(await Session.countDocuments()).toBe(0);
+    const failures = await AuditEntry.find({ action: 'auth.login_failed' }).lean();
+    expect(failures.map((entry) => entry.summary.reason).sort()).toEqual(['unknown_account', 'wrong_password']);
+    expect(JSON.stringify(failures)).not.toMatch(/nobody@example|dana@example|not the right password/);
+  });
+
+  test('when a deactivated user gives the right password, then it gets the same 401', async () => {
+    await given.user({ email: 'gone@example.kz', active: false, session: false });
+    const res = await login('gone@example.kz', TEST_PASSWORD);
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toBe(INVALID_CREDENTIALS_MESSAGE);
+  });
+
+  test('when the user of an inactive organisation logs in, then it gets the same 401', async () => {
+    const organisation = await given.organisation({ active: false });
+    await given.user({ role: 'coordinator', organisationId: organisation.id, email: 'ngo@example.kz', session: false });
+    const res = await login('ngo@example.kz', TEST_PASSWORD);
+    expect(res.status).toBe(401);
+  });
+
+  test('when the body is not an email and a password, then it answers 400 naming the fields', async () => {
+    const res = await t.api.post('/api/v1/auth/login').send({ email: 'not-an-email' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['email', 'password']);
+  });
+});
+
+describe('tokens', () => {
+  test('when a session has expired, then its token answers 401', async () => {
+    const { token, sessionId } = await given.user({ role: 'viewer' });
+    expect((await t.api.get('/api/v1/auth/me').set(bearer(token))).status).toBe(200);
+
+    await Session.updateOne({ _id: sessionId }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+
+    const res = await t.api.get('/api/v1/auth/me').set(bearer(token));
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+  });
+
+  test('when the user logs out, then the token stops working and the logout is audited', async () => {
+    const { token, user } = await given.user({ role: 'viewer' });
+
+    const res = await t.api.post('/api/v1/auth/logout').set(bearer(token));
+
+    expect(res.status).toBe(204);
+    expect((await t.api.get('/api/v1/auth/me').set(bearer(token))).status).toBe(401);
+    expect(await AuditEntry.countDocuments({ action: 'auth.logout', 'actor.id': user.id })).toBe(1);
+  });
+
+  test('when an admin deactivates a user, then that user is refused at once, and can log in again once reactivated', async () => {
+    const admin = await given.user({ role: 'admin' });
+    const target = await given.user({ role: 'warehouse', email: 'yerlan@example.kz' });
+
+    const deactivated = await t.api.post(`/api/v1/users/${target.user.id}/deactivate`).set(bearer(admin.token));
+    expect(deactivated.status).toBe(200);
+    expect(deactivated.body.active).toBe(false);
+
+    expect((await t.api.get('/api/v1/auth/me').set(bearer(target.token))).status).toBe(401);
+    expect(await Session.countDocuments({ userId: target.user.id, revokedAt: null })).toBe(0);
+    expect((await login('yerlan@example.kz', TEST_PASSWORD)).status).toBe(401);
+
+    await t.api.post(`/api/v1/users/${target.user.id}/reactivate`).set(bearer(admin.token)).expect(200);
+    expect((await login('yerlan@example.kz', TEST_PASSWORD)).status).toBe(200);
+  });
+
+  test("when an admin sets a user's new password, then the old sessions end and the new password works", async () => {
+    const admin = await given.user({ role: 'admin' });
+    const target = await given.user({ role: 'viewer', email: 'nurlan@example.kz' });
+
+    await t.api
+      .patch(`/api/v1/users/${target.user.id}`)
+      .set(bearer(admin.token))
+      .send({ password: 'a brand new passphrase' })
+      .expect(200);
+
+    expect((await t.api.get('/api/v1/auth/me').set(bearer(target.token))).status).toBe(401);
+    expect((await login('nurlan@example.kz', TEST_PASSWORD)).status).toBe(401);
+    expect((await login('nurlan@example.kz', 'a brand new passphrase')).status).toBe(200);
+  });
+
+  test.each([
+    ['a malformed token', { Authorization: 'Bearer not-a-token' }],
+    ['a well-formed unknown token', { Authorization: `Bearer ${'A'.repeat(43)}` }],
+    ['another scheme', { Authorization: 'Basic YWRtaW46YWRtaW4=' }],
+    ['an unknown API key', { 'X-API-Key': `asar_${'B'.repeat(43)}` }],
+  ])('when the request carries %s, then it answers 401', async (_what, headers) => {
+    const res = await t.api.get('/api/v1/auth/me').set(headers);
+    expect(res.status).toBe(401);
+  });
+
+  test('when a request carries both a token and an API key, then it answers 401', async () => {
+    const { token } = await given.user({ role: 'admin' });
+    const { key } = await given.apiKey({ roles: ['admin'] });
+    const res = await t.api.get('/api/v1/auth/me').set(bearer(token)).set(apiKeyHeader(key));
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('API keys', () => {
+  test('when an admin creates a key, then it is shown once, stored hashed, and works with its roles', async () => {
+    const admin = await given.user({ role: 'admin' });
+
+    const created = await t.api
+      .post('/api/v1/api-keys')
+      .set(bearer(admin.token))
+      .send({ label: 'Stock export script', roles: ['viewer'] });
+
+    expect(created.status).toBe(201);
+    const { key, apiKey } = created.body;
+    expect(key).toMatch(/^asar_[A-Za-z0-9_-]{43}$/);
+    expect(apiKey).toMatchObject({
+      label: 'Stock export script',
+      roles: ['viewer'],
+      revokedAt: null,
+      hint: key.slice(0, 11),
+    });
+    const stored = await ApiKey.findById(apiKey.id).lean();
+    expect(stored?.keyHash).toBe(hashApiKey(key));
+    expect(JSON.stringify(stored)).not.toContain(key);
+
+    const listed = await t.api.get('/api/v1/api-keys').set(bearer(admin.token));
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain(key);
+    expect(listed.body.data).toHaveLength(1);
+
+    const me = await t.api.get('/api/v1/auth/me').set(apiKeyHeader(key));
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ kind: 'apiKey', apiKey: { id: apiKey.id } });
+    expect((await t.api.get('/api/v1/organisations').set(apiKeyHeader(key))).status).toBe(200);
+    expect((await t.api.post('/api/v1/organisations').set(apiKeyHeader(key)).send({})).status).toBe(403);
+    expect((await ApiKey.findById(apiKey.id).lean())?.lastUsedAt).toBeInstanceOf(Date);
+  });
+
+  test('when a key is revoked, then it answers 401 at once and the revocation is audited', async () => {
+    const admin = await given.user({ role: 'admin' });
+    const { key, apiKey } = await given.apiKey({ roles: ['warehouse'] });
+    expect((await t.api.get('/api/v1/auth/me').set(apiKeyHeader(key))).status).toBe(200);
+
+    const revoked = await t.api.post(`/api/v1/api-keys/${apiKey.id}/revoke`).set(bearer(admin.token));
+
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revokedAt).toEqual(expect.any(String));
+    expect((await t.api.get('/api/v1/auth/me').set(apiKeyHeader(key))).status).toBe(401);
+    expect(await AuditEntry.countDocuments({ action: 'apikey.revoke', targetId: apiKey.id })).toBe(1);
+  });
+
+  test('when an API key tries to log out, then it is told to be revoked instead', async () => {
+    const { key } = await given.apiKey({ roles: ['viewer'] });
+    const res = await t.api.post('/api/v1/auth/logout').set(apiKeyHeader(key));
+    expect(res.status).toBe(422);
+  });
+
+  test('when a coordinator key has no organisation, then it is refused', async () => {
+    const admin = await given.user({ role: 'admin' });
+    const res = await t.api
+      .post('/api/v1/api-keys')
+      .set(bearer(admin.token))
+      .send({ label: 'NGO sync', roles: ['coordinator'] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].field).toBe('organisationId');
+  });
+});

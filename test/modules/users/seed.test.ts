@@ -1,0 +1,38 @@
+import { isValidBin } from '../../../src/modules/access/kz-identifiers';
+import { AuditEntry } from '../../../src/modules/audit/audit.model';
+import { Organisation } from '../../../src/modules/organisations/organisations.model';
+import { verifyPassword } from '../../../src/modules/users/passwords';
+import { seedIdentity } from '../../../src/modules/users/seed';
+import { User } from '../../../src/modules/users/users.model';
+import { useTestDatabase } from '../../support/database';
+
+useTestDatabase();
+
+describe('seedIdentity', () => {
+  test('when run on an empty database without a seed password, then it creates one demo user per role and returns the generated password', async () => {
+    const result = await seedIdentity({ password: undefined });
+
+    expect(result.users.map((u) => u.email)).toEqual([
+      'admin@asar.demo',
+      'warehouse@asar.demo',
+      'logistics@asar.demo',
+      'coordinator@asar.demo',
+      'viewer@asar.demo',
+    ]);
+    expect(result.generatedPassword).toEqual(expect.any(String));
+    const coordinator = await User.findOne({ email: 'coordinator@asar.demo' }).select('+passwordHash').lean();
+    expect(String(coordinator?.organisationId)).toBe(result.organisations.partnerNgoId);
+    expect(await verifyPassword(coordinator?.passwordHash ?? '', result.generatedPassword ?? '')).toBe(true);
+    for (const org of await Organisation.find().lean()) expect(isValidBin(org.bin ?? '')).toBe(true);
+    expect(await AuditEntry.countDocuments({ action: 'user.create', 'actor.kind': 'system' })).toBe(5);
+  });
+
+  test('when run again, then it changes nothing and prints no new password', async () => {
+    await seedIdentity({ password: 'demo password 2024' });
+    const again = await seedIdentity({ password: undefined });
+    expect(again.users.every((u) => !u.created)).toBe(true);
+    expect(again.generatedPassword).toBeNull();
+    expect(await User.countDocuments()).toBe(5);
+    expect(await Organisation.countDocuments()).toBe(2);
+  });
+});
