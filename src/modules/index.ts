@@ -5,8 +5,13 @@ import type { RouteDefinition } from '../http/route-registry';
 import { apiKeyRoutes } from './api-keys/api-keys.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { authRoutes } from './auth/auth.routes';
+import { catalogRoutes } from './catalog/catalog.routes';
+import { donationRoutes } from './donations/donations.routes';
+import { donorRoutes } from './donors/donors.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
+import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
+import { warehouseRoutes } from './warehouses/warehouses.routes';
 
 export function allRoutes(): RouteDefinition[] {
   return [
@@ -15,5 +20,10 @@ export function allRoutes(): RouteDefinition[] {
     ...userRoutes(),
     ...apiKeyRoutes(),
     ...auditRoutes(),
+    ...catalogRoutes(),
+    ...warehouseRoutes(),
+    ...donorRoutes(),
+    ...donationRoutes(),
+    ...stockRoutes(),
   ];
 }

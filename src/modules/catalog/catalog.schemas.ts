@@ -1,0 +1,115 @@
+import Joi from 'joi';
+import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { ITEM_CATEGORIES } from './catalog.model';
+import { BASE_UNITS } from './units';
+
+/**
+ * A quantity as a decimal string ("0.1") or a JSON number. Strings are tried first so that "0.1" keeps its digits;
+ * the exact conversion (and the check that the value is positive and whole in sub-units) happens in units.ts.
+ */
+export const quantityValue = (): Joi.AlternativesSchema =>
+  Joi.alternatives()
+    .try(
+      Joi.string()
+        .trim()
+        .max(40)
+        .pattern(/^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/),
+      Joi.number().greater(0),
+    )
+    .messages({ 'alternatives.match': '{{#label}} must be a positive decimal number' });
+
+/** A quantity that may be negative (adjustments). */
+export const signedQuantityValue = (): Joi.AlternativesSchema =>
+  Joi.alternatives()
+    .try(
+      Joi.string()
+        .trim()
+        .max(40)
+        .pattern(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/),
+      Joi.number(),
+    )
+    .messages({ 'alternatives.match': '{{#label}} must be a decimal number' });
+
+export const unitCode = (): Joi.StringSchema =>
+  Joi.string()
+    .trim()
+    .lowercase()
+    .max(32)
+    .pattern(/^[a-z][a-z0-9_-]*$/);
+
+const name = Joi.object({
+  kk: Joi.string().trim().min(1).max(200),
+  ru: Joi.string().trim().min(1).max(200),
+  en: Joi.string().trim().min(1).max(200),
+}).or('kk', 'ru', 'en');
+
+const pack = Joi.object({
+  unit: unitCode().required(),
+  quantity: quantityValue().required(),
+  of: unitCode().required(),
+});
+
+const component = Joi.object({
+  itemId: objectId().required(),
+  quantity: quantityValue().required(),
+  unit: unitCode(),
+});
+
+const decimal = () =>
+  Joi.alternatives().try(
+    Joi.string()
+      .trim()
+      .max(40)
+      .pattern(/^(\d+\.?\d*|\.\d+)$/),
+    Joi.number().min(0),
+  );
+
+const itemFields = {
+  name,
+  category: Joi.string().valid(...ITEM_CATEGORIES),
+  packs: Joi.array().items(pack).max(10),
+  weightKgPerUnit: decimal().allow(null),
+  volumeM3PerUnit: decimal().allow(null),
+  lotTracked: Joi.boolean(),
+  expiryTracked: Joi.boolean(),
+  components: Joi.array().items(component).max(50),
+  active: Joi.boolean(),
+};
+
+export const createItemSchemas = {
+  body: Joi.object({
+    ...itemFields,
+    sku: Joi.string()
+      .trim()
+      .uppercase()
+      .max(64)
+      .pattern(/^[A-Z0-9][A-Z0-9._-]*$/)
+      .required(),
+    name: name.required(),
+    category: itemFields.category.required(),
+    baseUnit: Joi.string()
+      .trim()
+      .lowercase()
+      .valid(...BASE_UNITS)
+      .required(),
+  }),
+};
+
+/** The base unit and SKU never change: stored quantities are integers of the base unit's sub-unit. */
+export const updateItemSchemas = {
+  params: idParams,
+  body: Joi.object(itemFields).min(1),
+};
+
+export const itemIdSchemas = { params: idParams };
+
+export const listItemsSchemas = {
+  query: Joi.object({
+    ...paginationKeys,
+    category: Joi.string().valid(...ITEM_CATEGORIES),
+    active: Joi.boolean(),
+    sku: Joi.string().trim().uppercase().max(64),
+    q: Joi.string().trim().max(100),
+    kit: Joi.boolean(),
+  }),
+};

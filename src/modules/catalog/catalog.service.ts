@@ -1,0 +1,307 @@
+/**
+ * The item catalog: items, their units, packs and kit recipes. Owns the `items` collection; other modules read
+ * items through `itemsByIds` / `requireItems` (lean records), never through the model.
+ */
+import type { ClientSession, QueryFilter } from 'mongoose';
+import { Types } from 'mongoose';
+import { withTransaction } from '../../db/transaction';
+import { AppError, notFound } from '../../http/app-error';
+import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import { validationError } from '../../http/validate';
+import type { Actor } from '../access/permissions';
+import { describeChanges, recordAudit } from '../audit/audit.service';
+import { Item, type ItemCategory, type ItemRecord, type LocalizedName } from './catalog.model';
+import {
+  decimalToScaledInteger,
+  formatRatio,
+  type PackInput,
+  resolvePacks,
+  subUnitOf,
+  subUnitsPerBaseUnit,
+  toSubUnits,
+  unitFamily,
+} from './units';
+
+export type { ItemRecord } from './catalog.model';
+
+export interface ComponentInput {
+  itemId: string;
+  quantity: string | number;
+  unit?: string;
+}
+
+export interface ItemInput {
+  sku: string;
+  name: LocalizedName;
+  category: ItemCategory;
+  baseUnit: string;
+  packs?: PackInput[];
+  weightKgPerUnit?: string | number | null;
+  volumeM3PerUnit?: string | number | null;
+  lotTracked?: boolean;
+  expiryTracked?: boolean;
+  components?: ComponentInput[];
+  active?: boolean;
+}
+
+export type ItemUpdate = Partial<Omit<ItemInput, 'sku' | 'baseUnit'>>;
+
+export interface ItemDto {
+  id: string;
+  sku: string;
+  name: LocalizedName;
+  category: ItemCategory;
+  baseUnit: string;
+  /** The unit quantities of this item are stored and answered in (g, ml or the base unit). */
+  subUnit: string;
+  packs: { unit: string; quantity: string; of: string; subUnits: number }[];
+  weightKgPerUnit: string | null;
+  weightGramsPerUnit: number | null;
+  volumeM3PerUnit: string | null;
+  volumeCm3PerUnit: number | null;
+  lotTracked: boolean;
+  expiryTracked: boolean;
+  isKit: boolean;
+  components: { itemId: string; quantity: number }[];
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ItemQuery extends PageRequest {
+  category?: ItemCategory;
+  active?: boolean;
+  sku?: string;
+  q?: string;
+  kit?: boolean;
+}
+
+const CM3_PER_M3 = 1_000_000;
+
+export function toItemDto(item: ItemRecord): ItemDto {
+  return {
+    id: String(item._id),
+    sku: item.sku,
+    name: item.name ?? {},
+    category: item.category,
+    baseUnit: item.baseUnit,
+    subUnit: subUnitOf(item.baseUnit),
+    packs: (item.packs ?? []).map(({ unit, quantity, of, subUnits }) => ({ unit, quantity, of, subUnits })),
+    weightKgPerUnit: item.weightGramsPerUnit == null ? null : formatRatio(item.weightGramsPerUnit, 1000),
+    weightGramsPerUnit: item.weightGramsPerUnit ?? null,
+    volumeM3PerUnit: item.volumeCm3PerUnit == null ? null : formatRatio(item.volumeCm3PerUnit, CM3_PER_M3),
+    volumeCm3PerUnit: item.volumeCm3PerUnit ?? null,
+    lotTracked: item.lotTracked,
+    expiryTracked: item.expiryTracked,
+    isKit: (item.components ?? []).length > 0,
+    components: (item.components ?? []).map((c) => ({ itemId: String(c.itemId), quantity: c.quantity })),
+    active: item.active,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+/** Grams per base unit: mass items weigh what they measure; others take the declared weight (kg, exact). */
+function weightGrams(baseUnit: string, weightKg: string | number | null | undefined): number | null | undefined {
+  if (unitFamily(baseUnit) === 'mass') return subUnitsPerBaseUnit(baseUnit);
+  if (weightKg === undefined) return undefined;
+  if (weightKg === null) return null;
+  return decimalToScaledInteger(weightKg, 3, 'weightKgPerUnit');
+}
+
+function volumeCm3(volumeM3: string | number | null | undefined): number | null | undefined {
+  if (volumeM3 === undefined || volumeM3 === null) return volumeM3;
+  return decimalToScaledInteger(volumeM3, 6, 'volumeM3PerUnit');
+}
+
+async function resolveComponents(
+  baseUnit: string,
+  components: ComponentInput[],
+  selfId: Types.ObjectId | null,
+  session: ClientSession,
+): Promise<ItemRecord['components']> {
+  if (components.length === 0) return [];
+  if (unitFamily(baseUnit) !== 'count') {
+    throw validationError([
+      {
+        field: 'components',
+        message: '"components" are only allowed for items counted in pieces or kits',
+        type: 'kit.unit',
+      },
+    ]);
+  }
+  const ids = components.map((c) => c.itemId);
+  const found = await Item.find({ _id: { $in: ids } })
+    .session(session)
+    .lean<ItemRecord[]>();
+  const byId = new Map(found.map((item) => [String(item._id), item]));
+  const seen = new Set<string>();
+  return components.map((component, index) => {
+    const field = `components[${index}]`;
+    const item = byId.get(component.itemId);
+    if (!item)
+      throw validationError([
+        { field: `${field}.itemId`, message: `"${field}.itemId" is not a known item`, type: 'any.unknownReference' },
+      ]);
+    if ((selfId && item._id.equals(selfId)) || item.components.length > 0) {
+      throw validationError([
+        { field: `${field}.itemId`, message: `"${field}.itemId" cannot be a kit`, type: 'kit.nested' },
+      ]);
+    }
+    if (seen.has(component.itemId)) {
+      throw validationError([
+        { field: `${field}.itemId`, message: `"${field}.itemId" is listed twice`, type: 'array.unique' },
+      ]);
+    }
+    seen.add(component.itemId);
+    return { itemId: item._id, quantity: toSubUnits(item, component.quantity, component.unit, `${field}.quantity`) };
+  });
+}
+
+export async function createItem(input: ItemInput, actor: Actor): Promise<ItemDto> {
+  const packs = resolvePacks(input.baseUnit, input.packs ?? []);
+  const weightGramsPerUnit = weightGrams(input.baseUnit, input.weightKgPerUnit) ?? null;
+  const volumeCm3PerUnit = volumeCm3(input.volumeM3PerUnit) ?? null;
+  const created = await withTransaction(async (session) => {
+    const _id = new Types.ObjectId();
+    const components = await resolveComponents(input.baseUnit, input.components ?? [], _id, session);
+    const [item] = await Item.create(
+      [
+        {
+          _id,
+          sku: input.sku,
+          name: input.name,
+          category: input.category,
+          baseUnit: input.baseUnit,
+          packs,
+          weightGramsPerUnit,
+          volumeCm3PerUnit,
+          lotTracked: input.lotTracked ?? false,
+          expiryTracked: input.expiryTracked ?? false,
+          components,
+          active: input.active ?? true,
+        },
+      ],
+      { session },
+    );
+    await recordAudit(
+      {
+        actor,
+        action: 'item.create',
+        targetType: 'item',
+        targetId: _id,
+        summary: { sku: input.sku, category: input.category },
+      },
+      session,
+    );
+    return item.toObject() as ItemRecord;
+  });
+  return toItemDto(created);
+}
+
+export async function updateItem(id: string, input: ItemUpdate, actor: Actor): Promise<ItemDto> {
+  const updated = await withTransaction(async (session) => {
+    const before = await Item.findById(id).session(session).lean<ItemRecord>();
+    if (!before) throw notFound('Item', id);
+    const set: Partial<ItemRecord> = {};
+    if (input.name !== undefined) set.name = input.name;
+    if (input.category !== undefined) set.category = input.category;
+    if (input.packs !== undefined) set.packs = resolvePacks(before.baseUnit, input.packs);
+    const weight = weightGrams(before.baseUnit, input.weightKgPerUnit);
+    if (weight !== undefined && input.weightKgPerUnit !== undefined) set.weightGramsPerUnit = weight;
+    const volume = volumeCm3(input.volumeM3PerUnit);
+    if (volume !== undefined) set.volumeCm3PerUnit = volume;
+    if (input.lotTracked !== undefined) set.lotTracked = input.lotTracked;
+    if (input.expiryTracked !== undefined) set.expiryTracked = input.expiryTracked;
+    if (input.active !== undefined) set.active = input.active;
+    if (input.components !== undefined) {
+      set.components = await resolveComponents(before.baseUnit, input.components, before._id, session);
+    }
+    const after = await Item.findOneAndUpdate(
+      { _id: before._id },
+      { $set: set },
+      { session, returnDocument: 'after' },
+    ).lean<ItemRecord>();
+    if (!after) throw notFound('Item', id);
+    await recordAudit(
+      {
+        actor,
+        action: 'item.update',
+        targetType: 'item',
+        targetId: before._id,
+        summary: describeChanges(before as unknown as Record<string, unknown>, set as Record<string, unknown>),
+      },
+      session,
+    );
+    return after;
+  });
+  return toItemDto(updated);
+}
+
+/** Items are never deleted (the ledger refers to them): DELETE deactivates. */
+export async function deactivateItem(id: string, actor: Actor): Promise<ItemDto> {
+  return updateItem(id, { active: false }, actor);
+}
+
+export async function getItem(id: string): Promise<ItemDto> {
+  const item = await Item.findById(id).lean<ItemRecord>();
+  if (!item) throw notFound('Item', id);
+  return toItemDto(item);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export async function listItems(query: ItemQuery): Promise<Page<ItemDto>> {
+  const filter: QueryFilter<ItemRecord> = {};
+  if (query.category) filter.category = query.category;
+  if (query.active !== undefined) filter.active = query.active;
+  if (query.sku) filter.sku = query.sku;
+  if (query.kit !== undefined) filter['components.0'] = { $exists: query.kit };
+  if (query.q) {
+    const pattern = new RegExp(escapeRegex(query.q), 'i');
+    filter.$or = [{ sku: pattern }, { 'name.kk': pattern }, { 'name.ru': pattern }, { 'name.en': pattern }];
+  }
+  const [items, total] = await Promise.all([
+    Item.find(filter).sort({ sku: 1, _id: 1 }).skip(query.offset).limit(query.limit).lean<ItemRecord[]>(),
+    Item.countDocuments(filter),
+  ]);
+  return pageOf(items.map(toItemDto), total, query);
+}
+
+/** Items by id, for other modules (lean records, in no particular order). */
+export async function itemsByIds(
+  ids: readonly (string | Types.ObjectId)[],
+  session?: ClientSession,
+): Promise<ItemRecord[]> {
+  if (ids.length === 0) return [];
+  return Item.find({ _id: { $in: ids } })
+    .session(session ?? null)
+    .lean<ItemRecord[]>();
+}
+
+/** Ids of the items in a category (stock queries filter balances by category through this). */
+export async function itemIdsInCategory(category: ItemCategory): Promise<Types.ObjectId[]> {
+  const items = await Item.find({ category }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  return items.map((item) => item._id);
+}
+
+/** Loads items by id or throws VALIDATION naming the field of the first unknown (or inactive) one. */
+export async function requireItems(
+  refs: { itemId: string; field: string }[],
+  session?: ClientSession,
+): Promise<Map<string, ItemRecord>> {
+  const items = await itemsByIds([...new Set(refs.map((r) => r.itemId))], session);
+  const byId = new Map(items.map((item) => [String(item._id), item]));
+  for (const ref of refs) {
+    const item = byId.get(ref.itemId);
+    if (!item)
+      throw validationError([
+        { field: ref.field, message: `"${ref.field}" is not a known item`, type: 'any.unknownReference' },
+      ]);
+    if (!item.active)
+      throw new AppError('INVALID_STATE', `Item ${item.sku} is not active`, { field: ref.field, itemId: ref.itemId });
+  }
+  return byId;
+}

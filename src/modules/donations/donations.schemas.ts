@@ -1,0 +1,86 @@
+import Joi from 'joi';
+import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { quantityValue, unitCode } from '../catalog/catalog.schemas';
+import { lot } from '../stock/stock.schemas';
+import { locationCode } from '../warehouses/warehouses.schemas';
+import { CURRENCIES, DONATION_STATUSES, LINE_CONDITIONS } from './donations.model';
+
+const money = Joi.object({
+  amount: Joi.alternatives()
+    .try(
+      Joi.string()
+        .trim()
+        .max(24)
+        .pattern(/^(\d+\.?\d*|\.\d+)$/),
+      Joi.number().min(0),
+    )
+    .required()
+    .messages({ 'alternatives.match': '{{#label}} must be a decimal amount, 0 or more' }),
+  currency: Joi.string()
+    .trim()
+    .uppercase()
+    .valid(...CURRENCIES)
+    .required(),
+});
+
+const line = Joi.object({
+  itemId: objectId().required(),
+  quantity: quantityValue().required(),
+  unit: unitCode(),
+  condition: Joi.string()
+    .valid(...LINE_CONDITIONS)
+    .default('new'),
+  lot: lot().allow(null),
+  expiryDate: Joi.date().iso().allow(null),
+  estimatedValue: money.allow(null),
+  locationCode: locationCode().allow(null),
+});
+
+const fields = {
+  donorId: objectId(),
+  warehouseId: objectId(),
+  receivedAt: Joi.date().iso(),
+  lines: Joi.array().items(line).min(1).max(500),
+  notes: Joi.string().trim().max(2000).allow('', null),
+};
+
+export const createDonationSchemas = {
+  body: Joi.object({
+    ...fields,
+    donorId: fields.donorId.required(),
+    warehouseId: fields.warehouseId.required(),
+    lines: fields.lines.required(),
+    /** Create and receive in one step (one transaction). */
+    receive: Joi.boolean().default(false),
+  }),
+};
+
+export const updateDonationSchemas = { params: idParams, body: Joi.object(fields).min(1) };
+
+export const donationIdSchemas = { params: idParams };
+
+export const reverseDonationSchemas = {
+  params: idParams,
+  body: Joi.object({ reason: Joi.string().trim().min(1).max(500).required() }),
+};
+
+export const receiptSchemas = {
+  params: idParams,
+  query: Joi.object({ lang: Joi.string().valid('kk', 'ru', 'en').default('ru') }),
+};
+
+export const listDonationsSchemas = {
+  query: Joi.object({
+    ...paginationKeys,
+    status: Joi.string().valid(...DONATION_STATUSES),
+    donorId: objectId(),
+    warehouseId: objectId(),
+    number: Joi.string()
+      .trim()
+      .uppercase()
+      .max(32)
+      .pattern(/^[A-Z0-9-]+$/),
+    from: Joi.date().iso(),
+    to: Joi.date().iso(),
+  }),
+};

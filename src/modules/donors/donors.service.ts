@@ -1,0 +1,141 @@
+/** Donors. Owns the `donors` collection; donations check a donor through `requireDonor`. */
+import type { ClientSession, QueryFilter } from 'mongoose';
+import { withTransaction } from '../../db/transaction';
+import { AppError, notFound } from '../../http/app-error';
+import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import { validationError } from '../../http/validate';
+import type { Actor } from '../access/permissions';
+import { describeChanges, recordAudit } from '../audit/audit.service';
+import { Donor, type DonorContact, type DonorRecord, type DonorType } from './donors.model';
+
+export type { DonorRecord } from './donors.model';
+
+export interface DonorInput {
+  type: DonorType;
+  name?: string | null;
+  country: string;
+  contact?: DonorContact;
+  anonymous?: boolean;
+}
+
+export interface DonorQuery extends PageRequest {
+  type?: DonorType;
+  country?: string;
+  anonymous?: boolean;
+  q?: string;
+}
+
+export interface DonorDto {
+  id: string;
+  type: DonorType;
+  name: string | null;
+  country: string;
+  contact: DonorContact;
+  anonymous: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function toDonorDto(d: DonorRecord): DonorDto {
+  return {
+    id: String(d._id),
+    type: d.type,
+    name: d.name ?? null,
+    country: d.country,
+    contact: d.contact ?? {},
+    anonymous: d.anonymous,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+  };
+}
+
+// Contact details are personal data: the audit summary says that they changed, not to what.
+const HIDDEN = ['contact', 'name'];
+
+export async function createDonor(input: DonorInput, actor: Actor): Promise<DonorDto> {
+  const created = await withTransaction(async (session) => {
+    const [donor] = await Donor.create(
+      [
+        {
+          type: input.type,
+          name: input.name ?? null,
+          country: input.country,
+          contact: input.contact ?? {},
+          anonymous: input.anonymous ?? false,
+        },
+      ],
+      { session },
+    );
+    await recordAudit(
+      {
+        actor,
+        action: 'donor.create',
+        targetType: 'donor',
+        targetId: donor._id,
+        summary: { type: input.type, country: input.country },
+      },
+      session,
+    );
+    return donor.toObject() as DonorRecord;
+  });
+  return toDonorDto(created);
+}
+
+export async function updateDonor(id: string, input: Partial<DonorInput>, actor: Actor): Promise<DonorDto> {
+  const updated = await withTransaction(async (session) => {
+    const before = await Donor.findById(id).session(session).lean<DonorRecord>();
+    if (!before) throw notFound('Donor', id);
+    const anonymous = input.anonymous ?? before.anonymous;
+    const name = input.name === undefined ? before.name : input.name;
+    if (!anonymous && !name)
+      throw validationError([{ field: 'name', message: '"name" is required', type: 'any.required' }]);
+    const after = await Donor.findOneAndUpdate(
+      { _id: before._id },
+      { $set: input },
+      { session, returnDocument: 'after' },
+    ).lean<DonorRecord>();
+    if (!after) throw new AppError('CONFLICT', 'The donor changed meanwhile; retry', { id });
+    await recordAudit(
+      {
+        actor,
+        action: 'donor.update',
+        targetType: 'donor',
+        targetId: before._id,
+        summary: describeChanges(before as unknown as Record<string, unknown>, input as Record<string, unknown>, {
+          hidden: HIDDEN,
+        }),
+      },
+      session,
+    );
+    return after;
+  });
+  return toDonorDto(updated);
+}
+
+export async function getDonor(id: string): Promise<DonorDto> {
+  const donor = await Donor.findById(id).lean<DonorRecord>();
+  if (!donor) throw notFound('Donor', id);
+  return toDonorDto(donor);
+}
+
+export async function listDonors(query: DonorQuery): Promise<Page<DonorDto>> {
+  const filter: QueryFilter<DonorRecord> = {};
+  if (query.type) filter.type = query.type;
+  if (query.country) filter.country = query.country;
+  if (query.anonymous !== undefined) filter.anonymous = query.anonymous;
+  if (query.q) filter.name = new RegExp(query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+  const [items, total] = await Promise.all([
+    Donor.find(filter).sort({ name: 1, _id: 1 }).skip(query.offset).limit(query.limit).lean<DonorRecord[]>(),
+    Donor.countDocuments(filter),
+  ]);
+  return pageOf(items.map(toDonorDto), total, query);
+}
+
+export async function requireDonor(id: string, field: string, session?: ClientSession): Promise<DonorRecord> {
+  const donor = await Donor.findById(id)
+    .session(session ?? null)
+    .lean<DonorRecord>();
+  if (!donor)
+    throw validationError([{ field, message: `"${field}" is not a known donor`, type: 'any.unknownReference' }]);
+  return donor;
+}

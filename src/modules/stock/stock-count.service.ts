@@ -1,0 +1,371 @@
+/**
+ * Physical counts. Starting a count snapshots the expected quantities of a warehouse (or one bin); counted lines are
+ * recorded while it is open; posting writes the differences (counted − expected) as count_correction adjustments in
+ * one transaction. Lines never counted are left alone. open → posted | cancelled.
+ */
+import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { AppError, notFound } from '../../http/app-error';
+import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import { validationError } from '../../http/validate';
+import type { Actor } from '../access/permissions';
+import { recordAudit } from '../audit/audit.service';
+import { type ItemRecord, requireItems } from '../catalog/catalog.service';
+import { subUnitOf, toSubUnits } from '../catalog/units';
+import { nextDocumentNumber } from '../numbering/numbering.service';
+import { requireLocation, requireWarehouse } from '../warehouses/warehouses.service';
+import { credit, debit, identityFilter, inTransaction, StockOperation } from './stock.ledger';
+import { type Condition, StockBalance, type StockBalanceRecord, type StockIdentity } from './stock.model';
+import { type CountLine, type CountStatus, StockCount, type StockCountRecord } from './stock-count.model';
+
+export interface StartCountInput {
+  warehouseId: string;
+  locationCode?: string | null;
+}
+
+export interface CountedLineInput {
+  balanceId?: string;
+  itemId?: string;
+  locationCode?: string | null;
+  lot?: string | null;
+  expiryDate?: Date | null;
+  condition?: Condition;
+  quantity: string | number;
+  unit?: string;
+}
+
+export interface CountQuery extends PageRequest {
+  warehouseId?: string;
+  status?: CountStatus;
+}
+
+export interface CountDto {
+  id: string;
+  number: string;
+  warehouseId: string;
+  locationCode: string | null;
+  status: CountStatus;
+  lines: (Omit<CountLine, 'balanceId' | 'itemId'> & {
+    balanceId: string | null;
+    itemId: string;
+    difference: number | null;
+  })[];
+  startedBy: { kind: string; id: string; name: string };
+  postedBy: { kind: string; id: string; name: string } | null;
+  postedAt: Date | null;
+  cancelledAt: Date | null;
+  operationId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function toCountDto(c: StockCountRecord): CountDto {
+  return {
+    id: String(c._id),
+    number: c.number,
+    warehouseId: String(c.warehouseId),
+    locationCode: c.locationCode ?? null,
+    status: c.status,
+    lines: c.lines.map((l) => ({
+      balanceId: l.balanceId ? String(l.balanceId) : null,
+      locationCode: l.locationCode ?? null,
+      itemId: String(l.itemId),
+      lot: l.lot ?? null,
+      expiryDate: l.expiryDate ?? null,
+      condition: l.condition,
+      unit: l.unit,
+      expected: l.expected,
+      counted: l.counted ?? null,
+      countedAt: l.countedAt ?? null,
+      countedBy: l.countedBy ?? null,
+      difference: l.counted == null ? null : l.counted - l.expected,
+    })),
+    startedBy: c.startedBy,
+    postedBy: c.postedBy ?? null,
+    postedAt: c.postedAt ?? null,
+    cancelledAt: c.cancelledAt ?? null,
+    operationId: c.operationId ? String(c.operationId) : null,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+const ledgerActor = (actor: Actor) => ({ kind: actor.kind, id: actor.id, name: actor.name });
+
+export async function startCount(input: StartCountInput, actor: Actor, session?: ClientSession): Promise<CountDto> {
+  const created = await inTransaction(session, async (s) => {
+    const warehouse = await requireWarehouse(input.warehouseId, 'warehouseId', s);
+    const locationCode = requireLocation(warehouse, input.locationCode, 'locationCode');
+    const filter: Record<string, unknown> = { warehouseId: warehouse._id, onHand: { $gt: 0 } };
+    if (input.locationCode !== undefined) filter.locationCode = locationCode;
+    const balances = await StockBalance.find(filter)
+      .session(s)
+      .sort({ itemId: 1, locationCode: 1, _id: 1 })
+      .lean<StockBalanceRecord[]>();
+    const number = await nextDocumentNumber('CNT', s);
+    const [count] = await StockCount.create(
+      [
+        {
+          number,
+          warehouseId: warehouse._id,
+          locationCode,
+          status: 'open',
+          lines: balances.map((b) => ({
+            balanceId: b._id,
+            locationCode: b.locationCode,
+            itemId: b.itemId,
+            lot: b.lot,
+            expiryDate: b.expiryDate,
+            condition: b.condition,
+            unit: b.unit,
+            expected: b.onHand,
+            counted: null,
+          })),
+          startedBy: ledgerActor(actor),
+        },
+      ],
+      { session: s },
+    );
+    await recordAudit(
+      {
+        actor,
+        action: 'stock.count_start',
+        targetType: 'stock_count',
+        targetId: count._id,
+        summary: { number, lines: balances.length },
+      },
+      s,
+    );
+    return count.toObject() as StockCountRecord;
+  });
+  return toCountDto(created);
+}
+
+async function openCount(id: string, s: ClientSession): Promise<StockCountRecord> {
+  const count = await StockCount.findById(id).session(s).lean<StockCountRecord>();
+  if (!count) throw notFound('Stock count', id);
+  if (count.status !== 'open')
+    throw new AppError('INVALID_STATE', `Stock count ${count.number} is ${count.status}`, { status: count.status });
+  return count;
+}
+
+function sameIdentity(line: CountLine, identity: Omit<StockIdentity, 'warehouseId'>): boolean {
+  return (
+    line.itemId.equals(identity.itemId) &&
+    (line.locationCode ?? null) === identity.locationCode &&
+    (line.lot ?? null) === identity.lot &&
+    (line.expiryDate?.getTime() ?? null) === (identity.expiryDate?.getTime() ?? null) &&
+    line.condition === identity.condition
+  );
+}
+
+/** Records counted quantities: a line names a snapshot balance, or an identity (found stock not in the snapshot). */
+export async function recordCountLines(
+  id: string,
+  input: { lines: CountedLineInput[] },
+  actor: Actor,
+  session?: ClientSession,
+): Promise<CountDto> {
+  const updated = await inTransaction(session, async (s) => {
+    const count = await openCount(id, s);
+    const warehouse = await requireWarehouse(String(count.warehouseId), 'warehouseId', s);
+    const refs = input.lines.map((line, i) => {
+      const snapshot = line.balanceId
+        ? count.lines.find((l) => l.balanceId && String(l.balanceId) === line.balanceId)
+        : undefined;
+      if (line.balanceId && !snapshot) {
+        throw validationError([
+          {
+            field: `lines[${i}].balanceId`,
+            message: `"lines[${i}].balanceId" is not part of count ${count.number}`,
+            type: 'any.unknownReference',
+          },
+        ]);
+      }
+      const itemId = snapshot ? String(snapshot.itemId) : line.itemId;
+      if (!itemId)
+        throw validationError([
+          { field: `lines[${i}].itemId`, message: `"lines[${i}].itemId" is required`, type: 'any.required' },
+        ]);
+      return { itemId, field: `lines[${i}].itemId` };
+    });
+    const items = await requireItems(refs, s);
+    const lines = count.lines.map((l) => ({ ...l }));
+    const now = new Date();
+    input.lines.forEach((line, i) => {
+      const item = items.get(refs[i].itemId) as ItemRecord;
+      const counted = toSubUnits(item, line.quantity, line.unit, `lines[${i}].quantity`, { allowZero: true });
+      const identity = line.balanceId
+        ? null
+        : {
+            itemId: item._id,
+            locationCode: requireLocation(
+              warehouse,
+              line.locationCode ?? count.locationCode,
+              `lines[${i}].locationCode`,
+            ),
+            lot: line.lot ?? null,
+            expiryDate: line.expiryDate ?? null,
+            condition: line.condition ?? 'good',
+          };
+      if (identity && count.locationCode !== null && identity.locationCode !== count.locationCode) {
+        throw validationError([
+          {
+            field: `lines[${i}].locationCode`,
+            message: `"lines[${i}].locationCode" is outside the counted location ${count.locationCode}`,
+            type: 'any.invalid',
+          },
+        ]);
+      }
+      let line_ = lines.find((l) =>
+        line.balanceId
+          ? String(l.balanceId) === line.balanceId
+          : sameIdentity(l, identity as Omit<StockIdentity, 'warehouseId'>),
+      );
+      if (!line_ && identity) {
+        line_ = {
+          balanceId: null,
+          ...identity,
+          unit: subUnitOf(item.baseUnit),
+          expected: 0,
+          counted: null,
+          countedAt: null,
+          countedBy: null,
+        };
+        lines.push(line_);
+      }
+      if (line_) Object.assign(line_, { counted, countedAt: now, countedBy: actor.name });
+    });
+    const after = await StockCount.findOneAndUpdate(
+      { _id: count._id, status: 'open', updatedAt: count.updatedAt },
+      { $set: { lines } },
+      { session: s, returnDocument: 'after' },
+    ).lean<StockCountRecord>();
+    if (!after) throw new AppError('CONFLICT', `Stock count ${count.number} changed meanwhile; retry`, { id });
+    await recordAudit(
+      {
+        actor,
+        action: 'stock.count_record',
+        targetType: 'stock_count',
+        targetId: count._id,
+        summary: { lines: input.lines.length },
+      },
+      s,
+    );
+    return after;
+  });
+  return toCountDto(updated);
+}
+
+/** Posts a count: every counted line whose quantity differs from the snapshot becomes a count_correction adjustment. */
+export async function postCount(id: string, actor: Actor, session?: ClientSession): Promise<CountDto> {
+  const posted = await inTransaction(session, async (s) => {
+    const count = await openCount(id, s);
+    const items = await requireItems(
+      count.lines.map((l, i) => ({ itemId: String(l.itemId), field: `lines[${i}].itemId` })),
+      s,
+    );
+    const op = new StockOperation(
+      s,
+      actor,
+      { type: 'count', id: String(count._id), number: count.number },
+      'count_correction',
+    );
+    for (const line of count.lines) {
+      if (line.counted == null || line.counted === line.expected) continue;
+      const item = items.get(String(line.itemId)) as ItemRecord;
+      const identity: StockIdentity = {
+        warehouseId: count.warehouseId,
+        locationCode: line.locationCode ?? null,
+        itemId: line.itemId,
+        lot: line.lot ?? null,
+        expiryDate: line.expiryDate ?? null,
+        condition: line.condition,
+      };
+      const difference = line.counted - line.expected;
+      if (difference > 0) {
+        await credit(op, 'adjustment', identity, item, difference);
+      } else {
+        const balance = await StockBalance.findOne(identityFilter(identity)).session(s).lean<StockBalanceRecord>();
+        if (!balance)
+          throw new AppError('INSUFFICIENT_STOCK', 'The counted balance no longer exists', {
+            requested: -difference,
+            available: 0,
+            itemId: String(line.itemId),
+            warehouseId: String(count.warehouseId),
+          });
+        await debit(op, 'adjustment', balance._id, -difference, { item });
+      }
+    }
+    await op.flush();
+    const after = await StockCount.findOneAndUpdate(
+      { _id: count._id, status: 'open' },
+      {
+        $set: {
+          status: 'posted',
+          postedAt: new Date(),
+          postedBy: ledgerActor(actor),
+          operationId: op.entries.length ? op.id : null,
+        },
+      },
+      { session: s, returnDocument: 'after' },
+    ).lean<StockCountRecord>();
+    if (!after) throw new AppError('CONFLICT', `Stock count ${count.number} changed meanwhile; retry`, { id });
+    await recordAudit(
+      {
+        actor,
+        action: 'stock.count_post',
+        targetType: 'stock_count',
+        targetId: count._id,
+        summary: { number: count.number, adjustments: op.entries.length },
+      },
+      s,
+    );
+    return after;
+  });
+  return toCountDto(posted);
+}
+
+export async function cancelCount(id: string, actor: Actor, session?: ClientSession): Promise<CountDto> {
+  const cancelled = await inTransaction(session, async (s) => {
+    const count = await openCount(id, s);
+    const after = await StockCount.findOneAndUpdate(
+      { _id: count._id, status: 'open' },
+      { $set: { status: 'cancelled', cancelledAt: new Date() } },
+      { session: s, returnDocument: 'after' },
+    ).lean<StockCountRecord>();
+    if (!after) throw new AppError('CONFLICT', `Stock count ${count.number} changed meanwhile; retry`, { id });
+    await recordAudit(
+      {
+        actor,
+        action: 'stock.count_cancel',
+        targetType: 'stock_count',
+        targetId: count._id,
+        summary: { number: count.number },
+      },
+      s,
+    );
+    return after;
+  });
+  return toCountDto(cancelled);
+}
+
+export async function getCount(id: string): Promise<CountDto> {
+  const count = await StockCount.findById(id).lean<StockCountRecord>();
+  if (!count) throw notFound('Stock count', id);
+  return toCountDto(count);
+}
+
+export async function listCounts(query: CountQuery): Promise<Page<CountDto>> {
+  const filter: QueryFilter<StockCountRecord> = {};
+  if (query.warehouseId) filter.warehouseId = new Types.ObjectId(query.warehouseId);
+  if (query.status) filter.status = query.status;
+  const [counts, total] = await Promise.all([
+    StockCount.find(filter)
+      .sort({ createdAt: -1, _id: -1 })
+      .skip(query.offset)
+      .limit(query.limit)
+      .lean<StockCountRecord[]>(),
+    StockCount.countDocuments(filter),
+  ]);
+  return pageOf(counts.map(toCountDto), total, query);
+}

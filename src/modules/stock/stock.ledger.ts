@@ -1,0 +1,326 @@
+/**
+ * The kernel every stock operation is built from: credit and debit a balance, writing one immutable ledger entry per
+ * change, and pick balances (FEFO) for a quantity. Only this module's services call it.
+ *
+ * A credit upserts the balance with `$inc`; a debit is a guarded update (`onHand: { $gte: q }`) so that on-hand
+ * never goes below zero, whatever runs concurrently. Both return the balance after the change, which the entry
+ * records as `balanceAfter`.
+ */
+import { type ClientSession, Types } from 'mongoose';
+import { withTransaction } from '../../db/transaction';
+import { AppError } from '../../http/app-error';
+import type { Actor } from '../access/permissions';
+import type { ItemRecord } from '../catalog/catalog.service';
+import { formatRatio, subUnitOf, subUnitsPerBaseUnit } from '../catalog/units';
+import type { WarehouseRecord } from '../warehouses/warehouses.service';
+import {
+  type Condition,
+  LedgerEntry,
+  type LedgerEntryRecord,
+  type LedgerType,
+  type SourceDocument,
+  StockBalance,
+  type StockBalanceRecord,
+  type StockIdentity,
+} from './stock.model';
+
+export type NewLedgerEntry = Omit<LedgerEntryRecord, 'reversedBy'> & { reversedBy: null };
+
+/** One stock operation: the entries it writes share an operation id, a source document, an actor and a time. */
+export class StockOperation {
+  readonly id = new Types.ObjectId();
+  readonly at = new Date();
+  readonly entries: NewLedgerEntry[] = [];
+  readonly source: SourceDocument;
+
+  /** `source` may be built from the operation id (a move is its own source document). */
+  constructor(
+    readonly session: ClientSession,
+    readonly actor: Actor,
+    source: SourceDocument | ((operationId: Types.ObjectId) => SourceDocument),
+    readonly reason: string | null = null,
+    readonly note: string | null = null,
+  ) {
+    this.source = typeof source === 'function' ? source(this.id) : source;
+  }
+
+  record(
+    type: LedgerType,
+    balance: StockBalanceRecord,
+    quantity: number,
+    extra: { reverses?: Types.ObjectId; reason?: string | null; source?: SourceDocument } = {},
+  ): NewLedgerEntry {
+    const entry: NewLedgerEntry = {
+      _id: new Types.ObjectId(),
+      type,
+      quantity,
+      unit: balance.unit,
+      balanceId: balance._id,
+      balanceAfter: balance.onHand,
+      warehouseId: balance.warehouseId,
+      locationCode: balance.locationCode,
+      itemId: balance.itemId,
+      lot: balance.lot,
+      expiryDate: balance.expiryDate,
+      condition: balance.condition,
+      operationId: this.id,
+      source: extra.source ?? this.source,
+      reason: extra.reason === undefined ? this.reason : extra.reason,
+      note: this.note,
+      actor: { kind: this.actor.kind, id: this.actor.id, name: this.actor.name },
+      at: this.at,
+      reverses: extra.reverses ?? null,
+      reversedBy: null,
+    };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  /** Writes the entries collected so far (one insert per operation). */
+  async flush(): Promise<NewLedgerEntry[]> {
+    if (this.entries.length) await LedgerEntry.insertMany(this.entries, { session: this.session });
+    return this.entries;
+  }
+}
+
+/**
+ * Runs `fn` in the caller's transaction when given a session, otherwise in a new one. A duplicate key on the balance
+ * identity (two transactions creating the same balance at once) is retried when the transaction is ours.
+ */
+export async function inTransaction<T>(
+  session: ClientSession | undefined,
+  fn: (session: ClientSession) => Promise<T>,
+): Promise<T> {
+  if (session) return fn(session);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await withTransaction(fn);
+    } catch (error) {
+      const duplicate =
+        (error as { code?: unknown }).code === 11000 && /stock_balances/.test(String((error as Error).message));
+      if (!duplicate || attempt >= 5) throw error;
+    }
+  }
+}
+
+export function identityFilter(identity: StockIdentity): Record<string, unknown> {
+  return {
+    warehouseId: identity.warehouseId,
+    itemId: identity.itemId,
+    locationCode: identity.locationCode,
+    lot: identity.lot,
+    expiryDate: identity.expiryDate,
+    condition: identity.condition,
+  };
+}
+
+/** Adds `quantity` (> 0) to the balance with this identity, creating it at zero first if needed. */
+export async function credit(
+  op: StockOperation,
+  type: LedgerType,
+  identity: StockIdentity,
+  item: Pick<ItemRecord, 'baseUnit'>,
+  quantity: number,
+  extra: { reverses?: Types.ObjectId; reason?: string | null } = {},
+): Promise<NewLedgerEntry> {
+  assertPositive(quantity);
+  const balance = await StockBalance.findOneAndUpdate(
+    identityFilter(identity),
+    { $inc: { onHand: quantity, version: 1 }, $set: { unit: subUnitOf(item.baseUnit) } },
+    { upsert: true, returnDocument: 'after', session: op.session },
+  ).lean<StockBalanceRecord>();
+  if (!balance) throw new Error('stock balance upsert returned nothing');
+  return op.record(type, balance, quantity, extra);
+}
+
+/** Adds `quantity` (> 0) to an existing balance by id (reversals put stock back where it was). */
+export async function creditBalance(
+  op: StockOperation,
+  type: LedgerType,
+  balanceId: Types.ObjectId,
+  quantity: number,
+  extra: { reverses?: Types.ObjectId; reason?: string | null; source?: SourceDocument } = {},
+): Promise<NewLedgerEntry> {
+  assertPositive(quantity);
+  const balance = await StockBalance.findOneAndUpdate(
+    { _id: balanceId },
+    { $inc: { onHand: quantity, version: 1 } },
+    { returnDocument: 'after', session: op.session },
+  ).lean<StockBalanceRecord>();
+  if (!balance)
+    throw new AppError('NOT_FOUND', `Stock balance ${String(balanceId)} not found`, { balanceId: String(balanceId) });
+  return op.record(type, balance, quantity, extra);
+}
+
+export interface ShortageContext {
+  item?: Pick<ItemRecord, 'sku' | 'baseUnit'> | null;
+  warehouse?: Pick<WarehouseRecord, 'code'> | null;
+}
+
+/** Takes `quantity` (> 0) from a balance, never below zero: a guarded update, INSUFFICIENT_STOCK when short. */
+export async function debit(
+  op: StockOperation,
+  type: LedgerType,
+  balanceId: Types.ObjectId,
+  quantity: number,
+  context: ShortageContext = {},
+  extra: { reverses?: Types.ObjectId; reason?: string | null; source?: SourceDocument } = {},
+): Promise<NewLedgerEntry> {
+  assertPositive(quantity);
+  const balance = await StockBalance.findOneAndUpdate(
+    { _id: balanceId, onHand: { $gte: quantity } },
+    { $inc: { onHand: -quantity, version: 1 } },
+    { returnDocument: 'after', session: op.session },
+  ).lean<StockBalanceRecord>();
+  if (balance) return op.record(type, balance, -quantity, extra);
+  const current = await StockBalance.findById(balanceId).session(op.session).lean<StockBalanceRecord>();
+  throw insufficientStock(quantity, current?.onHand ?? 0, {
+    itemId: current?.itemId,
+    warehouseId: current?.warehouseId,
+    unit: current?.unit,
+    ...context,
+  });
+}
+
+export function insufficientStock(
+  requested: number,
+  available: number,
+  context: ShortageContext & { itemId?: Types.ObjectId | string; warehouseId?: Types.ObjectId | string; unit?: string },
+): AppError {
+  const unit = context.unit ?? (context.item ? subUnitOf(context.item.baseUnit) : undefined);
+  const what = context.item?.sku ?? (context.itemId ? `item ${String(context.itemId)}` : 'the item');
+  const where =
+    context.warehouse?.code ?? (context.warehouseId ? `warehouse ${String(context.warehouseId)}` : 'the warehouse');
+  const show = (n: number): string =>
+    context.item
+      ? `${formatRatio(n, subUnitsPerBaseUnit(context.item.baseUnit))} ${context.item.baseUnit}`
+      : `${n} ${unit ?? ''}`.trim();
+  return new AppError(
+    'INSUFFICIENT_STOCK',
+    `Not enough ${what} at ${where}: requested ${show(requested)}, available ${show(available)}`,
+    {
+      requested,
+      available,
+      unit: unit ?? null,
+      itemId: context.itemId === undefined ? null : String(context.itemId),
+      warehouseId: context.warehouseId === undefined ? null : String(context.warehouseId),
+    },
+  );
+}
+
+function assertPositive(quantity: number): void {
+  if (!Number.isSafeInteger(quantity) || quantity <= 0)
+    throw new Error(`stock quantity must be a positive safe integer, got ${quantity}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Picking
+
+/** Start of today (UTC): stock whose expiry date is before it is expired. */
+export function startOfToday(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+export function isExpired(balance: Pick<StockIdentity, 'expiryDate'>, now = new Date()): boolean {
+  return balance.expiryDate !== null && balance.expiryDate !== undefined && balance.expiryDate < startOfToday(now);
+}
+
+/**
+ * Which balances a pick may take from:
+ * - `issuable`: never damaged, never expired (issues, kit components);
+ * - `sound`: like issuable unless the selector names a balance or a condition (moves, transfers, write-offs);
+ * - `disposable`: only damaged or expired stock;
+ * - `any`: everything that matches.
+ */
+export type PickPolicy = 'issuable' | 'sound' | 'disposable' | 'any';
+
+export interface PickSelector {
+  warehouseId: Types.ObjectId;
+  itemId: Types.ObjectId;
+  balanceId?: Types.ObjectId;
+  /** undefined: any; null: only stock without one. */
+  locationCode?: string | null;
+  lot?: string | null;
+  expiryDate?: Date | null;
+  condition?: Condition;
+}
+
+export interface StockPick {
+  balance: StockBalanceRecord;
+  take: number;
+}
+
+/** FEFO order: earliest expiry first (no expiry last), then oldest balance. */
+export function fefoOrder(a: StockBalanceRecord, b: StockBalanceRecord): number {
+  const ea = a.expiryDate ? a.expiryDate.getTime() : Number.POSITIVE_INFINITY;
+  const eb = b.expiryDate ? b.expiryDate.getTime() : Number.POSITIVE_INFINITY;
+  if (ea !== eb) return ea < eb ? -1 : 1;
+  const ca = a.createdAt ? new Date(a.createdAt).getTime() : 0;
+  const cb = b.createdAt ? new Date(b.createdAt).getTime() : 0;
+  if (ca !== cb) return ca - cb;
+  return String(a._id).localeCompare(String(b._id));
+}
+
+function eligible(balance: StockBalanceRecord, selector: PickSelector, policy: PickPolicy, now: Date): boolean {
+  const unusable = balance.condition === 'damaged' || isExpired(balance, now);
+  switch (policy) {
+    case 'issuable':
+      return !unusable;
+    case 'sound':
+      return selector.balanceId !== undefined || selector.condition !== undefined || !unusable;
+    case 'disposable':
+      return unusable;
+    case 'any':
+      return true;
+  }
+}
+
+/**
+ * Chooses balances for `quantity` in FEFO order. Throws INSUFFICIENT_STOCK (requested, available) when the eligible
+ * stock is short, and UNPROCESSABLE when a named balance is not eligible (damaged or expired stock for an issue).
+ */
+export async function pick(
+  session: ClientSession,
+  selector: PickSelector,
+  quantity: number,
+  policy: PickPolicy,
+  context: ShortageContext,
+): Promise<StockPick[]> {
+  const filter: Record<string, unknown> = {
+    warehouseId: selector.warehouseId,
+    itemId: selector.itemId,
+    onHand: { $gt: 0 },
+  };
+  if (selector.balanceId !== undefined) filter._id = selector.balanceId;
+  if (selector.locationCode !== undefined) filter.locationCode = selector.locationCode;
+  if (selector.lot !== undefined) filter.lot = selector.lot;
+  if (selector.expiryDate !== undefined) filter.expiryDate = selector.expiryDate;
+  if (selector.condition !== undefined) filter.condition = selector.condition;
+  const now = new Date();
+  const candidates = await StockBalance.find(filter).session(session).lean<StockBalanceRecord[]>();
+  const usable = candidates.filter((b) => eligible(b, selector, policy, now)).sort(fefoOrder);
+  if (selector.balanceId !== undefined && candidates.length > 0 && usable.length === 0) {
+    const reason = policy === 'disposable' ? 'is neither damaged nor expired' : 'is damaged or expired';
+    throw new AppError('UNPROCESSABLE', `Stock balance ${String(selector.balanceId)} ${reason}`, {
+      field: 'balanceId',
+      balanceId: String(selector.balanceId),
+    });
+  }
+  const available = usable.reduce((sum, b) => sum + b.onHand, 0);
+  if (available < quantity) {
+    throw insufficientStock(quantity, available, {
+      ...context,
+      itemId: selector.itemId,
+      warehouseId: selector.warehouseId,
+    });
+  }
+  const picks: StockPick[] = [];
+  let remaining = quantity;
+  for (const balance of usable) {
+    if (remaining === 0) break;
+    const take = Math.min(balance.onHand, remaining);
+    picks.push({ balance, take });
+    remaining -= take;
+  }
+  return picks;
+}

@@ -1,0 +1,172 @@
+/**
+ * The stock ledger and its balances. This module is their only writer (see STYLE.md, "The stock invariant has one
+ * owner"): other modules call stock.service inside their own transaction.
+ *
+ * Quantities are JS safe integers of the item's sub-unit (grams, millilitres or whole pieces; `unit` names it) —
+ * never floats. For every balance, the sum of its ledger entries' quantities equals `onHand`, and `onHand` never goes
+ * below zero: decrements are guarded updates (`onHand: { $gte: q }`).
+ */
+import mongoose, { Schema, type Types } from 'mongoose';
+
+export const CONDITIONS = ['new', 'good', 'used', 'damaged'] as const;
+export type Condition = (typeof CONDITIONS)[number];
+
+export const LEDGER_TYPES = [
+  'receipt',
+  'move',
+  'transfer_out',
+  'transfer_in',
+  'issue',
+  'adjustment',
+  'disposal',
+  'kit_assembly',
+  'kit_disassembly',
+  'reversal',
+] as const;
+export type LedgerType = (typeof LEDGER_TYPES)[number];
+
+export const ADJUSTMENT_REASONS = ['found', 'lost', 'damaged', 'expired', 'count_correction'] as const;
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
+/** What identifies a balance: one per warehouse, bin, item, lot, expiry and condition. Absent parts are null. */
+export interface StockIdentity {
+  warehouseId: Types.ObjectId;
+  locationCode: string | null;
+  itemId: Types.ObjectId;
+  lot: string | null;
+  expiryDate: Date | null;
+  condition: Condition;
+}
+
+export interface StockBalanceRecord extends StockIdentity {
+  _id: Types.ObjectId;
+  /** Integer sub-units (see `unit`). */
+  onHand: number;
+  /** The item's sub-unit, denormalised for readers: 'g', 'ml', 'piece', 'kit', ... */
+  unit: string;
+  /** Incremented by every change. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SourceDocument {
+  /** 'donation', 'transfer', 'move', 'adjustment', 'count', 'disposal', 'kit_assembly', 'issue', 'shipment', ... */
+  type: string;
+  id: string | null;
+  number: string | null;
+}
+
+export interface LedgerActor {
+  kind: string;
+  id: string;
+  name: string;
+}
+
+export interface LedgerEntryRecord extends StockIdentity {
+  _id: Types.ObjectId;
+  type: LedgerType;
+  /** Signed integer sub-units. */
+  quantity: number;
+  unit: string;
+  balanceId: Types.ObjectId;
+  balanceAfter: number;
+  /** Entries written by one operation share it (a move's two halves, a donation's lines); reversal works on it. */
+  operationId: Types.ObjectId;
+  source: SourceDocument;
+  reason: string | null;
+  note: string | null;
+  actor: LedgerActor;
+  at: Date;
+  reverses: Types.ObjectId | null;
+  /** The one field ever set after insert: the link to the entry that reversed this one. */
+  reversedBy: Types.ObjectId | null;
+}
+
+const identityFields = {
+  warehouseId: { type: Schema.Types.ObjectId, required: true },
+  locationCode: { type: String, default: null },
+  itemId: { type: Schema.Types.ObjectId, required: true },
+  lot: { type: String, default: null },
+  expiryDate: { type: Date, default: null },
+  condition: { type: String, enum: CONDITIONS, required: true },
+};
+
+// No defaults on onHand/version: upserts `$inc` them, and a default would add a conflicting `$setOnInsert`.
+const balanceSchema = new Schema<StockBalanceRecord>(
+  {
+    ...identityFields,
+    onHand: { type: Number, required: true, min: 0 },
+    unit: { type: String },
+    version: { type: Number },
+  },
+  { collection: 'stock_balances', timestamps: true, versionKey: false },
+);
+
+balanceSchema.index(
+  { warehouseId: 1, itemId: 1, locationCode: 1, lot: 1, expiryDate: 1, condition: 1 },
+  { unique: true },
+);
+balanceSchema.index({ itemId: 1, warehouseId: 1 });
+balanceSchema.index({ expiryDate: 1 });
+
+const ledgerSchema = new Schema<LedgerEntryRecord>(
+  {
+    ...identityFields,
+    type: { type: String, enum: LEDGER_TYPES, required: true },
+    quantity: { type: Number, required: true },
+    unit: { type: String, required: true },
+    balanceId: { type: Schema.Types.ObjectId, required: true },
+    balanceAfter: { type: Number, required: true },
+    operationId: { type: Schema.Types.ObjectId, required: true },
+    source: {
+      type: { type: String, required: true },
+      id: { type: String, default: null },
+      number: { type: String, default: null },
+    },
+    reason: { type: String, default: null },
+    note: { type: String, default: null },
+    actor: {
+      kind: { type: String, required: true },
+      id: { type: String, required: true },
+      name: { type: String, required: true },
+    },
+    at: { type: Date, required: true },
+    reverses: { type: Schema.Types.ObjectId, default: null },
+    reversedBy: { type: Schema.Types.ObjectId, default: null },
+  },
+  { collection: 'ledger_entries', versionKey: false },
+);
+
+ledgerSchema.index({ balanceId: 1, at: 1 });
+ledgerSchema.index({ warehouseId: 1, at: -1 });
+ledgerSchema.index({ itemId: 1, at: -1 });
+ledgerSchema.index({ operationId: 1 });
+ledgerSchema.index({ 'source.type': 1, 'source.id': 1 });
+ledgerSchema.index({ at: -1 });
+
+// Ledger entries are immutable: the only update allowed links an entry to its reversal.
+function onlyReversalLink(this: mongoose.Query<unknown, unknown>): void {
+  const update = this.getUpdate() as Record<string, unknown> | null;
+  const keys = Object.keys(update ?? {});
+  const set = (update?.$set ?? {}) as Record<string, unknown>;
+  if (keys.length !== 1 || keys[0] !== '$set' || Object.keys(set).join() !== 'reversedBy') {
+    throw new Error('ledger entries are immutable');
+  }
+}
+for (const operation of ['updateOne', 'updateMany', 'findOneAndUpdate'] as const) {
+  ledgerSchema.pre(operation, onlyReversalLink);
+}
+for (const operation of ['replaceOne', 'findOneAndReplace'] as const) {
+  ledgerSchema.pre(operation, () => {
+    throw new Error('ledger entries are immutable');
+  });
+}
+
+export const StockBalance =
+  (mongoose.models.StockBalance as mongoose.Model<StockBalanceRecord> | undefined) ??
+  mongoose.model<StockBalanceRecord>('StockBalance', balanceSchema);
+
+export const LedgerEntry =
+  (mongoose.models.LedgerEntry as mongoose.Model<LedgerEntryRecord> | undefined) ??
+  mongoose.model<LedgerEntryRecord>('LedgerEntry', ledgerSchema);

@@ -1,0 +1,384 @@
+/**
+ * Reading stock: balances with totals (base unit and kg/tonnes), availability (damaged and expired excluded),
+ * expiring stock and ledger history. Filters are built from validated values only (ids become ObjectIds, enums are
+ * checked by Joi), never from raw query objects.
+ */
+import { type PipelineStage, Types } from 'mongoose';
+import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import type { ItemCategory, ItemRecord, LocalizedName } from '../catalog/catalog.model';
+import { itemIdsInCategory, itemsByIds } from '../catalog/catalog.service';
+import { formatRatio, gramsOf, subUnitsPerBaseUnit } from '../catalog/units';
+import type { Region } from '../warehouses/regions';
+import { type WarehouseRecord, warehouseIdsInRegion, warehousesByIds } from '../warehouses/warehouses.service';
+import { isExpired, startOfToday } from './stock.ledger';
+import {
+  type Condition,
+  LedgerEntry,
+  type LedgerEntryRecord,
+  type LedgerType,
+  StockBalance,
+  type StockBalanceRecord,
+} from './stock.model';
+import { type LedgerEntryDto, toLedgerEntryDto } from './stock.service';
+
+export interface StockScope {
+  warehouseId?: string;
+  itemId?: string;
+  category?: ItemCategory;
+  region?: Region;
+}
+
+export interface BalanceQuery extends StockScope, PageRequest {
+  locationCode?: string | null;
+  condition?: Condition;
+  lot?: string;
+  includeZero?: boolean;
+}
+
+export interface ItemRef {
+  id: string;
+  sku: string;
+  name: LocalizedName;
+  category: ItemCategory;
+  baseUnit: string;
+}
+
+export interface WarehouseRef {
+  id: string;
+  code: string;
+  name: string;
+  region: Region;
+}
+
+export interface BalanceDto {
+  id: string;
+  warehouse: WarehouseRef | null;
+  item: ItemRef | null;
+  locationCode: string | null;
+  lot: string | null;
+  expiryDate: Date | null;
+  condition: Condition;
+  expired: boolean;
+  /** Integer sub-units (`unit`). */
+  onHand: number;
+  unit: string;
+  /** On hand in the item's base unit, as an exact decimal string. */
+  quantity: string | null;
+  baseUnit: string | null;
+  weightKg: string | null;
+  version: number;
+  updatedAt: Date;
+}
+
+export interface ItemTotal {
+  item: ItemRef | null;
+  onHand: number;
+  unit: string;
+  quantity: string | null;
+  baseUnit: string | null;
+  weightKg: string | null;
+}
+
+export interface StockTotals {
+  items: ItemTotal[];
+  /** Total weight of the items whose weight is known. */
+  weightKg: string;
+  weightTonnes: string;
+  itemsWithoutWeight: number;
+}
+
+const refOfItem = (i: ItemRecord): ItemRef => ({
+  id: String(i._id),
+  sku: i.sku,
+  name: i.name,
+  category: i.category,
+  baseUnit: i.baseUnit,
+});
+const refOfWarehouse = (w: WarehouseRecord): WarehouseRef => ({
+  id: String(w._id),
+  code: w.code,
+  name: w.name,
+  region: w.region,
+});
+
+/** The balance filter of a scope, or null when the scope matches nothing (a region without warehouses). */
+async function scopeFilter(scope: StockScope): Promise<Record<string, unknown> | null> {
+  const and: Record<string, unknown>[] = [];
+  if (scope.warehouseId) and.push({ warehouseId: new Types.ObjectId(scope.warehouseId) });
+  if (scope.itemId) and.push({ itemId: new Types.ObjectId(scope.itemId) });
+  if (scope.region) {
+    const ids = await warehouseIdsInRegion(scope.region);
+    if (ids.length === 0) return null;
+    and.push({ warehouseId: { $in: ids } });
+  }
+  if (scope.category) {
+    const ids = await itemIdsInCategory(scope.category);
+    if (ids.length === 0) return null;
+    and.push({ itemId: { $in: ids } });
+  }
+  return and.length === 0 ? {} : and.length === 1 ? and[0] : { $and: and };
+}
+
+async function lookups(records: { itemId: Types.ObjectId; warehouseId?: Types.ObjectId }[]) {
+  const [items, warehouses] = await Promise.all([
+    itemsByIds([...new Set(records.map((r) => String(r.itemId)))]),
+    warehousesByIds([...new Set(records.filter((r) => r.warehouseId).map((r) => String(r.warehouseId)))]),
+  ]);
+  return {
+    items: new Map(items.map((i) => [String(i._id), i])),
+    warehouses: new Map(warehouses.map((w) => [String(w._id), w])),
+  };
+}
+
+function inBaseUnit(
+  item: ItemRecord | undefined,
+  subUnits: number,
+): { quantity: string | null; baseUnit: string | null; weightKg: string | null } {
+  if (!item) return { quantity: null, baseUnit: null, weightKg: null };
+  const grams = gramsOf(item, subUnits);
+  return {
+    quantity: formatRatio(subUnits, subUnitsPerBaseUnit(item.baseUnit)),
+    baseUnit: item.baseUnit,
+    weightKg: grams === null ? null : formatRatio(grams, 1000),
+  };
+}
+
+function toBalanceDto(
+  b: StockBalanceRecord,
+  items: Map<string, ItemRecord>,
+  warehouses: Map<string, WarehouseRecord>,
+  now = new Date(),
+): BalanceDto {
+  const item = items.get(String(b.itemId));
+  const warehouse = warehouses.get(String(b.warehouseId));
+  return {
+    id: String(b._id),
+    warehouse: warehouse ? refOfWarehouse(warehouse) : null,
+    item: item ? refOfItem(item) : null,
+    locationCode: b.locationCode ?? null,
+    lot: b.lot ?? null,
+    expiryDate: b.expiryDate ?? null,
+    condition: b.condition,
+    expired: isExpired(b, now),
+    onHand: b.onHand,
+    unit: b.unit,
+    ...inBaseUnit(item, b.onHand),
+    version: b.version,
+    updatedAt: b.updatedAt,
+  };
+}
+
+async function totalsOf(filter: Record<string, unknown>): Promise<StockTotals> {
+  const groups = await StockBalance.aggregate<{ _id: Types.ObjectId; onHand: number; unit: string }>([
+    { $match: filter },
+    { $group: { _id: '$itemId', onHand: { $sum: '$onHand' }, unit: { $first: '$unit' } } },
+  ]);
+  const items = new Map((await itemsByIds(groups.map((g) => g._id))).map((i) => [String(i._id), i]));
+  let grams = 0n;
+  let withoutWeight = 0;
+  const totals = groups
+    .map((g): ItemTotal => {
+      const item = items.get(String(g._id));
+      const converted = inBaseUnit(item, g.onHand);
+      const itemGrams = item ? gramsOf(item, g.onHand) : null;
+      if (itemGrams === null) withoutWeight += 1;
+      else grams += BigInt(itemGrams);
+      return { item: item ? refOfItem(item) : null, onHand: g.onHand, unit: g.unit, ...converted };
+    })
+    .sort((a, b) => (a.item?.sku ?? '').localeCompare(b.item?.sku ?? ''));
+  return {
+    items: totals,
+    weightKg: formatRatio(grams, 1000),
+    weightTonnes: formatRatio(grams, 1_000_000),
+    itemsWithoutWeight: withoutWeight,
+  };
+}
+
+const EMPTY_TOTALS: StockTotals = { items: [], weightKg: '0', weightTonnes: '0', itemsWithoutWeight: 0 };
+
+/** Stock on hand by warehouse, item, category or region, with totals per item and in kg/tonnes. */
+export async function listBalances(query: BalanceQuery): Promise<Page<BalanceDto> & { totals: StockTotals }> {
+  const scope = await scopeFilter(query);
+  if (!scope) return { ...pageOf([], 0, query), totals: EMPTY_TOTALS };
+  const filter: Record<string, unknown> = { ...scope };
+  if (!query.includeZero) filter.onHand = { $gt: 0 };
+  if (query.locationCode !== undefined) filter.locationCode = query.locationCode;
+  if (query.condition) filter.condition = query.condition;
+  if (query.lot) filter.lot = query.lot;
+  const [balances, total, totals] = await Promise.all([
+    StockBalance.find(filter)
+      .sort({ warehouseId: 1, itemId: 1, expiryDate: 1, _id: 1 })
+      .skip(query.offset)
+      .limit(query.limit)
+      .lean<StockBalanceRecord[]>(),
+    StockBalance.countDocuments(filter),
+    totalsOf(filter),
+  ]);
+  const { items, warehouses } = await lookups(balances);
+  return {
+    ...pageOf(
+      balances.map((b) => toBalanceDto(b, items, warehouses)),
+      total,
+      query,
+    ),
+    totals,
+  };
+}
+
+export interface AvailabilityDto {
+  item: ItemRef | null;
+  warehouse: WarehouseRef | null;
+  /** Sub-units that can be issued: not damaged, not expired. */
+  available: number;
+  /** Sub-units on hand, including damaged and expired stock. */
+  onHand: number;
+  unit: string;
+  quantity: string | null;
+  baseUnit: string | null;
+  weightKg: string | null;
+}
+
+/** What can be issued, per item and warehouse: on-hand stock that is neither damaged nor expired. */
+export async function availability(query: StockScope & PageRequest): Promise<Page<AvailabilityDto>> {
+  const scope = await scopeFilter(query);
+  if (!scope) return pageOf([], 0, query);
+  const today = startOfToday();
+  const usable = {
+    $and: [
+      { $ne: ['$condition', 'damaged'] },
+      { $or: [{ $eq: [{ $ifNull: ['$expiryDate', null] }, null] }, { $gte: ['$expiryDate', today] }] },
+    ],
+  };
+  const pipeline: PipelineStage[] = [
+    { $match: { ...scope, onHand: { $gt: 0 } } },
+    {
+      $group: {
+        _id: { itemId: '$itemId', warehouseId: '$warehouseId' },
+        onHand: { $sum: '$onHand' },
+        available: { $sum: { $cond: [usable, '$onHand', 0] } },
+        unit: { $first: '$unit' },
+      },
+    },
+    { $sort: { '_id.warehouseId': 1, '_id.itemId': 1 } },
+  ];
+  const groups = await StockBalance.aggregate<{
+    _id: { itemId: Types.ObjectId; warehouseId: Types.ObjectId };
+    onHand: number;
+    available: number;
+    unit: string;
+  }>(pipeline);
+  const pageGroups = groups.slice(query.offset, query.offset + query.limit);
+  const { items, warehouses } = await lookups(pageGroups.map((g) => g._id));
+  const data = pageGroups.map((g): AvailabilityDto => {
+    const item = items.get(String(g._id.itemId));
+    const warehouse = warehouses.get(String(g._id.warehouseId));
+    return {
+      item: item ? refOfItem(item) : null,
+      warehouse: warehouse ? refOfWarehouse(warehouse) : null,
+      available: g.available,
+      onHand: g.onHand,
+      unit: g.unit,
+      ...inBaseUnit(item, g.available),
+    };
+  });
+  return pageOf(data, groups.length, query);
+}
+
+export interface ExpiringQuery extends StockScope, PageRequest {
+  days: number;
+  includeExpired?: boolean;
+}
+
+/** Balances expiring within `days` days (and, if asked, those already expired), earliest first. */
+export async function expiring(query: ExpiringQuery): Promise<Page<BalanceDto & { daysLeft: number }>> {
+  const scope = await scopeFilter(query);
+  if (!scope) return pageOf([], 0, query);
+  const today = startOfToday();
+  const until = new Date(today.getTime() + (query.days + 1) * 86_400_000);
+  const expiryDate: Record<string, Date> = { $lt: until };
+  // `$lt` never matches a null expiry (comparison operators bracket by type).
+  if (!query.includeExpired) expiryDate.$gte = today;
+  const filter = { ...scope, onHand: { $gt: 0 }, expiryDate };
+  const [balances, total] = await Promise.all([
+    StockBalance.find(filter)
+      .sort({ expiryDate: 1, _id: 1 })
+      .skip(query.offset)
+      .limit(query.limit)
+      .lean<StockBalanceRecord[]>(),
+    StockBalance.countDocuments(filter),
+  ]);
+  const { items, warehouses } = await lookups(balances);
+  const data = balances.map((b) => ({
+    ...toBalanceDto(b, items, warehouses),
+    daysLeft: Math.floor(((b.expiryDate as Date).getTime() - today.getTime()) / 86_400_000),
+  }));
+  return pageOf(data, total, query);
+}
+
+export interface LedgerQuery extends PageRequest {
+  warehouseId?: string;
+  itemId?: string;
+  balanceId?: string;
+  operationId?: string;
+  type?: LedgerType;
+  sourceType?: string;
+  sourceId?: string;
+  locationCode?: string;
+  lot?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** Ledger history, newest first. `from` inclusive, `to` exclusive. */
+export async function ledger(query: LedgerQuery): Promise<Page<LedgerEntryDto>> {
+  const filter: Record<string, unknown> = {};
+  if (query.warehouseId) filter.warehouseId = new Types.ObjectId(query.warehouseId);
+  if (query.itemId) filter.itemId = new Types.ObjectId(query.itemId);
+  if (query.balanceId) filter.balanceId = new Types.ObjectId(query.balanceId);
+  if (query.operationId) filter.operationId = new Types.ObjectId(query.operationId);
+  if (query.type) filter.type = query.type;
+  if (query.sourceType) filter['source.type'] = query.sourceType;
+  if (query.sourceId) filter['source.id'] = query.sourceId;
+  if (query.locationCode) filter.locationCode = query.locationCode;
+  if (query.lot) filter.lot = query.lot;
+  if (query.from || query.to)
+    filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
+  const [entries, total] = await Promise.all([
+    LedgerEntry.find(filter)
+      .sort({ at: -1, _id: -1 })
+      .skip(query.offset)
+      .limit(query.limit)
+      .lean<LedgerEntryRecord[]>(),
+    LedgerEntry.countDocuments(filter),
+  ]);
+  return pageOf(entries.map(toLedgerEntryDto), total, query);
+}
+
+export interface InvariantViolation {
+  balanceId: string;
+  onHand: number;
+  ledgerSum: number;
+}
+
+/**
+ * Checks the ledger invariant for every balance: the sum of its entries equals on-hand, and on-hand is not negative.
+ * Returns the violations (none when all is well). Used by tests and the benchmark.
+ */
+export async function findInvariantViolations(): Promise<InvariantViolation[]> {
+  const [sums, balances] = await Promise.all([
+    LedgerEntry.aggregate<{ _id: Types.ObjectId; sum: number }>([
+      { $group: { _id: '$balanceId', sum: { $sum: '$quantity' } } },
+    ]),
+    StockBalance.find({}, { onHand: 1 }).lean<{ _id: Types.ObjectId; onHand: number }[]>(),
+  ]);
+  const bySum = new Map(sums.map((s) => [String(s._id), s.sum]));
+  const violations: InvariantViolation[] = [];
+  for (const b of balances) {
+    const ledgerSum = bySum.get(String(b._id)) ?? 0;
+    if (ledgerSum !== b.onHand || b.onHand < 0)
+      violations.push({ balanceId: String(b._id), onHand: b.onHand, ledgerSum });
+    bySum.delete(String(b._id));
+  }
+  for (const [balanceId, ledgerSum] of bySum) violations.push({ balanceId, onHand: 0, ledgerSum });
+  return violations;
+}

@@ -1,0 +1,52 @@
+/**
+ * Warehouses and their storage locations (bins). Stock balances name a location by its code; a location is never
+ * removed once created (history refers to it), only deactivated.
+ */
+import mongoose, { Schema, type Types } from 'mongoose';
+import { REGIONS, type Region } from './regions';
+
+export interface StorageLocation {
+  code: string;
+  name: string;
+  active: boolean;
+}
+
+export interface WarehouseRecord {
+  _id: Types.ObjectId;
+  code: string;
+  name: string;
+  region: Region;
+  city: string;
+  address: string;
+  locations: StorageLocation[];
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const warehouseSchema = new Schema<WarehouseRecord>(
+  {
+    code: { type: String, required: true },
+    name: { type: String, required: true },
+    region: { type: String, enum: REGIONS, required: true },
+    city: { type: String, required: true },
+    address: { type: String, default: '' },
+    locations: [
+      {
+        _id: false,
+        code: { type: String, required: true },
+        name: { type: String, default: '' },
+        active: { type: Boolean, default: true },
+      },
+    ],
+    active: { type: Boolean, default: true },
+  },
+  { collection: 'warehouses', timestamps: true, versionKey: false },
+);
+
+warehouseSchema.index({ code: 1 }, { unique: true });
+warehouseSchema.index({ region: 1, active: 1 });
+
+export const Warehouse =
+  (mongoose.models.Warehouse as mongoose.Model<WarehouseRecord> | undefined) ??
+  mongoose.model<WarehouseRecord>('Warehouse', warehouseSchema);

@@ -1,0 +1,61 @@
+import Joi from 'joi';
+import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { REGIONS } from './regions';
+
+export const locationCode = (): Joi.StringSchema =>
+  Joi.string()
+    .trim()
+    .uppercase()
+    .max(32)
+    .pattern(/^[A-Z0-9][A-Z0-9._-]*$/);
+
+const location = Joi.object({
+  code: locationCode().required(),
+  name: Joi.string().trim().max(100).allow(''),
+  active: Joi.boolean(),
+});
+
+const fields = {
+  name: Joi.string().trim().min(1).max(200),
+  region: Joi.string().valid(...REGIONS),
+  city: Joi.string().trim().min(1).max(100),
+  address: Joi.string().trim().max(300).allow(''),
+  active: Joi.boolean(),
+};
+
+export const createWarehouseSchemas = {
+  body: Joi.object({
+    ...fields,
+    code: Joi.string()
+      .trim()
+      .uppercase()
+      .max(32)
+      .pattern(/^[A-Z0-9][A-Z0-9._-]*$/)
+      .required(),
+    name: fields.name.required(),
+    region: fields.region.required(),
+    city: fields.city.required(),
+    locations: Joi.array().items(location).max(500).unique('code'),
+  }),
+};
+
+export const updateWarehouseSchemas = { params: idParams, body: Joi.object(fields).min(1) };
+
+export const warehouseIdSchemas = { params: idParams };
+
+export const addLocationSchemas = { params: idParams, body: location };
+
+export const updateLocationSchemas = {
+  params: Joi.object({ id: objectId().required(), code: locationCode().required() }),
+  body: Joi.object({ name: Joi.string().trim().max(100).allow(''), active: Joi.boolean() }).min(1),
+};
+
+export const listWarehousesSchemas = {
+  query: Joi.object({
+    ...paginationKeys,
+    region: Joi.string().valid(...REGIONS),
+    active: Joi.boolean(),
+    code: Joi.string().trim().uppercase().max(32),
+    q: Joi.string().trim().max(100),
+  }),
+};

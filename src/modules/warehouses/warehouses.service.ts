@@ -1,0 +1,233 @@
+/**
+ * Warehouses and their bins. Owns the `warehouses` collection; the stock service checks warehouses and locations
+ * through `requireWarehouse` / `requireLocation`.
+ */
+import type { ClientSession, QueryFilter, Types } from 'mongoose';
+import { withTransaction } from '../../db/transaction';
+import { AppError, notFound } from '../../http/app-error';
+import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import { validationError } from '../../http/validate';
+import type { Actor } from '../access/permissions';
+import { describeChanges, recordAudit } from '../audit/audit.service';
+import type { Region } from './regions';
+import { type StorageLocation, Warehouse, type WarehouseRecord } from './warehouses.model';
+
+export type { WarehouseRecord } from './warehouses.model';
+
+export interface WarehouseInput {
+  code: string;
+  name: string;
+  region: Region;
+  city: string;
+  address?: string;
+  locations?: { code: string; name?: string; active?: boolean }[];
+  active?: boolean;
+}
+
+export type WarehouseUpdate = Partial<Pick<WarehouseInput, 'name' | 'region' | 'city' | 'address' | 'active'>>;
+
+export interface WarehouseQuery extends PageRequest {
+  region?: Region;
+  active?: boolean;
+  code?: string;
+  q?: string;
+}
+
+export interface WarehouseDto {
+  id: string;
+  code: string;
+  name: string;
+  region: Region;
+  city: string;
+  address: string;
+  locations: StorageLocation[];
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function toWarehouseDto(w: WarehouseRecord): WarehouseDto {
+  return {
+    id: String(w._id),
+    code: w.code,
+    name: w.name,
+    region: w.region,
+    city: w.city,
+    address: w.address ?? '',
+    locations: (w.locations ?? []).map(({ code, name, active }) => ({ code, name: name ?? '', active })),
+    active: w.active,
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
+  };
+}
+
+export async function createWarehouse(input: WarehouseInput, actor: Actor): Promise<WarehouseDto> {
+  const created = await withTransaction(async (session) => {
+    const [warehouse] = await Warehouse.create(
+      [
+        {
+          code: input.code,
+          name: input.name,
+          region: input.region,
+          city: input.city,
+          address: input.address ?? '',
+          locations: (input.locations ?? []).map((l) => ({
+            code: l.code,
+            name: l.name ?? '',
+            active: l.active ?? true,
+          })),
+          active: input.active ?? true,
+        },
+      ],
+      { session },
+    );
+    await recordAudit(
+      {
+        actor,
+        action: 'warehouse.create',
+        targetType: 'warehouse',
+        targetId: warehouse._id,
+        summary: { code: input.code },
+      },
+      session,
+    );
+    return warehouse.toObject() as WarehouseRecord;
+  });
+  return toWarehouseDto(created);
+}
+
+async function changeWarehouse(
+  id: string,
+  actor: Actor,
+  action: string,
+  change: (before: WarehouseRecord) => {
+    update: Record<string, unknown>;
+    filter?: Record<string, unknown>;
+    summary: Record<string, unknown>;
+  },
+): Promise<WarehouseDto> {
+  const updated = await withTransaction(async (session) => {
+    const before = await Warehouse.findById(id).session(session).lean<WarehouseRecord>();
+    if (!before) throw notFound('Warehouse', id);
+    const { update, filter, summary } = change(before);
+    const after = await Warehouse.findOneAndUpdate({ _id: before._id, ...filter }, update, {
+      session,
+      returnDocument: 'after',
+    }).lean<WarehouseRecord>();
+    if (!after) throw new AppError('CONFLICT', 'The warehouse changed meanwhile; retry', { id });
+    await recordAudit({ actor, action, targetType: 'warehouse', targetId: before._id, summary }, session);
+    return after;
+  });
+  return toWarehouseDto(updated);
+}
+
+export function updateWarehouse(id: string, input: WarehouseUpdate, actor: Actor): Promise<WarehouseDto> {
+  return changeWarehouse(id, actor, 'warehouse.update', (before) => ({
+    update: { $set: input },
+    summary: describeChanges(before as unknown as Record<string, unknown>, input as Record<string, unknown>),
+  }));
+}
+
+export function deactivateWarehouse(id: string, actor: Actor): Promise<WarehouseDto> {
+  return updateWarehouse(id, { active: false }, actor);
+}
+
+export function addLocation(
+  id: string,
+  input: { code: string; name?: string; active?: boolean },
+  actor: Actor,
+): Promise<WarehouseDto> {
+  return changeWarehouse(id, actor, 'warehouse.location_add', (before) => {
+    if (before.locations.some((l) => l.code === input.code)) {
+      throw new AppError('CONFLICT', `Location ${input.code} already exists in warehouse ${before.code}`, {
+        field: 'code',
+      });
+    }
+    return {
+      filter: { 'locations.code': { $ne: input.code } },
+      update: { $push: { locations: { code: input.code, name: input.name ?? '', active: input.active ?? true } } },
+      summary: { code: input.code },
+    };
+  });
+}
+
+export function updateLocation(
+  id: string,
+  code: string,
+  input: { name?: string; active?: boolean },
+  actor: Actor,
+): Promise<WarehouseDto> {
+  return changeWarehouse(id, actor, 'warehouse.location_update', (before) => {
+    const index = before.locations.findIndex((l) => l.code === code);
+    if (index < 0) throw notFound('Location', code);
+    const set: Record<string, unknown> = {};
+    if (input.name !== undefined) set[`locations.${index}.name`] = input.name;
+    if (input.active !== undefined) set[`locations.${index}.active`] = input.active;
+    return { filter: { [`locations.${index}.code`]: code }, update: { $set: set }, summary: { code, ...input } };
+  });
+}
+
+export async function getWarehouse(id: string): Promise<WarehouseDto> {
+  const warehouse = await Warehouse.findById(id).lean<WarehouseRecord>();
+  if (!warehouse) throw notFound('Warehouse', id);
+  return toWarehouseDto(warehouse);
+}
+
+export async function listWarehouses(query: WarehouseQuery): Promise<Page<WarehouseDto>> {
+  const filter: QueryFilter<WarehouseRecord> = {};
+  if (query.region) filter.region = query.region;
+  if (query.active !== undefined) filter.active = query.active;
+  if (query.code) filter.code = query.code;
+  if (query.q) {
+    const pattern = new RegExp(query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+    filter.$or = [{ code: pattern }, { name: pattern }, { city: pattern }];
+  }
+  const [items, total] = await Promise.all([
+    Warehouse.find(filter).sort({ code: 1, _id: 1 }).skip(query.offset).limit(query.limit).lean<WarehouseRecord[]>(),
+    Warehouse.countDocuments(filter),
+  ]);
+  return pageOf(items.map(toWarehouseDto), total, query);
+}
+
+/** Loads a warehouse or throws VALIDATION naming `field`; an inactive warehouse takes no new stock. */
+export async function requireWarehouse(id: string, field: string, session?: ClientSession): Promise<WarehouseRecord> {
+  const warehouse = await Warehouse.findById(id)
+    .session(session ?? null)
+    .lean<WarehouseRecord>();
+  if (!warehouse)
+    throw validationError([{ field, message: `"${field}" is not a known warehouse`, type: 'any.unknownReference' }]);
+  if (!warehouse.active) throw new AppError('INVALID_STATE', `Warehouse ${warehouse.code} is not active`, { field });
+  return warehouse;
+}
+
+/** Checks that a location code (null = the warehouse without a bin) exists and is active in the warehouse. */
+export function requireLocation(
+  warehouse: WarehouseRecord,
+  code: string | null | undefined,
+  field: string,
+): string | null {
+  if (code === null || code === undefined || code === '') return null;
+  const location = warehouse.locations.find((l) => l.code === code);
+  if (!location) {
+    throw validationError([
+      {
+        field,
+        message: `"${field}" ${code} is not a location of warehouse ${warehouse.code}`,
+        type: 'any.unknownReference',
+      },
+    ]);
+  }
+  if (!location.active)
+    throw new AppError('INVALID_STATE', `Location ${code} of ${warehouse.code} is not active`, { field });
+  return code;
+}
+
+export async function warehousesByIds(ids: readonly (string | Types.ObjectId)[]): Promise<WarehouseRecord[]> {
+  if (ids.length === 0) return [];
+  return Warehouse.find({ _id: { $in: ids } }).lean<WarehouseRecord[]>();
+}
+
+export async function warehouseIdsInRegion(region: Region): Promise<Types.ObjectId[]> {
+  const warehouses = await Warehouse.find({ region }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  return warehouses.map((w) => w._id);
+}
