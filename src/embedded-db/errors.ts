@@ -33,6 +33,7 @@ export const ErrorCodes = {
   CommandNotSupported: 115,
   ConflictingOperationInProgress: 117,
   InvalidPipelineOperator: 168,
+  CannotIndexParallelArrays: 171,
   NoSuchTransaction: 251,
   TransactionTooOld: 225,
   OperationNotSupportedInTransaction: 263,

@@ -103,4 +103,15 @@ export interface Store {
 
   /** Flushes and releases files and the lock. */
   close(): Promise<void>;
+
+  /**
+   * After a WriteConflict from this store: resolves when retrying can succeed (the transaction holding the document
+   * or unique key ended), or after `timeoutMs`. Lets a single statement wait for a multi-document transaction as
+   * mongod does, instead of failing.
+   */
+  waitForWriteConflict?(err: unknown, timeoutMs: number): Promise<void>;
+  /** Resolves when no active transaction holds the write lock of db.coll's document with this `_id`. */
+  waitForWriteLock?(db: string, coll: string, id: unknown): Promise<void>;
+  /** Resolves when the next transaction commits or aborts. */
+  onTxnFinished?(): Promise<void>;
 }
