@@ -1,0 +1,60 @@
+/**
+ * What a command handler gets: the request, the server's shared state and, inside a multi-document transaction,
+ * the transaction every read and write must go through.
+ */
+import type { ObjectId } from 'bson';
+import type { CursorRegistry } from '../cursors';
+import type { SessionRegistry } from '../sessions';
+import type { Store, Txn } from '../storage/store-types';
+import type { Doc } from '../types';
+
+export type Log = (msg: string, extra?: object) => void;
+
+/** Values getParameter/setParameter expose; only those the server actually honours. */
+export interface Parameters {
+  transactionLifetimeLimitSeconds: number;
+}
+
+export interface ServerState {
+  store: Store;
+  cursors: CursorRegistry;
+  sessions: SessionRegistry;
+  parameters: Parameters;
+  /** `host:port` clients reach this server at; hello's hosts/primary/me. */
+  address: string;
+  replSetName: string;
+  electionId: ObjectId;
+  startedAt: Date;
+  log: Log;
+  connections: { current: number; totalCreated: number };
+  opcounters: Record<'insert' | 'query' | 'update' | 'delete' | 'getmore' | 'command', number>;
+}
+
+export interface ConnectionInfo {
+  id: number;
+  /** `ip:port` of the client, for whatsmyuri and logs. */
+  remote: string;
+}
+
+export interface CommandContext {
+  /** Command name as the client spelled it (the first key of the body). */
+  name: string;
+  db: string;
+  body: Doc;
+  server: ServerState;
+  connection: ConnectionInfo;
+  /** Set inside a multi-document transaction (autocommit: false); undefined otherwise. */
+  txn?: Txn;
+  /** lsid key, when the command carried one (cursors opened in a session die with it). */
+  sessionKey?: string;
+}
+
+export type CommandHandler = (ctx: CommandContext) => Promise<Doc> | Doc;
+
+export interface CommandSpec {
+  handler: CommandHandler;
+  /** May run inside a multi-document transaction (mongod's list; others answer OperationNotSupportedInTransaction). */
+  inTransaction?: boolean;
+  /** A write that the driver may send as a retryable write (txnNumber without autocommit). */
+  retryableWrite?: boolean;
+}

@@ -1,0 +1,158 @@
+/**
+ * The command table and the path every command takes: find the handler, attach the session's transaction (or run a
+ * retryable write once), run it, and turn errors into MongoDB error replies.
+ */
+import { mongoError } from '../errors';
+import { sessionKeyOf, txnNumberOf } from '../sessions';
+import type { Doc } from '../types';
+import { aggregate } from './aggregate';
+import { collStats, create, drop, listCollections } from './collections';
+import type { CommandContext, CommandSpec, ConnectionInfo, ServerState } from './context';
+import { count, distinct } from './count-distinct';
+import { dbStats, dropDatabase, listDatabases } from './databases';
+import { remove } from './delete';
+import { explain } from './explain';
+import { find, getMore, killCursors } from './find';
+import { findAndModify } from './find-and-modify';
+import { hello } from './hello';
+import { createIndexes, dropIndexes, listIndexes } from './indexes';
+import { insert } from './insert';
+import { errorReply, isUnexpected } from './reply';
+import {
+  buildInfo,
+  connectionStatus,
+  getParameter,
+  hostInfo,
+  ping,
+  refuseAuthentication,
+  refuseGetLog,
+  serverStatus,
+  setParameter,
+  whatsmyuri,
+} from './server-info';
+import {
+  abortTransaction,
+  commitTransaction,
+  endSessions,
+  killAllSessions,
+  refreshSessions,
+  startSession,
+} from './transactions';
+import { update } from './update';
+
+/** Commands that manage the transaction itself rather than running inside it. */
+const TRANSACTION_CONTROL = new Set(['commitTransaction', 'abortTransaction']);
+
+const COMMANDS: Record<string, CommandSpec> = {
+  hello: { handler: hello },
+  isMaster: { handler: hello },
+  ismaster: { handler: hello },
+  ping: { handler: ping },
+  buildInfo: { handler: buildInfo },
+  buildinfo: { handler: buildInfo },
+  serverStatus: { handler: serverStatus },
+  hostInfo: { handler: hostInfo },
+  getParameter: { handler: getParameter },
+  setParameter: { handler: setParameter },
+  connectionStatus: { handler: connectionStatus },
+  whatsmyuri: { handler: whatsmyuri },
+  getLog: { handler: refuseGetLog },
+  saslStart: { handler: refuseAuthentication },
+  saslContinue: { handler: refuseAuthentication },
+  authenticate: { handler: refuseAuthentication },
+  getnonce: { handler: refuseAuthentication },
+  logout: { handler: refuseAuthentication },
+  createUser: { handler: refuseAuthentication },
+
+  listDatabases: { handler: listDatabases },
+  dropDatabase: { handler: dropDatabase },
+  dbStats: { handler: dbStats },
+  endSessions: { handler: endSessions },
+  killSessions: { handler: endSessions },
+  killAllSessions: { handler: killAllSessions },
+  refreshSessions: { handler: refreshSessions },
+  startSession: { handler: startSession },
+  commitTransaction: { handler: commitTransaction },
+  abortTransaction: { handler: abortTransaction },
+
+  create: { handler: create, inTransaction: true },
+  drop: { handler: drop },
+  listCollections: { handler: listCollections },
+  collStats: { handler: collStats },
+
+  insert: { handler: insert, inTransaction: true, retryableWrite: true },
+  update: { handler: update, inTransaction: true, retryableWrite: true },
+  delete: { handler: remove, inTransaction: true, retryableWrite: true },
+  findAndModify: { handler: findAndModify, inTransaction: true, retryableWrite: true },
+  findandmodify: { handler: findAndModify, inTransaction: true, retryableWrite: true },
+  find: { handler: find, inTransaction: true },
+  getMore: { handler: getMore, inTransaction: true },
+  killCursors: { handler: killCursors, inTransaction: true },
+  count: { handler: count },
+  distinct: { handler: distinct, inTransaction: true },
+  aggregate: { handler: aggregate, inTransaction: true },
+  explain: { handler: explain },
+
+  createIndexes: { handler: createIndexes },
+  listIndexes: { handler: listIndexes },
+  dropIndexes: { handler: dropIndexes },
+  deleteIndexes: { handler: dropIndexes },
+};
+
+export function commandNames(): string[] {
+  return Object.keys(COMMANDS);
+}
+
+function logUnexpected(ctx: CommandContext, err: unknown): void {
+  if (isUnexpected(err)) {
+    ctx.server.log('command failed unexpectedly', { command: ctx.name, error: (err as Error)?.stack ?? String(err) });
+  }
+}
+
+async function execute(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
+  try {
+    return await spec.handler(ctx);
+  } catch (err) {
+    logUnexpected(ctx, err);
+    return errorReply(err, { inTransaction: TRANSACTION_CONTROL.has(ctx.name) });
+  }
+}
+
+export async function runCommand(server: ServerState, connection: ConnectionInfo, db: string, body: Doc): Promise<Doc> {
+  const name = Object.keys(body)[0] ?? '';
+  const spec = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!spec) return errorReply(mongoError('CommandNotFound', `no such command: '${name}'`));
+  server.opcounters.command++;
+  const ctx: CommandContext = { name, db, body, server, connection, sessionKey: sessionKeyOf(body.lsid) };
+
+  try {
+    const txnNumber = txnNumberOf(body.txnNumber);
+    if (body.autocommit !== undefined && body.autocommit !== false) {
+      throw mongoError('InvalidOptions', 'Specifying autocommit=true is not allowed.');
+    }
+    if (body.autocommit === false && !TRANSACTION_CONTROL.has(name)) {
+      if (!ctx.sessionKey || txnNumber === undefined) {
+        throw mongoError('InvalidOptions', 'a transaction needs lsid and txnNumber');
+      }
+      if (!spec.inTransaction) {
+        throw mongoError('OperationNotSupportedInTransaction', `Cannot run '${name}' in a multi-document transaction.`);
+      }
+      const key = ctx.sessionKey;
+      ctx.txn = server.sessions.transactionFor(key, txnNumber, body.startTransaction === true, connection.id);
+      try {
+        return await spec.handler(ctx);
+      } catch (err) {
+        // As in mongod, a failed statement aborts its transaction; the client must start over.
+        server.sessions.abortAfterError(key, txnNumber);
+        logUnexpected(ctx, err);
+        return errorReply(err, { inTransaction: true });
+      }
+    }
+    if (txnNumber !== undefined && ctx.sessionKey && spec.retryableWrite && body.autocommit === undefined) {
+      return await server.sessions.retryableWrite(ctx.sessionKey, txnNumber, () => execute(ctx, spec));
+    }
+  } catch (err) {
+    return errorReply(err, { inTransaction: body.autocommit === false });
+  }
+  return execute(ctx, spec);
+}

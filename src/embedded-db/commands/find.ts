@@ -1,0 +1,104 @@
+/** find, getMore and killCursors. */
+import { Long } from 'bson';
+import { takeBatch } from '../cursors';
+import { mongoError } from '../errors';
+import { compileProjection } from '../query/projection';
+import type { Doc } from '../types';
+import { collectionArg, optionalArray, optionalBool, optionalDoc, optionalInt, refuseOptions } from './args';
+import type { CommandContext } from './context';
+import { firstBatchReply } from './cursor-reply';
+import { type QuerySpec, runQuery } from './query';
+import { runRead } from './statements';
+
+export interface FindRequest extends QuerySpec {
+  coll: string;
+  projection?: Doc;
+  batchSize?: number;
+  singleBatch: boolean;
+}
+
+export function parseFind(ctx: CommandContext): FindRequest {
+  refuseOptions(ctx, ['collation', 'let', 'min', 'max', 'returnKey', 'showRecordId', 'tailable', 'awaitData']);
+  if (ctx.body.$where !== undefined) throw mongoError('BadValue', '$where is not supported');
+  const coll = collectionArg(ctx);
+  let limit = optionalInt(ctx, 'limit');
+  let singleBatch = optionalBool(ctx, 'singleBatch') ?? false;
+  if (limit !== undefined && limit < 0) {
+    // The legacy negative limit means "this many, in one batch".
+    limit = -limit;
+    singleBatch = true;
+  }
+  const skip = optionalInt(ctx, 'skip');
+  if (skip !== undefined && skip < 0) throw mongoError('BadValue', 'skip value must be non-negative');
+  const batchSize = optionalInt(ctx, 'batchSize');
+  if (batchSize !== undefined && batchSize < 0) throw mongoError('BadValue', 'batchSize value must be non-negative');
+  return {
+    coll,
+    filter: optionalDoc(ctx, 'filter') ?? {},
+    sort: optionalDoc(ctx, 'sort'),
+    projection: optionalDoc(ctx, 'projection'),
+    skip,
+    limit,
+    batchSize,
+    singleBatch,
+  };
+}
+
+export function find(ctx: CommandContext): Doc {
+  const request = parseFind(ctx);
+  ctx.server.opcounters.query++;
+  const project = compileProjection(request.projection);
+  const { docs } = runRead(ctx, (txn) => runQuery(txn, ctx.db, request.coll, request));
+  const projected = request.projection && Object.keys(request.projection).length > 0 ? docs.map(project) : docs;
+  return firstBatchReply(ctx, `${ctx.db}.${request.coll}`, projected, {
+    batchSize: request.batchSize,
+    singleBatch: request.singleBatch,
+  });
+}
+
+function cursorId(value: unknown): Long {
+  if (value instanceof Long) return value;
+  if (typeof value === 'number' || (value && typeof value === 'object' && typeof value.valueOf() === 'number')) {
+    return Long.fromNumber(Number(value.valueOf()));
+  }
+  throw mongoError('TypeMismatch', "BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
+}
+
+export function getMore(ctx: CommandContext): Doc {
+  const id = cursorId(ctx.body.getMore);
+  const coll = ctx.body.collection;
+  if (typeof coll !== 'string')
+    throw mongoError('TypeMismatch', "BSON field 'getMore.collection' is missing or not a string");
+  const ns = `${ctx.db}.${coll}`;
+  const cursor = ctx.server.cursors.get(id);
+  if (!cursor) throw mongoError('CursorNotFound', `cursor id ${id.toString()} not found`);
+  if (cursor.ns !== ns && !(cursor.ns.startsWith(`${ctx.db}.$cmd`) && coll.startsWith('$cmd'))) {
+    throw mongoError(
+      'BadValue',
+      `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
+    );
+  }
+  ctx.server.opcounters.getmore++;
+  const batchSize = optionalInt(ctx, 'batchSize');
+  const batch = takeBatch(cursor.docs, cursor.position, batchSize && batchSize > 0 ? batchSize : undefined);
+  cursor.position += batch.length;
+  let replyId = cursor.id;
+  if (cursor.position >= cursor.docs.length) {
+    ctx.server.cursors.kill(id);
+    replyId = Long.ZERO;
+  }
+  return { cursor: { nextBatch: batch, id: replyId, ns: cursor.ns }, ok: 1 };
+}
+
+export function killCursors(ctx: CommandContext): Doc {
+  collectionArg(ctx);
+  const ids = optionalArray(ctx, 'cursors') ?? [];
+  const cursorsKilled: Long[] = [];
+  const cursorsNotFound: Long[] = [];
+  for (const raw of ids) {
+    const id = cursorId(raw);
+    if (ctx.server.cursors.kill(id)) cursorsKilled.push(id);
+    else cursorsNotFound.push(id);
+  }
+  return { cursorsKilled, cursorsNotFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+}

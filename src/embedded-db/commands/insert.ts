@@ -1,0 +1,77 @@
+/** The `insert` command: ordered and unordered batches, `_id` generation, writeErrors with keyPattern/keyValue. */
+import { BSONRegExp, ObjectId } from 'bson';
+import { mongoError } from '../errors';
+import type { Doc } from '../types';
+import { collectionArg, isPlainObject, optionalBool, requiredArray } from './args';
+import type { CommandContext } from './context';
+import { writeErrorEntry } from './reply';
+import { runWrite } from './statements';
+
+/** `_id` first (generating an ObjectId when missing), as mongod stores it. */
+export function withId(doc: Doc): Doc {
+  if (!('_id' in doc) || doc._id === undefined) {
+    const { _id: _missing, ...rest } = doc;
+    return { _id: new ObjectId(), ...rest };
+  }
+  const id = doc._id;
+  if (Array.isArray(id)) throw mongoError('InvalidIdField', "The '_id' value cannot be of type array");
+  if (id instanceof BSONRegExp) throw mongoError('InvalidIdField', "The '_id' value cannot be of type regex");
+  if (Object.keys(doc)[0] === '_id') return doc;
+  const { _id, ...rest } = doc;
+  return { _id, ...rest };
+}
+
+export async function insert(ctx: CommandContext): Promise<Doc> {
+  const coll = collectionArg(ctx);
+  const raw = requiredArray(ctx, 'documents');
+  const ordered = optionalBool(ctx, 'ordered') ?? true;
+  ctx.server.opcounters.insert += raw.length;
+  const docs: (Doc | Error)[] = raw.map((d) => {
+    if (!isPlainObject(d)) return mongoError('TypeMismatch', 'each document to insert must be an object');
+    try {
+      return withId(d);
+    } catch (err) {
+      return err as Error;
+    }
+  });
+
+  // Inside a client transaction an error fails the whole command (and mongod aborts the transaction).
+  if (ctx.txn) {
+    const txn = ctx.txn;
+    for (const doc of docs) {
+      if (doc instanceof Error) throw doc;
+      txn.insert(ctx.db, coll, doc);
+    }
+    return { n: docs.length, ok: 1 };
+  }
+
+  // Fast path: a clean batch is committed once. Any error sends us to the statement-by-statement path, which gives
+  // mongod's partial results (ordered stops at the first error, unordered goes on).
+  if (docs.length > 1 && docs.every((d) => !(d instanceof Error))) {
+    try {
+      await runWrite(ctx, (txn) => {
+        for (const doc of docs as Doc[]) txn.insert(ctx.db, coll, doc);
+      });
+      return { n: docs.length, ok: 1 };
+    } catch {
+      // fall through
+    }
+  }
+
+  let n = 0;
+  const writeErrors: Doc[] = [];
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i];
+    try {
+      if (doc instanceof Error) throw doc;
+      await runWrite(ctx, (txn) => txn.insert(ctx.db, coll, doc));
+      n++;
+    } catch (err) {
+      writeErrors.push(writeErrorEntry(i, err));
+      if (ordered) break;
+    }
+  }
+  const reply: Doc = { n, ok: 1 };
+  if (writeErrors.length > 0) reply.writeErrors = writeErrors;
+  return reply;
+}

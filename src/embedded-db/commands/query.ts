@@ -1,0 +1,38 @@
+/**
+ * The read path shared by find, count, explain and findAndModify: ask the store for matching documents (it picks an
+ * index from the filter and, where it can, from the sort), then sort, skip and limit exactly as MongoDB does.
+ */
+import { compileSort } from '../query/sort';
+import type { ReadPlan, Txn } from '../storage/store-types';
+import type { Doc } from '../types';
+
+export interface QuerySpec {
+  filter: Doc;
+  sort?: Doc;
+  skip?: number;
+  /** 0 or undefined: no limit. */
+  limit?: number;
+}
+
+export interface QueryResult {
+  docs: Doc[];
+  plan: ReadPlan;
+}
+
+export function runQuery(txn: Txn, db: string, coll: string, spec: QuerySpec): QueryResult {
+  const skip = spec.skip ?? 0;
+  const limit = spec.limit && spec.limit > 0 ? spec.limit : undefined;
+  const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
+  // Compile first so that an invalid sort fails before any work.
+  const compare = compileSort(sort);
+  const { docs, plan } = txn.find(db, coll, spec.filter, {
+    sort,
+    limit: limit === undefined ? undefined : skip + limit,
+  });
+  // The store may already return index order; Array.prototype.sort is stable, so re-sorting is cheap and safe.
+  let result = compare ? [...docs].sort(compare) : docs;
+  if (skip > 0 || (limit !== undefined && result.length > limit)) {
+    result = result.slice(skip, limit === undefined ? undefined : skip + limit);
+  }
+  return { docs: result, plan };
+}

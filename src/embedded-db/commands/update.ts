@@ -1,0 +1,67 @@
+/** The `update` command: one statement per entry of `updates`, each in its own implicit transaction. */
+import { mongoError } from '../errors';
+import type { Doc } from '../types';
+import { collectionArg, isPlainObject, optionalArray, optionalBool, refuseOptions, requiredArray } from './args';
+import type { CommandContext } from './context';
+import { writeErrorEntry } from './reply';
+import { runWrite } from './statements';
+import { runUpdateStatement, validateUpdateSpec } from './write-statements';
+
+interface ParsedStatement {
+  q: Doc;
+  u: Doc | Doc[];
+  upsert: boolean;
+  multi: boolean;
+  arrayFilters?: Doc[];
+}
+
+function parseStatement(ctx: CommandContext, raw: unknown): ParsedStatement {
+  if (!isPlainObject(raw)) throw mongoError('TypeMismatch', 'each update statement must be an object');
+  refuseOptions(ctx, ['collation', 'c', 'sort'], raw);
+  const q = raw.q ?? {};
+  if (!isPlainObject(q))
+    throw mongoError('TypeMismatch', "BSON field 'update.updates.q' is the wrong type, expected type 'object'");
+  const multi = optionalBool(ctx, 'multi', raw) ?? false;
+  const arrayFilters = optionalArray(ctx, 'arrayFilters', raw) as Doc[] | undefined;
+  return {
+    q,
+    u: validateUpdateSpec(raw.u, multi),
+    upsert: optionalBool(ctx, 'upsert', raw) ?? false,
+    multi,
+    arrayFilters,
+  };
+}
+
+export async function update(ctx: CommandContext): Promise<Doc> {
+  refuseOptions(ctx, ['let']);
+  const coll = collectionArg(ctx);
+  const statements = requiredArray(ctx, 'updates');
+  const ordered = optionalBool(ctx, 'ordered') ?? true;
+  const now = new Date();
+  ctx.server.opcounters.update += statements.length;
+
+  let n = 0;
+  let nModified = 0;
+  const upserted: Doc[] = [];
+  const writeErrors: Doc[] = [];
+  for (let index = 0; index < statements.length; index++) {
+    try {
+      const stmt = parseStatement(ctx, statements[index]);
+      const outcome = await runWrite(ctx, (txn) =>
+        runUpdateStatement(txn, ctx.db, coll, stmt, { arrayFilters: stmt.arrayFilters, now }),
+      );
+      n += outcome.n;
+      nModified += outcome.nModified;
+      if (outcome.upsertedId !== undefined) upserted.push({ index, _id: outcome.upsertedId });
+    } catch (err) {
+      if (ctx.txn) throw err; // inside a transaction the whole command fails (and the transaction aborts)
+      writeErrors.push(writeErrorEntry(index, err));
+      if (ordered) break;
+    }
+  }
+  const reply: Doc = { n, nModified };
+  if (upserted.length > 0) reply.upserted = upserted;
+  if (writeErrors.length > 0) reply.writeErrors = writeErrors;
+  reply.ok = 1;
+  return reply;
+}
