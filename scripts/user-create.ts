@@ -81,6 +81,9 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`Unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
 
   const password = await readPassword(config.userPassword);
+  // Before the database starts, so that a short password is told at once.
+  const { assertPasswordPolicy } = await import('../src/modules/users/passwords');
+  assertPasswordPolicy(password);
 
   const { connectDatabase } = await import('../src/db/connection');
   const { Organisation } = await import('../src/modules/organisations/organisations.model');

@@ -23,7 +23,7 @@ export const OPENAPI_PATH = '/api/v1/openapi.json';
 export const DOCS_PATH = '/api/docs';
 
 export interface AppDeps {
-  config?: Pick<Config, 'bodyLimit' | 'corsOrigins' | 'version'>;
+  config?: Pick<Config, 'bodyLimit' | 'corsOrigins' | 'trustProxy' | 'version'>;
   logger?: Logger;
   /** The module routes to serve; defaults to every module's (modules/index.ts). Tests may add their own. */
   routes?: RouteDefinition[];
@@ -50,6 +50,9 @@ export function buildApp(deps: AppDeps = {}): Express {
 
   const app = express();
   app.locals.registry = registry;
+  // Decides req.ip, which the login rate limit counts by and audit entries record: behind a reverse proxy without
+  // it, every caller shares the proxy's address; with a too-trusting value, anyone can claim any address.
+  app.set('trust proxy', config.trustProxy);
 
   app.use(requestId);
   app.use(
@@ -58,8 +61,17 @@ export function buildApp(deps: AppDeps = {}): Express {
       genReqId: requestIdOf,
       // Lines logged during a request carry just its id; the completion line carries the request and response.
       quietReqLogger: true,
-      // The response's headers are ours and repetitive: the status is what matters in a request line.
-      serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+      serializers: {
+        // No headers, no query string, no address: they carry credentials and personal data (a search for a
+        // family's name, an email) that have no place in logs. The request id links a line to its audit entries.
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        // The response's headers are ours and repetitive: the status is what matters in a request line.
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       customLogLevel: (req, res, error) => {
         if (error || res.statusCode >= 500) return 'error';
         if (res.statusCode >= 400) return 'warn';

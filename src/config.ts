@@ -10,6 +10,13 @@ import { version } from '../package.json';
 export type Environment = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/**
+ * Express's 'trust proxy' setting: false (the default: req.ip is the connecting address), true (trust every proxy:
+ * only when nothing but the proxy can reach Asar), a number of proxy hops, or a list of proxy addresses, subnets and
+ * the names loopback, linklocal, uniquelocal.
+ */
+export type TrustProxy = boolean | number | readonly string[];
+
 export interface RateLimit {
   max: number;
   windowMs: number;
@@ -32,6 +39,8 @@ export interface Config {
   bodyLimit: string;
   /** Origins allowed by CORS; empty means CORS headers are never sent. */
   corsOrigins: readonly string[];
+  /** Which proxies' X-Forwarded-For to believe: it decides the address that login limits and audit entries see. */
+  trustProxy: TrustProxy;
   auth: {
     /** HMAC secret for access tokens. Always set; see `tokenSecretIsEphemeral`. */
     tokenSecret: string;
@@ -50,6 +59,8 @@ export interface Config {
 }
 
 const MIN_SECRET_LENGTH = 32;
+/** Users' passwords (modules/users/passwords.ts), so also the passwords the seed and user:create give them. */
+export const MIN_PASSWORD_LENGTH = 12;
 const DEFAULT_LOGIN_WINDOW_MINUTES = 15;
 
 /** `10/15m` (10 attempts per 15 minutes), `10/1h`, `10/30s`, or just `10` (per 15 minutes). */
@@ -57,6 +68,33 @@ const rateLimit = Joi.string()
   .trim()
   .pattern(/^\d+(\/\d+[smh])?$/)
   .messages({ 'string.pattern.base': '{{#label}} must look like 10/15m (attempts per window in s, m or h)' });
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const proxyAddress = Joi.alternatives().try(Joi.string().valid(...PROXY_NAMES), Joi.string().ip({ cidr: 'optional' }));
+
+const TRUST_PROXY_MESSAGE = `{{#label}} must be true, false, a number of proxy hops, or a comma-separated list of addresses, subnets or ${PROXY_NAMES.join(', ')}`;
+
+/** `false`, `true`, a number of hops, or a comma-separated list of addresses, subnets and names. */
+const trustProxy = Joi.alternatives()
+  .try(
+    Joi.boolean(),
+    Joi.number().integer().min(0),
+    Joi.string()
+      .custom((text: string, helpers) => {
+        const list = text
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean);
+        const valid = list.length > 0 && list.every((entry) => !proxyAddress.validate(entry).error);
+        return valid ? list : helpers.error('any.invalid');
+      })
+      .messages({ 'any.invalid': TRUST_PROXY_MESSAGE }),
+  )
+  .messages({
+    'alternatives.any': TRUST_PROXY_MESSAGE,
+    'alternatives.match': TRUST_PROXY_MESSAGE,
+    'alternatives.types': TRUST_PROXY_MESSAGE,
+  });
 
 function parseRateLimit(text: string): RateLimit {
   const [count, window] = text.split('/');
@@ -85,6 +123,7 @@ const schema = Joi.object({
     .default('1mb')
     .messages({ 'string.pattern.base': '{{#label}} must be a size such as 100kb or 1mb' }),
   CORS_ORIGINS: Joi.string().trim().allow(''),
+  TRUST_PROXY: trustProxy.default(false),
   ASAR_TOKEN_SECRET: Joi.string()
     .min(MIN_SECRET_LENGTH)
     // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
@@ -95,8 +134,8 @@ const schema = Joi.object({
     .max(24 * 30)
     .default(12),
   ASAR_LOGIN_RATE_LIMIT: rateLimit.default(`10/${DEFAULT_LOGIN_WINDOW_MINUTES}m`),
-  ASAR_SEED_PASSWORD: Joi.string().min(8),
-  ASAR_USER_PASSWORD: Joi.string().min(8),
+  ASAR_SEED_PASSWORD: Joi.string().min(MIN_PASSWORD_LENGTH),
+  ASAR_USER_PASSWORD: Joi.string().min(MIN_PASSWORD_LENGTH),
   ASAR_ORG_NAME: Joi.string().trim().max(200).default('Asar'),
 })
   .unknown(true)
@@ -137,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
         .map((origin) => origin.trim())
         .filter(Boolean),
     ),
+    trustProxy: Array.isArray(v.TRUST_PROXY) ? Object.freeze(v.TRUST_PROXY) : v.TRUST_PROXY,
     auth: Object.freeze({
       tokenSecret: secret ?? randomBytes(32).toString('hex'),
       tokenSecretIsEphemeral: secret === undefined,

@@ -32,11 +32,18 @@ async function main(): Promise<void> {
   logger.info({ backend: database.backend, uri: database.uri }, `Database connected (${database.backend})`);
 
   const app = buildApp();
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) =>
-      error ? reject(error) : resolve(listening),
-    );
-  });
+  let server: Server;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const listening = app.listen(config.port, config.host, (error?: Error) =>
+        error ? reject(error) : resolve(listening),
+      );
+    });
+  } catch (error) {
+    // The port is taken, say: close the database cleanly (the embedded one holds its data directory) before exiting.
+    await database.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host;

@@ -117,4 +117,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
     expect(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
   });
+
+  test('when TRUST_PROXY is given, then it becomes Express trust proxy setting: a flag, a hop count or a list', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+  });
+
+  test('when TRUST_PROXY is neither, then loading fails naming it', () => {
+    for (const value of ['the nginx box', '10.0.0.0/99', '-1']) {
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY must be true, false, a number/);
+    }
+  });
+
+  test('when the seed or user password is shorter than 12 characters, then loading fails naming it', () => {
+    expect(() => loadConfig({ ASAR_SEED_PASSWORD: 'elevenchars', ASAR_USER_PASSWORD: 'elevenchars' })).toThrow(
+      /ASAR_SEED_PASSWORD length must be at least 12.*ASAR_USER_PASSWORD length must be at least 12/,
+    );
+    expect(loadConfig({ ASAR_USER_PASSWORD: 'twelve chars' }).userPassword).toBe('twelve chars');
+  });
 });

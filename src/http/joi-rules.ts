@@ -1,5 +1,5 @@
 /**
- * Joi rules shared by every module's schemas, and the one pagination shape of list endpoints.
+ * Joi rules shared by every module's schemas, and the one pagination shape (and text filter) of list endpoints.
  */
 import Joi from 'joi';
 import type { Model, QueryFilter, SortOrder } from 'mongoose';
@@ -40,6 +40,14 @@ export interface Page<T> {
 /** The body of every list endpoint. */
 export function pageOf<T>(items: T[], total: number, { limit, offset }: PageRequest): Page<T> {
   return { data: items, page: { limit, offset, total } };
+}
+
+/**
+ * The condition of a list's `q` filter: a case-insensitive "contains", with the text matched literally (a `.` or `(`
+ * typed in a search box is not a pattern).
+ */
+export function containsText(text: string): { $regex: string; $options: 'i' } {
+  return { $regex: text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
 }
 
 /**

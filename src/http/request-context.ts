@@ -24,21 +24,14 @@ export function runWithRequestContext<T>(context: RequestContext, fn: () => T): 
   return storage.run(context, fn);
 }
 
-function requestIdOf(req: Request, res: Response): string | null {
-  // http/request-id.ts keeps it in res.locals.requestId; pino-http also sets req.id.
-  if (typeof res.locals.requestId === 'string') return res.locals.requestId;
-  const fromReq = (req as Request & { id?: unknown }).id;
-  if (typeof fromReq === 'string' || typeof fromReq === 'number') return String(fromReq);
-  const header = res.getHeader('x-request-id');
-  return typeof header === 'string' ? header : null;
-}
-
 /**
- * Express middleware: mount it after the request id is assigned and before the routes. Everything the rest of the
- * request runs (including async continuations) sees this request's id and address through `currentRequest()`.
+ * Express middleware: mount it after http/request-id.ts (which sets `res.locals.requestId`) and before the routes.
+ * Everything the rest of the request runs (including async continuations) sees this request's id and address
+ * through `currentRequest()`.
  */
 export function requestContext() {
   return (req: Request, res: Response, next: NextFunction): void => {
-    storage.run({ requestId: requestIdOf(req, res), ip: req.ip ?? null }, next);
+    const requestId = typeof res.locals.requestId === 'string' ? res.locals.requestId : null;
+    storage.run({ requestId, ip: req.ip ?? null }, next);
   };
 }

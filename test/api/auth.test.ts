@@ -77,6 +77,8 @@ describe('login', () => {
     await given.user({ role: 'coordinator', organisationId: organisation.id, email: 'ngo@example.kz', session: false });
     const res = await login('ngo@example.kz', TEST_PASSWORD);
     expect(res.status).toBe(401);
+    expect(res.body.error.message).toBe(INVALID_CREDENTIALS_MESSAGE);
+    expect(await Session.countDocuments()).toBe(0);
   });
 
   test('when the body is not an email and a password, then it answers 400 naming the fields', async () => {
@@ -204,6 +206,12 @@ describe('API keys', () => {
     expect(revoked.body.revokedAt).toEqual(expect.any(String));
     expect((await t.api.get('/api/v1/auth/me').set(apiKeyHeader(key))).status).toBe(401);
     expect(await AuditEntry.countDocuments({ action: 'apikey.revoke', targetId: apiKey.id })).toBe(1);
+  });
+
+  test('when the organisation of a key is deactivated, then the key answers 401', async () => {
+    const organisation = await given.organisation({ active: false });
+    const { key } = await given.apiKey({ roles: ['coordinator'], organisationId: organisation.id });
+    expect((await t.api.get('/api/v1/auth/me').set(apiKeyHeader(key))).status).toBe(401);
   });
 
   test('when an API key tries to log out, then it is told to be revoked instead', async () => {

@@ -78,6 +78,15 @@ const probeRoutes: RouteDefinition[] = [
   },
   {
     method: 'get',
+    path: '/probe/address',
+    summary: "The caller's address as the app sees it",
+    access: 'public',
+    handler: (req, res) => {
+      res.json({ ip: req.ip });
+    },
+  },
+  {
+    method: 'get',
     path: '/probe/protected',
     summary: 'Needs a permission',
     access: 'stock:read',
@@ -227,6 +236,16 @@ describe('without a database', () => {
     expect(JSON.stringify(lines)).not.toContain('very-secret-token');
   });
 
+  test('when a request is logged, then its line holds method and path, without query string, headers or address', async () => {
+    const { logger, lines } = capturedLogger();
+    const res = await supertest(buildApp({ routes: probeRoutes, logger }))
+      .get('/api/v1/nowhere?q=saule.k@meirim.kz')
+      .set('X-API-Key', 'asar_secret-key');
+    const requestLine = lines.find((line) => line.reqId === res.headers['x-request-id'] && line.req);
+    expect(requestLine?.req).toEqual({ id: res.headers['x-request-id'], method: 'GET', path: '/api/v1/nowhere' });
+    expect(JSON.stringify(lines)).not.toMatch(/saule|asar_secret-key|127\.0\.0\.1/);
+  });
+
   test('when X-Request-Id is not a sane token, then it is replaced', async () => {
     const res = await api.get('/api/v1/nowhere').set('X-Request-Id', 'evil\tid with spaces');
     expect(res.headers['x-request-id']).not.toContain('evil');
@@ -236,6 +255,18 @@ describe('without a database', () => {
     const res = await api.get('/api/v1/nowhere');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  test('when TRUST_PROXY is off, then X-Forwarded-For is ignored: a caller cannot choose its address', async () => {
+    const res = await api.get('/api/v1/probe/address').set('X-Forwarded-For', '203.0.113.7');
+    expect(res.body.ip).not.toBe('203.0.113.7');
+    expect(res.body.ip).toMatch(/127\.0\.0\.1|::1/);
+  });
+
+  test("when TRUST_PROXY names the proxy, then the address it forwards is the caller's", async () => {
+    const proxied = supertest(buildApp({ routes: probeRoutes, config: { ...config, trustProxy: ['loopback'] } }));
+    const res = await proxied.get('/api/v1/probe/address').set('X-Forwarded-For', '198.51.100.1, 203.0.113.7');
+    expect(res.body.ip).toBe('203.0.113.7');
   });
 
   test('when CORS is not configured, then no CORS headers are sent', async () => {

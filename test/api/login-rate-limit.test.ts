@@ -3,6 +3,7 @@
  * describe builds its own app, so each starts with fresh counters.
  */
 import { config } from '../../src/config';
+import { AuditEntry } from '../../src/modules/audit/audit.model';
 import { setupTestApp } from '../support/app';
 import { given, TEST_PASSWORD } from '../support/given-identity';
 
@@ -29,6 +30,27 @@ describe('per account', () => {
 
     const other = await t.api.post('/api/v1/auth/login').send({ email: 'other@example.kz', password: TEST_PASSWORD });
     expect(other.status).toBe(200);
+  });
+});
+
+describe('per account, attempts sent together', () => {
+  const t = setupTestApp();
+
+  test('when more than max attempts on one account arrive at once, then only max are checked and the rest answer 429', async () => {
+    await given.user({ email: 'aliya@example.kz', session: false });
+
+    const statuses = await Promise.all(
+      Array.from({ length: max + 3 }, (_, i) =>
+        t.api
+          .post('/api/v1/auth/login')
+          .send({ email: 'aliya@example.kz', password: `wrong password ${i}` })
+          .then((res) => res.status),
+      ),
+    );
+
+    expect(statuses.filter((status) => status === 401)).toHaveLength(max);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(3);
+    expect(await AuditEntry.countDocuments({ action: 'auth.login_failed' })).toBe(max);
   });
 });
 

@@ -52,7 +52,17 @@ auditEntrySchema.index({ organisationId: 1, at: -1 });
 function refuseChange(): never {
   throw new Error('audit entries are append-only');
 }
-for (const operation of ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'findOneAndReplace'] as const) {
+// Deleting is changing history too.
+for (const operation of [
+  'updateOne',
+  'updateMany',
+  'findOneAndUpdate',
+  'replaceOne',
+  'findOneAndReplace',
+  'deleteOne',
+  'deleteMany',
+  'findOneAndDelete',
+] as const) {
   auditEntrySchema.pre(operation, refuseChange);
 }
 auditEntrySchema.pre('save', function refuseResave() {

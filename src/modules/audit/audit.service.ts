@@ -31,7 +31,8 @@ const SECRET_KEY = /password|passphrase|token|secret|api_?key|hash/i;
 function withoutSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutSecrets);
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  if (typeof (value as { toHexString?: unknown }).toHexString === 'function') return String(value);
+  // BSON values (ObjectId, Decimal128 quantities, Long) as their text, not as their internal fields.
+  if ('_bsontype' in value) return String(value);
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>).map(([key, v]) => [
       key,
@@ -118,18 +119,12 @@ export interface AuditQuery extends PageRequest {
   to?: Date;
 }
 
-export interface AuditEntryDto {
+/** An entry as the API shows it: the stored record with its ids as strings. */
+export type AuditEntryDto = Omit<AuditEntryRecord, '_id' | 'actor' | 'organisationId'> & {
   id: string;
   actor: StoredActor;
   organisationId: string | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  summary: Record<string, unknown>;
-  requestId: string | null;
-  ip: string | null;
-  at: Date;
-}
+};
 
 function toDto(entry: AuditEntryRecord): AuditEntryDto {
   return {

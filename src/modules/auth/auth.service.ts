@@ -37,26 +37,25 @@ export interface LoginResult {
 /** How the current request was authenticated; logout needs the session. */
 export type Credential = { kind: 'session'; sessionId: string } | { kind: 'apiKey'; apiKeyId: string };
 
-export function userActor(user: Pick<UserRecord, '_id' | 'name' | 'organisationId' | 'roles'>): Actor {
+type Holder = Pick<UserRecord, '_id' | 'organisationId' | 'roles'>;
+
+function actorOf(kind: 'user' | 'apiKey', holder: Holder, name: string): Actor {
   return {
-    kind: 'user',
-    id: String(user._id),
-    name: user.name,
-    organisationId: user.organisationId ? String(user.organisationId) : null,
-    roles: user.roles,
-    permissions: permissionsOf(user.roles),
+    kind,
+    id: String(holder._id),
+    name,
+    organisationId: holder.organisationId ? String(holder.organisationId) : null,
+    roles: holder.roles,
+    permissions: permissionsOf(holder.roles),
   };
 }
 
+export function userActor(user: Pick<UserRecord, '_id' | 'name' | 'organisationId' | 'roles'>): Actor {
+  return actorOf('user', user, user.name);
+}
+
 export function apiKeyActor(key: Pick<ApiKeyRecord, '_id' | 'label' | 'organisationId' | 'roles'>): Actor {
-  return {
-    kind: 'apiKey',
-    id: String(key._id),
-    name: key.label,
-    organisationId: key.organisationId ? String(key.organisationId) : null,
-    roles: key.roles,
-    permissions: permissionsOf(key.roles),
-  };
+  return actorOf('apiKey', key, key.label);
 }
 
 async function organisationIsActive(organisationId: UserRecord['organisationId']): Promise<boolean> {
@@ -66,13 +65,8 @@ async function organisationIsActive(organisationId: UserRecord['organisationId']
 
 type LoginRefusal = 'unknown_account' | 'wrong_password' | 'inactive_user' | 'inactive_organisation';
 
-async function refuseLogin(
-  reason: LoginRefusal,
-  user: UserRecord | null,
-  throttle: LoginThrottle,
-  account: string,
-): Promise<never> {
-  throttle.recordFailure(account);
+/** The attempt was counted as a failure when the throttle admitted it: only the audit entry is left to write. */
+async function refuseLogin(reason: LoginRefusal, user: UserRecord | null): Promise<never> {
   // No transaction: the failed attempt changes nothing else. The attempted email is not recorded: a mistyped
   // password often lands in the email field, and the email is personal data.
   await recordAudit(
@@ -91,7 +85,7 @@ async function refuseLogin(
 
 export async function login(input: LoginInput, { throttle }: { throttle: LoginThrottle }): Promise<LoginResult> {
   const email = normaliseEmail(input.email);
-  const retryAfterSeconds = throttle.retryAfterSeconds(email);
+  const retryAfterSeconds = throttle.admit(email);
   if (retryAfterSeconds > 0) {
     throw new AppError('RATE_LIMITED', 'Too many failed login attempts for this account; try again later', {
       retryAfterSeconds,
@@ -101,15 +95,11 @@ export async function login(input: LoginInput, { throttle }: { throttle: LoginTh
   const user = await User.findOne({ email }).select('+passwordHash').lean<UserRecord>();
   if (!user) {
     await verifyAgainstDummy(input.password);
-    return refuseLogin('unknown_account', null, throttle, email);
+    return refuseLogin('unknown_account', null);
   }
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
-    return refuseLogin('wrong_password', user, throttle, email);
-  }
-  if (!user.active) return refuseLogin('inactive_user', user, throttle, email);
-  if (!(await organisationIsActive(user.organisationId))) {
-    return refuseLogin('inactive_organisation', user, throttle, email);
-  }
+  if (!(await verifyPassword(user.passwordHash, input.password))) return refuseLogin('wrong_password', user);
+  if (!user.active) return refuseLogin('inactive_user', user);
+  if (!(await organisationIsActive(user.organisationId))) return refuseLogin('inactive_organisation', user);
 
   throttle.recordSuccess(email);
   const actor = userActor(user);

@@ -4,6 +4,9 @@
  * the per-address limit in auth.routes.ts catches the other pattern). Unknown emails are counted like known ones,
  * so the limit reveals nothing about which accounts exist. A successful login clears the count.
  *
+ * Login counts an attempt with `admit` before checking its password, not after: a password check takes tens of
+ * milliseconds, and attempts that only counted once checked would all pass the limit if sent at the same time.
+ *
  * In memory, per process: enough for one API process. Several processes behind a balancer would each allow `max`.
  */
 import type { RateLimit } from '../../config';
@@ -29,6 +32,16 @@ export class LoginThrottle {
     const window = this.current(account);
     if (!window || window.failures < this.limit.max) return 0;
     return Math.max(1, Math.ceil((window.resetAt - this.now()) / 1000));
+  }
+
+  /**
+   * Lets an attempt through and counts it as a failure until `recordSuccess` says otherwise (answers 0), or refuses
+   * it without counting (answers the seconds to wait). Check and count happen together, with no await between.
+   */
+  admit(account: string): number {
+    const retryAfter = this.retryAfterSeconds(account);
+    if (retryAfter === 0) this.recordFailure(account);
+    return retryAfter;
   }
 
   recordFailure(account: string): void {

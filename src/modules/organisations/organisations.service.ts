@@ -4,7 +4,7 @@
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { withTransaction } from '../../db/transaction';
 import { notFound } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
+import { containsText, type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import { canSeeOrganisation, isOrganisationScoped } from '../access/organisation-scope';
 import type { Actor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
@@ -62,8 +62,6 @@ export interface OrganisationQuery extends PageRequest {
   active?: boolean;
   q?: string;
 }
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Contact details name a person: the audit log records that they changed, not their values.
 const HIDDEN_IN_AUDIT = ['contact'];
@@ -144,7 +142,7 @@ export async function listOrganisations(query: OrganisationQuery, actor: Actor):
   }
   if (query.type) filter.type = query.type;
   if (query.active !== undefined) filter.active = query.active;
-  if (query.q) filter.name = { $regex: escapeRegExp(query.q), $options: 'i' };
+  if (query.q) filter.name = containsText(query.q);
   const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 });
   return { ...page, data: page.data.map(toOrganisationDto) };
 }

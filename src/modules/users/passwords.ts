@@ -3,9 +3,11 @@
  * one lane. The encoded hash carries its own parameters, so raising the cost later still verifies old hashes.
  */
 import { hash, verify } from '@node-rs/argon2';
+import { MIN_PASSWORD_LENGTH } from '../../config';
 import { AppError } from '../../http/app-error';
 
-export const MIN_PASSWORD_LENGTH = 12;
+// Defined in config, which checks ASAR_SEED_PASSWORD and ASAR_USER_PASSWORD against it too.
+export { MIN_PASSWORD_LENGTH };
 /** argon2 accepts any length; a cap keeps a megabyte "password" from being hashed on every login attempt. */
 export const MAX_PASSWORD_LENGTH = 256;
 

@@ -7,7 +7,7 @@
 import type { ClientSession, QueryFilter } from 'mongoose';
 import { withTransaction } from '../../db/transaction';
 import { AppError, notFound } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
+import { containsText, type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import type { Actor, Role } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
 import { revokeSessionsOfUsers } from '../auth/sessions';
@@ -62,8 +62,6 @@ export interface UserQuery extends PageRequest {
   active?: boolean;
   q?: string;
 }
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A coordinator acts for one organisation, so it must belong to one; any referenced organisation must exist.
@@ -128,7 +126,7 @@ export async function listUsers(query: UserQuery): Promise<Page<UserDto>> {
   if (query.role) filter.roles = query.role;
   if (query.active !== undefined) filter.active = query.active;
   if (query.q) {
-    const pattern = { $regex: escapeRegExp(query.q), $options: 'i' };
+    const pattern = containsText(query.q);
     filter.$or = [{ email: pattern }, { name: pattern }];
   }
   const page = await paginate(User, filter, query, { name: 1, _id: 1 });

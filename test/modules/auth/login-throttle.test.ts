@@ -27,4 +27,16 @@ describe('LoginThrottle', () => {
     throttle.recordFailure('a@b.kz');
     expect(throttle.retryAfterSeconds('a@b.kz')).toBe(0);
   });
+
+  test('when attempts are admitted, then each counts until a success clears them, and none past max is let through', () => {
+    const throttle = new LoginThrottle(limit, () => 1_000_000);
+    expect([1, 2, 3, 4].map(() => throttle.admit('a@b.kz'))).toEqual([0, 0, 0, 60]);
+    expect(throttle.admit('other@b.kz')).toBe(0);
+
+    const fresh = new LoginThrottle(limit, () => 1_000_000);
+    fresh.admit('a@b.kz');
+    fresh.admit('a@b.kz');
+    fresh.recordSuccess('a@b.kz');
+    expect([1, 2, 3].map(() => fresh.admit('a@b.kz'))).toEqual([0, 0, 0]);
+  });
 });
