@@ -48,4 +48,8 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string, id?: unknown): AppError =>
-  new AppError('NOT_FOUND', id === undefined ? `${what} not found` : `${what} ${String(id)} not found`, id === undefined ? {} : { id });
+  new AppError(
+    'NOT_FOUND',
+    id === undefined ? `${what} not found` : `${what} ${String(id)} not found`,
+    id === undefined ? {} : { id },
+  );

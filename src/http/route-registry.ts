@@ -22,7 +22,7 @@ export interface RouteSchemas {
 }
 
 /** Validated input, placed in `res.locals.input` before the handler runs (Express 5's req.query is read-only). */
-export interface ValidatedInput<P = any, Q = any, B = any> {
+export interface ValidatedInput<P = unknown, Q = unknown, B = unknown> {
   params: P;
   query: Q;
   body: B;

@@ -20,18 +20,41 @@ const aggregate = (pipeline: object[], coll = 'stock') => ctx.db.collection(coll
 
 test('when grouping, then accumulators compute per group', async () => {
   const groups = await aggregate([
-    { $group: { _id: '$warehouse', total: { $sum: '$kg' }, avg: { $avg: '$kg' }, min: { $min: '$kg' }, max: { $max: '$kg' }, n: { $sum: 1 }, items: { $push: '$item' }, set: { $addToSet: '$item' } } },
+    {
+      $group: {
+        _id: '$warehouse',
+        total: { $sum: '$kg' },
+        avg: { $avg: '$kg' },
+        min: { $min: '$kg' },
+        max: { $max: '$kg' },
+        n: { $sum: 1 },
+        items: { $push: '$item' },
+        set: { $addToSet: '$item' },
+      },
+    },
     { $sort: { _id: 1 } },
   ]);
   expect(groups).toEqual([
-    { _id: 'ALA', total: 700, avg: 350, min: 200, max: 500, n: 2, items: ['flour', 'rice'], set: expect.arrayContaining(['flour', 'rice']) },
+    {
+      _id: 'ALA',
+      total: 700,
+      avg: 350,
+      min: 200,
+      max: 500,
+      n: 2,
+      items: ['flour', 'rice'],
+      set: expect.arrayContaining(['flour', 'rice']),
+    },
     { _id: 'AST', total: 300, avg: 300, min: 300, max: 300, n: 1, items: ['flour'], set: ['flour'] },
     { _id: 'SHY', total: 40, avg: 40, min: 40, max: 40, n: 1, items: ['blanket'], set: ['blanket'] },
   ]);
 });
 
 test('when grouping by null after sorting, then $first and $last follow the sort', async () => {
-  const [result] = await aggregate([{ $sort: { kg: 1 } }, { $group: { _id: null, first: { $first: '$item' }, last: { $last: '$item' } } }]);
+  const [result] = await aggregate([
+    { $sort: { kg: 1 } },
+    { $group: { _id: null, first: { $first: '$item' }, last: { $last: '$item' } } },
+  ]);
   expect(result).toEqual({ _id: null, first: 'blanket', last: 'flour' });
 });
 
@@ -51,14 +74,21 @@ test('when matching, projecting, adding and unsetting fields, then the documents
 
 test('when unwinding, then each array element becomes a document, optionally keeping empty ones', async () => {
   const plain = await aggregate([{ $unwind: '$tags' }, { $sort: { _id: 1, tags: 1 } }, { $project: { tags: 1 } }]);
-  expect(plain).toEqual([{ _id: 1, tags: 'dry' }, { _id: 1, tags: 'food' }, { _id: 2, tags: 'food' }]);
+  expect(plain).toEqual([
+    { _id: 1, tags: 'dry' },
+    { _id: 1, tags: 'food' },
+    { _id: 2, tags: 'food' },
+  ]);
   const kept = await aggregate([
     { $unwind: { path: '$tags', preserveNullAndEmptyArrays: true, includeArrayIndex: 'i' } },
     { $match: { _id: { $in: [3, 4] } } },
     { $project: { tags: 1, i: 1 } },
     { $sort: { _id: 1 } },
   ]);
-  expect(kept).toEqual([{ _id: 3, i: null }, { _id: 4, i: null }]);
+  expect(kept).toEqual([
+    { _id: 3, i: null },
+    { _id: 4, i: null },
+  ]);
 });
 
 test('when looking up with localField/foreignField, then matching documents are joined as an array', async () => {
@@ -68,7 +98,10 @@ test('when looking up with localField/foreignField, then matching documents are 
     { $project: { wh: 1 } },
     { $sort: { _id: 1 } },
   ]);
-  expect(docs).toEqual([{ _id: 1, wh: [{ _id: 'ALA', city: 'Almaty' }] }, { _id: 4, wh: [] }]);
+  expect(docs).toEqual([
+    { _id: 1, wh: [{ _id: 'ALA', city: 'Almaty' }] },
+    { _id: 4, wh: [] },
+  ]);
 });
 
 test('when looking up with let and a pipeline, then the sub-pipeline sees the variables', async () => {
@@ -78,7 +111,10 @@ test('when looking up with let and a pipeline, then the sub-pipeline sees the va
         $lookup: {
           from: 'stock',
           let: { code: '$_id' },
-          pipeline: [{ $match: { $expr: { $eq: ['$warehouse', '$$code'] } } }, { $group: { _id: null, kg: { $sum: '$kg' } } }],
+          pipeline: [
+            { $match: { $expr: { $eq: ['$warehouse', '$$code'] } } },
+            { $group: { _id: null, kg: { $sum: '$kg' } } },
+          ],
           as: 'totals',
         },
       },

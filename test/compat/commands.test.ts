@@ -49,5 +49,7 @@ test('when databases are listed and one is dropped, then it disappears from the 
 });
 
 test('when a command targets a missing collection for getMore, then it fails as MongoDB does', async () => {
-  await expect(ctx.db.command({ getMore: Long.fromNumber(123456789), collection: 'nothing' })).rejects.toBeInstanceOf(MongoServerError);
+  await expect(ctx.db.command({ getMore: Long.fromNumber(123456789), collection: 'nothing' })).rejects.toBeInstanceOf(
+    MongoServerError,
+  );
 });

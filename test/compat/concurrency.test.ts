@@ -30,7 +30,11 @@ test('when clients race findOneAndUpdate with a guard, then each unit is taken o
   await balances.insertOne({ _id: 'oil', onHand: 5 } as never);
   const taken = await Promise.all(
     Array.from({ length: 20 }, () =>
-      balances.findOneAndUpdate({ _id: 'oil' as never, onHand: { $gte: 1 } }, { $inc: { onHand: -1 } }, { returnDocument: 'after' }),
+      balances.findOneAndUpdate(
+        { _id: 'oil' as never, onHand: { $gte: 1 } },
+        { $inc: { onHand: -1 } },
+        { returnDocument: 'after' },
+      ),
     ),
   );
   const after = taken.filter((d) => d !== null).map((d) => d?.onHand);

@@ -14,7 +14,11 @@ test('when a result is larger than the first batch, then getMore returns the res
 
 test('when batchSize is small, then the cursor still yields every document once', async () => {
   const seen: number[] = [];
-  for await (const doc of ctx.db.collection('c').find({ n: { $lt: 25 } }).sort({ n: 1 }).batchSize(7)) {
+  for await (const doc of ctx.db
+    .collection('c')
+    .find({ n: { $lt: 25 } })
+    .sort({ n: 1 })
+    .batchSize(7)) {
     seen.push(doc.n as number);
   }
   expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => i));

@@ -36,7 +36,10 @@ test('when an update or upsert would duplicate a unique key, then it fails with 
 test('when a compound unique index exists, then only the full key must be unique', async () => {
   const balances = ctx.db.collection('balances');
   await balances.createIndex({ warehouse: 1, item: 1 }, { unique: true });
-  await balances.insertMany([{ warehouse: 'ALA', item: 'rice' }, { warehouse: 'AST', item: 'rice' }]);
+  await balances.insertMany([
+    { warehouse: 'ALA', item: 'rice' },
+    { warehouse: 'AST', item: 'rice' },
+  ]);
   const error = await duplicateError(balances.insertOne({ warehouse: 'ALA', item: 'rice' }));
   expect(error.keyValue).toEqual({ warehouse: 'ALA', item: 'rice' });
 });
@@ -59,7 +62,11 @@ test('when a unique index is sparse, then many documents may lack the field', as
 test('when a unique index is partial, then uniqueness applies only to documents matching its filter', async () => {
   const keys = ctx.db.collection('keys');
   await keys.createIndex({ label: 1 }, { unique: true, partialFilterExpression: { active: true } });
-  await keys.insertMany([{ label: 'x', active: false }, { label: 'x', active: false }, { label: 'x', active: true }]);
+  await keys.insertMany([
+    { label: 'x', active: false },
+    { label: 'x', active: false },
+    { label: 'x', active: true },
+  ]);
   await duplicateError(keys.insertOne({ label: 'x', active: true }));
 });
 

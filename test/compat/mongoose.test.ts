@@ -3,7 +3,10 @@ import { testDatabaseName, testDatabaseUri } from '../support/env';
 
 const connection = mongoose.createConnection();
 
-const warehouseSchema = new Schema({ code: { type: String, unique: true, required: true }, city: String }, { timestamps: true });
+const warehouseSchema = new Schema(
+  { code: { type: String, unique: true, required: true }, city: String },
+  { timestamps: true },
+);
 const stockSchema = new Schema({
   warehouse: { type: Schema.Types.ObjectId, ref: 'CompatWarehouse', required: true },
   item: String,
@@ -38,7 +41,9 @@ test('when a compound unique index is declared on the schema, then it is created
   expect(indexes.map((i) => i.name)).toContain('warehouse_1_item_1');
   const warehouse = await Warehouse.create({ code: 'AST' });
   await Stock.create({ warehouse: warehouse._id, item: 'rice', onHand: 1 });
-  await expect(Stock.create({ warehouse: warehouse._id, item: 'rice', onHand: 2 })).rejects.toMatchObject({ code: 11000 });
+  await expect(Stock.create({ warehouse: warehouse._id, item: 'rice', onHand: 2 })).rejects.toMatchObject({
+    code: 11000,
+  });
 });
 
 test('when documents are created, then timestamps are set and updates move updatedAt', async () => {
@@ -62,7 +67,12 @@ test('when populating a reference, then the referenced document is joined', asyn
 test('when querying with sort, skip, limit, select, countDocuments and distinct, then results match', async () => {
   const warehouse = await Warehouse.create({ code: 'PVL' });
   await Stock.insertMany(['a', 'b', 'c', 'd'].map((item, i) => ({ warehouse: warehouse._id, item, onHand: i })));
-  const page = await Stock.find({ onHand: { $gte: 1 } }).sort({ onHand: -1 }).skip(1).limit(2).select('item -_id').lean();
+  const page = await Stock.find({ onHand: { $gte: 1 } })
+    .sort({ onHand: -1 })
+    .skip(1)
+    .limit(2)
+    .select('item -_id')
+    .lean();
   expect(page).toEqual([{ item: 'c' }, { item: 'b' }]);
   expect(await Stock.countDocuments({ onHand: { $lt: 2 } })).toBe(2);
   expect((await Stock.distinct('item')).sort()).toEqual(['a', 'b', 'c', 'd']);

@@ -12,7 +12,16 @@ beforeEach(async () => {
   await ctx.db.collection('q').insertMany([
     { _id: 1, name: 'Flour', qty: 10, tags: ['food', 'dry'], lot: { code: 'A1', expiry: new Date('2027-01-01') } },
     { _id: 2, name: 'flour, rye', qty: 0, tags: ['food'], lot: { code: 'B2' } },
-    { _id: 3, name: 'Blanket', qty: 5, tags: [], lines: [{ item: 'x', q: 1 }, { item: 'y', q: 9 }] },
+    {
+      _id: 3,
+      name: 'Blanket',
+      qty: 5,
+      tags: [],
+      lines: [
+        { item: 'x', q: 1 },
+        { item: 'y', q: 9 },
+      ],
+    },
     { _id: 4, name: 'Heater', qty: null, lines: [{ item: 'x', q: 5 }] },
     { _id: 5, name: 'Tent', ref: new ObjectId('65a000000000000000000001'), qty: 2.5 },
   ] as never[]);
@@ -84,7 +93,10 @@ test('when using $expr and $mod, then aggregation expressions and remainders fil
 });
 
 test('when a query uses an unknown operator, then the server answers an error naming it', async () => {
-  const attempt = ctx.db.collection('q').find({ qty: { $between: [1, 2] } }).toArray();
+  const attempt = ctx.db
+    .collection('q')
+    .find({ qty: { $between: [1, 2] } })
+    .toArray();
   await expect(attempt).rejects.toBeInstanceOf(MongoServerError);
   await expect(attempt).rejects.toThrow(/\$between/);
 });

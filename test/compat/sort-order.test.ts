@@ -50,7 +50,11 @@ test('when numbers of different BSON types are sorted, then they compare by valu
   ] as never[]);
   const docs = await ctx.db.collection('n').find({}).sort({ v: 1 }).toArray();
   expect(docs.map((d) => d._id)).toEqual(['int', 'double', 'long', 'decimal', 'bigDouble', 'bigLong']);
-  const ranged = await ctx.db.collection('n').find({ v: { $gt: Long.fromNumber(2), $lt: 4 } }).sort({ v: -1 }).toArray();
+  const ranged = await ctx.db
+    .collection('n')
+    .find({ v: { $gt: Long.fromNumber(2), $lt: 4 } })
+    .sort({ v: -1 })
+    .toArray();
   expect(ranged.map((d) => d._id)).toEqual(['decimal', 'long', 'double']);
 });
 

@@ -66,7 +66,9 @@ test('when two transactions write the same document, then the second gets a tran
   try {
     first.startTransaction();
     second.startTransaction();
-    await ctx.db.collection('balances').updateOne({ _id: 'rice' as never }, { $inc: { onHand: -1 } }, { session: first });
+    await ctx.db
+      .collection('balances')
+      .updateOne({ _id: 'rice' as never }, { $inc: { onHand: -1 } }, { session: first });
     const error = (await ctx.db
       .collection('balances')
       .updateOne({ _id: 'rice' as never }, { $inc: { onHand: -1 } }, { session: second })
@@ -94,7 +96,9 @@ test('when conflicting transactions use withTransaction, then the loser retries 
           const session = client.startSession();
           try {
             await session.withTransaction(async () => {
-              await db.collection('balances').updateOne({ _id: 'rice' as never, onHand: { $gte: 1 } }, { $inc: { onHand: -1 } }, { session });
+              await db
+                .collection('balances')
+                .updateOne({ _id: 'rice' as never, onHand: { $gte: 1 } }, { $inc: { onHand: -1 } }, { session });
               await db.collection('ledger').insertOne({ item: 'rice', quantity: -1 }, { session });
             });
           } finally {
@@ -117,7 +121,9 @@ test('when a transaction inserts a duplicate of a unique key, then it fails with
   try {
     session.startTransaction();
     await ctx.db.collection('items').insertOne({ sku: 'B' }, { session });
-    await expect(ctx.db.collection('items').insertOne({ sku: 'B' }, { session })).rejects.toMatchObject({ code: 11000 });
+    await expect(ctx.db.collection('items').insertOne({ sku: 'B' }, { session })).rejects.toMatchObject({
+      code: 11000,
+    });
     await session.abortTransaction().catch(() => undefined);
   } finally {
     await session.endSession();
@@ -146,7 +152,9 @@ test('when a transaction was aborted by a write conflict, then its next operatio
   try {
     winner.startTransaction();
     loser.startTransaction();
-    await ctx.db.collection('balances').updateOne({ _id: 'rice' as never }, { $inc: { onHand: -1 } }, { session: winner });
+    await ctx.db
+      .collection('balances')
+      .updateOne({ _id: 'rice' as never }, { $inc: { onHand: -1 } }, { session: winner });
     await expect(
       ctx.db.collection('balances').updateOne({ _id: 'rice' as never }, { $inc: { onHand: -1 } }, { session: loser }),
     ).rejects.toMatchObject({ code: 112 });
@@ -180,7 +188,11 @@ test('when a retryable insert or update is sent twice with the same transaction 
     expect(first).toMatchObject({ ok: 1, n: 1 });
     expect(again).toMatchObject({ ok: 1, n: 1 });
     expect(again.writeErrors).toBeUndefined();
-    const update = { update: 'retry', updates: [{ q: { _id: 1 }, u: { $inc: { q: 1 } } }], txnNumber: Long.fromNumber(2) };
+    const update = {
+      update: 'retry',
+      updates: [{ q: { _id: 1 }, u: { $inc: { q: 1 } } }],
+      txnNumber: Long.fromNumber(2),
+    };
     await db.command(update, { session });
     await db.command(update, { session });
   } finally {

@@ -48,7 +48,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'shipments:read',
     'organisations:read',
   ],
-  logistics: [...READ_STOCK, 'shipments:read', 'shipments:write', 'donations:read', 'donors:read', 'organisations:read'],
+  logistics: [
+    ...READ_STOCK,
+    'shipments:read',
+    'shipments:write',
+    'donations:read',
+    'donors:read',
+    'organisations:read',
+  ],
   coordinator: [
     ...READ_STOCK,
     'households:read',

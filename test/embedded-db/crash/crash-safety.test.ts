@@ -30,10 +30,14 @@ async function freePort(): Promise<number> {
 }
 
 function startDatabase(port: number, dbPath: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/db.ts', '--port', String(port), '--dbpath', dbPath], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/db.ts', '--port', String(port), '--dbpath', dbPath],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.resume();
   child.stderr?.resume();
   return child;
@@ -137,9 +141,30 @@ describe('embedded database crash safety', () => {
     const client = await connectWhenReady(port, child);
     try {
       const db = client.db('crash');
-      const items = new Set((await db.collection('items').find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id as unknown as number));
-      const orders = new Set((await db.collection('orders').find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id as unknown as number));
-      const lines = new Set((await db.collection('order_lines').find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id as unknown as number));
+      const items = new Set(
+        (
+          await db
+            .collection('items')
+            .find({}, { projection: { _id: 1 } })
+            .toArray()
+        ).map((d) => d._id as unknown as number),
+      );
+      const orders = new Set(
+        (
+          await db
+            .collection('orders')
+            .find({}, { projection: { _id: 1 } })
+            .toArray()
+        ).map((d) => d._id as unknown as number),
+      );
+      const lines = new Set(
+        (
+          await db
+            .collection('order_lines')
+            .find({}, { projection: { _id: 1 } })
+            .toArray()
+        ).map((d) => d._id as unknown as number),
+      );
 
       expect(acknowledged.singles.size).toBeGreaterThan(0);
       expect(acknowledged.transactions.size).toBeGreaterThan(0);
@@ -157,7 +182,10 @@ describe('embedded database crash safety', () => {
       const duplicate = db.collection('items').insertOne({ _id: -1, code: `I-${someId}` } as never);
       await expect(duplicate).rejects.toBeInstanceOf(MongoServerError);
       await expect(duplicate).rejects.toMatchObject({ code: 11000 });
-      const byCode = await db.collection('items').find({ code: `I-${someId}` }).explain('executionStats');
+      const byCode = await db
+        .collection('items')
+        .find({ code: `I-${someId}` })
+        .explain('executionStats');
       expect(byCode.executionStats.totalDocsExamined).toBe(1);
     } finally {
       await client.close().catch(() => undefined);

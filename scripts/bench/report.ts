@@ -1,0 +1,57 @@
+/** Small helpers shared by the benchmark scripts: timing loops with bounded concurrency, and a plain-text table. */
+import { performance } from 'node:perf_hooks';
+
+export interface Measurement {
+  operations: number;
+  seconds: number;
+  perSecond: number;
+}
+
+/** Runs `total` operations with `concurrency` of them in flight at a time; returns the rate. */
+export async function measure(
+  total: number,
+  concurrency: number,
+  operation: (index: number, worker: number) => Promise<unknown>,
+): Promise<Measurement> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let index = next++; index < total; index = next++) await operation(index, worker);
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { operations: total, seconds, perSecond: total / seconds };
+}
+
+export function percentile(sortedMs: number[], p: number): number {
+  if (sortedMs.length === 0) return Number.NaN;
+  const rank = Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1);
+  return sortedMs[Math.max(0, rank)];
+}
+
+/** Latencies of `samples` sequential calls, sorted ascending (milliseconds). */
+export async function latencies(samples: number, operation: () => Promise<unknown>): Promise<number[]> {
+  const result: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    await operation();
+    result.push(performance.now() - started);
+  }
+  return result.sort((a, b) => a - b);
+}
+
+export function formatRate(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+export function printTable(title: string, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(`\n${title}\n`);
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+  console.log('');
+}
