@@ -1,6 +1,7 @@
 /**
  * Chooses and opens the database: a real MongoDB (replica set) when MONGODB_URI is set, otherwise the embedded
- * MongoDB-compatible server started in this process on 127.0.0.1. Either way the rest of the code talks to it
+ * MongoDB-compatible server started in this process on 127.0.0.1, on a worker thread of its own so that the API and
+ * the database each get a core. Either way the rest of the code talks to it
  * through the same Mongoose connection, so nothing above this module knows which backend is in use.
  */
 import mongoose from 'mongoose';
@@ -64,8 +65,8 @@ export async function connectDatabase(
 
   const embeddedLog = logger.child({ component: 'embedded-db' });
   // Loaded lazily: a deployment on a real MongoDB never loads the embedded server's code.
-  const { startEmbeddedServer } = await import('../embedded-db/server');
-  const server = await startEmbeddedServer({
+  const { startEmbeddedServerThread } = await import('../embedded-db/thread');
+  const server = await startEmbeddedServerThread({
     port: config.embeddedDbPort,
     host: '127.0.0.1',
     dbPath: config.dataDir,

@@ -1,0 +1,82 @@
+/**
+ * Runs the embedded database on a worker thread of this process.
+ *
+ * The API (Express, Mongoose, the driver) and the database then use both cores of a small machine instead of
+ * sharing one event loop, while `npm start` still needs nothing but Node.js. Clients reach the server over
+ * loopback exactly as they would a separate mongod, so nothing else changes.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Log } from './commands/context';
+import type { EmbeddedServerOptions } from './server';
+
+export type ThreadMessage =
+  | { type: 'ready'; uri: string; host: string; port: number; location: string }
+  | { type: 'log'; msg: string; extra?: object }
+  | { type: 'failed'; error: string }
+  | { type: 'closed' };
+
+export interface EmbeddedServerThread {
+  uri: string;
+  host: string;
+  port: number;
+  /** 'memory' or the data directory. */
+  location: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The worker's bootstrap code: the compiled entry next to this file, or, when running from TypeScript sources
+ * (`npm start` runs under tsx), the source entry with tsx's loader registered first, since a worker thread does
+ * not inherit the loader of its parent.
+ */
+function workerBootstrap(): string {
+  const compiled = path.join(__dirname, 'thread-worker.js');
+  if (existsSync(compiled)) return `require(${JSON.stringify(compiled)});`;
+  return `require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'thread-worker.ts'))});`;
+}
+
+export function startEmbeddedServerThread(options: EmbeddedServerOptions = {}): Promise<EmbeddedServerThread> {
+  const { log = () => {}, ...workerOptions } = options;
+  const worker = new Worker(workerBootstrap(), { eval: true, workerData: workerOptions });
+  let onClosed: (() => void) | undefined;
+  let onCloseFailed: ((error: Error) => void) | undefined;
+
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`embedded database thread exited with code ${code}`)));
+    worker.on('message', (message: ThreadMessage) => {
+      switch (message.type) {
+        case 'log':
+          (log as Log)(message.msg, message.extra);
+          break;
+        case 'failed':
+          if (onCloseFailed) onCloseFailed(new Error(message.error));
+          else reject(new Error(message.error));
+          break;
+        case 'closed':
+          onClosed?.();
+          break;
+        case 'ready':
+          worker.removeAllListeners('exit');
+          worker.once('exit', (code) => {
+            if (!onClosed) (log as Log)('embedded database thread stopped unexpectedly', { exitCode: code });
+          });
+          resolve({
+            uri: message.uri,
+            host: message.host,
+            port: message.port,
+            location: message.location,
+            close: () =>
+              new Promise<void>((done, fail) => {
+                onClosed = () => worker.terminate().then(() => done(), fail);
+                onCloseFailed = fail;
+                worker.postMessage('close');
+              }),
+          });
+          break;
+      }
+    });
+  });
+}
