@@ -6,7 +6,8 @@
  * that arrives while the first attempt is still running answers 409 CONFLICT (the client retries later).
  *
  * Keys are scoped to the caller (user or API key) and kept for 24 hours. A response is remembered only when the
- * request finished with a status below 500: after a server error the key is released so the retry runs again.
+ * request finished with a status below 500 and was not a CONFLICT with a concurrent change: after those the key is
+ * released so the retry runs again (a failed request wrote nothing).
  * Known limit: if the process dies between the business transaction's commit and the moment the response is
  * stored, the key stays "in progress" until its lock expires (2 minutes) and a later retry would run again.
  */
@@ -87,7 +88,7 @@ async function claim(id: string, fingerprint: string): Promise<IdempotencyRecord
   const takenOver = await IdempotencyKey.findOneAndUpdate(
     { _id: id, fingerprint, state: 'in_progress', lockedUntil: { $lt: now } },
     { $set: { lockedUntil: new Date(now.getTime() + IN_PROGRESS_LOCK_MS) } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean();
   if (takenOver) return null;
   const existing = await IdempotencyKey.findById(id).lean();
@@ -137,8 +138,13 @@ export function idempotency() {
   };
 }
 
+/** A CONFLICT says "this collided with a concurrent change; retry": replaying it would make the retry useless. */
+function isTransientConflict(status: number, body: unknown): boolean {
+  return status === 409 && (body as { error?: { code?: unknown } } | null)?.error?.code === 'CONFLICT';
+}
+
 async function remember(id: string, status: number, body: unknown): Promise<void> {
-  if (status >= 500) {
+  if (status >= 500 || isTransientConflict(status, body)) {
     await IdempotencyKey.deleteOne({ _id: id });
     return;
   }

@@ -1,4 +1,5 @@
 import { Item } from '../../src/modules/catalog/catalog.model';
+import { allRoutes } from '../../src/modules/index';
 import { setupTestApp } from '../support/app';
 import { bearer, given } from '../support/given-identity';
 import { givenInventory } from '../support/given-inventory';
@@ -74,6 +75,30 @@ describe('items API', () => {
     expect(flour.weightGramsPerUnit).toBe(1000);
   });
 
+  test('when an item that is a kit component is given components, then 400: kits do not nest', async () => {
+    const headers = await auth();
+    const felt = await givenInventory.item({ sku: 'FELT-COVER' });
+    const yurt = await t.api
+      .post('/api/v1/items')
+      .set(headers)
+      .send({
+        sku: 'YURT-6',
+        name: { kk: 'Киіз үй' },
+        category: 'shelter',
+        baseUnit: 'kit',
+        components: [{ itemId: felt.id, quantity: 4 }],
+      });
+    expect(yurt.status).toBe(201);
+    const roofPole = await givenInventory.item({ sku: 'ROOF-POLE' });
+    const res = await t.api
+      .patch(`/api/v1/items/${felt.id}`)
+      .set(headers)
+      .send({ components: [{ itemId: roofPole.id, quantity: 2 }] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0]).toMatchObject({ field: 'components', type: 'kit.nested' });
+    expect((await Item.findById(felt.id).lean())?.components).toEqual([]);
+  });
+
   test('when fields are missing or wrong, then 400 names every field', async () => {
     const res = await t.api
       .post('/api/v1/items')
@@ -126,7 +151,10 @@ describe('items API', () => {
       .set(headers)
       .send({ name: { en: 'Wool blanket' }, expiryTracked: true });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ name: { en: 'Wool blanket' }, expiryTracked: true });
+    expect(patched.body).toMatchObject({
+      name: { kk: 'Жүн көрпе', ru: 'Шерстяное одеяло', en: 'Wool blanket' },
+      expiryTracked: true,
+    });
     const removed = await t.api.delete(`/api/v1/items/${created.id}`).set(headers);
     expect(removed.body.active).toBe(false);
     expect((await Item.findById(created.id).lean())?.active).toBe(false);
@@ -152,5 +180,14 @@ describe('items API', () => {
       .set(await auth('viewer'))
       .send(blanket);
     expect(res.status).toBe(403);
+  });
+});
+
+describe('inventory routes', () => {
+  test('when a POST creates or moves something, then it honours Idempotency-Key', () => {
+    const inventory = ['/items', '/warehouses', '/donors', '/donations', '/stock'];
+    const posts = allRoutes().filter((r) => r.method === 'post' && inventory.some((p) => r.path.startsWith(p)));
+    expect(posts.length).toBeGreaterThan(10);
+    expect(posts.filter((r) => !r.idempotent).map((r) => r.path)).toEqual([]);
   });
 });

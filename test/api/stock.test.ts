@@ -201,6 +201,12 @@ describe('stock moves, transfers, adjustments, disposals', () => {
       .set(headers)
       .send({ warehouseId: warehouse.id, itemId: item.id, quantity: 4, reason: 'damaged' });
     expect(sound.status).toBe(409);
+    const notExpired = await t.api
+      .post('/api/v1/stock/disposals')
+      .set(headers)
+      .send({ warehouseId: warehouse.id, itemId: item.id, quantity: 1, reason: 'expired' });
+    expect(notExpired.status).toBe(409);
+    expect(notExpired.body.error.details).toMatchObject({ requested: 1, available: 0 });
     const disposed = await t.api
       .post('/api/v1/stock/disposals')
       .set(headers)
@@ -212,6 +218,26 @@ describe('stock moves, transfers, adjustments, disposals', () => {
       .set(headers)
       .send({ warehouseId: warehouse.id, itemId: item.id, quantity: 9 });
     expect(issueDamaged.status).toBe(409);
+    expect(await findInvariantViolations()).toEqual([]);
+  });
+});
+
+describe('adjusting a named balance', () => {
+  test('when more of a named balance is found, then that balance grows, keeping its bin, lot and expiry', async () => {
+    const headers = await auth();
+    const item = await givenInventory.item({ sku: 'INSULIN', category: 'medicine', expiryTracked: true });
+    await givenInventory.stockOf({ item, quantity: 5, locationCode: 'A-01', lot: 'L1', expiryDate: daysFromToday(30) });
+    const balance = await StockBalance.findOne({ itemId: item.id }).lean();
+    const res = await t.api
+      .post('/api/v1/stock/adjustments')
+      .set(headers)
+      .send({ balanceId: String(balance?._id), quantity: 2, reason: 'found' });
+    expect(res.status).toBe(201);
+    expect(res.body.entries).toEqual([
+      expect.objectContaining({ balanceId: String(balance?._id), quantity: 2, balanceAfter: 7, reason: 'found' }),
+    ]);
+    expect(await StockBalance.countDocuments({ itemId: item.id })).toBe(1);
+    expect(await onHand({ itemId: item.id, lot: 'L1', locationCode: 'A-01' })).toBe(7);
     expect(await findInvariantViolations()).toEqual([]);
   });
 });
@@ -252,6 +278,53 @@ describe('physical counts', () => {
     expect(await LedgerEntry.countDocuments({ reason: 'count_correction', 'source.type': 'count' })).toBe(3);
     expect((await t.api.post(`/api/v1/stock/counts/${started.body.id}/post`).set(headers).send()).status).toBe(409);
     expect(await findInvariantViolations()).toEqual([]);
+  });
+
+  test('when stock moves while a count is open, then the count compares with the books when the line is counted', async () => {
+    const headers = await auth();
+    const { warehouse, item } = await givenInventory.stockOf({ quantity: 10, locationCode: 'A-01' });
+    const started = (
+      await t.api.post('/api/v1/stock/counts').set(headers).send({ warehouseId: warehouse.id, locationCode: 'A-01' })
+    ).body;
+    const issued = await t.api
+      .post('/api/v1/stock/issues')
+      .set(headers)
+      .send({ warehouseId: warehouse.id, itemId: item.id, quantity: 2 });
+    expect(issued.status).toBe(201);
+    const recorded = await t.api
+      .post(`/api/v1/stock/counts/${started.id}/lines`)
+      .set(headers)
+      .send({ lines: [{ balanceId: started.lines[0].balanceId, quantity: 8 }] });
+    expect(recorded.body.lines[0]).toMatchObject({ expected: 8, counted: 8, difference: 0 });
+    const posted = await t.api.post(`/api/v1/stock/counts/${started.id}/post`).set(headers).send();
+    expect(posted.status).toBe(200);
+    expect(await onHand({ itemId: item.id })).toBe(8);
+    expect(await LedgerEntry.countDocuments({ 'source.type': 'count' })).toBe(0);
+  });
+
+  test('when a count overlaps an open one, then 409, and a retry with the same key runs once the first is closed', async () => {
+    const headers = await auth();
+    const { warehouse } = await givenInventory.stockOf({ quantity: 10, locationCode: 'A-01' });
+    const whole = await t.api.post('/api/v1/stock/counts').set(headers).send({ warehouseId: warehouse.id });
+    expect(whole.status).toBe(201);
+    const startBin = () =>
+      t.api
+        .post('/api/v1/stock/counts')
+        .set(headers)
+        .set('Idempotency-Key', 'count-a01-0001')
+        .send({ warehouseId: warehouse.id, locationCode: 'A-01' });
+    const overlapping = await startBin();
+    expect(overlapping.status).toBe(409);
+    expect(overlapping.body.error).toMatchObject({ code: 'CONFLICT', details: { countId: whole.body.id } });
+    expect((await t.api.post(`/api/v1/stock/counts/${whole.body.id}/cancel`).set(headers).send()).status).toBe(200);
+    const retried = await startBin();
+    expect(retried.status).toBe(201);
+    expect(retried.body.locationCode).toBe('A-01');
+    const other = await givenInventory.warehouse();
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () => t.api.post('/api/v1/stock/counts').set(headers).send({ warehouseId: other.id })),
+    );
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
   });
 });
 

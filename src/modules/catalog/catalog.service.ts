@@ -6,7 +6,7 @@ import type { ClientSession, QueryFilter } from 'mongoose';
 import { Types } from 'mongoose';
 import { withTransaction } from '../../db/transaction';
 import { AppError, notFound } from '../../http/app-error';
-import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import { containsText, type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import { validationError } from '../../http/validate';
 import type { Actor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
@@ -204,7 +204,8 @@ export async function updateItem(id: string, input: ItemUpdate, actor: Actor): P
     const before = await Item.findById(id).session(session).lean<ItemRecord>();
     if (!before) throw notFound('Item', id);
     const set: Partial<ItemRecord> = {};
-    if (input.name !== undefined) set.name = input.name;
+    // A name is patched per language: sending { en } keeps kk and ru.
+    if (input.name !== undefined) set.name = { ...before.name, ...input.name };
     if (input.category !== undefined) set.category = input.category;
     if (input.packs !== undefined) set.packs = resolvePacks(before.baseUnit, input.packs);
     const weight = weightGrams(before.baseUnit, input.weightKgPerUnit);
@@ -214,6 +215,20 @@ export async function updateItem(id: string, input: ItemUpdate, actor: Actor): P
     if (input.lotTracked !== undefined) set.lotTracked = input.lotTracked;
     if (input.expiryTracked !== undefined) set.expiryTracked = input.expiryTracked;
     if (input.active !== undefined) set.active = input.active;
+    if (input.components !== undefined && input.components.length > 0) {
+      const usedIn = await Item.findOne({ 'components.itemId': before._id }, { sku: 1 })
+        .session(session)
+        .lean<Pick<ItemRecord, 'sku'>>();
+      if (usedIn) {
+        throw validationError([
+          {
+            field: 'components',
+            message: `"components" cannot be set: ${before.sku} is a component of kit ${usedIn.sku} (kits do not nest)`,
+            type: 'kit.nested',
+          },
+        ]);
+      }
+    }
     if (input.components !== undefined) {
       set.components = await resolveComponents(before.baseUnit, input.components, before._id, session);
     }
@@ -249,10 +264,6 @@ export async function getItem(id: string): Promise<ItemDto> {
   return toItemDto(item);
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 export async function listItems(query: ItemQuery): Promise<Page<ItemDto>> {
   const filter: QueryFilter<ItemRecord> = {};
   if (query.category) filter.category = query.category;
@@ -260,14 +271,11 @@ export async function listItems(query: ItemQuery): Promise<Page<ItemDto>> {
   if (query.sku) filter.sku = query.sku;
   if (query.kit !== undefined) filter['components.0'] = { $exists: query.kit };
   if (query.q) {
-    const pattern = new RegExp(escapeRegex(query.q), 'i');
-    filter.$or = [{ sku: pattern }, { 'name.kk': pattern }, { 'name.ru': pattern }, { 'name.en': pattern }];
+    const text = containsText(query.q);
+    filter.$or = [{ sku: text }, { 'name.kk': text }, { 'name.ru': text }, { 'name.en': text }];
   }
-  const [items, total] = await Promise.all([
-    Item.find(filter).sort({ sku: 1, _id: 1 }).skip(query.offset).limit(query.limit).lean<ItemRecord[]>(),
-    Item.countDocuments(filter),
-  ]);
-  return pageOf(items.map(toItemDto), total, query);
+  const page = await paginate(Item, filter, query, { sku: 1, _id: 1 });
+  return { ...page, data: page.data.map(toItemDto) };
 }
 
 /** Items by id, for other modules (lean records, in no particular order). */

@@ -7,7 +7,7 @@
  * the item (what the stock service posts). Estimated values are integer minor units (tiyn, cents) of their currency.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import type { LedgerActor } from '../stock/stock.model';
+import { CONDITIONS, type Condition, type LedgerActor, ledgerActorSchema } from '../stock/stock.model';
 
 export const DONATION_STATUSES = ['draft', 'received', 'cancelled', 'reversed'] as const;
 export type DonationStatus = (typeof DONATION_STATUSES)[number];
@@ -27,8 +27,9 @@ export const CURRENCIES = [
   'AED',
 ] as const;
 export type Currency = (typeof CURRENCIES)[number];
-export const LINE_CONDITIONS = ['new', 'good', 'used', 'damaged'] as const;
-export type LineCondition = (typeof LINE_CONDITIONS)[number];
+/** A donated line's condition is the condition its stock is received in. */
+export const LINE_CONDITIONS = CONDITIONS;
+export type LineCondition = Condition;
 
 export interface DonationLine {
   itemId: Types.ObjectId;
@@ -70,8 +71,6 @@ export interface DonationRecord {
   updatedAt: Date;
 }
 
-const actorSchema = new Schema<LedgerActor>({ kind: String, id: String, name: String }, { _id: false });
-
 const donationSchema = new Schema<DonationRecord>(
   {
     number: { type: String, required: true },
@@ -106,8 +105,8 @@ const donationSchema = new Schema<DonationRecord>(
     ],
     notes: { type: String, default: null },
     verificationRef: { type: String, required: true },
-    createdBy: { type: actorSchema, required: true },
-    receivedBy: { type: actorSchema, default: null },
+    createdBy: { type: ledgerActorSchema, required: true },
+    receivedBy: { type: ledgerActorSchema, default: null },
     postedAt: { type: Date, default: null },
     receiptOperationId: { type: Schema.Types.ObjectId, default: null },
     reversalOperationId: { type: Schema.Types.ObjectId, default: null },

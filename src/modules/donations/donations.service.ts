@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { withTransaction } from '../../db/transaction';
 import { AppError, notFound } from '../../http/app-error';
-import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import type { Actor } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';
@@ -145,8 +145,6 @@ export function formatMinor(amountMinor: number): string {
   return `${whole}.${fraction.padEnd(2, '0')}`;
 }
 
-const ledgerActor = (actor: Actor) => ({ kind: actor.kind, id: actor.id, name: actor.name });
-
 /** Checks references and converts every line exactly; errors name the request field (`lines[2].quantity`). */
 async function buildLines(
   warehouseId: string,
@@ -202,7 +200,7 @@ export async function createDonation(input: DonationInput, actor: Actor): Promis
           lines,
           notes: input.notes || null,
           verificationRef: randomBytes(8).toString('hex').toUpperCase(),
-          createdBy: ledgerActor(actor),
+          createdBy: stock.ledgerActorOf(actor),
         },
       ],
       { session },
@@ -319,7 +317,7 @@ async function receiveIn(donation: DonationRecord, actor: Actor, session: Client
     {
       $set: {
         status: 'received',
-        receivedBy: ledgerActor(actor),
+        receivedBy: stock.ledgerActorOf(actor),
         postedAt: new Date(),
         receiptOperationId: new Types.ObjectId(posted.operationId),
       },
@@ -431,13 +429,6 @@ export async function listDonations(query: DonationQuery): Promise<Page<Donation
   if (query.number) filter.number = query.number;
   if (query.from || query.to)
     filter.receivedAt = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
-  const [donations, total] = await Promise.all([
-    Donation.find(filter)
-      .sort({ receivedAt: -1, _id: -1 })
-      .skip(query.offset)
-      .limit(query.limit)
-      .lean<DonationRecord[]>(),
-    Donation.countDocuments(filter),
-  ]);
-  return pageOf(donations.map(toDonationDto), total, query);
+  const page = await paginate(Donation, filter, query, { receivedAt: -1, _id: -1 });
+  return { ...page, data: page.data.map(toDonationDto) };
 }

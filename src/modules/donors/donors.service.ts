@@ -2,7 +2,7 @@
 import type { ClientSession, QueryFilter } from 'mongoose';
 import { withTransaction } from '../../db/transaction';
 import { AppError, notFound } from '../../http/app-error';
-import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import { containsText, type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import { validationError } from '../../http/validate';
 import type { Actor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
@@ -123,12 +123,9 @@ export async function listDonors(query: DonorQuery): Promise<Page<DonorDto>> {
   if (query.type) filter.type = query.type;
   if (query.country) filter.country = query.country;
   if (query.anonymous !== undefined) filter.anonymous = query.anonymous;
-  if (query.q) filter.name = new RegExp(query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-  const [items, total] = await Promise.all([
-    Donor.find(filter).sort({ name: 1, _id: 1 }).skip(query.offset).limit(query.limit).lean<DonorRecord[]>(),
-    Donor.countDocuments(filter),
-  ]);
-  return pageOf(items.map(toDonorDto), total, query);
+  if (query.q) filter.name = containsText(query.q);
+  const page = await paginate(Donor, filter, query, { name: 1, _id: 1 });
+  return { ...page, data: page.data.map(toDonorDto) };
 }
 
 export async function requireDonor(id: string, field: string, session?: ClientSession): Promise<DonorRecord> {

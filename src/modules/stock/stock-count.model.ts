@@ -3,7 +3,7 @@
  * posting the differences as count_correction adjustments. open → posted | cancelled.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { CONDITIONS, type Condition, type LedgerActor } from './stock.model';
+import { CONDITIONS, type Condition, type LedgerActor, ledgerActorSchema } from './stock.model';
 
 export const COUNT_STATUSES = ['open', 'posted', 'cancelled'] as const;
 export type CountStatus = (typeof COUNT_STATUSES)[number];
@@ -16,7 +16,7 @@ export interface CountLine {
   expiryDate: Date | null;
   condition: Condition;
   unit: string;
-  /** On hand when the count started (sub-units); 0 for a line found during the count. */
+  /** On hand per the books (sub-units) when the count started, then when the line was counted; 0 if no balance. */
   expected: number;
   counted: number | null;
   countedAt: Date | null;
@@ -38,8 +38,6 @@ export interface StockCountRecord {
   createdAt: Date;
   updatedAt: Date;
 }
-
-const actorSchema = new Schema<LedgerActor>({ kind: String, id: String, name: String }, { _id: false });
 
 const countSchema = new Schema<StockCountRecord>(
   {
@@ -63,8 +61,8 @@ const countSchema = new Schema<StockCountRecord>(
         countedBy: { type: String, default: null },
       },
     ],
-    startedBy: { type: actorSchema, required: true },
-    postedBy: { type: actorSchema, default: null },
+    startedBy: { type: ledgerActorSchema, required: true },
+    postedBy: { type: ledgerActorSchema, default: null },
     postedAt: { type: Date, default: null },
     cancelledAt: { type: Date, default: null },
     operationId: { type: Schema.Types.ObjectId, default: null },

@@ -1,11 +1,13 @@
 /**
  * Physical counts. Starting a count snapshots the expected quantities of a warehouse (or one bin); counted lines are
- * recorded while it is open; posting writes the differences (counted − expected) as count_correction adjustments in
- * one transaction. Lines never counted are left alone. open → posted | cancelled.
+ * recorded while it is open, each compared with the books at the moment it is recorded (stock may move while a
+ * count is open); posting writes the differences (counted − expected) as count_correction adjustments in one
+ * transaction. Lines never counted are left alone. Open counts never overlap (a whole-warehouse count overlaps
+ * every bin), or one difference could be posted twice. open → posted | cancelled.
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, notFound } from '../../http/app-error';
-import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import { validationError } from '../../http/validate';
 import type { Actor } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';
@@ -14,7 +16,13 @@ import { subUnitOf, toSubUnits } from '../catalog/units';
 import { nextDocumentNumber } from '../numbering/numbering.service';
 import { requireLocation, requireWarehouse } from '../warehouses/warehouses.service';
 import { credit, debit, identityFilter, inTransaction, StockOperation } from './stock.ledger';
-import { type Condition, StockBalance, type StockBalanceRecord, type StockIdentity } from './stock.model';
+import {
+  type Condition,
+  ledgerActorOf,
+  StockBalance,
+  type StockBalanceRecord,
+  type StockIdentity,
+} from './stock.model';
 import { type CountLine, type CountStatus, StockCount, type StockCountRecord } from './stock-count.model';
 
 export interface StartCountInput {
@@ -89,14 +97,30 @@ function toCountDto(c: StockCountRecord): CountDto {
   };
 }
 
-const ledgerActor = (actor: Actor) => ({ kind: actor.kind, id: actor.id, name: actor.name });
-
 export async function startCount(input: StartCountInput, actor: Actor, session?: ClientSession): Promise<CountDto> {
   const created = await inTransaction(session, async (s) => {
     const warehouse = await requireWarehouse(input.warehouseId, 'warehouseId', s);
     const locationCode = requireLocation(warehouse, input.locationCode, 'locationCode');
+    // Two concurrent starts both increment the CNT counter below, so one of them retries and sees the other here.
+    const overlapping = await StockCount.findOne({
+      warehouseId: warehouse._id,
+      status: 'open',
+      ...(locationCode === null ? {} : { locationCode: { $in: [null, locationCode] } }),
+    })
+      .session(s)
+      .lean<StockCountRecord>();
+    if (overlapping) {
+      throw new AppError(
+        'CONFLICT',
+        `Stock count ${overlapping.number} is already open for this warehouse or location`,
+        {
+          field: 'locationCode',
+          countId: String(overlapping._id),
+        },
+      );
+    }
     const filter: Record<string, unknown> = { warehouseId: warehouse._id, onHand: { $gt: 0 } };
-    if (input.locationCode !== undefined) filter.locationCode = locationCode;
+    if (locationCode !== null) filter.locationCode = locationCode;
     const balances = await StockBalance.find(filter)
       .session(s)
       .sort({ itemId: 1, locationCode: 1, _id: 1 })
@@ -120,7 +144,7 @@ export async function startCount(input: StartCountInput, actor: Actor, session?:
             expected: b.onHand,
             counted: null,
           })),
-          startedBy: ledgerActor(actor),
+          startedBy: ledgerActorOf(actor),
         },
       ],
       { session: s },
@@ -191,7 +215,7 @@ export async function recordCountLines(
     const items = await requireItems(refs, s);
     const lines = count.lines.map((l) => ({ ...l }));
     const now = new Date();
-    input.lines.forEach((line, i) => {
+    for (const [i, line] of input.lines.entries()) {
       const item = items.get(refs[i].itemId) as ItemRecord;
       const counted = toSubUnits(item, line.quantity, line.unit, `lines[${i}].quantity`, { allowZero: true });
       const identity = line.balanceId
@@ -233,8 +257,20 @@ export async function recordCountLines(
         };
         lines.push(line_);
       }
-      if (line_) Object.assign(line_, { counted, countedAt: now, countedBy: actor.name });
-    });
+      if (!line_) continue;
+      // The count is taken as of now: compare it with what the books say now, not at the start of the count, so
+      // stock that moved while the count was open is not corrected twice.
+      const current = await StockBalance.findOne(identityFilter({ ...line_, warehouseId: count.warehouseId }))
+        .session(s)
+        .lean<StockBalanceRecord>();
+      Object.assign(line_, {
+        balanceId: current?._id ?? null,
+        expected: current?.onHand ?? 0,
+        counted,
+        countedAt: now,
+        countedBy: actor.name,
+      });
+    }
     const after = await StockCount.findOneAndUpdate(
       { _id: count._id, status: 'open', updatedAt: count.updatedAt },
       { $set: { lines } },
@@ -303,7 +339,7 @@ export async function postCount(id: string, actor: Actor, session?: ClientSessio
         $set: {
           status: 'posted',
           postedAt: new Date(),
-          postedBy: ledgerActor(actor),
+          postedBy: ledgerActorOf(actor),
           operationId: op.entries.length ? op.id : null,
         },
       },
@@ -359,13 +395,6 @@ export async function listCounts(query: CountQuery): Promise<Page<CountDto>> {
   const filter: QueryFilter<StockCountRecord> = {};
   if (query.warehouseId) filter.warehouseId = new Types.ObjectId(query.warehouseId);
   if (query.status) filter.status = query.status;
-  const [counts, total] = await Promise.all([
-    StockCount.find(filter)
-      .sort({ createdAt: -1, _id: -1 })
-      .skip(query.offset)
-      .limit(query.limit)
-      .lean<StockCountRecord[]>(),
-    StockCount.countDocuments(filter),
-  ]);
-  return pageOf(counts.map(toCountDto), total, query);
+  const page = await paginate(StockCount, filter, query, { createdAt: -1, _id: -1 });
+  return { ...page, data: page.data.map(toCountDto) };
 }

@@ -18,6 +18,7 @@ import {
   LedgerEntry,
   type LedgerEntryRecord,
   type LedgerType,
+  ledgerActorOf,
   type SourceDocument,
   StockBalance,
   type StockBalanceRecord,
@@ -67,7 +68,7 @@ export class StockOperation {
       source: extra.source ?? this.source,
       reason: extra.reason === undefined ? this.reason : extra.reason,
       note: this.note,
-      actor: { kind: this.actor.kind, id: this.actor.id, name: this.actor.name },
+      actor: ledgerActorOf(this.actor),
       at: this.at,
       reverses: extra.reverses ?? null,
       reversedBy: null,
@@ -229,10 +230,10 @@ export function isExpired(balance: Pick<StockIdentity, 'expiryDate'>, now = new 
  * Which balances a pick may take from:
  * - `issuable`: never damaged, never expired (issues, kit components);
  * - `sound`: like issuable unless the selector names a balance or a condition (moves, transfers, write-offs);
- * - `disposable`: only damaged or expired stock;
+ * - `damaged`, `expired`: only stock in that state (disposals and write-offs say truthfully what they removed);
  * - `any`: everything that matches.
  */
-export type PickPolicy = 'issuable' | 'sound' | 'disposable' | 'any';
+export type PickPolicy = 'issuable' | 'sound' | 'damaged' | 'expired' | 'any';
 
 export interface PickSelector {
   warehouseId: Types.ObjectId;
@@ -268,8 +269,10 @@ function eligible(balance: StockBalanceRecord, selector: PickSelector, policy: P
       return !unusable;
     case 'sound':
       return selector.balanceId !== undefined || selector.condition !== undefined || !unusable;
-    case 'disposable':
-      return unusable;
+    case 'damaged':
+      return balance.condition === 'damaged';
+    case 'expired':
+      return isExpired(balance, now);
     case 'any':
       return true;
   }
@@ -300,7 +303,7 @@ export async function pick(
   const candidates = await StockBalance.find(filter).session(session).lean<StockBalanceRecord[]>();
   const usable = candidates.filter((b) => eligible(b, selector, policy, now)).sort(fefoOrder);
   if (selector.balanceId !== undefined && candidates.length > 0 && usable.length === 0) {
-    const reason = policy === 'disposable' ? 'is neither damaged nor expired' : 'is damaged or expired';
+    const reason = policy === 'damaged' || policy === 'expired' ? `is not ${policy}` : 'is damaged or expired';
     throw new AppError('UNPROCESSABLE', `Stock balance ${String(selector.balanceId)} ${reason}`, {
       field: 'balanceId',
       balanceId: String(selector.balanceId),

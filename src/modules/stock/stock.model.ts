@@ -63,6 +63,13 @@ export interface LedgerActor {
   name: string;
 }
 
+/** Who did it, as stored on ledger entries and on the documents that post them. */
+export const ledgerActorSchema = new Schema<LedgerActor>({ kind: String, id: String, name: String }, { _id: false });
+
+export function ledgerActorOf(actor: LedgerActor): LedgerActor {
+  return { kind: actor.kind, id: actor.id, name: actor.name };
+}
+
 export interface LedgerEntryRecord extends StockIdentity {
   _id: Types.ObjectId;
   type: LedgerType;

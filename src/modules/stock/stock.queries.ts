@@ -4,21 +4,14 @@
  * checked by Joi), never from raw query objects.
  */
 import { type PipelineStage, Types } from 'mongoose';
-import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import { type Page, type PageRequest, pageOf, paginate } from '../../http/joi-rules';
 import type { ItemCategory, ItemRecord, LocalizedName } from '../catalog/catalog.model';
 import { itemIdsInCategory, itemsByIds } from '../catalog/catalog.service';
 import { formatRatio, gramsOf, subUnitsPerBaseUnit } from '../catalog/units';
 import type { Region } from '../warehouses/regions';
 import { type WarehouseRecord, warehouseIdsInRegion, warehousesByIds } from '../warehouses/warehouses.service';
 import { isExpired, startOfToday } from './stock.ledger';
-import {
-  type Condition,
-  LedgerEntry,
-  type LedgerEntryRecord,
-  type LedgerType,
-  StockBalance,
-  type StockBalanceRecord,
-} from './stock.model';
+import { type Condition, LedgerEntry, type LedgerType, StockBalance, type StockBalanceRecord } from './stock.model';
 import { type LedgerEntryDto, toLedgerEntryDto } from './stock.service';
 
 export interface StockScope {
@@ -343,15 +336,8 @@ export async function ledger(query: LedgerQuery): Promise<Page<LedgerEntryDto>> 
   if (query.lot) filter.lot = query.lot;
   if (query.from || query.to)
     filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
-  const [entries, total] = await Promise.all([
-    LedgerEntry.find(filter)
-      .sort({ at: -1, _id: -1 })
-      .skip(query.offset)
-      .limit(query.limit)
-      .lean<LedgerEntryRecord[]>(),
-    LedgerEntry.countDocuments(filter),
-  ]);
-  return pageOf(entries.map(toLedgerEntryDto), total, query);
+  const page = await paginate(LedgerEntry, filter, query, { at: -1, _id: -1 });
+  return { ...page, data: page.data.map(toLedgerEntryDto) };
 }
 
 export interface InvariantViolation {

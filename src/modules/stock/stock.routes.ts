@@ -115,6 +115,7 @@ export function stockRoutes(): RouteDefinition[] {
       tag: 'stock',
       access: 'stock:write',
       schemas: schemas.countLinesSchemas,
+      idempotent: true,
       handler: async (_req, res) => {
         res.json(await counts.recordCountLines(res.locals.input.params.id, res.locals.input.body, res.locals.actor));
       },
@@ -138,6 +139,7 @@ export function stockRoutes(): RouteDefinition[] {
       tag: 'stock',
       access: 'stock:write',
       schemas: schemas.countIdSchemas,
+      idempotent: true,
       handler: async (_req, res) => {
         res.json(await counts.cancelCount(res.locals.input.params.id, res.locals.actor));
       },

@@ -39,6 +39,7 @@ import {
 } from './stock.model';
 
 export type { Condition, SourceDocument } from './stock.model';
+export { ledgerActorOf } from './stock.model';
 
 type Quantity = string | number;
 
@@ -451,7 +452,10 @@ export async function adjust(input: AdjustInput, actor: Actor, session?: ClientS
     }
     const op = new StockOperation(s, actor, ownSource('adjustment'), input.reason, input.note ?? null);
     const quantity = Math.abs(signed);
-    if (signed > 0) {
+    if (signed > 0 && target.selector.balanceId) {
+      // Found more of a named balance: it keeps its bin, lot, expiry and condition.
+      await creditBalance(op, 'adjustment', target.selector.balanceId, quantity);
+    } else if (signed > 0) {
       checkTracking(target.item, input, '');
       await credit(op, 'adjustment', identityOfSelector(target, input.condition ?? 'good'), target.item, quantity);
     } else if (input.reason === 'damaged') {
@@ -461,7 +465,7 @@ export async function adjust(input: AdjustInput, actor: Actor, session?: ClientS
         await credit(op, 'adjustment', destination(balance, { condition: 'damaged' }), target.item, take);
       }
     } else {
-      await takePicks(op, target, quantity, input.reason === 'expired' ? 'disposable' : 'any', 'adjustment');
+      await takePicks(op, target, quantity, input.reason === 'expired' ? 'expired' : 'any', 'adjustment');
     }
     const entries = await op.flush();
     await audit(op, 'adjust', {
@@ -494,13 +498,13 @@ export interface DisposeInput extends BalanceSelectorInput {
   note?: string | null;
 }
 
-/** Disposes of damaged or expired stock (never sound stock). */
+/** Disposes of damaged or expired stock, as the reason says (never sound stock). */
 export async function dispose(input: DisposeInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
     const target = await resolveTarget(input, s);
     const quantity = quantityOf(target.item, input.quantity, input.unit);
     const op = new StockOperation(s, actor, ownSource('disposal'), input.reason, input.note ?? null);
-    await takePicks(op, target, quantity, 'disposable', 'disposal');
+    await takePicks(op, target, quantity, input.reason, 'disposal');
     const entries = await op.flush();
     await audit(op, 'dispose', {
       itemId: String(target.item._id),

@@ -5,7 +5,7 @@
 import type { ClientSession, QueryFilter, Types } from 'mongoose';
 import { withTransaction } from '../../db/transaction';
 import { AppError, notFound } from '../../http/app-error';
-import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import { containsText, type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import { validationError } from '../../http/validate';
 import type { Actor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
@@ -179,14 +179,11 @@ export async function listWarehouses(query: WarehouseQuery): Promise<Page<Wareho
   if (query.active !== undefined) filter.active = query.active;
   if (query.code) filter.code = query.code;
   if (query.q) {
-    const pattern = new RegExp(query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-    filter.$or = [{ code: pattern }, { name: pattern }, { city: pattern }];
+    const text = containsText(query.q);
+    filter.$or = [{ code: text }, { name: text }, { city: text }];
   }
-  const [items, total] = await Promise.all([
-    Warehouse.find(filter).sort({ code: 1, _id: 1 }).skip(query.offset).limit(query.limit).lean<WarehouseRecord[]>(),
-    Warehouse.countDocuments(filter),
-  ]);
-  return pageOf(items.map(toWarehouseDto), total, query);
+  const page = await paginate(Warehouse, filter, query, { code: 1, _id: 1 });
+  return { ...page, data: page.data.map(toWarehouseDto) };
 }
 
 /** Loads a warehouse or throws VALIDATION naming `field`; an inactive warehouse takes no new stock. */
