@@ -47,6 +47,12 @@ describe('login', () => {
     expect(audit?.ip).toBeTruthy();
   });
 
+  test('when a demo user of the seed (an address on a non-public domain) logs in, then it is accepted', async () => {
+    await given.user({ role: 'admin', email: 'admin@asar.demo', session: false });
+    const res = await login('admin@asar.demo', TEST_PASSWORD);
+    expect(res.status).toBe(200);
+  });
+
   test('when the email is unknown or the password wrong, then the answer is the same 401 and no session is made', async () => {
     await given.user({ email: 'dana@example.kz', session: false });
 

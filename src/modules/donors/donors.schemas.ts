@@ -24,7 +24,11 @@ const contact = Joi.object({
     .max(30)
     .pattern(/^\+?[0-9 ()-]{5,30}$/)
     .allow(''),
-  email: Joi.string().trim().email().max(200).allow(''),
+  email: Joi.string()
+    .trim()
+    .email({ tlds: { allow: false } })
+    .max(200)
+    .allow(''),
   address: Joi.string().trim().max(300).allow(''),
 });
 

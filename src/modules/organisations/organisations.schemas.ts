@@ -20,7 +20,12 @@ const contact = Joi.object({
     .pattern(/^\+?[0-9 ()-]{7,20}$/)
     .allow('')
     .messages({ 'string.pattern.base': '{{#label}} must be a phone number such as +7 701 234 56 78' }),
-  email: Joi.string().trim().lowercase().email().max(254).allow(''),
+  email: Joi.string()
+    .trim()
+    .lowercase()
+    .email({ tlds: { allow: false } })
+    .max(254)
+    .allow(''),
   address: Joi.string().trim().max(500).allow(''),
 });
 

@@ -7,7 +7,11 @@ export const password = (): Joi.StringSchema =>
   // Never trimmed or case-folded: a password is exactly what was typed.
   Joi.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH);
 
-export const email = (): Joi.StringSchema => Joi.string().trim().email().max(254);
+export const email = (): Joi.StringSchema =>
+  Joi.string()
+    .trim()
+    .email({ tlds: { allow: false } })
+    .max(254);
 
 const roles = Joi.array()
   .items(Joi.string().valid(...ROLES))
