@@ -1,8 +1,9 @@
 /**
  * `npm run bench:stock`: the inventory core under load, through real HTTP (issue 5, "Benchmark").
  *
-^ * One process starts the embedded database in memory (on its worker thread, as npm start does), connects Mongoose, builds the app with buildApp() and listens
- * on an ephemeral port; 16 concurrent keep-alive HTTP clients then drive the API as a warehouse user:
+ * One process starts the embedded database in memory (on its own worker thread, as npm start does), connects
+ * Mongoose, builds the app with buildApp() and listens on an ephemeral port; 16 concurrent keep-alive HTTP
+ * clients then drive the API as a warehouse user:
  *
  * - donations received per second: `POST /donations` with 5 lines and `receive: true` (create and receive in one
  *   call, one transaction), to 4 warehouses, 5 distinct items out of 50 per donation;
