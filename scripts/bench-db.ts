@@ -5,18 +5,17 @@
  * driver, Mongoose and the wire protocol on loopback. Targets (issue 3, on a 2-core machine, in memory): 5,000 inserts/s, 5,000 point
  * reads/s, 2,000 conditional updates/s with 16 concurrent clients, 500 two-document transactions/s; on disk
  * 1,000 acknowledged durable single-document writes/s. The point-read rate is measured at 1k and 100k documents: it
- * must stay flat, which shows the index is used. `--startup` adds the restart time on 1,000,000 documents.
+ * must stay flat, which shows the index is used. Restart time on 1,000,000 documents is measured by
+ * scripts/bench-db-startup.ts (`npm run bench:db` runs both).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import mongoose, { type Connection, Schema } from 'mongoose';
 import { startEmbeddedServerThread } from '../src/embedded-db/thread';
 import { formatRate, measure, printTable } from './bench/report';
 
 const CONCURRENCY = 16;
-const withStartup = process.argv.includes('--startup');
 
 const itemSchema = new Schema({ sku: { type: String, unique: true }, name: String, category: String, qty: Number });
 const balanceSchema = new Schema({ sku: String, onHand: Number });
@@ -33,11 +32,6 @@ async function openConnection(uri: string): Promise<Connection> {
   const connection = mongoose.createConnection(uri, { maxPoolSize: CONCURRENCY * 2 });
   await connection.asPromise();
   return connection;
-}
-
-function databaseOf(connection: Connection) {
-  if (!connection.db) throw new Error('connection is not open');
-  return connection.db;
 }
 
 async function pointReadsPerSecond(connection: Connection, count: number): Promise<number> {
@@ -101,36 +95,6 @@ async function runSuite(uri: string, onDisk: boolean): Promise<Map<string, numbe
   return results;
 }
 
-async function measureStartup(): Promise<{ seconds: number; documents: number }> {
-  const dbPath = mkdtempSync(path.join(tmpdir(), 'asar-bench-startup-'));
-  try {
-    const documents = 1_000_000;
-    let server = await startEmbeddedServerThread({ port: 0, dbPath });
-    const connection = await openConnection(server.uri);
-    const collection = databaseOf(connection).collection('stock_ledger');
-    for (let start = 0; start < documents; start += 10_000) {
-      await collection.insertMany(
-        Array.from({ length: 10_000 }, (_, i) => ({ n: start + i, sku: `SKU-${(start + i) % 5000}`, q: 1 })),
-        { ordered: false },
-      );
-    }
-    await connection.close();
-    await server.close();
-
-    const started = performance.now();
-    server = await startEmbeddedServerThread({ port: 0, dbPath });
-    const check = await openConnection(server.uri);
-    const count = await databaseOf(check).collection('stock_ledger').estimatedDocumentCount();
-    const seconds = (performance.now() - started) / 1000;
-    await check.close();
-    await server.close();
-    if (count !== documents) throw new Error(`expected ${documents} documents after restart, found ${count}`);
-    return { seconds, documents };
-  } finally {
-    rmSync(dbPath, { recursive: true, force: true });
-  }
-}
-
 async function main(): Promise<void> {
   const memoryServer = await startEmbeddedServerThread({ port: 0 });
   const memory = await runSuite(memoryServer.uri, false).finally(() => memoryServer.close());
@@ -160,15 +124,6 @@ async function main(): Promise<void> {
       row.target,
     ]),
   );
-
-  if (withStartup) {
-    const startup = await measureStartup();
-    printTable(
-      'Restart on a data directory',
-      ['documents', 'seconds to serve', 'target'],
-      [[formatRate(startup.documents), startup.seconds.toFixed(2), '< 10']],
-    );
-  }
 }
 
 main().then(

@@ -98,6 +98,43 @@ function makeComparator(dirs: number[]) {
   };
 }
 
+interface Ordered {
+  /** Index entries in tree order. */
+  entries: IndexEntry[];
+  /** order[j]: the collected slot of entries[j] (to find its document). */
+  order: number[];
+  duplicate?: unknown[];
+}
+
+const NO_GROUP: unique symbol = Symbol('no group');
+const NULL_GROUP: unique symbol = Symbol('null');
+
+/**
+ * A hash key equal for two non-string values exactly when they are equal in the index order, or NO_GROUP when there
+ * is no cheap exact one (Long, Decimal128, NaN, dates, documents...). ObjectIds get their hex string (kept in a map of
+ * their own so they never meet strings); numbers their double value; null and missing one shared key.
+ */
+function groupKey(v: unknown): unknown {
+  if (v === null || v === undefined) return NULL_GROUP;
+  switch (typeof v) {
+    case 'boolean':
+      return v;
+    case 'number':
+      return Number.isNaN(v) ? NO_GROUP : v;
+    case 'object': {
+      const tag = (v as { _bsontype?: unknown })._bsontype;
+      if (tag === 'Int32' || tag === 'Double') {
+        const x = (v as { value: unknown }).value;
+        return typeof x === 'number' && !Number.isNaN(x) ? x : NO_GROUP;
+      }
+      if (isObjectIdWords(v)) return (v as unknown as { toHexString(): string }).toHexString();
+      return NO_GROUP;
+    }
+    default:
+      return NO_GROUP;
+  }
+}
+
 export class BtreeIndex {
   readonly name: string;
   readonly spec: IndexSpec;
@@ -136,37 +173,164 @@ export class BtreeIndex {
   }
 
   /**
-   * Replaces the tree by one built from `docs` in bulk (sort, then load the leaves in order): several times faster
-   * than inserting one by one, which matters at startup and when indexing a large collection. For a unique index
-   * returns the first duplicate key found (the tree is then left unchanged); keysOf may throw (parallel arrays).
+   * Replaces the tree by one built from `docs` in bulk (order the entries, then load the leaves in order): several
+   * times faster than inserting one by one, which matters at startup and when indexing a large collection. For a
+   * unique index returns the first duplicate key found (the tree is then left unchanged); keysOf may throw (parallel
+   * arrays).
+   *
+   * Ordering: a single-field index usually has far fewer distinct values than entries, so entries are grouped by
+   * value (a hash map), only the distinct values are sorted with the index order, and the entries are placed by a
+   * stable counting sort; the documents arrive in `_id`-key order at startup, so each group is then already ordered
+   * by `_id` key (checked; sorted when not). Anything the grouping cannot represent exactly falls back to one
+   * comparison sort of all entries.
    */
   rebuild(docs: Iterable<[string, Doc]>): { duplicate?: unknown[] } {
-    const entries: [IndexEntry, Doc][] = [];
+    // One slot per index entry: the key tuple (or, single-field fast path, the bare value), `_id` key and document.
+    const values: unknown[] = [];
+    const tuples: (unknown[] | undefined)[] = [];
+    const ids: string[] = [];
+    const owners: Doc[] = [];
     let multikey = false;
-    for (const [k, doc] of docs) {
-      const keys = this.keysOf(doc);
-      if (!keys) continue;
-      if (keys.multikey) multikey = true;
-      for (const v of keys.tuples) entries.push([{ v, k }, doc]);
-    }
-    entries.sort((x, y) => this.compare(x[0], y[0]));
-    if (this.unique) {
-      for (let i = 1; i < entries.length; i++) {
-        const a = entries[i - 1][0];
-        const b = entries[i][0];
-        if (a.k !== b.k && this.fields.every((f, j) => compareComponent(a.v[j], b.v[j], f.direction) === 0)) {
-          return { duplicate: b.v };
+    const single = this.fields.length === 1;
+    const direct = single && this.fields[0].parts.length === 1 && !this.partial ? this.fields[0].path : undefined;
+    const visit = (doc: Doc, k: string): void => {
+      if (direct !== undefined) {
+        const v = doc[direct];
+        if (v !== undefined && !Array.isArray(v)) {
+          values.push(v);
+          tuples.push(undefined);
+          ids.push(k);
+          owners.push(doc);
+          return;
         }
       }
-    }
+      const keys = this.keysOf(doc);
+      if (!keys) return;
+      if (keys.multikey) multikey = true;
+      for (const t of keys.tuples) {
+        values.push(t[0]);
+        tuples.push(t);
+        ids.push(k);
+        owners.push(doc);
+      }
+    };
+    if (docs instanceof Map) (docs as Map<string, Doc>).forEach(visit);
+    else for (const [k, doc] of docs) visit(doc, k);
+
+    // `_id` values are all distinct: grouping would only add a hash map of as many entries.
+    const ordered =
+      (single && !this.isId && this.groupOrder(values, tuples, ids)) || this.sortOrder(values, tuples, ids);
+    if (ordered.duplicate) return { duplicate: ordered.duplicate };
     this.btree = bulkLoad(
-      entries.map((e) => e[0]),
-      entries.map((e) => e[1]),
+      ordered.entries,
+      ordered.order.map((i) => owners[i]),
       NODE_SIZE,
       this.compare,
     );
     this.multikey = multikey;
     return {};
+  }
+
+  /** Entry order by one comparison sort of every entry (the general case). */
+  private sortOrder(values: unknown[], tuples: (unknown[] | undefined)[], ids: string[]): Ordered {
+    const n = ids.length;
+    const all: IndexEntry[] = new Array(n);
+    for (let i = 0; i < n; i++) all[i] = { v: tuples[i] ?? [values[i]], k: ids[i] };
+    const order = Array.from({ length: n }, (_, i) => i);
+    order.sort((x, y) => this.compare(all[x], all[y]));
+    const entries = order.map((i) => all[i]);
+    if (this.unique) {
+      for (let i = 1; i < n; i++) {
+        const a = entries[i - 1];
+        const b = entries[i];
+        if (a.k !== b.k && this.fields.every((f, j) => compareComponent(a.v[j], b.v[j], f.direction) === 0)) {
+          return { entries, order, duplicate: b.v };
+        }
+      }
+    }
+    return { entries, order };
+  }
+
+  /**
+   * Entry order for a single-field index by grouping equal values (see rebuild), or undefined when a value has no
+   * exact grouping key (then the caller sorts). Values are grouped only when equal in the index order: identical
+   * strings and booleans, numbers of any type holding the same double (not NaN), null with missing, ObjectIds by
+   * their bytes; distinct groups are additionally checked to compare unequal.
+   */
+  private groupOrder(values: unknown[], tuples: (unknown[] | undefined)[], ids: string[]): Ordered | undefined {
+    const n = ids.length;
+    const gid = new Int32Array(n);
+    const reps: unknown[] = [];
+    const strings = new Map<string, number>();
+    const objectIds = new Map<string, number>();
+    const others = new Map<unknown, number>();
+    let idsAscending = true;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      let map: Map<unknown, number>;
+      let key: unknown;
+      if (typeof v === 'string') {
+        map = strings as Map<unknown, number>;
+        key = v;
+      } else {
+        key = groupKey(v);
+        if (key === NO_GROUP) return undefined;
+        map = (isObjectIdWords(v) ? objectIds : others) as Map<unknown, number>;
+      }
+      let g = map.get(key);
+      if (g === undefined) {
+        g = reps.length;
+        map.set(key, g);
+        reps.push(v);
+      }
+      gid[i] = g;
+      if (idsAscending && i > 0 && !(ids[i - 1] < ids[i]) && ids[i - 1] !== ids[i]) idsAscending = false;
+    }
+    const dir = this.fields[0].direction;
+    const groups = reps.length;
+    const byValue = Array.from({ length: groups }, (_, g) => g);
+    byValue.sort((x, y) => compareComponent(reps[x], reps[y], dir));
+    for (let r = 1; r < groups; r++) {
+      if (compareComponent(reps[byValue[r - 1]], reps[byValue[r]], dir) === 0) return undefined;
+    }
+    // Counting sort: group sizes, then each group's first position in value order; stable within a group.
+    const start = new Int32Array(groups + 1);
+    for (let i = 0; i < n; i++) start[gid[i] + 1]++;
+    const rank = new Int32Array(groups);
+    for (let r = 0; r < groups; r++) rank[byValue[r]] = r;
+    const offset = new Int32Array(groups + 1);
+    for (let r = 0; r < groups; r++) offset[r + 1] = offset[r] + start[byValue[r] + 1];
+    const order: number[] = new Array(n);
+    const next = offset.slice(0, groups);
+    for (let i = 0; i < n; i++) order[next[rank[gid[i]]]++] = i;
+    if (!idsAscending) {
+      for (let r = 0; r < groups; r++) {
+        if (offset[r + 1] - offset[r] < 2) continue;
+        const segment = order
+          .slice(offset[r], offset[r + 1])
+          .sort((x, y) => (ids[x] < ids[y] ? -1 : ids[x] > ids[y] ? 1 : 0));
+        for (let j = 0; j < segment.length; j++) order[offset[r] + j] = segment[j];
+      }
+    }
+    // Entries of a group of identical primitive values share one key tuple.
+    const shared: (unknown[] | undefined)[] = reps.map((v) =>
+      typeof v === 'string' || typeof v === 'boolean' ? [v] : undefined,
+    );
+    const entries: IndexEntry[] = new Array(n);
+    for (let j = 0; j < n; j++) {
+      const i = order[j];
+      entries[j] = { v: shared[gid[i]] ?? tuples[i] ?? [values[i]], k: ids[i] };
+    }
+    if (this.unique) {
+      for (let r = 0; r < groups; r++) {
+        if (offset[r + 1] - offset[r] > 1) {
+          for (let j = offset[r] + 1; j < offset[r + 1]; j++) {
+            if (entries[j].k !== entries[j - 1].k) return { entries, order, duplicate: entries[j].v };
+          }
+        }
+      }
+    }
+    return { entries, order };
   }
 
   /** The B+ tree, built on first use for a lazy index. */

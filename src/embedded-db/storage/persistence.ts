@@ -52,8 +52,11 @@ export function encodeDoc(doc: Doc): Buffer {
 
 export interface LoadVisitor {
   collection(entry: CatalogEntry): void;
-  /** Returns the keyOf(_id) the store uses for `doc`, or undefined when its collection is unknown (orphan). */
-  doc(uuid: string, doc: Doc): string | undefined;
+  /**
+   * Returns the keyOf(_id) the store uses for `doc`, or undefined when its collection is unknown (orphan).
+   * `storedKey` is the id key the record is stored under (normally that same string, which the store may then reuse).
+   */
+  doc(uuid: string, doc: Doc, storedKey: unknown): string | undefined;
   /** Everything has been read. */
   done(): void;
 }
@@ -110,15 +113,17 @@ export class Persistence {
         quarantine.push({ key, value });
         continue;
       }
-      const uuid = String(key[1]);
-      const idKey = visitor.doc(uuid, doc);
+      const uuid = key[1] as string;
+      const idKey = visitor.doc(uuid, doc, key[2]);
       if (idKey === undefined) {
         orphans.push(key);
         continue;
       }
       documents++;
-      const expected = storedIdKey(idKey);
-      if (key[2] !== expected) rekey.push({ from: key, to: ['d', uuid, expected] });
+      if (idKey !== key[2]) {
+        const expected = storedIdKey(idKey);
+        if (key[2] !== expected) rekey.push({ from: key, to: ['d', uuid, expected] });
+      }
     }
     visitor.done();
     if (orphans.length)

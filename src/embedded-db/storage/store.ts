@@ -430,10 +430,11 @@ class StoreImpl implements Store, StoreExtras, TxnHost {
         byUuid.set(entry.uuid, coll);
         this.addCollection(coll);
       },
-      doc: (uuid: string, doc: Doc): string | undefined => {
+      doc: (uuid: string, doc: Doc, storedKey: unknown): string | undefined => {
         const coll = byUuid.get(uuid);
         if (!coll) return undefined;
-        const k = keyOf(doc._id);
+        // The stored key is normally keyOf(_id) already: reuse that string (one fewer string per document kept).
+        const k = typeof storedKey === 'string' && isIdKeyOf(storedKey, doc._id) ? storedKey : keyOf(doc._id);
         coll.loadDocument(k, doc);
         return k;
       },
@@ -458,6 +459,37 @@ class StoreImpl implements Store, StoreExtras, TxnHost {
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------------------------
+
+/** Hex digit values of '0'-'9' and 'a'-'f' (keyOf writes ObjectIds in lower case), -1 otherwise. */
+const HEX_NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX_NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
+
+/**
+ * True when `key === keyOf(id)`. For an ObjectId (bson 7 keeps it as four 24-bit words) the hex digits are compared
+ * with the words without building the string, since this runs for every document at startup.
+ */
+function isIdKeyOf(key: string, id: unknown): boolean {
+  const w = id as { _bsontype?: unknown; i0?: unknown; i1?: unknown; i2?: unknown; i3?: unknown } | null;
+  if (w !== null && typeof w === 'object' && w._bsontype === 'ObjectId' && typeof w.i0 === 'number') {
+    if (key.length !== 25 || key.charCodeAt(0) !== 111 /* o */) return false;
+    return (
+      hexWord(key, 1) === w.i0 && hexWord(key, 7) === w.i1 && hexWord(key, 13) === w.i2 && hexWord(key, 19) === w.i3
+    );
+  }
+  return keyOf(id) === key;
+}
+
+/** The 24-bit number written by the six hex digits at `from`, or -1 when one is not a lower-case hex digit. */
+function hexWord(s: string, from: number): number {
+  let x = 0;
+  for (let j = from; j < from + 6; j++) {
+    const c = s.charCodeAt(j);
+    const nibble = c < 128 ? HEX_NIBBLE[c] : -1;
+    if (nibble < 0) return -1;
+    x = (x << 4) | nibble;
+  }
+  return x;
+}
 
 function catalogEntryOf(c: Collection): CatalogEntry {
   return { db: c.db, name: c.name, uuid: c.uuid.toHexString(false), options: c.options, indexes: c.indexSpecs() };
