@@ -28,15 +28,23 @@
  * clients share this process, and its 2 cores, with the server and the database).
  *
  *   npm run bench:stock -- [--only donations,transfers,issues,summary,pdf] [--quick] [--ledger 1000000]
- *                          [--no-idempotency-keys] [--strict] [--concurrency 16]
+ *                          [--no-idempotency-keys] [--strict] [--concurrency 16] [--count-commands]
+ *                          [--profile-dir /tmp/prof]
  *
+ * `--count-commands` turns on the driver's command monitoring and prints, per throughput phase, the database
+ * commands (round trips) per operation by command name, and the process's CPU time per operation (all threads,
+ * clients included): the numbers to watch when making a request cheaper. `--profile-dir` writes a CPU profile of
+ * the main thread for each measured throughput phase only (no start-up, no fixture): `<phase>.cpuprofile`.
  * `--strict` also exits 1 when a target is missed. For a CPU profile:
  *   node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx scripts/bench-stock.ts --only donations
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http, { type Server } from 'node:http';
+import inspector from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import mongoose, { Types } from 'mongoose';
@@ -71,6 +79,8 @@ const { values: flags } = parseArgs({
     'no-idempotency-keys': { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
     concurrency: { type: 'string' },
+    'count-commands': { type: 'boolean', default: false },
+    'profile-dir': { type: 'string' },
   },
   strict: true,
 });
@@ -91,6 +101,64 @@ const SIZES = {
   warmup: quick ? 20 : 100,
 };
 const sendIdempotencyKeys = !flags['no-idempotency-keys'];
+const countCommands = flags['count-commands'] ?? false;
+
+/** Database commands seen by the driver since the last reset, by name (only with --count-commands). */
+const commandCounts = new Map<string, number>();
+
+function watchCommands(): void {
+  if (!countCommands) return;
+  const client = mongoose.connection.getClient();
+  client.on('commandStarted', (event: { commandName: string }) => {
+    commandCounts.set(event.commandName, (commandCounts.get(event.commandName) ?? 0) + 1);
+  });
+  // Failed commands show what transactions conflict on (a WriteConflict makes the driver retry the transaction).
+  client.on('commandFailed', (event: { commandName: string; failure: Error & { codeName?: string } }) => {
+    const key = `failed ${event.commandName} ${event.failure.codeName ?? event.failure.name}`;
+    commandCounts.set(key, (commandCounts.get(key) ?? 0) + 1);
+  });
+}
+
+/** Profiles the main thread while `run` runs, into `<dir>/<name>.cpuprofile` (the inspector's CPU profiler). */
+async function profiled<T>(dir: string | undefined, name: string, run: () => Promise<T>): Promise<T> {
+  if (!dir) return run();
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/** Runs a measured phase and, with --count-commands, prints its round trips per operation. */
+async function counted<T>(phase: string, operations: number, run: () => Promise<T>): Promise<T> {
+  commandCounts.clear();
+  const cpu = process.cpuUsage();
+  const result = await profiled(flags['profile-dir'], phase, run);
+  if (countCommands) {
+    const used = process.cpuUsage(cpu);
+    const total = [...commandCounts.entries()].reduce((a, [name, n]) => (name.startsWith('failed ') ? a : a + n), 0);
+    const byName = [...commandCounts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, n]) => `${name} ${(n / operations).toFixed(2)}`)
+      .join(', ');
+    console.log(
+      `  ${phase}: ${(total / operations).toFixed(2)} database commands per operation (${byName}); ` +
+        `${((used.user + used.system) / 1000 / operations).toFixed(2)} ms CPU per operation (all threads)`,
+    );
+  }
+  return result;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // HTTP client
@@ -276,7 +344,7 @@ async function benchDonations(api: ApiClient, fx: Fixture): Promise<Row> {
     expectStatus('donations', await api.request('POST', '/donations', body), 201);
   };
   await measure(SIZES.warmup, CONCURRENCY, (i) => donate(1_000_000 + i));
-  const result = await measure(SIZES.donations, CONCURRENCY, donate);
+  const result = await counted('donations', SIZES.donations, () => measure(SIZES.donations, CONCURRENCY, donate));
   return {
     metric: `donations received/s (5 lines, create+receive, ${CONCURRENCY} clients)`,
     value: formatRate(result.perSecond),
@@ -313,7 +381,7 @@ async function benchTransfers(api: ApiClient, fx: Fixture): Promise<Row> {
     expectStatus('transfers', await api.request('POST', '/stock/transfers', body), 201);
   };
   await measure(SIZES.warmup, CONCURRENCY, (i) => move(i));
-  const result = await measure(SIZES.transfers, CONCURRENCY, move);
+  const result = await counted('transfers', SIZES.transfers, () => measure(SIZES.transfers, CONCURRENCY, move));
   return {
     metric: `transfers/s (1 unit, 2 warehouses, ${CONCURRENCY} clients)`,
     value: formatRate(result.perSecond),
@@ -541,7 +609,10 @@ async function benchReceipts(fx: Fixture): Promise<Row[]> {
 async function main(): Promise<number> {
   logger.level = 'error';
   const database = await startEmbeddedServerThread({ port: 0 });
-  await connectMongoose(database.uri, { backend: 'embedded', dbName: 'asar_bench' });
+  // Command monitoring is a client option: with --count-commands connect as connectMongoose does, plus that option.
+  if (countCommands) await mongoose.connect(database.uri, { dbName: 'asar_bench', monitorCommands: true });
+  else await connectMongoose(database.uri, { backend: 'embedded', dbName: 'asar_bench' });
+  watchCommands();
   await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
 
   const app = buildApp({ logger: pino({ level: 'silent' }) });

@@ -72,14 +72,17 @@ function isDuplicateKey(error: unknown): boolean {
 /** Claims the key, or returns the record that already holds it. */
 async function claim(id: string, fingerprint: string): Promise<IdempotencyRecord | null> {
   const now = new Date();
+  // Every POST claims a key: the record is complete and typed here, so it is inserted without building and
+  // validating a Mongoose document.
+  const record: IdempotencyRecord = {
+    _id: id,
+    fingerprint,
+    state: 'in_progress',
+    lockedUntil: new Date(now.getTime() + IN_PROGRESS_LOCK_MS),
+    createdAt: now,
+  };
   try {
-    await IdempotencyKey.create({
-      _id: id,
-      fingerprint,
-      state: 'in_progress',
-      lockedUntil: new Date(now.getTime() + IN_PROGRESS_LOCK_MS),
-      createdAt: now,
-    });
+    await IdempotencyKey.insertMany([record], { lean: true });
     return null;
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;

@@ -75,7 +75,7 @@ describe('audit log', () => {
 
   test('when the audit entry cannot be written, then the change it records is rolled back', async () => {
     const admin = await given.user({ role: 'admin' });
-    jest.spyOn(AuditEntry, 'create').mockRejectedValueOnce(new Error('disk full') as never);
+    jest.spyOn(AuditEntry, 'insertMany').mockRejectedValueOnce(new Error('disk full') as never);
 
     const res = await t.api
       .post('/api/v1/users')

@@ -1,6 +1,7 @@
+import { Types } from 'mongoose';
 import { AuditEntry } from '../../src/modules/audit/audit.model';
 import { LedgerEntry, StockBalance } from '../../src/modules/stock/stock.model';
-import { findInvariantViolations } from '../../src/modules/stock/stock.queries';
+import { findInvariantViolations, LEDGER_COUNT_CAP } from '../../src/modules/stock/stock.queries';
 import { setupTestApp } from '../support/app';
 import { bearer, given } from '../support/given-identity';
 import { daysFromToday, givenInventory } from '../support/given-inventory';
@@ -468,6 +469,66 @@ describe('idempotent retries', () => {
     const reused = await send({ ...body, quantity: 4 });
     expect(reused.status).toBe(409);
     expect(await onHand({ warehouseId: other.id })).toBe(3);
+  });
+});
+
+describe('the ledger list', () => {
+  /** History written straight into the collection (as the benchmark's fixture does), `daysAgo` old. */
+  async function givenHistory(warehouseId: string, itemId: string, count: number, daysAgo: number): Promise<void> {
+    const at = Date.now() - daysAgo * 86_400_000;
+    const balanceId = new Types.ObjectId();
+    await LedgerEntry.collection.insertMany(
+      Array.from({ length: count }, (_, i) => ({
+        type: 'receipt',
+        quantity: 1,
+        unit: 'piece',
+        balanceId,
+        balanceAfter: i + 1,
+        warehouseId: new Types.ObjectId(warehouseId),
+        locationCode: null,
+        itemId: new Types.ObjectId(itemId),
+        lot: null,
+        expiryDate: null,
+        condition: 'new',
+        operationId: new Types.ObjectId(),
+        source: { type: 'donation', id: null, number: null },
+        reason: null,
+        note: null,
+        actor: { kind: 'system', id: 'system', name: 'history' },
+        at: new Date(at + i * 1000),
+        reverses: null,
+        reversedBy: null,
+      })),
+    );
+  }
+
+  test('when recent entries do not fill a page, then older ones follow, newest first, with an exact total', async () => {
+    const headers = await auth('viewer');
+    const { warehouse, item } = await givenInventory.stockOf({ quantity: 5 });
+    await givenHistory(warehouse.id, item.id, 60, 100);
+
+    const first = await t.api.get(`/api/v1/stock/ledger?warehouseId=${warehouse.id}&limit=50`).set(headers);
+    expect(first.status).toBe(200);
+    expect(first.body.page).toEqual({ limit: 50, offset: 0, total: 61, totalIsLowerBound: false });
+    expect(first.body.data).toHaveLength(50);
+    expect(first.body.data[0].balanceAfter).toBe(5); // today's receipt first
+    expect(first.body.data[1].balanceAfter).toBe(60); // then the history, newest first
+    const second = await t.api.get(`/api/v1/stock/ledger?warehouseId=${warehouse.id}&limit=50&offset=50`).set(headers);
+    expect(second.body.data.map((e: { balanceAfter: number }) => e.balanceAfter)).toEqual(
+      Array.from({ length: 11 }, (_, i) => 11 - i),
+    );
+  });
+
+  test('when more entries match than the count cap, then the total is the cap and says it is a lower bound', async () => {
+    const headers = await auth('viewer');
+    const { warehouse, item } = await givenInventory.stockOf({ quantity: 5 });
+    await givenHistory(warehouse.id, item.id, LEDGER_COUNT_CAP, 3);
+
+    const res = await t.api.get(`/api/v1/stock/ledger?warehouseId=${warehouse.id}&limit=20`).set(headers);
+    expect(res.status).toBe(200);
+    expect(res.body.page).toEqual({ limit: 20, offset: 0, total: LEDGER_COUNT_CAP, totalIsLowerBound: true });
+    expect(res.body.data[0].balanceAfter).toBe(5);
+    expect(res.body.data[1].balanceAfter).toBe(LEDGER_COUNT_CAP);
   });
 });
 

@@ -2,7 +2,7 @@
  * Writing and reading the audit log. `recordAudit` is called by every service that changes something, with the
  * session of the transaction that makes the change, so the entry and the change commit or vanish together.
  */
-import type { ClientSession, QueryFilter, Types } from 'mongoose';
+import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import { currentRequest } from '../../http/request-context';
 import type { Actor } from '../access/permissions';
@@ -33,11 +33,11 @@ function withoutSecrets(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   // BSON values (ObjectId, Decimal128 quantities, Long) as their text, not as their internal fields.
   if ('_bsontype' in value) return String(value);
+  // Undefined fields are left out, as Mongoose left them out when it built the entry.
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, v]) => [
-      key,
-      SECRET_KEY.test(key) ? '[REDACTED]' : withoutSecrets(v),
-    ]),
+    Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .map(([key, v]) => [key, SECRET_KEY.test(key) ? '[REDACTED]' : withoutSecrets(v)]),
   );
 }
 
@@ -53,12 +53,13 @@ function actorFields(actor: AuditInput['actor']): StoredActor {
   return { kind: actor.kind, id: actor.id, name: actor.name, organisationId: actor.organisationId };
 }
 
-/**
- * Appends one audit entry. Pass the session of the transaction that makes the change; `null` only for events that
- * change nothing else (a failed login). Request id and address come from the request context.
- */
-export async function recordAudit(entry: AuditInput, session: ClientSession | null): Promise<void> {
-  const { requestId, ip } = currentRequest();
+function objectIdOrNull(id: Id | null): Types.ObjectId | null {
+  if (id === null) return null;
+  return typeof id === 'string' ? new Types.ObjectId(id) : id;
+}
+
+/** The stored entry, typed and cast as the model declares it (entries are inserted lean, see recordAudits). */
+function auditRecord(entry: AuditInput, context: { requestId: string | null; ip: string | null }): AuditEntryRecord {
   const actor = actorFields(entry.actor);
   const organisationId =
     entry.organisationId === undefined
@@ -66,21 +67,39 @@ export async function recordAudit(entry: AuditInput, session: ClientSession | nu
         ? null
         : entry.actor.organisationId
       : entry.organisationId;
-  await AuditEntry.create(
-    [
-      {
-        actor,
-        organisationId,
-        action: entry.action,
-        targetType: entry.targetType,
-        targetId: entry.targetId == null ? null : String(entry.targetId),
-        summary: withoutSecrets(entry.summary ?? {}) as Record<string, unknown>,
-        requestId,
-        ip,
-        at: new Date(),
-      },
-    ],
-    { session: session ?? undefined },
+  return {
+    _id: new Types.ObjectId(),
+    actor: { ...actor, organisationId: objectIdOrNull(actor.organisationId) },
+    organisationId: objectIdOrNull(organisationId),
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId == null ? null : String(entry.targetId),
+    summary: withoutSecrets(entry.summary ?? {}) as Record<string, unknown>,
+    requestId: context.requestId,
+    ip: context.ip,
+    at: new Date(),
+  };
+}
+
+/**
+ * Appends one audit entry. Pass the session of the transaction that makes the change; `null` only for events that
+ * change nothing else (a failed login). Request id and address come from the request context.
+ */
+export async function recordAudit(entry: AuditInput, session: ClientSession | null): Promise<void> {
+  await recordAudits([entry], session);
+}
+
+/**
+ * Appends several audit entries in one insert (one round trip), in order. The entries are built and cast here, so
+ * they are inserted lean: no Mongoose document is built and validated per entry on this hot path (every change
+ * writes one). The model still refuses every update and delete.
+ */
+export async function recordAudits(entries: readonly AuditInput[], session: ClientSession | null): Promise<void> {
+  if (entries.length === 0) return;
+  const context = currentRequest();
+  await AuditEntry.insertMany(
+    entries.map((entry) => auditRecord(entry, context)),
+    { session: session ?? undefined, lean: true },
   );
 }
 

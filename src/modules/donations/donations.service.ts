@@ -8,7 +8,7 @@ import { withTransaction } from '../../db/transaction';
 import { AppError, notFound } from '../../http/app-error';
 import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import type { Actor } from '../access/permissions';
-import { recordAudit } from '../audit/audit.service';
+import { type AuditInput, recordAudit, recordAudits } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';
 import {
   canonicalUnit,
@@ -20,9 +20,9 @@ import {
   toSubUnits,
 } from '../catalog/units';
 import { requireDonor } from '../donors/donors.service';
-import { nextDocumentNumber } from '../numbering/numbering.service';
+import { reserveDocumentNumber } from '../numbering/numbering.service';
 import * as stock from '../stock/stock.service';
-import { requireLocation, requireWarehouse } from '../warehouses/warehouses.service';
+import { requireLocation, requireWarehouse, type WarehouseRecord } from '../warehouses/warehouses.service';
 import {
   type Currency,
   Donation,
@@ -145,18 +145,25 @@ export function formatMinor(amountMinor: number): string {
   return `${whole}.${fraction.padEnd(2, '0')}`;
 }
 
+interface BuiltLines {
+  lines: DonationLine[];
+  /** The records the lines were checked against: passed on to the stock service, which need not read them again. */
+  warehouse: WarehouseRecord;
+  items: Map<string, ItemRecord>;
+}
+
 /** Checks references and converts every line exactly; errors name the request field (`lines[2].quantity`). */
 async function buildLines(
   warehouseId: string,
   lines: DonationLineInput[],
-  session: ClientSession,
-): Promise<DonationLine[]> {
+  session?: ClientSession,
+): Promise<BuiltLines> {
   const warehouse = await requireWarehouse(warehouseId, 'warehouseId', session);
   const items = await requireItems(
     lines.map((line, i) => ({ itemId: line.itemId, field: `lines[${i}].itemId` })),
     session,
   );
-  return lines.map((line, i) => {
+  const built = lines.map((line, i): DonationLine => {
     const prefix = `lines[${i}]`;
     const item = items.get(line.itemId) as ItemRecord;
     const unit = canonicalUnit(line.unit ?? item.baseUnit);
@@ -180,45 +187,86 @@ async function buildLines(
         : null,
     };
   });
+  return { lines: built, warehouse, items };
 }
 
-/** Creates a draft (or, with `receive: true`, creates and receives it in the same transaction). */
+/**
+ * Creates a draft (or, with `receive: true`, creates and receives it in the same transaction).
+ *
+ * The references (donor, warehouse, items) are read and checked just before the transaction, not inside it. Under
+ * snapshot isolation a read inside the transaction is no fresher at commit time than one made just before it (a
+ * concurrent deactivation can commit in between either way), so nothing is lost; what is gained is a transaction
+ * that starts with its first write and holds stock balances for fewer round trips: concurrent donations crediting
+ * the same balances conflict (and retry) far less, and a retry does not read the references again.
+ *
+ * The number is reserved outside the transaction too (see numbering.service): a counter written inside every
+ * donation's transaction made all of them conflict. It is reserved once the input has been checked, so bad requests
+ * waste no numbers; a transaction that fails after reserving leaves a gap in the DN sequence (numbers identify
+ * documents; the ledger, which has no gaps, is the accounting record).
+ */
 export async function createDonation(input: DonationInput, actor: Actor): Promise<DonationDto> {
-  const created = await withTransaction(async (session) => {
-    await requireDonor(input.donorId, 'donorId', session);
-    const lines = await buildLines(input.warehouseId, input.lines, session);
-    const number = await nextDocumentNumber('DN', session);
-    const [donation] = await Donation.create(
-      [
-        {
-          number,
-          status: 'draft',
-          donorId: new Types.ObjectId(input.donorId),
-          warehouseId: new Types.ObjectId(input.warehouseId),
-          organisationId: actor.organisationId ? new Types.ObjectId(actor.organisationId) : null,
-          receivedAt: input.receivedAt ?? new Date(),
-          lines,
-          notes: input.notes || null,
-          verificationRef: randomBytes(8).toString('hex').toUpperCase(),
-          createdBy: stock.ledgerActorOf(actor),
-        },
-      ],
-      { session },
-    );
-    await recordAudit(
-      {
+  await requireDonor(input.donorId, 'donorId');
+  const built = await buildLines(input.warehouseId, input.lines);
+  const number = await reserveDocumentNumber('DN');
+  // Receipts of the same goods into the same warehouse queue rather than conflict in the database (queuedOnStock).
+  const stockTouched = input.receive
+    ? built.lines.map((l) => ({ warehouseId: built.warehouse._id, itemId: l.itemId }))
+    : [];
+  const created = await stock.queuedOnStock(stockTouched, () =>
+    withTransaction(async (session) => {
+      const now = new Date();
+      const draft: DonationRecord = {
+        _id: new Types.ObjectId(),
+        number,
+        status: 'draft',
+        donorId: new Types.ObjectId(input.donorId),
+        warehouseId: built.warehouse._id,
+        organisationId: actor.organisationId ? new Types.ObjectId(actor.organisationId) : null,
+        receivedAt: input.receivedAt ?? now,
+        lines: built.lines,
+        notes: input.notes || null,
+        verificationRef: randomBytes(8).toString('hex').toUpperCase(),
+        createdBy: stock.ledgerActorOf(actor),
+        receivedBy: null,
+        postedAt: null,
+        receiptOperationId: null,
+        reversalOperationId: null,
+        reversedAt: null,
+        reversalReason: null,
+        cancelledAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      const createAudit: AuditInput = {
         actor,
         action: 'donation.create',
         targetType: 'donation',
-        targetId: donation._id,
-        summary: { number, lines: lines.length },
-      },
-      session,
-    );
-    const record = donation.toObject() as DonationRecord;
-    return input.receive ? receiveIn(record, actor, session) : record;
-  });
+        targetId: draft._id,
+        summary: { number, lines: built.lines.length },
+      };
+      if (!input.receive) {
+        await insertDonation(draft, session);
+        await recordAudit(createAudit, session);
+        return draft;
+      }
+      // Created and received at once: post the stock first, then insert the donation already received (one write
+      // instead of an insert and an update), with both audit entries in one insert.
+      const posted = await postStock(draft, actor, session, built);
+      const received = { ...draft, ...receivedFields(posted, actor) };
+      await insertDonation(received, session);
+      await recordAudits([createAudit, receiveAudit(received, posted, actor)], session);
+      return received;
+    }),
+  );
   return toDonationDto(created);
+}
+
+/**
+ * Inserts a donation built in full by createDonation (every field of DonationRecord, typed, from checked input):
+ * lean, without building and validating a Mongoose document on the hot path.
+ */
+async function insertDonation(donation: DonationRecord, session: ClientSession): Promise<void> {
+  await Donation.insertMany([donation], { session, lean: true });
 }
 
 async function draft(id: string, session: ClientSession): Promise<DonationRecord> {
@@ -250,7 +298,7 @@ export async function updateDonation(id: string, input: DonationUpdate, actor: A
     if (input.lines !== undefined || input.warehouseId !== undefined) {
       const warehouseId = input.warehouseId ?? String(before.warehouseId);
       const lines = input.lines ?? before.lines.map(lineInputOf);
-      set.lines = await buildLines(warehouseId, lines, session);
+      set.lines = (await buildLines(warehouseId, lines, session)).lines;
     }
     const after = await Donation.findOneAndUpdate(
       { _id: before._id, status: 'draft' },
@@ -294,8 +342,14 @@ export async function receiveDonation(id: string, actor: Actor): Promise<Donatio
   return toDonationDto(received);
 }
 
-async function receiveIn(donation: DonationRecord, actor: Actor, session: ClientSession): Promise<DonationRecord> {
-  const posted = await stock.receive(
+/** Posts the donation's lines to stock; `loaded` are the warehouse and items already read in this transaction. */
+function postStock(
+  donation: DonationRecord,
+  actor: Actor,
+  session: ClientSession,
+  loaded?: stock.LoadedReferences,
+): Promise<stock.StockOperationDto> {
+  return stock.receive(
     {
       warehouseId: String(donation.warehouseId),
       source: { type: 'donation', id: String(donation._id), number: donation.number },
@@ -311,33 +365,44 @@ async function receiveIn(donation: DonationRecord, actor: Actor, session: Client
     },
     actor,
     session,
+    loaded,
   );
+}
+
+function receivedFields(
+  posted: stock.StockOperationDto,
+  actor: Actor,
+): Pick<DonationRecord, 'status' | 'receivedBy' | 'postedAt' | 'receiptOperationId'> {
+  return {
+    status: 'received',
+    receivedBy: stock.ledgerActorOf(actor),
+    postedAt: new Date(),
+    receiptOperationId: new Types.ObjectId(posted.operationId),
+  };
+}
+
+function receiveAudit(donation: DonationRecord, posted: stock.StockOperationDto, actor: Actor): AuditInput {
+  return {
+    actor,
+    action: 'donation.receive',
+    targetType: 'donation',
+    targetId: donation._id,
+    summary: { number: donation.number, operationId: posted.operationId },
+  };
+}
+
+async function receiveIn(donation: DonationRecord, actor: Actor, session: ClientSession): Promise<DonationRecord> {
+  const posted = await postStock(donation, actor, session);
   const after = await Donation.findOneAndUpdate(
     { _id: donation._id, status: 'draft' },
-    {
-      $set: {
-        status: 'received',
-        receivedBy: stock.ledgerActorOf(actor),
-        postedAt: new Date(),
-        receiptOperationId: new Types.ObjectId(posted.operationId),
-      },
-    },
+    { $set: receivedFields(posted, actor) },
     { session, returnDocument: 'after' },
   ).lean<DonationRecord>();
   if (!after)
     throw new AppError('INVALID_STATE', `Donation ${donation.number} is no longer a draft`, {
       id: String(donation._id),
     });
-  await recordAudit(
-    {
-      actor,
-      action: 'donation.receive',
-      targetType: 'donation',
-      targetId: donation._id,
-      summary: { number: donation.number, operationId: posted.operationId },
-    },
-    session,
-  );
+  await recordAudit(receiveAudit(donation, posted, actor), session);
   return after;
 }
 

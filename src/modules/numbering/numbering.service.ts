@@ -1,6 +1,15 @@
 /**
- * Document numbers (DN-2026-000123): one counter document per prefix and year, incremented atomically inside the
- * caller's transaction, so a number is used exactly when the document that carries it commits.
+ * Document numbers (DN-2026-000123): one counter document per prefix and year, incremented atomically.
+ *
+ * Two ways to take a number:
+ * - `reserveDocumentNumber` increments OUTSIDE any transaction, before the caller's transaction starts. A hot
+ *   counter (every donation takes one) then never becomes a write conflict between concurrent transactions. The
+ *   price: a transaction that fails after reserving leaves a gap in the sequence. That is acceptable because a
+ *   document number is an identifier, unique and increasing, not an accounting record: the ledger is the accounting
+ *   record, and it has no gaps (an entry exists exactly when its transaction committed).
+ * - `nextDocumentNumber` increments inside the caller's transaction, so the number is used exactly when the document
+ *   commits, and two transactions taking a number of the same prefix conflict (one retries). Stock counts rely on
+ *   that conflict to serialise concurrent starts; use it only where numbers are rare.
  */
 import mongoose, { type ClientSession, Schema } from 'mongoose';
 
@@ -18,8 +27,7 @@ const Counter =
   (mongoose.models.Counter as mongoose.Model<CounterRecord> | undefined) ??
   mongoose.model<CounterRecord>('Counter', counterSchema);
 
-/** The next number for `prefix` this year, e.g. nextDocumentNumber('DN', session) → 'DN-2026-000123'. */
-export async function nextDocumentNumber(prefix: string, session: ClientSession, at = new Date()): Promise<string> {
+async function increment(prefix: string, session: ClientSession | null, at: Date): Promise<string> {
   const year = at.getUTCFullYear();
   const counter = await Counter.findOneAndUpdate(
     { _id: `${prefix}-${year}` },
@@ -28,4 +36,17 @@ export async function nextDocumentNumber(prefix: string, session: ClientSession,
   ).lean<CounterRecord>();
   if (!counter) throw new Error(`counter ${prefix}-${year} was not created`);
   return `${prefix}-${year}-${String(counter.seq).padStart(6, '0')}`;
+}
+
+/** The next number for `prefix` this year, inside the caller's transaction (see the top comment). */
+export function nextDocumentNumber(prefix: string, session: ClientSession, at = new Date()): Promise<string> {
+  return increment(prefix, session, at);
+}
+
+/**
+ * Reserves the next number for `prefix` this year with one atomic `$inc` outside any transaction: call it before
+ * the transaction starts (so a retried transaction keeps its number). A failed transaction leaves a gap.
+ */
+export function reserveDocumentNumber(prefix: string, at = new Date()): Promise<string> {
+  return increment(prefix, null, at);
 }

@@ -77,9 +77,13 @@ export class StockOperation {
     return entry;
   }
 
-  /** Writes the entries collected so far (one insert per operation). */
+  /**
+   * Writes the entries collected so far (one insert per operation). Inserted lean: `record` builds every field with
+   * its stored type, so hydrating and validating a Mongoose document per entry would only cost time. Immutability
+   * does not depend on it: the model's hooks refuse updates and replacements, whoever inserted the entry.
+   */
   async flush(): Promise<NewLedgerEntry[]> {
-    if (this.entries.length) await LedgerEntry.insertMany(this.entries, { session: this.session });
+    if (this.entries.length) await LedgerEntry.insertMany(this.entries, { session: this.session, lean: true });
     return this.entries;
   }
 }
@@ -101,6 +105,47 @@ export async function inTransaction<T>(
         (error as { code?: unknown }).code === 11000 && /stock_balances/.test(String((error as Error).message));
       if (!duplicate || attempt >= 5) throw error;
     }
+  }
+}
+
+/** Per key, the promise that settles when the last transaction queued on it has finished. */
+const queues = new Map<string, Promise<void>>();
+
+/**
+ * Runs `fn` (which runs a transaction writing stock of these warehouse+item pairs) once every earlier such `fn` of
+ * THIS process sharing a pair has finished; keys are taken in sorted order, so two callers cannot wait on each other.
+ *
+ * Why: the database, like mongod, answers a transaction that writes a balance held by another transaction with a
+ * write conflict, and the whole transaction is retried. Concurrent receipts of the same goods into the same warehouse
+ * (a busy intake day) then spend most of their work on retries. Queueing them here costs nothing the database would
+ * not have made them wait anyway. It is only an optimisation: correctness still rests on the database (guarded
+ * updates, write conflicts), and other processes are not queued. Never nest it (a nested call on a key the caller
+ * holds would wait for itself).
+ */
+export async function queuedOnStock<T>(
+  pairs: readonly { warehouseId: Types.ObjectId | string; itemId: Types.ObjectId | string }[],
+  fn: () => Promise<T>,
+): Promise<T> {
+  const keys = [...new Set(pairs.map((p) => `${String(p.warehouseId)}:${String(p.itemId)}`))].sort();
+  const releases: (() => void)[] = [];
+  try {
+    for (const key of keys) {
+      const previous = queues.get(key);
+      let release = (): void => {};
+      const done = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const tail = previous ? previous.then(() => done) : done;
+      queues.set(key, tail);
+      releases.push(() => {
+        release();
+        if (queues.get(key) === tail) queues.delete(key);
+      });
+      if (previous) await previous;
+    }
+    return await fn();
+  } finally {
+    for (const release of releases) release();
   }
 }
 
@@ -132,6 +177,73 @@ export async function credit(
   ).lean<StockBalanceRecord>();
   if (!balance) throw new Error('stock balance upsert returned nothing');
   return op.record(type, balance, quantity, extra);
+}
+
+export interface CreditLine {
+  identity: StockIdentity;
+  item: Pick<ItemRecord, 'baseUnit'>;
+  quantity: number;
+}
+
+function sameIdentity(balance: StockIdentity, identity: StockIdentity): boolean {
+  const expiry = (d: Date | null | undefined) => (d ? d.getTime() : null);
+  return (
+    balance.warehouseId.equals(identity.warehouseId) &&
+    balance.itemId.equals(identity.itemId) &&
+    (balance.locationCode ?? null) === identity.locationCode &&
+    (balance.lot ?? null) === identity.lot &&
+    expiry(balance.expiryDate) === expiry(identity.expiryDate) &&
+    balance.condition === identity.condition
+  );
+}
+
+/**
+ * Credits several balances (a receipt's lines) in two round trips instead of one per line: one bulk of upserts, then
+ * one read of the balances. Writes the same entries, in line order, as calling `credit` for each line.
+ *
+ * Why the read gives each entry's true `balanceAfter`: the upserts lock those balances for this transaction (a
+ * concurrent writer gets a write conflict until it ends, and a balance changed since this transaction's snapshot
+ * makes the upsert conflict), so what this transaction reads right after is its own result, not anyone else's.
+ * When two lines credit the same balance, the earlier line's entry records the balance before the later line.
+ */
+export async function creditAll(op: StockOperation, type: LedgerType, lines: CreditLine[]): Promise<NewLedgerEntry[]> {
+  if (lines.length <= 1) {
+    return Promise.all(lines.map((line) => credit(op, type, line.identity, line.item, line.quantity)));
+  }
+  for (const line of lines) assertPositive(line.quantity);
+  await StockBalance.bulkWrite(
+    lines.map((line) => ({
+      updateOne: {
+        filter: identityFilter(line.identity),
+        update: { $inc: { onHand: line.quantity, version: 1 }, $set: { unit: subUnitOf(line.item.baseUnit) } },
+        upsert: true,
+      },
+    })),
+    { session: op.session, ordered: true },
+  );
+  // Served by the identity index (warehouseId, itemId, ...); the identities are then matched here.
+  const distinct = (ids: Types.ObjectId[]) => [...new Map(ids.map((id) => [String(id), id])).values()];
+  const balances = await StockBalance.find({
+    warehouseId: { $in: distinct(lines.map((l) => l.identity.warehouseId)) },
+    itemId: { $in: distinct(lines.map((l) => l.identity.itemId)) },
+  })
+    .session(op.session)
+    .lean<StockBalanceRecord[]>();
+  const found = lines.map((line) => {
+    const balance = balances.find((b) => sameIdentity(b, line.identity));
+    if (!balance) throw new Error('stock balance upsert returned nothing');
+    return balance;
+  });
+  // Walk backwards: each entry records the balance as it stood after its own line.
+  const after = new Map<string, number>();
+  const onHandAfter = new Array<number>(lines.length);
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    const id = String(found[i]._id);
+    const onHand = after.get(id) ?? found[i].onHand;
+    onHandAfter[i] = onHand;
+    after.set(id, onHand - (lines[i] as CreditLine).quantity);
+  }
+  return lines.map((line, i) => op.record(type, { ...found[i], onHand: onHandAfter[i] }, line.quantity));
 }
 
 /** Adds `quantity` (> 0) to an existing balance by id (reversals put stock back where it was). */

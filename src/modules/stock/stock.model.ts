@@ -146,11 +146,13 @@ const ledgerSchema = new Schema<LedgerEntryRecord>(
 );
 
 ledgerSchema.index({ balanceId: 1, at: 1 });
-ledgerSchema.index({ warehouseId: 1, at: -1 });
-ledgerSchema.index({ itemId: 1, at: -1 });
+// The history list filters by warehouse or item (or neither) and sorts newest first with `_id` breaking ties:
+// these serve the filter and the whole sort, so a page reads only its own entries (stock.queries.ts, ledger()).
+ledgerSchema.index({ warehouseId: 1, at: -1, _id: -1 });
+ledgerSchema.index({ itemId: 1, at: -1, _id: -1 });
 ledgerSchema.index({ operationId: 1 });
 ledgerSchema.index({ 'source.type': 1, 'source.id': 1 });
-ledgerSchema.index({ at: -1 });
+ledgerSchema.index({ at: -1, _id: -1 });
 
 // Ledger entries are immutable: the only update allowed links an entry to its reversal.
 function onlyReversalLink(this: mongoose.Query<unknown, unknown>): void {

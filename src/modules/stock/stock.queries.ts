@@ -4,14 +4,21 @@
  * checked by Joi), never from raw query objects.
  */
 import { type PipelineStage, Types } from 'mongoose';
-import { type Page, type PageRequest, pageOf, paginate } from '../../http/joi-rules';
+import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
 import type { ItemCategory, ItemRecord, LocalizedName } from '../catalog/catalog.model';
 import { itemIdsInCategory, itemsByIds } from '../catalog/catalog.service';
 import { formatRatio, gramsOf, subUnitsPerBaseUnit } from '../catalog/units';
 import type { Region } from '../warehouses/regions';
 import { type WarehouseRecord, warehouseIdsInRegion, warehousesByIds } from '../warehouses/warehouses.service';
 import { isExpired, startOfToday } from './stock.ledger';
-import { type Condition, LedgerEntry, type LedgerType, StockBalance, type StockBalanceRecord } from './stock.model';
+import {
+  type Condition,
+  LedgerEntry,
+  type LedgerEntryRecord,
+  type LedgerType,
+  StockBalance,
+  type StockBalanceRecord,
+} from './stock.model';
 import { type LedgerEntryDto, toLedgerEntryDto } from './stock.service';
 
 export interface StockScope {
@@ -161,12 +168,20 @@ function toBalanceDto(
   };
 }
 
-async function totalsOf(filter: Record<string, unknown>): Promise<StockTotals> {
-  const groups = await StockBalance.aggregate<{ _id: Types.ObjectId; onHand: number; unit: string }>([
+interface ItemGroup {
+  _id: Types.ObjectId;
+  onHand: number;
+  unit: string;
+}
+
+function itemGroups(filter: Record<string, unknown>): Promise<ItemGroup[]> {
+  return StockBalance.aggregate<ItemGroup>([
     { $match: filter },
     { $group: { _id: '$itemId', onHand: { $sum: '$onHand' }, unit: { $first: '$unit' } } },
   ]);
-  const items = new Map((await itemsByIds(groups.map((g) => g._id))).map((i) => [String(i._id), i]));
+}
+
+function totalsOf(groups: ItemGroup[], items: Map<string, ItemRecord>): StockTotals {
   let grams = 0n;
   let withoutWeight = 0;
   const totals = groups
@@ -198,23 +213,29 @@ export async function listBalances(query: BalanceQuery): Promise<Page<BalanceDto
   if (query.locationCode !== undefined) filter.locationCode = query.locationCode;
   if (query.condition) filter.condition = query.condition;
   if (query.lot) filter.lot = query.lot;
-  const [balances, total, totals] = await Promise.all([
+  const [balances, total, groups] = await Promise.all([
     StockBalance.find(filter)
       .sort({ warehouseId: 1, itemId: 1, expiryDate: 1, _id: 1 })
       .skip(query.offset)
       .limit(query.limit)
       .lean<StockBalanceRecord[]>(),
     StockBalance.countDocuments(filter),
-    totalsOf(filter),
+    itemGroups(filter),
   ]);
-  const { items, warehouses } = await lookups(balances);
+  // The totals' items include the page's (same filter): one read of items serves both.
+  const [items, warehouses] = await Promise.all([
+    itemsByIds(groups.map((g) => g._id)),
+    warehousesByIds([...new Set(balances.map((b) => String(b.warehouseId)))]),
+  ]);
+  const itemsById = new Map(items.map((i) => [String(i._id), i]));
+  const warehousesById = new Map(warehouses.map((w) => [String(w._id), w]));
   return {
     ...pageOf(
-      balances.map((b) => toBalanceDto(b, items, warehouses)),
+      balances.map((b) => toBalanceDto(b, itemsById, warehousesById)),
       total,
       query,
     ),
-    totals,
+    totals: totalsOf(groups, itemsById),
   };
 }
 
@@ -322,8 +343,57 @@ export interface LedgerQuery extends PageRequest {
   to?: Date;
 }
 
-/** Ledger history, newest first. `from` inclusive, `to` exclusive. */
-export async function ledger(query: LedgerQuery): Promise<Page<LedgerEntryDto>> {
+/** The ledger list counts matching entries up to this many; beyond, `page.total` is a lower bound. */
+export const LEDGER_COUNT_CAP = 10_000;
+
+/** Windows (days back from `to`, or now) tried in turn for the newest entries before reading the whole filter. */
+const RECENT_WINDOWS_DAYS = [1, 7, 31];
+
+export interface LedgerPage extends Page<LedgerEntryDto> {
+  page: Page<LedgerEntryDto>['page'] & {
+    /** True when more than LEDGER_COUNT_CAP entries match: `total` is then the cap, and there are more. */
+    totalIsLowerBound: boolean;
+  };
+}
+
+/**
+ * The first `offset + limit` entries of `filter`, newest first. A warehouse's ledger grows without end (200,000
+ * entries and more) while pages show the newest: the entries of a recent window are tried first (a range of the
+ * `{ warehouseId, at, _id }` index), and when a window holds a full page, the page is in it, because every entry
+ * outside it is older. Only a filter with too few recent entries reads all its entries.
+ */
+async function newestEntries(filter: Record<string, unknown>, query: LedgerQuery): Promise<LedgerEntryRecord[]> {
+  const wanted = query.offset + query.limit;
+  const anchor = (query.to ?? new Date()).getTime();
+  const newest = (f: Record<string, unknown>) =>
+    LedgerEntry.find(f).sort({ at: -1, _id: -1 }).limit(wanted).lean<LedgerEntryRecord[]>();
+  for (const days of RECENT_WINDOWS_DAYS) {
+    const since = new Date(anchor - days * 86_400_000);
+    if (query.from && since <= query.from) break; // the window covers the whole requested range
+    const entries = await newest({ ...filter, at: { ...(filter.at as object | undefined), $gte: since } });
+    if (entries.length === wanted) return entries;
+  }
+  return newest(filter);
+}
+
+/**
+ * Counts matching entries, stopping at `cap`. The `count` command with a `limit` (not countDocuments, whose
+ * aggregation reads every match on the embedded database before its `$limit` applies) lets the store stop its index
+ * scan early. The filter is built from validated, already cast values.
+ */
+async function countUpTo(filter: Record<string, unknown>, cap: number): Promise<number> {
+  const db = LedgerEntry.db.db;
+  if (!db) throw new Error('the database is not connected');
+  const result = await db.command({ count: LedgerEntry.collection.collectionName, query: filter, limit: cap });
+  return Number(result.n);
+}
+
+/**
+ * Ledger history, newest first. `from` inclusive, `to` exclusive. The count stops at LEDGER_COUNT_CAP
+ * (`page.totalIsLowerBound` says so): counting every entry of a busy warehouse on every page would cost more than
+ * the page.
+ */
+export async function ledger(query: LedgerQuery): Promise<LedgerPage> {
   const filter: Record<string, unknown> = {};
   if (query.warehouseId) filter.warehouseId = new Types.ObjectId(query.warehouseId);
   if (query.itemId) filter.itemId = new Types.ObjectId(query.itemId);
@@ -336,8 +406,9 @@ export async function ledger(query: LedgerQuery): Promise<Page<LedgerEntryDto>> 
   if (query.lot) filter.lot = query.lot;
   if (query.from || query.to)
     filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
-  const page = await paginate(LedgerEntry, filter, query, { at: -1, _id: -1 });
-  return { ...page, data: page.data.map(toLedgerEntryDto) };
+  const [entries, counted] = await Promise.all([newestEntries(filter, query), countUpTo(filter, LEDGER_COUNT_CAP + 1)]);
+  const page = pageOf(entries.slice(query.offset).map(toLedgerEntryDto), Math.min(counted, LEDGER_COUNT_CAP), query);
+  return { ...page, page: { ...page.page, totalIsLowerBound: counted > LEDGER_COUNT_CAP } };
 }
 
 export interface InvariantViolation {

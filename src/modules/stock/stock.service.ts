@@ -15,9 +15,17 @@ import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';
 import { toSubUnits } from '../catalog/units';
 import { nextDocumentNumber } from '../numbering/numbering.service';
-import { requireLocation, requireWarehouse, type WarehouseRecord } from '../warehouses/warehouses.service';
 import {
+  checkedWarehouse,
+  loadWarehouses,
+  requireLocation,
+  requireWarehouse,
+  type WarehouseRecord,
+} from '../warehouses/warehouses.service';
+import {
+  type CreditLine,
   credit,
+  creditAll,
   creditBalance,
   debit,
   inTransaction,
@@ -38,6 +46,7 @@ import {
   type StockIdentity,
 } from './stock.model';
 
+export { queuedOnStock } from './stock.ledger';
 export type { Condition, SourceDocument } from './stock.model';
 export { ledgerActorOf } from './stock.model';
 
@@ -144,6 +153,7 @@ async function resolveTarget(
   input: BalanceSelectorInput,
   session: ClientSession,
   fields: { warehouseId: string; locationCode: string } = { warehouseId: 'warehouseId', locationCode: 'locationCode' },
+  warehouses?: ReadonlyMap<string, WarehouseRecord>,
 ): Promise<Target> {
   let warehouseId = input.warehouseId;
   let itemId = input.itemId;
@@ -175,7 +185,9 @@ async function resolveTarget(
       { field: 'balanceId', message: '"balanceId" or "warehouseId" and "itemId" are required', type: 'any.required' },
     ]);
   }
-  const warehouse = await requireWarehouse(warehouseId, fields.warehouseId, session);
+  const warehouse = warehouses?.has(warehouseId)
+    ? checkedWarehouse(warehouses.get(warehouseId), fields.warehouseId)
+    : await requireWarehouse(warehouseId, fields.warehouseId, session);
   const items = await requireItems([{ itemId, field: 'itemId' }], session);
   const item = items.get(itemId) as ItemRecord;
   const selector: PickSelector = { warehouseId: warehouse._id, itemId: item._id };
@@ -247,17 +259,41 @@ export interface ReceiveInput {
   linesField?: string;
 }
 
-/** Puts received goods on hand: one receipt entry per line. Lot and expiry are required where the item tracks them. */
-export async function receive(input: ReceiveInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
+/**
+ * The warehouse and items a caller has just read and checked with requireWarehouse and requireItems, for this
+ * operation (in its transaction, or right before it): passing them spares reading them again. Under snapshot
+ * isolation a read made inside the transaction is no fresher at commit time than one made just before it.
+ */
+export interface LoadedReferences {
+  warehouse: WarehouseRecord;
+  items: ReadonlyMap<string, ItemRecord>;
+}
+
+/**
+ * Puts received goods on hand: one receipt entry per line. Lot and expiry are required where the item tracks them.
+ * `loaded`: the warehouse and items the caller has checked for this receipt, see LoadedReferences.
+ */
+export async function receive(
+  input: ReceiveInput,
+  actor: Actor,
+  session?: ClientSession,
+  loaded?: LoadedReferences,
+): Promise<StockOperationDto> {
   const field = input.linesField ?? 'lines';
   return inTransaction(session, async (s) => {
-    const warehouse = await requireWarehouse(input.warehouseId, 'warehouseId', s);
-    const items = await requireItems(
-      input.lines.map((line, i) => ({ itemId: line.itemId, field: `${field}[${i}].itemId` })),
-      s,
-    );
+    const reuse =
+      loaded !== undefined &&
+      String(loaded.warehouse._id) === input.warehouseId &&
+      input.lines.every((line) => loaded.items.has(line.itemId));
+    const warehouse = reuse ? loaded.warehouse : await requireWarehouse(input.warehouseId, 'warehouseId', s);
+    const items = reuse
+      ? loaded.items
+      : await requireItems(
+          input.lines.map((line, i) => ({ itemId: line.itemId, field: `${field}[${i}].itemId` })),
+          s,
+        );
     const op = new StockOperation(s, actor, input.source, null, input.note ?? null);
-    for (const [i, line] of input.lines.entries()) {
+    const credits = input.lines.map((line, i): CreditLine => {
       const item = items.get(line.itemId) as ItemRecord;
       const prefix = `${field}[${i}]`;
       checkTracking(item, line, prefix);
@@ -270,8 +306,9 @@ export async function receive(input: ReceiveInput, actor: Actor, session?: Clien
         expiryDate: line.expiryDate ?? null,
         condition: line.condition,
       };
-      await credit(op, 'receipt', identity, item, quantity);
-    }
+      return { identity, item, quantity };
+    });
+    await creditAll(op, 'receipt', credits);
     const entries = await op.flush();
     await audit(op, 'receive', { warehouseId: String(warehouse._id), lines: input.lines.length });
     return operationDto(op, entries);
@@ -370,16 +407,23 @@ export async function transfer(
   session?: ClientSession,
 ): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
+    const fromWarehouseId = input.fromWarehouseId ?? input.warehouseId;
+    // Both warehouses in one read (the source one only when named: a balanceId names it through the balance).
+    const warehouses = await loadWarehouses(
+      fromWarehouseId ? [fromWarehouseId, input.toWarehouseId] : [input.toWarehouseId],
+      s,
+    );
     const target = await resolveTarget(
       {
         ...input,
-        warehouseId: input.fromWarehouseId ?? input.warehouseId,
+        warehouseId: fromWarehouseId,
         locationCode: input.fromLocationCode !== undefined ? input.fromLocationCode : input.locationCode,
       },
       s,
       { warehouseId: 'fromWarehouseId', locationCode: 'fromLocationCode' },
+      warehouses,
     );
-    const toWarehouse = await requireWarehouse(input.toWarehouseId, 'toWarehouseId', s);
+    const toWarehouse = checkedWarehouse(warehouses.get(input.toWarehouseId), 'toWarehouseId');
     if (toWarehouse._id.equals(target.warehouse._id)) {
       throw validationError([
         {
