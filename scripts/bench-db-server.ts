@@ -18,7 +18,7 @@ const DB = 'bench';
 
 /** One wire connection that sends a command and resolves with the reply's body. */
 class WireConnection {
-  private buffered = Buffer.alloc(0);
+  private buffered: Buffer = Buffer.alloc(0);
   private pending: ((reply: Record<string, unknown>) => void) | undefined;
   private requestId = 1;
 
