@@ -23,6 +23,8 @@ export interface ServerCursor {
   lastUsed: number;
   /** lsid key of the session that opened it; killAllSessions and endSessions close it. */
   sessionKey?: string;
+  /** txnNumber of the transaction that opened it: only getMores of that same transaction may read it. */
+  txnNumber?: bigint;
 }
 
 /** Takes the next batch from `docs[start..]`: at most `batchSize` documents (no count limit when undefined), by size. */
@@ -44,12 +46,12 @@ export class CursorRegistry {
   private readonly cursors = new Map<string, ServerCursor>();
 
   /** Registers the rest of a result set and returns its id (never zero). */
-  open(ns: string, docs: Doc[], position: number, sessionKey?: string): Long {
+  open(ns: string, docs: Doc[], position: number, sessionKey?: string, txnNumber?: bigint): Long {
     let id: Long;
     do {
       id = Long.fromBits((Math.random() * 0x1_0000_0000) >>> 0, (Math.random() * 0x8000_0000) >>> 0);
     } while (id.isZero() || this.cursors.has(id.toString()));
-    this.cursors.set(id.toString(), { id, ns, docs, position, lastUsed: Date.now(), sessionKey });
+    this.cursors.set(id.toString(), { id, ns, docs, position, lastUsed: Date.now(), sessionKey, txnNumber });
     return id;
   }
 

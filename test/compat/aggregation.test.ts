@@ -161,3 +161,13 @@ test('when a pipeline uses an unknown stage, then the server answers an error na
 test('when an expression uses an unknown operator, then the server answers an error naming it', async () => {
   await expect(aggregate([{ $project: { x: { $frobnicate: 1 } } }])).rejects.toThrow(/\$frobnicate/);
 });
+
+test('when aggregate defines let variables, then a leading $match can use them in $expr', async () => {
+  const docs = await ctx.db
+    .collection('stock')
+    .aggregate([{ $match: { $expr: { $gte: ['$kg', '$$minKg'] } } }, { $sort: { _id: 1 } }], {
+      let: { minKg: 300 },
+    })
+    .toArray();
+  expect(docs.map((d) => d._id)).toEqual([1, 3]);
+});

@@ -40,15 +40,21 @@ interface AggregateRun {
   plan: ReadPlan;
   filter: Doc;
   nInput: number;
+  /** The leading $match went to the store (so explain shows it under $cursor, not among the stages). */
+  pushedDown: boolean;
 }
 
 export function executePipeline(ctx: CommandContext, txn: Txn, coll: string, pipeline: Doc[]): AggregateRun {
   let filter: Doc = {};
   let rest = pipeline;
+  let pushedDown = false;
   const options: FindOptions = {};
-  if (rest.length > 0 && stageName(rest[0]) === '$match' && isPlainObject(rest[0].$match)) {
+  const variables = optionalDoc(ctx, 'let');
+  // The store's filter knows no `let` variables ($$x in a $expr), so with `let` the $match runs in the pipeline.
+  if (!variables && rest.length > 0 && stageName(rest[0]) === '$match' && isPlainObject(rest[0].$match)) {
     filter = rest[0].$match;
     rest = rest.slice(1);
+    pushedDown = true;
   }
   // Let the store pick an index for the sort and stop early; the $sort and $limit stages still run below,
   // so the result does not depend on whether the store used them.
@@ -61,14 +67,13 @@ export function executePipeline(ctx: CommandContext, txn: Txn, coll: string, pip
     }
   }
   const { docs, plan } = txn.find(ctx.db, coll, filter, options);
-  const variables = optionalDoc(ctx, 'let');
   const output = runPipeline(docs, rest, {
     db: ctx.db,
     now: new Date(),
     collection: (name: string) => txn.find(ctx.db, name, {}).docs,
     variables,
   });
-  return { docs: output, plan, filter, nInput: docs.length };
+  return { docs: output, plan, filter, nInput: docs.length, pushedDown };
 }
 
 export function parsePipeline(ctx: CommandContext): Doc[] {
@@ -122,7 +127,7 @@ export function explainAggregate(ctx: CommandContext, coll: string, pipeline: Do
     verbosity,
   });
   // mongod shows pushed-down work under a $cursor stage followed by the remaining stages; both forms are given.
-  const rest = pipeline.length > 0 && stageName(pipeline[0]) === '$match' ? pipeline.slice(1) : pipeline;
+  const rest = run.pushedDown ? pipeline.slice(1) : pipeline;
   return {
     explainVersion: '1',
     ...sections,

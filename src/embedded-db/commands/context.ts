@@ -47,6 +47,8 @@ export interface CommandContext {
   txn?: Txn;
   /** lsid key, when the command carried one (cursors opened in a session die with it). */
   sessionKey?: string;
+  /** txnNumber of the multi-document transaction `txn` belongs to (cursors opened in it are bound to it). */
+  txnNumber?: bigint;
 }
 
 export type CommandHandler = (ctx: CommandContext) => Promise<Doc> | Doc;

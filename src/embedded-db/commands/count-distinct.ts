@@ -1,5 +1,5 @@
 /** count and distinct. */
-import { mongoError } from '../errors';
+import { MongoCommandError, mongoError } from '../errors';
 import { compareValues, keyOf } from '../query/values';
 import type { Doc } from '../types';
 import { collectionArg, optionalDoc, optionalInt, refuseOptions } from './args';
@@ -11,7 +11,11 @@ export function count(ctx: CommandContext): Doc {
   refuseOptions(ctx, ['collation']);
   const coll = collectionArg(ctx);
   const query = optionalDoc(ctx, 'query') ?? {};
-  const skip = Math.max(0, optionalInt(ctx, 'skip') ?? 0);
+  const skip = optionalInt(ctx, 'skip') ?? 0;
+  if (skip < 0) {
+    // mongod's IDL validator for count.skip (gte: 0)
+    throw new MongoCommandError(51024, `BSON field 'skip' value must be >= 0, actual value '${skip}'`);
+  }
   // A negative limit counts like a positive one (mongod takes the absolute value).
   const limit = Math.abs(optionalInt(ctx, 'limit') ?? 0);
   ctx.server.opcounters.command++;

@@ -25,7 +25,7 @@ export function firstBatchReply(ctx: CommandContext, ns: string, docs: Doc[], op
   const batch = takeBatch(docs, 0, options.batchSize ?? DEFAULT_FIRST_BATCH_SIZE);
   let id = Long.ZERO;
   if (!options.singleBatch && batch.length < docs.length) {
-    id = ctx.server.cursors.open(ns, docs, batch.length, ctx.sessionKey);
+    id = ctx.server.cursors.open(ns, docs, batch.length, ctx.sessionKey, ctx.txnNumber);
   }
   return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
 }

@@ -75,7 +75,9 @@ const COMMANDS: Record<string, CommandSpec> = {
   commitTransaction: { handler: commitTransaction },
   abortTransaction: { handler: abortTransaction },
 
-  create: { handler: create, inTransaction: true },
+  // mongod 4.4+ runs create inside a transaction and rolls it back on abort; the store creates collections outside any
+  // transaction, so an aborted transaction would leave the collection behind. Refused instead (as mongod 4.2 did).
+  create: { handler: create },
   drop: { handler: drop },
   listCollections: { handler: listCollections },
   collStats: { handler: collStats },
@@ -126,6 +128,11 @@ export async function runCommand(server: ServerState, connection: ConnectionInfo
   const ctx: CommandContext = { name, db, body, server, connection, sessionKey: sessionKeyOf(body.lsid) };
 
   try {
+    const readConcern = body.readConcern;
+    if (readConcern && typeof readConcern === 'object' && (readConcern as Doc).atClusterTime !== undefined) {
+      // Reading at a chosen past time needs history the store does not keep: refuse rather than read the present.
+      throw mongoError('CommandNotSupported', 'the embedded database does not support readConcern.atClusterTime');
+    }
     const txnNumber = txnNumberOf(body.txnNumber);
     if (body.autocommit !== undefined && body.autocommit !== false) {
       throw mongoError('InvalidOptions', 'Specifying autocommit=true is not allowed.');
@@ -139,6 +146,7 @@ export async function runCommand(server: ServerState, connection: ConnectionInfo
       }
       const key = ctx.sessionKey;
       ctx.txn = server.sessions.transactionFor(key, txnNumber, body.startTransaction === true, connection.id);
+      ctx.txnNumber = txnNumber;
       try {
         return await spec.handler(ctx);
       } catch (err) {

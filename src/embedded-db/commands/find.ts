@@ -1,7 +1,7 @@
 /** find, getMore and killCursors. */
 import { Long } from 'bson';
-import { takeBatch } from '../cursors';
-import { mongoError } from '../errors';
+import { type ServerCursor, takeBatch } from '../cursors';
+import { MongoCommandError, mongoError } from '../errors';
 import { compileProjection } from '../query/projection';
 import type { Doc } from '../types';
 import { collectionArg, optionalArray, optionalBool, optionalDoc, optionalInt, refuseOptions } from './args';
@@ -64,6 +64,41 @@ function cursorId(value: unknown): Long {
   throw mongoError('TypeMismatch', "BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
 }
 
+/**
+ * As mongod's getMore: a cursor is iterated in the session and transaction that opened it, and nowhere else. This keeps
+ * a cursor opened in a transaction from handing out that transaction's writes after it aborted (or outside it).
+ */
+function checkCursorOwner(ctx: CommandContext, cursor: ServerCursor): void {
+  const id = cursor.id.toString();
+  if (cursor.sessionKey !== undefined && ctx.sessionKey === undefined) {
+    throw new MongoCommandError(
+      50737,
+      `Cannot run getMore on cursor ${id}, which was created in a session, without an lsid`,
+    );
+  }
+  if (cursor.sessionKey !== undefined && ctx.sessionKey !== cursor.sessionKey) {
+    throw new MongoCommandError(50738, `Cannot run getMore on cursor ${id}, which was created in a different session`);
+  }
+  if (ctx.txnNumber !== undefined && cursor.txnNumber === undefined) {
+    throw new MongoCommandError(
+      50739,
+      `Cannot run getMore on cursor ${id}, which was not created in a transaction, in transaction ${ctx.txnNumber}`,
+    );
+  }
+  if (ctx.txnNumber === undefined && cursor.txnNumber !== undefined) {
+    throw new MongoCommandError(
+      50740,
+      `Cannot run getMore on cursor ${id}, which was created in transaction ${cursor.txnNumber}, without a txnNumber`,
+    );
+  }
+  if (ctx.txnNumber !== undefined && cursor.txnNumber !== undefined && ctx.txnNumber !== cursor.txnNumber) {
+    throw new MongoCommandError(
+      50741,
+      `Cannot run getMore on cursor ${id}, which was created in transaction ${cursor.txnNumber}, in transaction ${ctx.txnNumber}`,
+    );
+  }
+}
+
 export function getMore(ctx: CommandContext): Doc {
   const id = cursorId(ctx.body.getMore);
   const coll = ctx.body.collection;
@@ -78,6 +113,7 @@ export function getMore(ctx: CommandContext): Doc {
       `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
     );
   }
+  checkCursorOwner(ctx, cursor);
   ctx.server.opcounters.getmore++;
   const batchSize = optionalInt(ctx, 'batchSize');
   const batch = takeBatch(cursor.docs, cursor.position, batchSize && batchSize > 0 ? batchSize : undefined);

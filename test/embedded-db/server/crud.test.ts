@@ -1,5 +1,5 @@
 /** CRUD round trips through the driver, with BSON number types kept exactly. */
-import { Decimal128, Double, Int32, Long, MongoBulkWriteError, MongoServerError, ObjectId } from 'mongodb';
+import { Decimal128, Double, Int32, Long, MongoBulkWriteError, MongoServerError, ObjectId, Timestamp } from 'mongodb';
 import { useServer } from './harness';
 
 const h = useServer();
@@ -244,4 +244,29 @@ test('when a write is sent with w: 0, then it is applied although nothing is ack
   for (let i = 0; i < 50 && !(await coll.findOne({ _id: 'w0' as never })); i++)
     await new Promise((r) => setTimeout(r, 10));
   expect(await coll.findOne({ _id: 'w0' as never })).toEqual({ _id: 'w0' });
+});
+
+test('when count gets a negative skip, then it is refused (mongod 51024), not clamped to 0', async () => {
+  const coll = fresh();
+  await coll.insertMany([{ a: 1 }, { a: 2 }]);
+  const err = (await h
+    .db()
+    .command({ count: coll.collectionName, query: { a: { $gt: 0 } }, skip: -1 })
+    .catch((e: unknown) => e)) as MongoServerError;
+  expect(err).toBeInstanceOf(MongoServerError);
+  expect(err.code).toBe(51024);
+});
+
+test('when a read asks for readConcern atClusterTime, then it is refused instead of reading the present', async () => {
+  const coll = fresh();
+  await coll.insertOne({ a: 1 });
+  const err = (await h
+    .db()
+    .command({
+      find: coll.collectionName,
+      readConcern: { level: 'snapshot', atClusterTime: new Timestamp({ t: 1, i: 1 }) },
+    })
+    .catch((e: unknown) => e)) as MongoServerError;
+  expect(err).toBeInstanceOf(MongoServerError);
+  expect(err.code).toBe(115);
 });

@@ -192,3 +192,68 @@ test('when count runs inside a transaction, then it is refused as on MongoDB', a
   expect(err).toBeInstanceOf(MongoServerError);
   expect(err.code).toBe(263);
 });
+
+test("when a transaction's cursor is read with getMore, then only that transaction may read it (not after abort)", async () => {
+  const coll = await fresh();
+  await coll.insertMany([{ _id: 1 }, { _id: 2 }] as never[]);
+  const session = h.client.startSession();
+  try {
+    session.startTransaction();
+    await coll.insertOne({ _id: 3 } as never, { session });
+    await coll.insertOne({ _id: 4 } as never, { session });
+    const first = await h.db().command({ find: coll.collectionName, sort: { _id: 1 }, batchSize: 1 }, { session });
+    // Inside the transaction, getMore goes on and sees the transaction's own writes.
+    const more = await h
+      .db()
+      .command({ getMore: first.cursor.id, collection: coll.collectionName, batchSize: 1 }, { session });
+    expect(more.cursor.nextBatch).toEqual([{ _id: 2 }]);
+    await session.abortTransaction();
+    // mongod: 50740, "cursor created in transaction N, without a txnNumber" (never the aborted writes).
+    const err = (await h
+      .db()
+      .command({ getMore: first.cursor.id, collection: coll.collectionName }, { session })
+      .catch((e: unknown) => e)) as MongoServerError;
+    expect(err).toBeInstanceOf(MongoServerError);
+    expect(err.code).toBe(50740);
+  } finally {
+    await session.endSession();
+  }
+  expect(await coll.countDocuments()).toBe(2);
+});
+
+test('when a cursor opened outside a transaction is read from inside one, then getMore answers 50739', async () => {
+  const coll = await fresh();
+  await coll.insertMany([{ _id: 1 }, { _id: 2 }] as never[]);
+  const session = h.client.startSession();
+  try {
+    const first = await h.db().command({ find: coll.collectionName, batchSize: 1 }, { session });
+    session.startTransaction();
+    await coll.findOne({}, { session });
+    const err = (await h
+      .db()
+      .command({ getMore: first.cursor.id, collection: coll.collectionName }, { session })
+      .catch((e: unknown) => e)) as MongoServerError;
+    expect(err.code).toBe(50739);
+    await session.abortTransaction().catch(() => undefined);
+  } finally {
+    await session.endSession();
+  }
+});
+
+test('when create is sent inside a transaction, then it is refused rather than surviving an abort', async () => {
+  const session = h.client.startSession();
+  const name = `txn_create_${++n}`;
+  try {
+    session.startTransaction();
+    const err = (await h
+      .db()
+      .createCollection(name, { session })
+      .catch((e: unknown) => e)) as MongoServerError;
+    expect(err.code).toBe(263); // OperationNotSupportedInTransaction
+    await session.abortTransaction().catch(() => undefined);
+  } finally {
+    await session.endSession();
+  }
+  const names = (await h.db().listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+  expect(names).not.toContain(name);
+});
