@@ -128,3 +128,29 @@ test('when an equality or range query hits an indexed field, then only matching 
   const scan = await c.find({ unindexed: 1 }).explain('executionStats');
   expect(scan.executionStats.totalDocsExamined).toBe(2000);
 });
+
+test('when a query hints an index by name or key, then it runs; a hint naming no index fails with BadValue (2)', async () => {
+  const c = ctx.db.collection('hinted');
+  await c.insertMany([
+    { sku: 'A', q: 1 },
+    { sku: 'B', q: 2 },
+  ]);
+  await c.createIndex({ sku: 1 });
+  expect(
+    await c
+      .find({ q: { $gte: 1 } })
+      .hint('sku_1')
+      .toArray(),
+  ).toHaveLength(2);
+  expect(
+    await c
+      .find({ q: { $gte: 1 } })
+      .hint({ sku: 1 })
+      .toArray(),
+  ).toHaveLength(2);
+  expect(await c.countDocuments({ q: 2 }, { hint: { sku: 1 } })).toBe(1);
+  await expect(c.find({}).hint('no_such_index').toArray()).rejects.toMatchObject({ code: 2 });
+  await expect(c.updateOne({ sku: 'A' }, { $set: { q: 3 } }, { hint: { missing: 1 } })).rejects.toMatchObject({
+    code: 2,
+  });
+});

@@ -15,6 +15,7 @@ import { explain } from './explain';
 import { find, getMore, killCursors } from './find';
 import { findAndModify } from './find-and-modify';
 import { hello } from './hello';
+import { checkHints } from './hints';
 import { createIndexes, dropIndexes, listIndexes } from './indexes';
 import { insert } from './insert';
 import { errorReply, isUnexpected } from './reply';
@@ -133,6 +134,7 @@ export async function runCommand(server: ServerState, connection: ConnectionInfo
       // Reading at a chosen past time needs history the store does not keep: refuse rather than read the present.
       throw mongoError('CommandNotSupported', 'the embedded database does not support readConcern.atClusterTime');
     }
+    checkHints(ctx);
     const txnNumber = txnNumberOf(body.txnNumber);
     if (body.autocommit !== undefined && body.autocommit !== false) {
       throw mongoError('InvalidOptions', 'Specifying autocommit=true is not allowed.');

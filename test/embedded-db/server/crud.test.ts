@@ -270,3 +270,11 @@ test('when a read asks for readConcern atClusterTime, then it is refused instead
   expect(err).toBeInstanceOf(MongoServerError);
   expect(err.code).toBe(115);
 });
+
+test('when a query hints a sparse index, then it is refused rather than answered with documents mongod would skip', async () => {
+  const c = fresh();
+  await c.insertMany([{ phone: '+77011234567' }, { name: 'no phone' }]);
+  await c.createIndex({ phone: 1 }, { sparse: true });
+  await expect(c.find({}).hint({ phone: 1 }).toArray()).rejects.toMatchObject({ code: 115 });
+  expect(await c.find({}).toArray()).toHaveLength(2);
+});

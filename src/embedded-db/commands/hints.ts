@@ -1,0 +1,49 @@
+/**
+ * `hint` tells mongod which index to use. Here the answer never depends on the plan, with two exceptions where
+ * mongod's would: a hint that names no index is an error, and hinting a sparse or partial index makes mongod leave
+ * out the documents that index does not hold. The first is answered as mongod does; the second is refused, since
+ * answering it with every document would be silently different. Any other hint is honoured trivially.
+ */
+import { mongoError } from '../errors';
+import { isPlainObject, valuesEqual } from '../query/values';
+import type { Doc } from '../types';
+import type { CommandContext } from './context';
+
+/** Commands whose body may carry a top-level `hint`; update and delete carry one per statement. */
+const TOP_LEVEL_HINT = new Set(['find', 'count', 'distinct', 'aggregate', 'findAndModify', 'findandmodify']);
+
+export function checkHints(ctx: CommandContext): void {
+  const coll = ctx.body[ctx.name];
+  if (typeof coll !== 'string') return;
+  const hints: unknown[] = [];
+  if (TOP_LEVEL_HINT.has(ctx.name) && ctx.body.hint !== undefined) hints.push(ctx.body.hint);
+  for (const statements of [ctx.body.updates, ctx.body.deletes]) {
+    if (!Array.isArray(statements)) continue;
+    for (const statement of statements) {
+      if (isPlainObject(statement) && statement.hint !== undefined) hints.push(statement.hint);
+    }
+  }
+  for (const hint of hints) checkHint(ctx, coll, hint);
+}
+
+function checkHint(ctx: CommandContext, coll: string, hint: unknown): void {
+  // `{}` means no hint; `{ $natural: ±1 }` asks for a collection scan, which gives the same documents.
+  if (isPlainObject(hint) && (Object.keys(hint).length === 0 || '$natural' in hint)) return;
+  const exists = ctx.server.store.listCollections(ctx.db).some((c) => c.name === coll);
+  if (!exists) return; // mongod answers a missing collection with no documents, whatever the hint
+  const index = ctx.server.store
+    .listIndexes(ctx.db, coll)
+    .find((spec) => (typeof hint === 'string' ? spec.name === hint : valuesEqual(spec.key, hint as Doc)));
+  if (!index) {
+    throw mongoError(
+      'BadValue',
+      'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+    );
+  }
+  if (index.sparse || index.partialFilterExpression) {
+    throw mongoError(
+      'CommandNotSupported',
+      `the embedded database does not support a hint of a sparse or partial index (${index.name}): mongod would leave out the documents it does not index`,
+    );
+  }
+}
