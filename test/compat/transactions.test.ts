@@ -131,6 +131,25 @@ test('when a transaction inserts a duplicate of a unique key, then it fails with
   expect(await ctx.db.collection('items').countDocuments()).toBe(1);
 });
 
+test('when a statement of a transaction hits a duplicate key, then the reply carries writeErrors and the transaction is over', async () => {
+  await ctx.db.createCollection('dups');
+  const session = ctx.client.startSession();
+  try {
+    session.startTransaction();
+    const reply = await ctx.db.command({ insert: 'dups', documents: [{ _id: 0 }, { _id: 0 }] }, { session });
+    expect(reply).toMatchObject({ ok: 1, n: 1 });
+    expect(reply.writeErrors).toHaveLength(1);
+    expect(reply.writeErrors[0]).toMatchObject({ index: 1, code: 11000 });
+    await expect(ctx.db.collection('dups').insertOne({ _id: 1 } as never, { session })).rejects.toMatchObject({
+      code: 251,
+    });
+    await session.abortTransaction().catch(() => undefined);
+  } finally {
+    await session.endSession();
+  }
+  expect(await ctx.db.collection('dups').countDocuments()).toBe(0);
+});
+
 test('when a transaction is committed twice, then the repeated commit answers ok', async () => {
   await seedBalance(10);
   const session = ctx.client.startSession();

@@ -3,7 +3,7 @@ import { mongoError } from '../errors';
 import type { Doc } from '../types';
 import { collectionArg, isPlainObject, optionalInt, refuseOptions, requiredArray } from './args';
 import type { CommandContext } from './context';
-import { writeErrorEntry } from './reply';
+import { failsWholeTransactionCommand, writeErrorEntry } from './reply';
 import { runWrite } from './statements';
 import { runDeleteStatement } from './write-statements';
 
@@ -30,9 +30,9 @@ export async function remove(ctx: CommandContext): Promise<Doc> {
       }
       n += await runWrite(ctx, (txn) => runDeleteStatement(txn, ctx.db, coll, q, limit));
     } catch (err) {
-      if (ctx.txn) throw err;
+      if (ctx.txn && failsWholeTransactionCommand(err)) throw err;
       writeErrors.push(writeErrorEntry(index, err));
-      if (ordered) break;
+      if (ordered || ctx.txn) break; // in a transaction the first error ends it (dispatch aborts it)
     }
   }
   const reply: Doc = { n };

@@ -150,7 +150,10 @@ export async function runCommand(server: ServerState, connection: ConnectionInfo
       ctx.txn = server.sessions.transactionFor(key, txnNumber, body.startTransaction === true, connection.id);
       ctx.txnNumber = txnNumber;
       try {
-        return await spec.handler(ctx);
+        const reply = await spec.handler(ctx);
+        // A write error inside a transaction is reported in the reply, and the transaction is over.
+        if (reply.writeErrors !== undefined) server.sessions.abortAfterError(key, txnNumber);
+        return reply;
       } catch (err) {
         // As in mongod, a failed statement aborts its transaction; the client must start over.
         server.sessions.abortAfterError(key, txnNumber);

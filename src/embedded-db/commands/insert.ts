@@ -4,7 +4,7 @@ import { mongoError } from '../errors';
 import type { Doc } from '../types';
 import { collectionArg, isPlainObject, optionalBool, requiredArray } from './args';
 import type { CommandContext } from './context';
-import { writeErrorEntry } from './reply';
+import { failsWholeTransactionCommand, writeErrorEntry } from './reply';
 import { runWrite } from './statements';
 
 /** `_id` first (generating an ObjectId when missing), as mongod stores it. */
@@ -35,12 +35,18 @@ export async function insert(ctx: CommandContext): Promise<Doc> {
     }
   });
 
-  // Inside a client transaction an error fails the whole command (and mongod aborts the transaction).
+  // Inside a client transaction the first error ends the command and the transaction (dispatch aborts it).
   if (ctx.txn) {
     const txn = ctx.txn;
-    for (const doc of docs) {
-      if (doc instanceof Error) throw doc;
-      txn.insert(ctx.db, coll, doc);
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i];
+      try {
+        if (doc instanceof Error) throw doc;
+        txn.insert(ctx.db, coll, doc);
+      } catch (err) {
+        if (failsWholeTransactionCommand(err)) throw err;
+        return { n: i, writeErrors: [writeErrorEntry(i, err)], ok: 1 };
+      }
     }
     return { n: docs.length, ok: 1 };
   }

@@ -47,3 +47,17 @@ export function writeErrorEntry(index: number, err: unknown): Doc {
   const e = asCommandError(err);
   return { index, code: e.code, ...e.extra, errmsg: e.message };
 }
+
+/**
+ * Inside a transaction, mongod (4.0+, SERVER-38583) reports a statement's error such as a duplicate key as a
+ * writeErrors entry of an `ok: 1` reply, and aborts the transaction. Errors that say "retry the transaction"
+ * (write conflicts, a transaction that no longer exists) fail the whole command instead, with their label.
+ */
+export function failsWholeTransactionCommand(err: unknown): boolean {
+  const e = asCommandError(err);
+  return (
+    e.errorLabels.includes(TRANSIENT_TRANSACTION_ERROR) ||
+    e.code === ErrorCodes.WriteConflict ||
+    e.code === ErrorCodes.NoSuchTransaction
+  );
+}

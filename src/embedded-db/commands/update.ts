@@ -3,7 +3,7 @@ import { mongoError } from '../errors';
 import type { Doc } from '../types';
 import { collectionArg, isPlainObject, optionalArray, optionalBool, refuseOptions, requiredArray } from './args';
 import type { CommandContext } from './context';
-import { writeErrorEntry } from './reply';
+import { failsWholeTransactionCommand, writeErrorEntry } from './reply';
 import { runWrite } from './statements';
 import { runUpdateStatement, validateUpdateSpec } from './write-statements';
 
@@ -54,9 +54,9 @@ export async function update(ctx: CommandContext): Promise<Doc> {
       nModified += outcome.nModified;
       if (outcome.upsertedId !== undefined) upserted.push({ index, _id: outcome.upsertedId });
     } catch (err) {
-      if (ctx.txn) throw err; // inside a transaction the whole command fails (and the transaction aborts)
+      if (ctx.txn && failsWholeTransactionCommand(err)) throw err;
       writeErrors.push(writeErrorEntry(index, err));
-      if (ordered) break;
+      if (ordered || ctx.txn) break; // in a transaction the first error ends it (dispatch aborts it)
     }
   }
   const reply: Doc = { n, nModified };
