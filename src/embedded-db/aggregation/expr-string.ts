@@ -3,6 +3,7 @@
  * variants in code points; JS strings are UTF-16, so both are converted explicitly here.
  */
 import { Int32 } from 'bson';
+import { stripExtended } from '../query/matcher';
 import { argList, exactArgs, exprError, integralArg, isNullish, namedArgs, rangeArgs, typeName } from './expr-support';
 import { type ExprContext, evaluate, type OperatorFn } from './expressions';
 import { formatNumber, isNumeric } from './numeric';
@@ -206,30 +207,6 @@ function replace(op: '$replaceOne' | '$replaceAll'): OperatorFn {
 // ---------------------------------------------------------------------------------------------------------
 // Regular expressions
 // ---------------------------------------------------------------------------------------------------------
-
-/** Removes whitespace and #-comments outside character classes: PCRE's extended mode, which JS lacks. */
-function stripExtended(pattern: string): string {
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      out += c + (pattern[i + 1] ?? '');
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
-    } else if (c === '[') {
-      inClass = true;
-      out += c;
-    } else if (c === '#') {
-      while (i < pattern.length && pattern[i] !== '\n') i++;
-    } else if (!/\s/.test(c)) {
-      out += c;
-    }
-  }
-  return out;
-}
 
 /** Builds the JS RegExp for $regexMatch/$regexFind/$regexFindAll from a string or a BSON regex plus options. */
 export function compileRegex(op: string, regex: unknown, optionsValue: unknown): RegExp {

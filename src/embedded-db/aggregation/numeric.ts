@@ -8,6 +8,7 @@
  */
 import { Decimal128, Double, Int32, Long } from 'bson';
 import { MongoCommandError } from '../errors';
+import { toNumber } from '../query/values';
 
 export type NumKind = 'int' | 'long' | 'double' | 'decimal';
 
@@ -51,20 +52,7 @@ export function widerKind(a: NumKind, b: NumKind): NumKind {
 }
 
 /** JS number value of any numeric (lossy for big longs and decimals, as mongod's double conversion). */
-export function toDouble(v: unknown): number {
-  if (typeof v === 'number') return v;
-  switch (bsontype(v)) {
-    case 'Int32':
-    case 'Double':
-      return (v as Int32 | Double).value;
-    case 'Long':
-      return (v as Long).toNumber();
-    case 'Decimal128':
-      return Number((v as Decimal128).toString());
-    default:
-      return Number.NaN;
-  }
-}
+export const toDouble: (v: unknown) => number = toNumber;
 
 /** Exact integer value of an int or long (callers check the kind first). */
 export function toBigInt(v: unknown): bigint {

@@ -138,7 +138,7 @@ const selfTraverse: Traverse = (root, visit) => visit(root);
 const REGEX_FLAGS = new Set(['i', 'm', 's', 'x', 'u']);
 
 /** PCRE's extended mode ("x"): drop unescaped whitespace and #-comments outside character classes. */
-function stripExtended(pattern: string): string {
+export function stripExtended(pattern: string): string {
   let out = '';
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {

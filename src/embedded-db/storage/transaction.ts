@@ -190,42 +190,42 @@ export class Transaction implements Txn, LockOwner {
   // ---------------------------------------------------------------------------------------------------------------
 
   insert(db: string, collName: string, doc: Doc): void {
-    this.assertActive();
-    const ws = this.writeSetFor(db, collName);
-    const k = keyOf(doc._id);
-    this.lock(ws.coll, k);
-    const pending = ws.writes.get(k);
-    const visible = pending ? pending.after : ws.coll.versionAt(k, this.startSeq);
+    const { ws, k, pending, visible } = this.target(db, collName, doc._id);
     if (visible) throw (ws.coll.indexes.get('_id_') as BtreeIndex).duplicateKeyError(ws.coll.ns, [doc._id]);
     this.write(ws, k, pending, doc);
   }
 
   replace(db: string, collName: string, before: Doc, after: Doc): void {
     this.assertActive();
-    const ws = this.writeSetFor(db, collName);
-    const k = keyOf(before._id);
-    if (keyOf(after._id) !== k) {
+    if (keyOf(after._id) !== keyOf(before._id)) {
       throw mongoError(
         'ImmutableField',
         "Performing an update on the path '_id' would modify the immutable field '_id'",
       );
     }
-    this.lock(ws.coll, k);
-    const pending = ws.writes.get(k);
-    const visible = pending ? pending.after : ws.coll.versionAt(k, this.startSeq);
+    const { ws, k, pending, visible } = this.target(db, collName, before._id);
     if (!visible) throw this.conflict(); // the caller read a version this transaction no longer sees
     this.write(ws, k, pending, after);
   }
 
   remove(db: string, collName: string, doc: Doc): void {
+    const { ws, k, pending, visible } = this.target(db, collName, doc._id);
+    if (!visible) return; // already gone in this snapshot: nothing to remove
+    this.write(ws, k, pending, null);
+  }
+
+  /**
+   * What every write starts with: the collection's write set, the document's key, its write lock (or a
+   * WriteConflict), this transaction's pending write of it, and the version this transaction sees.
+   */
+  private target(db: string, collName: string, id: unknown) {
     this.assertActive();
     const ws = this.writeSetFor(db, collName);
-    const k = keyOf(doc._id);
+    const k = keyOf(id);
     this.lock(ws.coll, k);
     const pending = ws.writes.get(k);
     const visible = pending ? pending.after : ws.coll.versionAt(k, this.startSeq);
-    if (!visible) return; // already gone in this snapshot: nothing to remove
-    this.write(ws, k, pending, null);
+    return { ws, k, pending, visible };
   }
 
   private writeSetFor(db: string, collName: string): WriteSet {

@@ -25,16 +25,8 @@ export interface DonorQuery extends PageRequest {
   q?: string;
 }
 
-export interface DonorDto {
-  id: string;
-  type: DonorType;
-  name: string | null;
-  country: string;
-  contact: DonorContact;
-  anonymous: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A donor as the API answers it: the stored record with `id` in place of `_id`. */
+export type DonorDto = Omit<DonorRecord, '_id'> & { id: string };
 
 export function toDonorDto(d: DonorRecord): DonorDto {
   return {

@@ -10,7 +10,7 @@ import { validationError } from '../../http/validate';
 import type { Actor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
 import type { Region } from './regions';
-import { type StorageLocation, Warehouse, type WarehouseRecord } from './warehouses.model';
+import { Warehouse, type WarehouseRecord } from './warehouses.model';
 
 export type { WarehouseRecord } from './warehouses.model';
 
@@ -33,18 +33,8 @@ export interface WarehouseQuery extends PageRequest {
   q?: string;
 }
 
-export interface WarehouseDto {
-  id: string;
-  code: string;
-  name: string;
-  region: Region;
-  city: string;
-  address: string;
-  locations: StorageLocation[];
-  active: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A warehouse as the API answers it: the stored record with `id` in place of `_id`. */
+export type WarehouseDto = Omit<WarehouseRecord, '_id'> & { id: string };
 
 export function toWarehouseDto(w: WarehouseRecord): WarehouseDto {
   return {

@@ -1,20 +1,10 @@
 import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId } from 'bson';
-import { MongoCommandError } from '../../../src/embedded-db/errors';
 import { compileFilter, indexableConditions } from '../../../src/embedded-db/query/matcher';
 import type { Doc } from '../../../src/embedded-db/types';
+import { errorOf } from './error-of';
 
 const matches = (filter: Doc, doc: Doc): boolean => compileFilter(filter)(doc);
 const select = (filter: Doc, docs: Doc[]): unknown[] => docs.filter(compileFilter(filter)).map((d) => d._id);
-
-function errorOf(fn: () => unknown): MongoCommandError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof MongoCommandError) return err;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
 
 describe('equality and array semantics', () => {
   test('when a field equals the value, then it matches; numbers match across types', () => {

@@ -1,20 +1,10 @@
-import { MongoCommandError } from '../../../src/embedded-db/errors';
 import { compileProjection } from '../../../src/embedded-db/query/projection';
 import { toNumber } from '../../../src/embedded-db/query/values';
 import type { Doc } from '../../../src/embedded-db/types';
+import { errorOf } from './error-of';
 
 const project = (projection: Doc | undefined, doc: Doc, query?: Doc): Doc =>
   compileProjection(projection, { query })(doc);
-
-function errorOf(fn: () => unknown): MongoCommandError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof MongoCommandError) return err;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
 
 const doc = { _id: 1, a: 1, b: { c: 2, d: 3 }, e: [{ f: 1, g: 2 }, { f: 3, g: 4 }, 5], s: 'x' };
 

@@ -1,22 +1,12 @@
 import { Decimal128, Double, Int32, Long, ObjectId, Timestamp } from 'bson';
-import { MongoCommandError } from '../../../src/embedded-db/errors';
 import { applyUpdate, isOperatorUpdate, type UpdateContext, upsertSeed } from '../../../src/embedded-db/query/update';
 import type { Doc } from '../../../src/embedded-db/types';
+import { errorOf } from './error-of';
 
 const now = new Date('2024-01-02T03:04:05Z');
 const ctx = (extra: Partial<UpdateContext> = {}): UpdateContext => ({ isUpsertInsert: false, now, ...extra });
 const update = (doc: Doc, u: Doc | Doc[], extra: Partial<UpdateContext> = {}) => applyUpdate(doc, u, ctx(extra));
 const result = (doc: Doc, u: Doc | Doc[], extra: Partial<UpdateContext> = {}): Doc => update(doc, u, extra).doc;
-
-function errorOf(fn: () => unknown): MongoCommandError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof MongoCommandError) return err;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
 
 describe('isOperatorUpdate', () => {
   test('when keys start with $, then it is an operator update', () => {
