@@ -6,6 +6,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type Joi from 'joi';
 import { AppError } from './app-error';
+import { inputProblems } from './input-limits';
 import type { RouteSchemas, ValidatedInput } from './route-registry';
 
 export type InputLocation = 'params' | 'query' | 'body';
@@ -19,6 +20,9 @@ export interface FieldError {
   in?: InputLocation;
 }
 
+/** Problems of size or shape that stop validation of that part of the request (see input-limits.ts). */
+const STRUCTURAL = new Set(['array.max', 'object.max', 'object.depth']);
+
 const OPTIONS: Joi.ValidationOptions = { abortEarly: false, convert: true, allowUnknown: false, stripUnknown: false };
 
 /** `['lines', 2, 'quantity']` → `lines[2].quantity`. */
@@ -30,7 +34,7 @@ export function fieldPath(path: readonly (string | number)[]): string {
 }
 
 export function joiFieldErrors(error: Joi.ValidationError, location?: InputLocation): FieldError[] {
-  return error.details.map((detail) => ({
+  return error.details.slice(0, MAX_DETAILS).map((detail) => ({
     field: fieldPath(detail.path) || (location ?? 'value'),
     message: detail.message,
     type: detail.type,
@@ -38,20 +42,46 @@ export function joiFieldErrors(error: Joi.ValidationError, location?: InputLocat
   }));
 }
 
-export function validationError(fields: FieldError[]): AppError {
-  const message = fields.length ? fields.map((f) => f.message).join('; ') : 'The request is not valid';
-  return new AppError('VALIDATION', message, fields);
+/**
+ * An error answer lists at most this many problems (and says how many there were), so that a large bad request
+ * cannot make a much larger answer: the first problems are what a client or a clerk needs to fix.
+ */
+export const MAX_DETAILS = 20;
+const MAX_MESSAGES = 5;
+
+/** `total`: how many problems there were when `fields` is only the first of them. */
+export function validationError(fields: FieldError[], total = fields.length): AppError {
+  const listed = fields.slice(0, MAX_DETAILS);
+  const count = Math.max(total, fields.length);
+  let message = listed.length
+    ? listed
+        .slice(0, MAX_MESSAGES)
+        .map((f) => f.message)
+        .join('; ')
+    : 'The request is not valid';
+  if (count > MAX_MESSAGES) message += ` (and ${count - MAX_MESSAGES} more problems`;
+  if (count > listed.length) message += `; the first ${listed.length} of ${count} are listed in details`;
+  if (count > MAX_MESSAGES) message += ')';
+  return new AppError('VALIDATION', message, listed);
 }
 
 export function validate(schemas: RouteSchemas = {}): RequestHandler {
   return function validateRequest(req: Request, res: Response, next: NextFunction): void {
-    const errors: FieldError[] = [];
+    let errors: FieldError[] = [];
+    let total = 0;
+    const report = (found: FieldError[], count = found.length) => {
+      errors = errors.concat(found.slice(0, MAX_DETAILS - errors.length));
+      total += count;
+    };
     const check = (location: InputLocation, schema: Joi.Schema | undefined, raw: unknown): unknown => {
-      if (!schema) return raw;
+      const problems = inputProblems(raw, location);
+      report(problems);
+      // Input beyond the structural limits is not handed to Joi: validating it would cost far more than refusing it.
+      if (!schema || problems.some((p) => STRUCTURAL.has(p.type))) return raw;
       // A missing body against an object schema is an empty object, so required fields are named.
       const value = raw === undefined && schema.type === 'object' ? {} : raw;
       const result = schema.validate(value, OPTIONS);
-      if (result.error) errors.push(...joiFieldErrors(result.error, location));
+      if (result.error) report(joiFieldErrors(result.error, location), result.error.details.length);
       return result.value;
     };
     const input: ValidatedInput = {
@@ -59,7 +89,7 @@ export function validate(schemas: RouteSchemas = {}): RequestHandler {
       query: check('query', schemas.query, { ...(req.query as Record<string, unknown>) }),
       body: check('body', schemas.body, req.body),
     };
-    if (errors.length) throw validationError(errors);
+    if (total) throw validationError(errors, total);
     res.locals.input = input;
     next();
   };

@@ -1,12 +1,11 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { ROLES } from '../access/permissions';
 
 export const createApiKeySchemas = {
   body: Joi.object({
     label: Joi.string().trim().min(1).max(200).required(),
-    roles: Joi.array()
-      .items(Joi.string().valid(...ROLES))
+    roles: arrayOf(Joi.string().valid(...ROLES), ROLES.length)
       .min(1)
       .unique()
       .required(),
