@@ -9,7 +9,7 @@
  *   refused before validation so that Joi never builds one error per element of a 100,000-element array.
  * The walk is iterative, so a deeply nested body cannot overflow the stack.
  */
-import type { FieldError, InputLocation } from './validate';
+import type { FieldError, InputLocation } from '../core/errors';
 import { fieldPath } from './validate';
 
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);

@@ -5,20 +5,9 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type Joi from 'joi';
-import { AppError } from './app-error';
+import { type FieldError, type InputLocation, MAX_DETAILS, validationError } from '../core/errors';
 import { inputProblems } from './input-limits';
 import type { RouteSchemas, ValidatedInput } from './route-registry';
-
-export type InputLocation = 'params' | 'query' | 'body';
-
-export interface FieldError {
-  /** Path of the field, e.g. `lines[2].quantity`. */
-  field: string;
-  message: string;
-  /** Joi's error type, e.g. `number.greater`. */
-  type: string;
-  in?: InputLocation;
-}
 
 /** Problems of size or shape that stop validation of that part of the request (see input-limits.ts). */
 const STRUCTURAL = new Set(['array.max', 'object.max', 'object.depth']);
@@ -40,29 +29,6 @@ export function joiFieldErrors(error: Joi.ValidationError, location?: InputLocat
     type: detail.type,
     ...(location ? { in: location } : {}),
   }));
-}
-
-/**
- * An error answer lists at most this many problems (and says how many there were), so that a large bad request
- * cannot make a much larger answer: the first problems are what a client or a clerk needs to fix.
- */
-export const MAX_DETAILS = 20;
-const MAX_MESSAGES = 5;
-
-/** `total`: how many problems there were when `fields` is only the first of them. */
-export function validationError(fields: FieldError[], total = fields.length): AppError {
-  const listed = fields.slice(0, MAX_DETAILS);
-  const count = Math.max(total, fields.length);
-  let message = listed.length
-    ? listed
-        .slice(0, MAX_MESSAGES)
-        .map((f) => f.message)
-        .join('; ')
-    : 'The request is not valid';
-  if (count > MAX_MESSAGES) message += ` (and ${count - MAX_MESSAGES} more problems`;
-  if (count > listed.length) message += `; the first ${listed.length} of ${count} are listed in details`;
-  if (count > MAX_MESSAGES) message += ')';
-  return new AppError('VALIDATION', message, listed);
 }
 
 export function validate(schemas: RouteSchemas = {}): RequestHandler {

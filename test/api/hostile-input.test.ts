@@ -4,7 +4,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { registryOf } from '../../src/app';
-import { MAX_DETAILS } from '../../src/http/validate';
+import { MAX_DETAILS } from '../../src/core/errors';
 import { User } from '../../src/modules/users/users.model';
 import { setupTestApp } from '../support/app';
 import { bearer, given } from '../support/given-identity';
