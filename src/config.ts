@@ -56,6 +56,13 @@ export interface Config {
   userPassword?: string;
   /** Organisation name printed in document headers (waybills, receipts). */
   orgName: string;
+  /**
+   * How long an Idempotency-Key stays claimed by an attempt that has not finished (its process may have died):
+   * until then a retry answers "still processing"; after it, the retry runs (nothing of the dead attempt committed).
+   */
+  idempotencyLockSeconds: number;
+  /** ASAR_TEST_FAULTS: the crash tests' fault points (http/idempotency.ts). Refused in production. */
+  testFaults: boolean;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -137,6 +144,12 @@ const schema = Joi.object({
   ASAR_SEED_PASSWORD: Joi.string().min(MIN_PASSWORD_LENGTH),
   ASAR_USER_PASSWORD: Joi.string().min(MIN_PASSWORD_LENGTH),
   ASAR_ORG_NAME: Joi.string().trim().max(200).default('Asar'),
+  ASAR_IDEMPOTENCY_LOCK_SECONDS: Joi.number().integer().min(1).max(3600).default(120),
+  ASAR_TEST_FAULTS: Joi.boolean()
+    .default(false)
+    // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
+    .when('NODE_ENV', { is: 'production', then: Joi.valid(false) })
+    .messages({ 'any.only': '{{#label}} kills the process on purpose (crash tests) and is refused in production' }),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -187,6 +200,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     seedPassword: v.ASAR_SEED_PASSWORD,
     userPassword: v.ASAR_USER_PASSWORD,
     orgName: v.ASAR_ORG_NAME,
+    idempotencyLockSeconds: v.ASAR_IDEMPOTENCY_LOCK_SECONDS,
+    testFaults: v.ASAR_TEST_FAULTS,
   };
   return Object.freeze(config);
 }
