@@ -11,14 +11,13 @@
  * data directory (or, with TEST_MONGODB_URI, on that server), demo data from `npm run seed`, and ASAR_TEST_FAULTS,
  * which enables the fault points (config refuses it in production).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { healthy, type Spawned, spawnIn } from '../support/api-process';
 import { externalTestUri } from '../support/env';
 import { freePort } from '../support/free-port';
 
-const ROOT = path.resolve(__dirname, '../..');
 const ROUNDS = 3;
 const LOCK_SECONDS = 2;
 const PASSWORD = 'crash test password';
@@ -27,22 +26,15 @@ jest.setTimeout(300_000);
 
 let dataDir: string;
 let port: number;
-let api: ChildProcess | undefined;
-let output = '';
+let api: Spawned | undefined;
 
-function environment(): NodeJS.ProcessEnv {
+function environment(): Record<string, string> {
   const external = externalTestUri();
-  const database = external
+  const database: Record<string, string> = external
     ? { MONGODB_URI: external.replace(/\/(\?|$)/, `/asar_crash_${process.pid}$1`) }
     : { ASAR_DATA_DIR: dataDir };
   return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
     PORT: String(port),
-    HOST: '127.0.0.1',
-    ASAR_TOKEN_SECRET: 'crash-test-secret-that-is-long-enough-0123456789',
     ASAR_SEED_PASSWORD: PASSWORD,
     ASAR_TEST_FAULTS: 'true',
     ASAR_IDEMPOTENCY_LOCK_SECONDS: String(LOCK_SECONDS),
@@ -50,44 +42,11 @@ function environment(): NodeJS.ProcessEnv {
   };
 }
 
-function run(script: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: ROOT,
-    env: environment(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return child;
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  }
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
-
 const base = () => `http://127.0.0.1:${port}`;
 
 async function startApi(): Promise<void> {
-  api = run('src/main.ts');
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (api.exitCode !== null) throw new Error(`the API exited early (${api.exitCode}): ${output.slice(-2000)}`);
-    try {
-      const res = await fetch(`${base()}/health`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the API did not start: ${output.slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  api = spawnIn({ script: 'src/main.ts' }, environment());
+  await healthy(port, api);
 }
 
 let token = '';
@@ -113,9 +72,9 @@ async function call(
 
 /** Sends a request that kills the API at `fault`, and waits for the process to be gone. */
 async function crashDuring(url: string, body: unknown, key: string, fault: string): Promise<void> {
-  const child = api as ChildProcess;
+  const killed = api as Spawned;
   await expect(call('POST', url, body, { 'Idempotency-Key': key, 'X-Asar-Test-Fault': fault })).rejects.toThrow();
-  expect(await exited(child)).toEqual({ code: null, signal: 'SIGKILL' });
+  expect(await killed.exited).toEqual({ code: null, signal: 'SIGKILL' });
 }
 
 /** Retries until the answer is no longer "still being processed", as a client honouring Retry-After does. */
@@ -141,9 +100,8 @@ async function onHandOf(warehouseId: string, itemId: string): Promise<number> {
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'asar-idempotency-crash-'));
   port = await freePort();
-  const seed = run('scripts/seed.ts');
-  const seeded = await exited(seed);
-  if (seeded.code !== 0) throw new Error(`npm run seed failed: ${output.slice(-2000)}`);
+  const seed = spawnIn({ script: 'scripts/seed.ts' }, environment());
+  if ((await seed.exited).code !== 0) throw new Error(`npm run seed failed: ${seed.output().slice(-2000)}`);
   await startApi();
   const login = await fetch(`${base()}/api/v1/auth/login`, {
     method: 'POST',
@@ -155,9 +113,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (api && api.exitCode === null && api.signalCode === null) {
-    api.kill('SIGTERM');
-    await exited(api);
+  if (api && api.child.exitCode === null && api.child.signalCode === null) {
+    api.child.kill('SIGTERM');
+    await api.exited;
   }
   rmSync(dataDir, { recursive: true, force: true });
 });
