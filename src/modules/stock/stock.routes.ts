@@ -1,6 +1,7 @@
 import type { Access, RouteDefinition, RouteSchemas } from '../../http/route-registry';
 import type { Actor } from '../access/permissions';
 import * as queries from './stock.queries';
+import * as reservations from './stock.reservations';
 import * as schemas from './stock.schemas';
 import * as stock from './stock.service';
 import * as counts from './stock-count.service';
@@ -89,6 +90,36 @@ export function stockRoutes(): RouteDefinition[] {
       'Take kits apart into their components',
       schemas.kitSchemas,
       stock.disassembleKits,
+    ),
+    operation(
+      '/stock/reservations',
+      'Reserve stock for a source document (FEFO across balances when no lot is named; never damaged or expired)',
+      schemas.reserveSchemas,
+      reservations.reserve,
+    ),
+    {
+      method: 'post',
+      path: '/stock/reservations/release',
+      summary: "Release a source document's reservations: all, or part (latest expiry first)",
+      tag: 'stock',
+      access: 'stock:write',
+      schemas: schemas.releaseSchemas,
+      idempotent: true,
+      handler: async (_req, res) => {
+        res.json(await reservations.release(res.locals.input.body, res.locals.actor));
+      },
+    },
+    operation(
+      '/stock/reservations/issue',
+      "Issue a source document's reserved stock (consumes its reservations, FEFO when part)",
+      schemas.issueReservedSchemas,
+      reservations.issueReserved,
+    ),
+    read(
+      '/stock/reservations',
+      'Reservations of a source document, warehouse, item or balance, newest first',
+      schemas.listReservationsSchemas,
+      reservations.listReservations,
     ),
     read('/stock/counts', 'List physical counts', schemas.listCountsSchemas, counts.listCounts),
     operation(
