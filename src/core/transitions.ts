@@ -25,7 +25,7 @@
  * `guardedChange` is the same without states (a warehouse's or a donor's details).
  */
 import type { ClientSession, Model, Types } from 'mongoose';
-import { AppError, notFound } from '../http/app-error';
+import { AppError, notFound } from './errors';
 
 /** The audit entry a change writes (the audit module's `recordAudit` fits). */
 export interface ChangeAudit<A> {

@@ -1,3 +1,4 @@
+import { AppError } from '../../core/errors';
 /**
  * Exact quantities. Every stored quantity is a JS safe integer of the item's *sub-unit*: grams for mass items
  * (g, kg, t), millilitres for volume items (ml, l) and whole units for counted items (piece, kit, ...). Input arrives
@@ -9,7 +10,6 @@
  * integer a double holds exactly, as MongoDB stores numbers); a quantity above it is refused here, a balance that
  * would pass it is refused by the stock module. Sums over many balances (totals, weights) are computed with BigInt.
  */
-import { AppError } from '../../http/app-error';
 
 /** The largest quantity or balance, in sub-units: 9,007,199,254,740,991. */
 export const MAX_QUANTITY = Number.MAX_SAFE_INTEGER;

@@ -4,10 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { notFound } from '../../core/errors';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { defineLifecycle } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
-import { notFound } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import type { Actor } from '../access/permissions';
 import { type AuditInput, recordAudit, recordAudits } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';

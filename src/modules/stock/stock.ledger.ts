@@ -8,8 +8,8 @@
  * which the entry records as `balanceAfter`.
  */
 import { type ClientSession, Types } from 'mongoose';
+import { AppError } from '../../core/errors';
 import { withTransaction } from '../../db/transaction';
-import { AppError } from '../../http/app-error';
 import type { Actor } from '../access/permissions';
 import type { ItemRecord } from '../catalog/catalog.service';
 import { formatRatio, MAX_QUANTITY, subUnitOf, subUnitsPerBaseUnit } from '../catalog/units';

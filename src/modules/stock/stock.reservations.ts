@@ -20,9 +20,8 @@
  * transactions); without one it runs its own transaction.
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
-import { AppError } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
-import { validationError } from '../../http/validate';
+import { AppError, validationError } from '../../core/errors';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import type { Actor } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';

@@ -1,11 +1,24 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import type { PageRequest } from '../../core/pagination';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { ITEM_CATEGORIES } from '../catalog/catalog.model';
 import { quantityValue, signedQuantityValue, unitCode } from '../catalog/catalog.schemas';
 import { REGIONS } from '../warehouses/regions';
 import { locationCode } from '../warehouses/warehouses.schemas';
 import { ADJUSTMENT_REASONS, CONDITIONS, LEDGER_TYPES, RESERVATION_STATUSES } from './stock.model';
+import type { BalanceQuery, ExpiringQuery, LedgerQuery, StockScope } from './stock.queries';
+import type { FromReservationsInput, IssueReservedInput, ReservationQuery, ReserveInput } from './stock.reservations';
+import type {
+  AdjustInput,
+  DisposeInput,
+  IssueInput,
+  KitInput,
+  MoveInput,
+  ReverseInput,
+  TransferInput,
+} from './stock.service';
 import { COUNT_STATUSES } from './stock-count.model';
+import type { CountedLineInput, CountQuery, StartCountInput } from './stock-count.service';
 
 export const lot = (): Joi.StringSchema => Joi.string().trim().min(1).max(64);
 const optionalLocation = () => locationCode().allow(null);
@@ -30,7 +43,7 @@ const { condition: _condition, ...namedStock } = selector;
 const amount = { quantity: quantityValue().required(), unit: unitCode() };
 
 export const moveSchemas = {
-  body: Joi.object({
+  body: Joi.object<MoveInput>({
     ...selector,
     fromLocationCode: optionalLocation(),
     toLocationCode: optionalLocation().required(),
@@ -42,7 +55,7 @@ export const moveSchemas = {
 };
 
 export const transferSchemas = {
-  body: Joi.object({
+  body: Joi.object<TransferInput>({
     ...selector,
     fromWarehouseId: objectId(),
     fromLocationCode: optionalLocation(),
@@ -57,7 +70,7 @@ export const transferSchemas = {
 };
 
 export const adjustmentSchemas = {
-  body: Joi.object({
+  body: Joi.object<AdjustInput>({
     ...selector,
     quantity: signedQuantityValue().required(),
     unit: unitCode(),
@@ -71,7 +84,7 @@ export const adjustmentSchemas = {
 };
 
 export const disposalSchemas = {
-  body: Joi.object({
+  body: Joi.object<DisposeInput>({
     ...selector,
     ...amount,
     reason: Joi.string().valid('damaged', 'expired').required(),
@@ -82,7 +95,7 @@ export const disposalSchemas = {
 };
 
 export const issueSchemas = {
-  body: Joi.object({
+  body: Joi.object<IssueInput>({
     ...namedStock,
     ...amount,
     reference: Joi.string().trim().max(64).allow(null),
@@ -94,7 +107,7 @@ export const issueSchemas = {
 };
 
 export const kitSchemas = {
-  body: Joi.object({
+  body: Joi.object<KitInput>({
     warehouseId: objectId().required(),
     kitItemId: objectId().required(),
     ...amount,
@@ -107,11 +120,11 @@ export const kitSchemas = {
 
 export const reverseSchemas = {
   params: idParams,
-  body: Joi.object({ reason: Joi.string().trim().max(200).allow(null), note: note() }),
+  body: Joi.object<ReverseInput>({ reason: Joi.string().trim().max(200).allow(null), note: note() }),
 };
 
 export const startCountSchemas = {
-  body: Joi.object({ warehouseId: objectId().required(), locationCode: optionalLocation() }),
+  body: Joi.object<StartCountInput>({ warehouseId: objectId().required(), locationCode: optionalLocation() }),
 };
 
 const countedQuantity = () =>
@@ -127,22 +140,21 @@ const countedQuantity = () =>
 
 export const countLinesSchemas = {
   params: idParams,
-  body: Joi.object({
-    lines: Joi.array()
-      .items(
-        Joi.object({
-          balanceId: objectId(),
-          itemId: objectId(),
-          locationCode: optionalLocation(),
-          lot: lot().allow(null),
-          expiryDate: expiryDate(),
-          condition: condition(),
-          quantity: countedQuantity().required(),
-          unit: unitCode(),
-        }).or('balanceId', 'itemId'),
-      )
+  body: Joi.object<{ lines: CountedLineInput[] }>({
+    lines: arrayOf(
+      Joi.object({
+        balanceId: objectId(),
+        itemId: objectId(),
+        locationCode: optionalLocation(),
+        lot: lot().allow(null),
+        expiryDate: expiryDate(),
+        condition: condition(),
+        quantity: countedQuantity().required(),
+        unit: unitCode(),
+      }).or('balanceId', 'itemId'),
+      1000,
+    )
       .min(1)
-      .max(1000)
       .required(),
   }),
 };
@@ -150,7 +162,11 @@ export const countLinesSchemas = {
 export const countIdSchemas = { params: idParams };
 
 export const listCountsSchemas = {
-  query: Joi.object({ ...paginationKeys, warehouseId: objectId(), status: Joi.string().valid(...COUNT_STATUSES) }),
+  query: Joi.object<CountQuery>({
+    ...paginationKeys,
+    warehouseId: objectId(),
+    status: Joi.string().valid(...COUNT_STATUSES),
+  }),
 };
 
 const scope = {
@@ -161,7 +177,7 @@ const scope = {
 };
 
 export const balancesSchemas = {
-  query: Joi.object({
+  query: Joi.object<BalanceQuery>({
     ...paginationKeys,
     ...scope,
     locationCode: locationCode(),
@@ -171,10 +187,10 @@ export const balancesSchemas = {
   }),
 };
 
-export const availabilitySchemas = { query: Joi.object({ ...paginationKeys, ...scope }) };
+export const availabilitySchemas = { query: Joi.object<StockScope & PageRequest>({ ...paginationKeys, ...scope }) };
 
 export const expiringSchemas = {
-  query: Joi.object({
+  query: Joi.object<ExpiringQuery>({
     ...paginationKeys,
     ...scope,
     days: Joi.number().integer().min(0).max(3650).default(30),
@@ -183,7 +199,7 @@ export const expiringSchemas = {
 };
 
 export const ledgerSchemas = {
-  query: Joi.object({
+  query: Joi.object<LedgerQuery>({
     ...paginationKeys,
     warehouseId: objectId(),
     itemId: objectId(),
@@ -217,7 +233,7 @@ const reservationSource = () =>
   Joi.object({ type: sourceType().required(), id: sourceRef().required(), line: sourceRef().allow(null) });
 
 export const reserveSchemas = {
-  body: Joi.object({
+  body: Joi.object<ReserveInput>({
     ...namedStock,
     ...amount,
     source: reservationSource().required(),
@@ -237,10 +253,10 @@ const fromReservations = {
   note: note(),
 };
 
-export const releaseSchemas = { body: Joi.object(fromReservations).with('unit', 'quantity') };
+export const releaseSchemas = { body: Joi.object<FromReservationsInput>(fromReservations).with('unit', 'quantity') };
 
 export const issueReservedSchemas = {
-  body: Joi.object({
+  body: Joi.object<IssueReservedInput>({
     ...fromReservations,
     number: Joi.string().trim().max(64).allow(null),
     reason: Joi.string().trim().max(64).allow(null),
@@ -248,7 +264,7 @@ export const issueReservedSchemas = {
 };
 
 export const listReservationsSchemas = {
-  query: Joi.object({
+  query: Joi.object<ReservationQuery>({
     ...paginationKeys,
     sourceType: sourceType(),
     sourceId: sourceRef(),
