@@ -7,6 +7,7 @@ import type { Doc } from '../types';
 import { collectionArg, optionalArray, optionalBool, optionalDoc, optionalInt, refuseOptions } from './args';
 import type { CommandContext } from './context';
 import { firstBatchReply } from './cursor-reply';
+import { hintOrder } from './hints';
 import { type QuerySpec, runQuery } from './query';
 import { runRead } from './statements';
 
@@ -46,6 +47,7 @@ export function parseFind(ctx: CommandContext): FindRequest {
 
 export function find(ctx: CommandContext): Doc {
   const request = parseFind(ctx);
+  request.hintOrder = hintOrder(ctx, request.coll, ctx.body.hint);
   ctx.server.opcounters.query++;
   const project = compileProjection(request.projection);
   const { docs } = runRead(ctx, (txn) => runQuery(txn, ctx.db, request.coll, request));
