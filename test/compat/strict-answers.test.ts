@@ -175,3 +175,46 @@ describe('_id rules', () => {
     expect(await ctx.db.collection('items').countDocuments()).toBe(0);
   });
 });
+
+describe('unknown fields', () => {
+  test('when find carries a field find does not define, then the command fails with 40415', async () => {
+    const error = await errorOf(ctx.db.command({ find: 'items', filter: {}, notAFindOption: 1 }));
+    expect(error.code).toBe(40415);
+  });
+
+  test('when an update statement carries an unknown field, then the whole command fails and nothing is written', async () => {
+    const items = ctx.db.collection('items');
+    await items.insertOne({ _id: 1, n: 0 } as never);
+    const error = await errorOf(
+      ctx.db.command({
+        update: 'items',
+        updates: [
+          { q: { _id: 1 }, u: { $inc: { n: 1 } } },
+          { q: { _id: 1 }, u: { $inc: { n: 1 } }, notAnUpdateOption: true },
+        ],
+      }),
+    );
+    expect(error.code).toBe(40415);
+    expect(await items.findOne({ _id: 1 as never })).toEqual({ _id: 1, n: 0 });
+  });
+
+  test('when an update statement has a sort, then the server version decides: 8.0 honours it, 7.0 fails the command', async () => {
+    const items = ctx.db.collection('items');
+    await items.insertMany([
+      { _id: 1, rank: 2, hit: false },
+      { _id: 2, rank: 1, hit: false },
+    ] as never[]);
+    const { versionArray } = await ctx.client.db('admin').command({ buildInfo: 1 });
+    const command = ctx.db.command({
+      update: 'items',
+      updates: [{ q: {}, u: { $set: { hit: true } }, sort: { rank: 1 } }],
+    });
+    if ((versionArray as number[])[0] >= 8) {
+      await command;
+      expect(await items.find({ hit: true }).toArray()).toEqual([{ _id: 2, rank: 1, hit: true }]);
+    } else {
+      expect((await errorOf(command)).code).toBe(40415);
+      expect(await items.countDocuments({ hit: true })).toBe(0);
+    }
+  });
+});
