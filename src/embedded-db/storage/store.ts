@@ -103,6 +103,10 @@ class StoreImpl implements Store, StoreExtras, TxnHost {
     return txn;
   }
 
+  lastCommitSeq(): number {
+    return this.commitSeq;
+  }
+
   collection(db: string, name: string): Collection | undefined {
     return this.catalog.get(db)?.get(name);
   }
