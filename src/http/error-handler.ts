@@ -1,15 +1,16 @@
 /**
  * The one place where errors become HTTP answers. Services throw AppError with a domain code; this handler maps
- * codes to statuses (the table in app-error.ts), translates the errors of libraries (Joi, the MongoDB driver,
+ * codes to statuses (the table in error-status.ts), translates the errors of libraries (Joi, the MongoDB driver,
  * Mongoose, body-parser) into the same shape, and answers everything it does not know with a generic 500 that is
  * logged with its stack and leaks nothing. Every error body is `{ "error": { "code", "message", "details" } }`.
  */
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import Joi from 'joi';
 import type { Logger } from 'pino';
+import { AppError, type ErrorCode, validationError } from '../core/errors';
 import { logger } from '../logger';
-import { AppError, type ErrorCode, HTTP_STATUS_BY_CODE } from './app-error';
-import { joiFieldErrors, validationError } from './validate';
+import { HTTP_STATUS_BY_CODE } from './error-status';
+import { joiFieldErrors } from './validate';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details: unknown };
@@ -48,8 +49,33 @@ export function toAppError(error: unknown): AppError | undefined {
   if (Joi.isError(error)) return validationError(joiFieldErrors(error));
   if (typeof error !== 'object' || error === null) return undefined;
 
+  // The router could not decode a path parameter (`/items/%E0%A4%A`).
+  if (error instanceof URIError) {
+    const raw = /'(.*)'$/.exec(error.message)?.[1] ?? '';
+    return validationError([
+      {
+        field: 'path',
+        in: 'params',
+        message: `A path parameter is not valid percent-encoding (${JSON.stringify(raw.slice(0, 64))}): encode it with encodeURIComponent`,
+        type: 'params.encoding',
+      },
+    ]);
+  }
+
   const e = error as Record<string, unknown>;
   if (e.code === 11000 || e.code === 11001) return duplicateKeyError(e);
+
+  // zlib (gzip, deflate, brotli), through body-parser: the body does not decompress as its Content-Encoding says.
+  if (typeof e.errno === 'number' && typeof e.code === 'string' && e.status === 400) {
+    return validationError([
+      {
+        field: 'Content-Encoding',
+        message:
+          'The request body does not decompress as its Content-Encoding header says: send it uncompressed, or compressed as declared',
+        type: 'body.encoding',
+      },
+    ]);
+  }
 
   // body-parser (http-errors): `type` says what went wrong; `expose` marks messages safe for the client.
   switch (e.type) {

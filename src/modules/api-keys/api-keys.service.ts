@@ -1,8 +1,8 @@
 /** API keys: created by admins with chosen roles, shown once, stored hashed, revocable. */
 import type { QueryFilter } from 'mongoose';
+import { notFound } from '../../core/errors';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { notFound } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import type { Actor, Role } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';
 import { apiKeyHint, hashApiKey, newApiKey } from '../auth/tokens';
@@ -104,7 +104,11 @@ export async function revokeApiKey(id: string, actor: Actor): Promise<ApiKeyDto>
   });
 }
 
-export async function listApiKeys(query: PageRequest & { revoked?: boolean }): Promise<Page<ApiKeyDto>> {
+export interface ApiKeyQuery extends PageRequest {
+  revoked?: boolean;
+}
+
+export async function listApiKeys(query: ApiKeyQuery): Promise<Page<ApiKeyDto>> {
   const filter: QueryFilter<ApiKeyRecord> = {};
   if (query.revoked !== undefined) filter.revokedAt = query.revoked ? { $ne: null } : null;
   const page = await paginate(ApiKey, filter, query, { createdAt: -1, _id: -1 });
