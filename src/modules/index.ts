@@ -2,6 +2,8 @@
  * Every module's routes, in one list that src/app.ts registers. A new module adds its `xxxRoutes()` here.
  */
 import type { RouteDefinition } from '../http/route-registry';
+import { jobRoutes } from '../jobs/jobs.routes';
+import { alertRoutes } from './alerts/alerts.routes';
 import { apiKeyRoutes } from './api-keys/api-keys.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { authRoutes } from './auth/auth.routes';
@@ -25,5 +27,7 @@ export function allRoutes(): RouteDefinition[] {
     ...donorRoutes(),
     ...donationRoutes(),
     ...stockRoutes(),
+    ...alertRoutes(),
+    ...jobRoutes(),
   ];
 }
