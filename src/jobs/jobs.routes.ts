@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { AppError, notFound } from '../http/app-error';
+import { AppError, notFound } from '../core/errors';
 import type { RouteDefinition } from '../http/route-registry';
 import { scheduler } from './index';
 

@@ -5,9 +5,9 @@
  * webhooks (webhooks.service.ts).
  */
 import { type QueryFilter, Types } from 'mongoose';
+import { AppError, notFound } from '../../core/errors';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { AppError, notFound } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import { scopeFilter } from '../access/organisation-scope';
 import type { Actor } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';

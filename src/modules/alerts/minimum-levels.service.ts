@@ -3,9 +3,9 @@
  * quantity (not damaged, not expired) with them. One level per item and warehouse: setting it again replaces it.
  */
 import { type QueryFilter, Types } from 'mongoose';
+import { notFound } from '../../core/errors';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { notFound } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import { scopeFilter } from '../access/organisation-scope';
 import type { Actor } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';

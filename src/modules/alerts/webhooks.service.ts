@@ -8,9 +8,9 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { type ClientSession, Types } from 'mongoose';
+import { notFound } from '../../core/errors';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { notFound } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import { logger } from '../../logger';
 import { scopeFilter } from '../access/organisation-scope';
 import type { Actor } from '../access/permissions';
