@@ -13,7 +13,8 @@ export const API_PREFIX = '/api/v1';
 
 /** The path a route is served at: below /api/v1, except the absolute /health routes. */
 export function fullPath(route: Pick<RouteDefinition, 'path'>): string {
-  return route.path.startsWith('/health') ? route.path : `${API_PREFIX}${route.path}`;
+  // /verify/<code> is what QR codes print: short, outside the versioned API.
+  return /^\/(health|verify)\b/.test(route.path) ? route.path : `${API_PREFIX}${route.path}`;
 }
 
 export function chainOf(route: RouteDefinition): RequestHandler[] {

@@ -13,6 +13,7 @@ import { donorRoutes } from './donors/donors.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
 import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
+import { verificationRoutes } from './verification/verification.routes';
 import { warehouseRoutes } from './warehouses/warehouses.routes';
 
 export function allRoutes(): RouteDefinition[] {
@@ -29,5 +30,6 @@ export function allRoutes(): RouteDefinition[] {
     ...stockRoutes(),
     ...alertRoutes(),
     ...jobRoutes(),
+    ...verificationRoutes(),
   ];
 }
