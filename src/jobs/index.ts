@@ -9,6 +9,7 @@ import { config } from '../config';
 import { logger } from '../logger';
 import { expiryWarningsJob } from './expiry-warnings.job';
 import { idempotencyCleanupJob } from './idempotency-cleanup.job';
+import { importsResumeJob } from './imports-resume.job';
 import type { Job } from './job';
 import { lowStockJob } from './low-stock.job';
 import { Scheduler } from './scheduler';
@@ -16,7 +17,14 @@ import { stockReconciliationJob } from './stock-reconciliation.job';
 import { webhookDeliveriesJob } from './webhook-deliveries.job';
 
 export function allJobs(): Job[] {
-  return [expiryWarningsJob, lowStockJob, stockReconciliationJob, idempotencyCleanupJob, webhookDeliveriesJob];
+  return [
+    expiryWarningsJob,
+    lowStockJob,
+    stockReconciliationJob,
+    idempotencyCleanupJob,
+    webhookDeliveriesJob,
+    importsResumeJob,
+  ];
 }
 
 let instance: Scheduler | undefined;

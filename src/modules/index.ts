@@ -10,6 +10,7 @@ import { authRoutes } from './auth/auth.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
 import { donationRoutes } from './donations/donations.routes';
 import { donorRoutes } from './donors/donors.routes';
+import { importRoutes } from './imports/imports.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
 import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
@@ -31,5 +32,6 @@ export function allRoutes(): RouteDefinition[] {
     ...alertRoutes(),
     ...jobRoutes(),
     ...verificationRoutes(),
+    ...importRoutes(),
   ];
 }
