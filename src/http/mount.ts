@@ -4,6 +4,7 @@
  * own `before` middleware → answer (run, then send). Nothing else mounts API routes, so no route can forget its guard
  * or its validation.
  */
+import { Readable } from 'node:stream';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { authenticate, authorize } from './auth';
 import { idempotency } from './idempotency';
@@ -44,12 +45,20 @@ function send(res: Response, route: RouteDefinition, result: unknown): void {
   if (route.headers) res.set(route.headers);
   const { status, contentType } = route.success;
   if (contentType !== 'application/json') {
-    const { file, filename, disposition = 'inline' } = result as FileAnswer;
+    // A file answer may carry its own status (the verification page's "not genuine" is a 404 page).
+    const [fileStatus, answer] = isReply(result)
+      ? [result.status, result.body as FileAnswer]
+      : [status, result as FileAnswer];
+    const { file, filename, disposition = 'inline' } = answer;
     res
-      .status(status)
-      .type(contentType)
-      .set('Content-Disposition', `${disposition}; filename="${filename}"`)
-      .send(file);
+      .status(fileStatus)
+      .type(answer.contentType ?? contentType)
+      .set('Content-Disposition', `${disposition}; filename="${filename}"`);
+    if (file instanceof Readable) {
+      // Streamed (a large CSV export): a failure half-way can only cut the answer short.
+      file.on('error', () => res.destroy());
+      file.pipe(res);
+    } else res.send(file);
     return;
   }
   if (isReply(result)) {

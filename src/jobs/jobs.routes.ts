@@ -1,24 +1,24 @@
 import Joi from 'joi';
 import { AppError, notFound } from '../core/errors';
-import type { RouteDefinition } from '../http/route-registry';
+import { type RouteDefinition, route } from '../http/route-registry';
 import { scheduler } from './index';
+import type { JobRunRecord } from './lease';
 
-const nameParams = Joi.object({
+const nameParams = Joi.object<{ name: string }>({
   name: Joi.string()
     .trim()
     .pattern(/^[a-z][a-z0-9-]{0,63}$/)
     .required(),
 });
 
+const runDto = ({ _id, ...run }: JobRunRecord) => ({ id: _id, ...run });
+
 export function jobRoutes(): RouteDefinition[] {
   return [
-    {
-      method: 'get',
-      path: '/jobs',
-      summary: 'Scheduled jobs: schedule, next occurrence and latest runs',
-      tag: 'jobs',
+    route('GET /jobs', {
+      summary: 'Scheduled jobs: schedule and latest runs',
       access: 'jobs:manage',
-      handler: async (_req, res) => {
+      run: async () => {
         const s = scheduler();
         const data = await Promise.all(
           s.names().map(async (name) => {
@@ -27,29 +27,25 @@ export function jobRoutes(): RouteDefinition[] {
               name,
               description: job?.description,
               schedule: job ? s.scheduleOf(job) : null,
-              runs: (await s.recentRuns(name, 5)).map(({ _id, ...run }) => ({ id: _id, ...run })),
+              runs: (await s.recentRuns(name, 5)).map(runDto),
             };
           }),
         );
-        res.json({ data });
+        return { data };
       },
-    },
-    {
-      method: 'post',
-      path: '/jobs/:name/run',
+    }),
+    route('POST /jobs/:name/run', {
       summary: 'Run a job now (409 when a run of it is in progress anywhere)',
-      tag: 'jobs',
       access: 'jobs:manage',
       schemas: { params: nameParams },
-      handler: async (_req, res) => {
+      run: async ({ params }) => {
         const s = scheduler();
-        const name: string = res.locals.input.params.name;
-        if (!s.job(name)) throw notFound('Job', name);
-        const outcome = await s.runNow(name);
-        if (!outcome.ran) throw new AppError('CONFLICT', `Job ${name} is already running`, { name });
-        const { _id, ...run } = outcome.run;
-        res.json({ id: _id, ...run });
+        if (!s.job(params.name)) throw notFound('Job', params.name);
+        const outcome = await s.runNow(params.name);
+        if (!outcome.ran)
+          throw new AppError('CONFLICT', `Job ${params.name} is already running`, { name: params.name });
+        return runDto(outcome.run);
       },
-    },
+    }),
   ];
 }

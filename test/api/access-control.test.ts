@@ -17,7 +17,12 @@ const t = setupTestApp();
  * The only routes anyone may call without credentials: login, the OpenAPI document describing the API, and the
  * verification page that documents' QR codes open (it shows only what the document's holder may see).
  */
-const PUBLIC_ROUTES = new Set(['POST /api/v1/auth/login', 'GET /api/v1/openapi.json', 'GET /verify/:code']);
+const PUBLIC_ROUTES = new Set([
+  'POST /api/v1/auth/login',
+  'GET /api/v1/openapi.json',
+  'GET /verify/:code',
+  'GET /api/v1/verification/:code',
+]);
 const isHealth = (path: string) => path === '/health' || path.startsWith('/health/');
 
 const SOME_ID = '64b0000000000000000000aa';

@@ -91,7 +91,7 @@ describe('the public verification page', () => {
     // The same document keeps its code on every rendering.
     expect(await codeOfReceipt(a.headers, donation.id)).toBe(code);
 
-    const json = await t.api.get(`/verify/${code}?format=json`);
+    const json = await t.api.get(`/api/v1/verification/${code}`);
     expect(json.status).toBe(200);
     expect(json.body).toMatchObject({
       genuine: true,
@@ -111,7 +111,7 @@ describe('the public verification page', () => {
 
   test('when a code is forged, then the page answers not genuine (404), whatever its shape', async () => {
     for (const forged of ['7K3MQ9XD2HPFWR4T', 'not-a-code', '<script>alert(1)</script>']) {
-      const res = await t.api.get(`/verify/${encodeURIComponent(forged)}?format=json`);
+      const res = await t.api.get(`/api/v1/verification/${encodeURIComponent(forged)}`);
       expect(res.status).toBe(404);
       expect(res.body).toMatchObject({ genuine: false, reason: 'unknown' });
     }
@@ -135,13 +135,13 @@ describe('the public verification page', () => {
       .set(a.headers)
       .send({ code, reason: 'Receipt printed on a stolen blank' });
     expect(revoked.status).toBe(200);
-    const res = await t.api.get(`/verify/${code}?format=json`);
+    const res = await t.api.get(`/api/v1/verification/${code}`);
     expect(res.status).toBe(410);
     expect(res.body).toMatchObject({ genuine: false, reason: 'revoked' });
     const again = await t.api.post('/api/v1/verification-codes/revoke').set(a.headers).send({ code, reason: 'again' });
     expect(again.status).toBe(409);
     const fresh = await codeOfReceipt(a.headers, donation.id);
     expect(fresh).not.toBe(code);
-    expect((await t.api.get(`/verify/${fresh}?format=json`)).status).toBe(200);
+    expect((await t.api.get(`/api/v1/verification/${fresh}`)).status).toBe(200);
   });
 });

@@ -1,11 +1,12 @@
+import { PassThrough, type Readable } from 'node:stream';
 import type { Request } from 'express';
 import Joi from 'joi';
 import { AppError } from '../../core/errors';
 import { idParams, pagination } from '../../http/joi-rules';
-import type { RouteDefinition } from '../../http/route-registry';
-import { EXPORTS, exportCsv } from './exports.service';
+import { type RouteDefinition, route } from '../../http/route-registry';
+import { EXPORTS, type ExportName, type ExportOptions, exportCsv } from './exports.service';
 import { IMPORT_KINDS } from './import-kinds';
-import { IMPORT_MODES } from './imports.model';
+import { IMPORT_MODES, type ImportMode } from './imports.model';
 import * as imports from './imports.service';
 
 /** Largest CSV file accepted by upload (the JSON body limit does not apply to text/csv). */
@@ -32,104 +33,85 @@ async function readBody(req: Request): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** A streamed export: csv-stringify writes into the stream the HTTP layer pipes to the client. */
+function exportStream(name: ExportName, options: ExportOptions): Readable {
+  const out = new PassThrough();
+  exportCsv(name, out, options).then(
+    () => out.end(),
+    (error) => out.destroy(error),
+  );
+  return out;
+}
+
 export function importRoutes(): RouteDefinition[] {
   return [
-    {
-      method: 'post',
-      path: '/imports/:kind',
+    route('POST /imports/:kind', {
       summary:
         'Upload a CSV file (text/csv, UTF-8 with or without BOM, comma or semicolon) and dry-run it: every bad row with its row, column and message; nothing is written',
-      tag: 'imports',
       access: 'imports:write',
       schemas: {
-        params: Joi.object({
+        params: Joi.object<{ kind: string }>({
           kind: Joi.string()
             .valid(...Object.keys(IMPORT_KINDS))
             .required(),
         }),
-        query: Joi.object({ filename: Joi.string().trim().max(200).default('upload.csv') }),
+        query: Joi.object<{ filename: string }>({ filename: Joi.string().trim().max(200).default('upload.csv') }),
       },
-      success: { status: 201 },
-      handler: async (req, res) => {
-        const content = await readBody(req);
-        const { kind } = res.locals.input.params;
-        res
-          .status(201)
-          .json(
-            await imports.uploadImport({ kind, filename: res.locals.input.query.filename, content }, res.locals.actor),
-          );
-      },
-    },
-    {
-      method: 'post',
-      path: '/imports/:id/start',
+      success: 201,
+      run: async ({ params, query, actor, req }) =>
+        imports.uploadImport({ kind: params.kind, filename: query.filename, content: await readBody(req) }, actor),
+    }),
+    route('POST /imports/:id/start', {
       summary:
         'Start a dry-run import in the background: all_or_nothing (refused with 422 if any row is bad) or valid_only',
-      tag: 'imports',
       access: 'imports:write',
       idempotent: true,
       schemas: {
         params: idParams,
-        body: Joi.object({
+        body: Joi.object<{ mode: ImportMode }>({
           mode: Joi.string()
             .valid(...IMPORT_MODES)
             .required(),
         }),
       },
-      success: { status: 202 },
-      handler: async (_req, res) => {
-        res
-          .status(202)
-          .json(await imports.startImport(res.locals.input.params.id, res.locals.input.body, res.locals.actor));
-      },
-    },
-    {
-      method: 'get',
-      path: '/imports/:id',
+      success: 202,
+      run: ({ params, body, actor }) => imports.startImport(params.id, body, actor),
+    }),
+    route('GET /imports/:id', {
       summary: 'An import: its status, progress (rows done / total) and bad rows',
-      tag: 'imports',
       access: 'imports:write',
       schemas: { params: idParams },
-      handler: async (_req, res) => {
-        res.json(await imports.getImport(res.locals.input.params.id, res.locals.actor));
-      },
-    },
-    {
-      method: 'get',
-      path: '/imports',
+      run: ({ params, actor }) => imports.getImport(params.id, actor),
+    }),
+    route('GET /imports', {
       summary: 'List imports, newest first',
-      tag: 'imports',
       access: 'imports:write',
       schemas: { query: pagination },
-      handler: async (_req, res) => {
-        res.json(await imports.listImports(res.locals.input.query, res.locals.actor));
-      },
-    },
-    {
-      method: 'get',
-      path: '/exports/:name',
+      run: ({ query, actor }) => imports.listImports(query, actor),
+    }),
+    route('GET /exports/:name', {
       summary: 'Export as CSV, streamed: items, donors, warehouses, bins, stock or ledger (from/to for the ledger)',
       tag: 'imports',
       access: 'exports:read',
       schemas: {
-        params: Joi.object({
+        params: Joi.object<{ name: ExportName }>({
           name: Joi.string()
             .valid(...EXPORTS)
             .required(),
         }),
-        query: Joi.object({
+        query: Joi.object<ExportOptions>({
           delimiter: Joi.string().valid(',', ';').default(','),
           from: Joi.date().iso(),
           to: Joi.date().iso(),
         }),
       },
-      success: { status: 200, description: 'text/csv' },
-      handler: async (_req, res) => {
-        const { name } = res.locals.input.params;
-        res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-        await exportCsv(name, res, res.locals.input.query);
-        res.end();
-      },
-    },
+      success: { status: 200, contentType: 'text/csv', description: 'The CSV file' },
+      run: ({ params, query }) => ({
+        file: exportStream(params.name, query),
+        filename: `${params.name}.csv`,
+        contentType: 'text/csv' as const,
+        disposition: 'attachment' as const,
+      }),
+    }),
   ];
 }

@@ -1,11 +1,11 @@
-import type { Request, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import Joi from 'joi';
 import { config } from '../../config';
 import { AppError } from '../../core/errors';
 import type { Lang } from '../../documents/labels';
 import { idParams } from '../../http/joi-rules';
-import type { RouteDefinition } from '../../http/route-registry';
+import { type RouteDefinition, reply, route } from '../../http/route-registry';
 import { traceDonation } from './traceability';
 import { verificationHtml } from './verification.page';
 import { issuedCode, lookUpCode, revokeVerificationCode } from './verification.service';
@@ -15,10 +15,10 @@ export type VerificationAnswer =
   | { genuine: true; code: string; documentType: string; document: VerifiedDocument }
   | { genuine: false; code: string; reason: 'unknown' | 'revoked'; revokedAt?: string };
 
-/** The public page's limiter, per caller address (config.verifyRateLimit), as a promise like the login's. */
-function addressLimiter(): (req: Request, res: Response) => Promise<void> {
+/** The public page's limiter, per caller address (config.verifyRateLimit); runs after validation (`before`). */
+function addressLimiter(): RequestHandler {
   const { max, windowMs } = config.verifyRateLimit;
-  const middleware = rateLimit({
+  return rateLimit({
     windowMs,
     limit: max,
     standardHeaders: 'draft-7',
@@ -30,10 +30,6 @@ function addressLimiter(): (req: Request, res: Response) => Promise<void> {
         }),
       ),
   });
-  return (req, res) =>
-    new Promise<void>((resolve, reject) => {
-      middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve()));
-    });
 }
 
 async function verify(code: string): Promise<VerificationAnswer> {
@@ -51,61 +47,65 @@ async function verify(code: string): Promise<VerificationAnswer> {
   };
 }
 
+const statusOf = (answer: VerificationAnswer): number =>
+  answer.genuine ? 200 : answer.reason === 'revoked' ? 410 : 404;
+
+// Any text is accepted as a code: a forged or mistyped code is an answer ("not genuine"), not a bad request.
+const codeParams = Joi.object<{ code: string }>({ code: Joi.string().max(64).required() });
+
 /** Each call makes a fresh limiter: each app (and each test's app) counts from zero. */
 export function verificationRoutes(): RouteDefinition[] {
   const limitAddress = addressLimiter();
   return [
-    {
-      method: 'get',
-      path: '/verify/:code',
-      summary: 'Public: is the document behind this QR code or printed code genuine, and what its holder may see',
+    route('GET /verify/:code', {
+      summary:
+        'Public page a QR code opens: is the document genuine, and what its holder may see (404/410: not genuine)',
       tag: 'verification',
       access: 'public',
       schemas: {
-        // Any text is accepted: a forged or mistyped code is an answer ("not genuine"), not a bad request.
-        params: Joi.object({ code: Joi.string().max(64).required() }),
-        query: Joi.object({
-          lang: Joi.string().valid('kk', 'ru', 'en').default('en'),
-          format: Joi.string().valid('json', 'html'),
-        }),
+        params: codeParams,
+        query: Joi.object<{ lang: Lang }>({ lang: Joi.string().valid('kk', 'ru', 'en').default('en') }),
       },
-      handler: async (req, res) => {
-        await limitAddress(req, res);
-        const answer = await verify(res.locals.input.params.code);
-        const status = answer.genuine ? 200 : answer.reason === 'revoked' ? 410 : 404;
-        res.status(status).set('Cache-Control', 'no-store');
-        const { format, lang } = res.locals.input.query as { format?: string; lang: Lang };
-        if (format === 'json' || (format !== 'html' && req.accepts(['html', 'json']) === 'json')) res.json(answer);
-        else res.type('html').send(verificationHtml(answer, lang));
+      before: [limitAddress],
+      headers: { 'Cache-Control': 'no-store' },
+      success: { status: 200, contentType: 'text/html', description: 'The verification page' },
+      run: async ({ params, query }) => {
+        const answer = await verify(params.code);
+        const page = Buffer.from(verificationHtml(answer, query.lang), 'utf8');
+        return reply(statusOf(answer), { file: page, filename: 'verify.html', contentType: 'text/html' as const });
       },
-    },
-    {
-      method: 'post',
-      path: '/verification-codes/revoke',
+    }),
+    route('GET /verification/:code', {
+      summary: 'Public, for programs: the verification page as JSON (404: forged, 410: revoked; both not genuine)',
+      tag: 'verification',
+      access: 'public',
+      schemas: { params: codeParams },
+      before: [limitAddress],
+      headers: { 'Cache-Control': 'no-store' },
+      run: async ({ params }) => {
+        const answer = await verify(params.code);
+        return reply(statusOf(answer), answer);
+      },
+    }),
+    route('POST /verification-codes/revoke', {
       summary: 'Revoke a verification code: the public page then answers "not genuine"',
       tag: 'verification',
       access: 'verification:manage',
       idempotent: true,
       schemas: {
-        body: Joi.object({
+        body: Joi.object<{ code: string; reason: string }>({
           code: Joi.string().trim().max(64).required(),
           reason: Joi.string().trim().min(3).max(500).required(),
         }),
       },
-      handler: async (_req, res) => {
-        res.json(await revokeVerificationCode(res.locals.input.body, res.locals.actor));
-      },
-    },
-    {
-      method: 'get',
-      path: '/donations/:id/trace',
+      run: ({ body, actor }) => revokeVerificationCode(body, actor),
+    }),
+    route('GET /donations/:id/trace', {
       summary: 'Where every unit of a donation went: in stock, moved, shipped, distributed, lost or disposed',
       tag: 'donations',
       access: 'donations:read',
       schemas: { params: idParams },
-      handler: async (_req, res) => {
-        res.json(await traceDonation(res.locals.input.params.id));
-      },
-    },
+      run: ({ params }) => traceDonation(params.id),
+    }),
   ];
 }
