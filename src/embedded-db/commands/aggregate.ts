@@ -7,7 +7,7 @@ import { runPipeline } from '../aggregation/pipeline';
 import { mongoError } from '../errors';
 import type { FindOptions, ReadPlan, Txn } from '../storage/store-types';
 import type { Doc } from '../types';
-import { isPlainObject, numberValue, optionalBool, optionalDoc, refuseOptions, requiredArray } from './args';
+import { isPlainObject, numberValue, optionalBool, refuseOptions, requiredArray } from './args';
 import type { CommandContext } from './context';
 import { cursorOptionBatchSize, firstBatchReply } from './cursor-reply';
 import { commandVariables } from './let';
