@@ -33,9 +33,9 @@ export async function findAndModify(ctx: CommandContext): Promise<Doc> {
   }
   if (remove && upsert) throw mongoError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
   const u = hasUpdate ? validateUpdateSpec(ctx.body.update, false) : undefined;
-  const project = compileProjection(fields);
   const now = new Date();
   const variables = commandVariables(ctx, now);
+  const project = compileProjection(fields, { query, variables, now });
   if (remove) ctx.server.opcounters.delete++;
   else ctx.server.opcounters.update++;
 
