@@ -8,13 +8,15 @@ import { applyUpdate, isOperatorUpdate, upsertSeed } from '../query/update';
 import { valuesEqual } from '../query/values';
 import type { Txn } from '../storage/store-types';
 import type { Doc } from '../types';
-import { withId } from './insert';
+import { checkDocumentSize, withId } from './insert';
 
 export type UpdateSpec = Doc | Doc[];
 
 export interface UpdateOptions {
   arrayFilters?: Doc[];
   now: Date;
+  /** The command's `let` variables, for `$$name` in the filter's `$expr`. */
+  variables?: Record<string, unknown>;
 }
 
 /** Checks the update's shape before any document is touched (so that an empty collection still rejects a bad update). */
@@ -56,7 +58,7 @@ export function updatedVersion(doc: Doc, u: UpdateSpec, query: Doc, options: Upd
   if (!result.changed) return undefined;
   const updated = isReplacement(u) && !('_id' in result.doc) ? { _id: doc._id, ...result.doc } : result.doc;
   checkIdUnchanged(doc, updated);
-  return updated;
+  return checkDocumentSize(updated, 'update');
 }
 
 /** The document an upsert inserts: seeded from the query's equality fields, then updated with $setOnInsert. */
@@ -68,8 +70,9 @@ export function upsertDocument(query: Doc, u: UpdateSpec, options: UpdateOptions
       throw mongoError('ImmutableField', 'The _id field cannot be changed by an upsert with a differing query _id');
     }
     const { _id, ...rest } = u;
-    const id = '_id' in seed ? seed._id : (_id ?? new ObjectId());
-    return withId({ _id: id, ...rest });
+    // A replacement's own `_id: null` is a value like any other; only a missing _id is generated.
+    const id = '_id' in seed ? seed._id : _id !== undefined ? _id : new ObjectId();
+    return checkDocumentSize(withId({ _id: id, ...rest }), 'upsert');
   }
   const { doc } = applyUpdate(seed, u, {
     isUpsertInsert: true,
@@ -80,7 +83,7 @@ export function upsertDocument(query: Doc, u: UpdateSpec, options: UpdateOptions
   if ('_id' in seed && !valuesEqual(seed._id, doc._id)) {
     throw mongoError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
   }
-  return withId(doc);
+  return checkDocumentSize(withId(doc), 'upsert');
 }
 
 export interface UpdateOutcome {
@@ -96,7 +99,7 @@ export function runUpdateStatement(
   stmt: { q: Doc; u: UpdateSpec; upsert: boolean; multi: boolean },
   options: UpdateOptions,
 ): UpdateOutcome {
-  const { docs } = txn.find(db, coll, stmt.q, stmt.multi ? undefined : { limit: 1 });
+  const { docs } = txn.find(db, coll, stmt.q, { limit: stmt.multi ? undefined : 1, variables: options.variables });
   const targets = stmt.multi ? docs : docs.slice(0, 1);
   if (targets.length === 0) {
     if (!stmt.upsert) return { n: 0, nModified: 0 };
@@ -114,8 +117,15 @@ export function runUpdateStatement(
   return { n: targets.length, nModified };
 }
 
-export function runDeleteStatement(txn: Txn, db: string, coll: string, q: Doc, limit: number): number {
-  const { docs } = txn.find(db, coll, q, limit === 1 ? { limit: 1 } : undefined);
+export function runDeleteStatement(
+  txn: Txn,
+  db: string,
+  coll: string,
+  q: Doc,
+  limit: number,
+  variables?: Record<string, unknown>,
+): number {
+  const { docs } = txn.find(db, coll, q, { limit: limit === 1 ? 1 : undefined, variables });
   const targets = limit === 1 ? docs.slice(0, 1) : docs;
   for (const doc of targets) txn.remove(db, coll, doc);
   return targets.length;
