@@ -2,21 +2,26 @@
  * Multi-document transactions and the database health probe. Every use case that changes more than one document
  * (a stock movement and its ledger entry, a shipment and its audit record) runs inside withTransaction.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ClientSession } from 'mongoose';
 import mongoose from 'mongoose';
 import { config } from '../config';
 import { type DatabaseBackend, databaseBackend } from './connection';
 
-// Inside a transaction's function, Mongoose gives the session to every operation that names none, and
-// withTransaction below finds the transaction in progress. Operations that must stay outside say `session: null`.
-mongoose.set('transactionAsyncLocalStorage', true);
+/** The transaction the current code runs in (through any number of awaits), set by withTransaction. */
+const ambient = new AsyncLocalStorage<ClientSession>();
 
-/** The transaction the current code runs in (through any number of awaits), if any. */
 function ambientSession(): ClientSession | undefined {
-  const store = (
-    mongoose as { transactionAsyncLocalStorage?: { getStore(): { session?: ClientSession } | undefined } }
-  ).transactionAsyncLocalStorage?.getStore();
-  return store?.session?.inTransaction() ? store.session : undefined;
+  const session = ambient.getStore();
+  return session?.inTransaction() ? session : undefined;
+}
+
+/**
+ * Runs `fn` outside any transaction the caller is in: for work that outlives the request, such as a background
+ * import started by a route, which must not join (or be rolled back with) the request's transaction.
+ */
+export function detached<T>(fn: () => T): T {
+  return ambient.exit(fn);
 }
 
 /**
@@ -26,12 +31,15 @@ function ambientSession(): ClientSession | undefined {
  * Mongoose resets the state of documents saved in an aborted attempt before retrying.
  *
  * Called inside another transaction (an idempotent request runs its whole route in one, see http/idempotency.ts),
- * it joins that transaction: everything commits, or is retried, together.
+ * it joins that transaction: everything commits, or is retried, together. Only withTransaction joins: an operation
+ * outside the function's session runs outside the transaction, as it always did (Mongoose's global transaction
+ * AsyncLocalStorage would also pull in session-less reads, which then run in parallel in one transaction when a
+ * service reads with Promise.all; neither mongod nor the embedded database supports that).
  */
 export async function withTransaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T> {
-  const ambient = ambientSession();
-  if (ambient) return fn(ambient);
-  return mongoose.connection.transaction(fn);
+  const current = ambientSession();
+  if (current) return fn(current);
+  return mongoose.connection.transaction((session) => ambient.run(session, () => fn(session)));
 }
 
 export interface DatabaseStatus {

@@ -9,9 +9,9 @@
  * 1. The key is claimed first, outside any transaction: an `in_progress` record with a random claim token and a lock
  *    (config.idempotencyLockSeconds). A concurrent retry sees it, waits briefly for the answer, and otherwise answers
  *    409 CONFLICT "still being processed" with Retry-After: never a second execution.
- * 2. The route runs inside ONE transaction. The services' own withTransaction calls join it (db/transaction.ts), and
- *    so do their session-less reads and writes (Mongoose's transaction AsyncLocalStorage). Before that transaction
- *    commits, the record becomes `done` with the answer, in the same transaction, guarded by the claim token.
+ * 2. The route runs inside ONE transaction: the services' own withTransaction calls join it (db/transaction.ts).
+ *    Before that transaction commits, the record becomes `done` with the answer, in the same transaction, guarded
+ *    by the claim token. (An operation a service runs outside its own transaction stays outside this one too.)
  * So after any crash a retry finds either the committed operation together with its answer, or neither: then the
  * claim's lock expires and the retry runs it, once. A claim whose lock expired while its attempt was in fact still
  * running cannot commit twice either: the other attempt took a new token, and the guarded `done` write of the first

@@ -34,8 +34,8 @@ const routes = [
       });
       entered();
       await gate;
-      // No session named: joins the key's transaction all the same.
-      await Probe.create({ label: `${body.label}:after` });
+      // A second service transaction: joins the key's transaction too.
+      await withTransaction((session) => Probe.create([{ label: `${body.label}:after` }], { session }));
       if (body.fail === 'refuse') throw new AppError('INSUFFICIENT_STOCK', 'Not enough', { label: body.label });
       if (body.fail === 'crash') throw new Error('boom');
       return { id: String(created._id), label: body.label, count: await Probe.countDocuments() };

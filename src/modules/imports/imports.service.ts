@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { Types } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
-import { withTransaction } from '../../db/transaction';
+import { detached, withTransaction } from '../../db/transaction';
 import { logger } from '../../logger';
 import { scopeFilter } from '../access/organisation-scope';
 import { type Actor, permissionsOf, ROLES, type Role } from '../access/permissions';
@@ -292,7 +292,10 @@ export async function startImport(
 }
 
 function runInBackground(id: Types.ObjectId): void {
-  runImport(id).catch((error) => logger.error({ err: error, importId: String(id) }, 'Import failed to run'));
+  // Detached: started by a route, maybe inside its Idempotency-Key transaction, it must not join it.
+  detached(() => runImport(id)).catch((error) =>
+    logger.error({ err: error, importId: String(id) }, 'Import failed to run'),
+  );
 }
 
 /** Claims the import's lease: only one process runs an import at a time. */
