@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
-import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import type { Page, PageRequest } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
+import { owned } from '../access/scope';
 import { type AuditInput, recordAudit, recordAudits } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';
 import {
@@ -83,7 +84,7 @@ export interface DonationDto {
   status: DonationStatus;
   donorId: string;
   warehouseId: string;
-  organisationId: string | null;
+  organisationId: string;
   receivedAt: Date;
   lines: DonationLineDto[];
   notes: string | null;
@@ -107,7 +108,7 @@ export function toDonationDto(d: DonationRecord): DonationDto {
     status: d.status,
     donorId: String(d.donorId),
     warehouseId: String(d.warehouseId),
-    organisationId: d.organisationId ? String(d.organisationId) : null,
+    organisationId: String(d.organisationId),
     receivedAt: d.receivedAt,
     lines: d.lines.map((l) => ({
       itemId: String(l.itemId),
@@ -154,11 +155,12 @@ interface BuiltLines {
 
 /** Checks references and converts every line exactly; errors name the request field (`lines[2].quantity`). */
 async function buildLines(
+  actor: Actor,
   warehouseId: string,
   lines: DonationLineInput[],
   session?: ClientSession,
 ): Promise<BuiltLines> {
-  const warehouse = await requireWarehouse(warehouseId, 'warehouseId', session);
+  const warehouse = await requireWarehouse(actor, warehouseId, 'warehouseId', session);
   const items = await requireItems(
     lines.map((line, i) => ({ itemId: line.itemId, field: `lines[${i}].itemId` })),
     session,
@@ -205,8 +207,8 @@ async function buildLines(
  * documents; the ledger, which has no gaps, is the accounting record).
  */
 export async function createDonation(input: DonationInput, actor: Actor): Promise<DonationDto> {
-  await requireDonor(input.donorId, 'donorId');
-  const built = await buildLines(input.warehouseId, input.lines);
+  await requireDonor(actor, input.donorId, 'donorId');
+  const built = await buildLines(actor, input.warehouseId, input.lines);
   const number = await reserveDocumentNumber('DN');
   // Receipts of the same goods into the same warehouse queue rather than conflict in the database (queuedOnStock).
   const stockTouched = input.receive
@@ -221,7 +223,7 @@ export async function createDonation(input: DonationInput, actor: Actor): Promis
         status: 'draft',
         donorId: new Types.ObjectId(input.donorId),
         warehouseId: built.warehouse._id,
-        organisationId: actor.organisationId ? new Types.ObjectId(actor.organisationId) : null,
+        organisationId: built.warehouse.organisationId,
         receivedAt: input.receivedAt ?? now,
         lines: built.lines,
         notes: input.notes || null,
@@ -245,7 +247,7 @@ export async function createDonation(input: DonationInput, actor: Actor): Promis
         summary: { number, lines: built.lines.length },
       };
       if (!input.receive) {
-        await insertDonation(draft, session);
+        await insertDonation(draft, actor, session);
         await recordAudit(createAudit, session);
         return draft;
       }
@@ -253,7 +255,7 @@ export async function createDonation(input: DonationInput, actor: Actor): Promis
       // instead of an insert and an update), with both audit entries in one insert.
       const posted = await postStock(draft, actor, session, built);
       const received = { ...draft, ...receivedFields(posted, actor) };
-      await insertDonation(received, session);
+      await insertDonation(received, actor, session);
       await recordAudits([createAudit, receiveAudit(received, posted, actor)], session);
       return received;
     }),
@@ -265,12 +267,12 @@ export async function createDonation(input: DonationInput, actor: Actor): Promis
  * Inserts a donation built in full by createDonation (every field of DonationRecord, typed, from checked input):
  * lean, without building and validating a Mongoose document on the hot path.
  */
-async function insertDonation(donation: DonationRecord, session: ClientSession): Promise<void> {
-  await Donation.insertMany([donation], { session, lean: true });
+async function insertDonation(donation: DonationRecord, actor: Actor, session: ClientSession): Promise<void> {
+  await owned(Donation, actor).insertMany([donation], { session, lean: true });
 }
 
-async function draft(id: string, session: ClientSession): Promise<DonationRecord> {
-  const donation = await Donation.findById(id).session(session).lean<DonationRecord>();
+async function draft(id: string, actor: Actor, session: ClientSession): Promise<DonationRecord> {
+  const donation = await owned(Donation, actor).findById(id).session(session).lean<DonationRecord>();
   if (!donation) throw notFound('Donation', id);
   if (donation.status !== 'draft') {
     throw new AppError(
@@ -286,10 +288,10 @@ async function draft(id: string, session: ClientSession): Promise<DonationRecord
 
 export async function updateDonation(id: string, input: DonationUpdate, actor: Actor): Promise<DonationDto> {
   const updated = await withTransaction(async (session) => {
-    const before = await draft(id, session);
+    const before = await draft(id, actor, session);
     const set: Record<string, unknown> = {};
     if (input.donorId !== undefined) {
-      await requireDonor(input.donorId, 'donorId', session);
+      await requireDonor(actor, input.donorId, 'donorId', session);
       set.donorId = new Types.ObjectId(input.donorId);
     }
     if (input.warehouseId !== undefined) set.warehouseId = new Types.ObjectId(input.warehouseId);
@@ -298,13 +300,11 @@ export async function updateDonation(id: string, input: DonationUpdate, actor: A
     if (input.lines !== undefined || input.warehouseId !== undefined) {
       const warehouseId = input.warehouseId ?? String(before.warehouseId);
       const lines = input.lines ?? before.lines.map(lineInputOf);
-      set.lines = (await buildLines(warehouseId, lines, session)).lines;
+      set.lines = (await buildLines(actor, warehouseId, lines, session)).lines;
     }
-    const after = await Donation.findOneAndUpdate(
-      { _id: before._id, status: 'draft' },
-      { $set: set },
-      { session, returnDocument: 'after' },
-    ).lean<DonationRecord>();
+    const after = await owned(Donation, actor)
+      .findOneAndUpdate({ _id: before._id, status: 'draft' }, { $set: set }, { session, returnDocument: 'after' })
+      .lean<DonationRecord>();
     if (!after) throw new AppError('CONFLICT', `Donation ${before.number} changed meanwhile; retry`, { id });
     await recordAudit(
       {
@@ -338,7 +338,7 @@ function lineInputOf(line: DonationLine): DonationLineInput {
 
 /** Receives a draft: posts every line to stock, marks the donation received, audits; one transaction. */
 export async function receiveDonation(id: string, actor: Actor): Promise<DonationDto> {
-  const received = await withTransaction(async (session) => receiveIn(await draft(id, session), actor, session));
+  const received = await withTransaction(async (session) => receiveIn(await draft(id, actor, session), actor, session));
   return toDonationDto(received);
 }
 
@@ -393,11 +393,13 @@ function receiveAudit(donation: DonationRecord, posted: stock.StockOperationDto,
 
 async function receiveIn(donation: DonationRecord, actor: Actor, session: ClientSession): Promise<DonationRecord> {
   const posted = await postStock(donation, actor, session);
-  const after = await Donation.findOneAndUpdate(
-    { _id: donation._id, status: 'draft' },
-    { $set: receivedFields(posted, actor) },
-    { session, returnDocument: 'after' },
-  ).lean<DonationRecord>();
+  const after = await owned(Donation, actor)
+    .findOneAndUpdate(
+      { _id: donation._id, status: 'draft' },
+      { $set: receivedFields(posted, actor) },
+      { session, returnDocument: 'after' },
+    )
+    .lean<DonationRecord>();
   if (!after)
     throw new AppError('INVALID_STATE', `Donation ${donation.number} is no longer a draft`, {
       id: String(donation._id),
@@ -408,12 +410,14 @@ async function receiveIn(donation: DonationRecord, actor: Actor, session: Client
 
 export async function cancelDonation(id: string, actor: Actor): Promise<DonationDto> {
   const cancelled = await withTransaction(async (session) => {
-    const before = await draft(id, session);
-    const after = await Donation.findOneAndUpdate(
-      { _id: before._id, status: 'draft' },
-      { $set: { status: 'cancelled', cancelledAt: new Date() } },
-      { session, returnDocument: 'after' },
-    ).lean<DonationRecord>();
+    const before = await draft(id, actor, session);
+    const after = await owned(Donation, actor)
+      .findOneAndUpdate(
+        { _id: before._id, status: 'draft' },
+        { $set: { status: 'cancelled', cancelledAt: new Date() } },
+        { session, returnDocument: 'after' },
+      )
+      .lean<DonationRecord>();
     if (!after) throw new AppError('CONFLICT', `Donation ${before.number} changed meanwhile; retry`, { id });
     await recordAudit(
       {
@@ -433,7 +437,7 @@ export async function cancelDonation(id: string, actor: Actor): Promise<Donation
 /** Reverses a received donation: reversing ledger entries for every line (INSUFFICIENT_STOCK if goods already left). */
 export async function reverseDonation(id: string, input: { reason: string }, actor: Actor): Promise<DonationDto> {
   const reversed = await withTransaction(async (session) => {
-    const donation = await Donation.findById(id).session(session).lean<DonationRecord>();
+    const donation = await owned(Donation, actor).findById(id).session(session).lean<DonationRecord>();
     if (!donation) throw notFound('Donation', id);
     if (donation.status !== 'received' || !donation.receiptOperationId) {
       throw new AppError(
@@ -448,18 +452,20 @@ export async function reverseDonation(id: string, input: { reason: string }, act
       actor,
       session,
     );
-    const after = await Donation.findOneAndUpdate(
-      { _id: donation._id, status: 'received' },
-      {
-        $set: {
-          status: 'reversed',
-          reversedAt: new Date(),
-          reversalReason: input.reason,
-          reversalOperationId: new Types.ObjectId(reversal.operationId),
+    const after = await owned(Donation, actor)
+      .findOneAndUpdate(
+        { _id: donation._id, status: 'received' },
+        {
+          $set: {
+            status: 'reversed',
+            reversedAt: new Date(),
+            reversalReason: input.reason,
+            reversalOperationId: new Types.ObjectId(reversal.operationId),
+          },
         },
-      },
-      { session, returnDocument: 'after' },
-    ).lean<DonationRecord>();
+        { session, returnDocument: 'after' },
+      )
+      .lean<DonationRecord>();
     if (!after) throw new AppError('CONFLICT', `Donation ${donation.number} changed meanwhile; retry`, { id });
     await recordAudit(
       {
@@ -476,17 +482,17 @@ export async function reverseDonation(id: string, input: { reason: string }, act
   return toDonationDto(reversed);
 }
 
-export async function getDonationRecord(id: string): Promise<DonationRecord> {
-  const donation = await Donation.findById(id).lean<DonationRecord>();
+export async function getDonationRecord(id: string, actor: Actor): Promise<DonationRecord> {
+  const donation = await owned(Donation, actor).findById(id).lean<DonationRecord>();
   if (!donation) throw notFound('Donation', id);
   return donation;
 }
 
-export async function getDonation(id: string): Promise<DonationDto> {
-  return toDonationDto(await getDonationRecord(id));
+export async function getDonation(id: string, actor: Actor): Promise<DonationDto> {
+  return toDonationDto(await getDonationRecord(id, actor));
 }
 
-export async function listDonations(query: DonationQuery): Promise<Page<DonationDto>> {
+export async function listDonations(query: DonationQuery, actor: Actor): Promise<Page<DonationDto>> {
   const filter: QueryFilter<DonationRecord> = {};
   if (query.status) filter.status = query.status;
   if (query.donorId) filter.donorId = new Types.ObjectId(query.donorId);
@@ -494,6 +500,6 @@ export async function listDonations(query: DonationQuery): Promise<Page<Donation
   if (query.number) filter.number = query.number;
   if (query.from || query.to)
     filter.receivedAt = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
-  const page = await paginate(Donation, filter, query, { receivedAt: -1, _id: -1 });
+  const page = await owned(Donation, actor).paginate(filter, query, { receivedAt: -1, _id: -1 });
   return { ...page, data: page.data.map(toDonationDto) };
 }

@@ -7,8 +7,9 @@
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
-import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import type { Page, PageRequest } from '../../core/pagination';
 import type { Actor } from '../access/permissions';
+import { owned } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';
 import { subUnitOf, toSubUnits } from '../catalog/units';
@@ -98,14 +99,15 @@ function toCountDto(c: StockCountRecord): CountDto {
 
 export async function startCount(input: StartCountInput, actor: Actor, session?: ClientSession): Promise<CountDto> {
   const created = await inTransaction(session, async (s) => {
-    const warehouse = await requireWarehouse(input.warehouseId, 'warehouseId', s);
+    const warehouse = await requireWarehouse(actor, input.warehouseId, 'warehouseId', s);
     const locationCode = requireLocation(warehouse, input.locationCode, 'locationCode');
     // Two concurrent starts both increment the CNT counter below, so one of them retries and sees the other here.
-    const overlapping = await StockCount.findOne({
-      warehouseId: warehouse._id,
-      status: 'open',
-      ...(locationCode === null ? {} : { locationCode: { $in: [null, locationCode] } }),
-    })
+    const overlapping = await owned(StockCount, actor)
+      .findOne({
+        warehouseId: warehouse._id,
+        status: 'open',
+        ...(locationCode === null ? {} : { locationCode: { $in: [null, locationCode] } }),
+      })
       .session(s)
       .lean<StockCountRecord>();
     if (overlapping) {
@@ -120,12 +122,13 @@ export async function startCount(input: StartCountInput, actor: Actor, session?:
     }
     const filter: Record<string, unknown> = { warehouseId: warehouse._id, onHand: { $gt: 0 } };
     if (locationCode !== null) filter.locationCode = locationCode;
-    const balances = await StockBalance.find(filter)
+    const balances = await owned(StockBalance, actor)
+      .find(filter)
       .session(s)
       .sort({ itemId: 1, locationCode: 1, _id: 1 })
       .lean<StockBalanceRecord[]>();
     const number = await nextDocumentNumber('CNT', s);
-    const [count] = await StockCount.create(
+    const [count] = await owned(StockCount, actor).create(
       [
         {
           number,
@@ -163,8 +166,8 @@ export async function startCount(input: StartCountInput, actor: Actor, session?:
   return toCountDto(created);
 }
 
-async function openCount(id: string, s: ClientSession): Promise<StockCountRecord> {
-  const count = await StockCount.findById(id).session(s).lean<StockCountRecord>();
+async function openCount(id: string, actor: Actor, s: ClientSession): Promise<StockCountRecord> {
+  const count = await owned(StockCount, actor).findById(id).session(s).lean<StockCountRecord>();
   if (!count) throw notFound('Stock count', id);
   if (count.status !== 'open')
     throw new AppError('INVALID_STATE', `Stock count ${count.number} is ${count.status}`, { status: count.status });
@@ -189,8 +192,8 @@ export async function recordCountLines(
   session?: ClientSession,
 ): Promise<CountDto> {
   const updated = await inTransaction(session, async (s) => {
-    const count = await openCount(id, s);
-    const warehouse = await requireWarehouse(String(count.warehouseId), 'warehouseId', s);
+    const count = await openCount(id, actor, s);
+    const warehouse = await requireWarehouse(actor, String(count.warehouseId), 'warehouseId', s);
     const refs = input.lines.map((line, i) => {
       const snapshot = line.balanceId
         ? count.lines.find((l) => l.balanceId && String(l.balanceId) === line.balanceId)
@@ -259,7 +262,8 @@ export async function recordCountLines(
       if (!line_) continue;
       // The count is taken as of now: compare it with what the books say now, not at the start of the count, so
       // stock that moved while the count was open is not corrected twice.
-      const current = await StockBalance.findOne(identityFilter({ ...line_, warehouseId: count.warehouseId }))
+      const current = await owned(StockBalance, actor)
+        .findOne(identityFilter({ ...line_, warehouseId: count.warehouseId }))
         .session(s)
         .lean<StockBalanceRecord>();
       Object.assign(line_, {
@@ -270,11 +274,13 @@ export async function recordCountLines(
         countedBy: actor.name,
       });
     }
-    const after = await StockCount.findOneAndUpdate(
-      { _id: count._id, status: 'open', updatedAt: count.updatedAt },
-      { $set: { lines } },
-      { session: s, returnDocument: 'after' },
-    ).lean<StockCountRecord>();
+    const after = await owned(StockCount, actor)
+      .findOneAndUpdate(
+        { _id: count._id, status: 'open', updatedAt: count.updatedAt },
+        { $set: { lines } },
+        { session: s, returnDocument: 'after' },
+      )
+      .lean<StockCountRecord>();
     if (!after) throw new AppError('CONFLICT', `Stock count ${count.number} changed meanwhile; retry`, { id });
     await recordAudit(
       {
@@ -294,7 +300,7 @@ export async function recordCountLines(
 /** Posts a count: every counted line whose quantity differs from the snapshot becomes a count_correction adjustment. */
 export async function postCount(id: string, actor: Actor, session?: ClientSession): Promise<CountDto> {
   const posted = await inTransaction(session, async (s) => {
-    const count = await openCount(id, s);
+    const count = await openCount(id, actor, s);
     const items = await requireItems(
       count.lines.map((l, i) => ({ itemId: String(l.itemId), field: `lines[${i}].itemId` })),
       s,
@@ -320,7 +326,10 @@ export async function postCount(id: string, actor: Actor, session?: ClientSessio
       if (difference > 0) {
         await credit(op, 'adjustment', identity, item, difference);
       } else {
-        const balance = await StockBalance.findOne(identityFilter(identity)).session(s).lean<StockBalanceRecord>();
+        const balance = await owned(StockBalance, actor)
+          .findOne(identityFilter(identity))
+          .session(s)
+          .lean<StockBalanceRecord>();
         if (!balance)
           throw new AppError('INSUFFICIENT_STOCK', 'The counted balance no longer exists', {
             requested: -difference,
@@ -332,18 +341,20 @@ export async function postCount(id: string, actor: Actor, session?: ClientSessio
       }
     }
     await op.flush();
-    const after = await StockCount.findOneAndUpdate(
-      { _id: count._id, status: 'open' },
-      {
-        $set: {
-          status: 'posted',
-          postedAt: new Date(),
-          postedBy: ledgerActorOf(actor),
-          operationId: op.entries.length ? op.id : null,
+    const after = await owned(StockCount, actor)
+      .findOneAndUpdate(
+        { _id: count._id, status: 'open' },
+        {
+          $set: {
+            status: 'posted',
+            postedAt: new Date(),
+            postedBy: ledgerActorOf(actor),
+            operationId: op.entries.length ? op.id : null,
+          },
         },
-      },
-      { session: s, returnDocument: 'after' },
-    ).lean<StockCountRecord>();
+        { session: s, returnDocument: 'after' },
+      )
+      .lean<StockCountRecord>();
     if (!after) throw new AppError('CONFLICT', `Stock count ${count.number} changed meanwhile; retry`, { id });
     await recordAudit(
       {
@@ -362,12 +373,14 @@ export async function postCount(id: string, actor: Actor, session?: ClientSessio
 
 export async function cancelCount(id: string, actor: Actor, session?: ClientSession): Promise<CountDto> {
   const cancelled = await inTransaction(session, async (s) => {
-    const count = await openCount(id, s);
-    const after = await StockCount.findOneAndUpdate(
-      { _id: count._id, status: 'open' },
-      { $set: { status: 'cancelled', cancelledAt: new Date() } },
-      { session: s, returnDocument: 'after' },
-    ).lean<StockCountRecord>();
+    const count = await openCount(id, actor, s);
+    const after = await owned(StockCount, actor)
+      .findOneAndUpdate(
+        { _id: count._id, status: 'open' },
+        { $set: { status: 'cancelled', cancelledAt: new Date() } },
+        { session: s, returnDocument: 'after' },
+      )
+      .lean<StockCountRecord>();
     if (!after) throw new AppError('CONFLICT', `Stock count ${count.number} changed meanwhile; retry`, { id });
     await recordAudit(
       {
@@ -384,16 +397,16 @@ export async function cancelCount(id: string, actor: Actor, session?: ClientSess
   return toCountDto(cancelled);
 }
 
-export async function getCount(id: string): Promise<CountDto> {
-  const count = await StockCount.findById(id).lean<StockCountRecord>();
+export async function getCount(id: string, actor: Actor): Promise<CountDto> {
+  const count = await owned(StockCount, actor).findById(id).lean<StockCountRecord>();
   if (!count) throw notFound('Stock count', id);
   return toCountDto(count);
 }
 
-export async function listCounts(query: CountQuery): Promise<Page<CountDto>> {
+export async function listCounts(query: CountQuery, actor: Actor): Promise<Page<CountDto>> {
   const filter: QueryFilter<StockCountRecord> = {};
   if (query.warehouseId) filter.warehouseId = new Types.ObjectId(query.warehouseId);
   if (query.status) filter.status = query.status;
-  const page = await paginate(StockCount, filter, query, { createdAt: -1, _id: -1 });
+  const page = await owned(StockCount, actor).paginate(filter, query, { createdAt: -1, _id: -1 });
   return { ...page, data: page.data.map(toCountDto) };
 }

@@ -15,25 +15,25 @@ export function stockRoutes(): RouteDefinition[] {
       summary: 'Stock on hand by warehouse, item, category or region, with totals in base units and kg/tonnes',
       access: 'stock:read',
       schemas: schemas.balancesSchemas,
-      run: ({ query }) => queries.listBalances(query),
+      run: ({ query, actor }) => queries.listBalances(query, actor),
     }),
     route('GET /stock/availability', {
       summary: 'Issuable stock per item and warehouse (damaged and expired excluded)',
       access: 'stock:read',
       schemas: schemas.availabilitySchemas,
-      run: ({ query }) => queries.availability(query),
+      run: ({ query, actor }) => queries.availability(query, actor),
     }),
     route('GET /stock/expiring', {
       summary: 'Stock expiring within N days, earliest first',
       access: 'stock:read',
       schemas: schemas.expiringSchemas,
-      run: ({ query }) => queries.expiring(query),
+      run: ({ query, actor }) => queries.expiring(query, actor),
     }),
     route('GET /stock/ledger', {
       summary: 'Ledger history, newest first',
       access: 'stock:read',
       schemas: schemas.ledgerSchemas,
-      run: ({ query }) => queries.ledger(query),
+      run: ({ query, actor }) => queries.ledger(query, actor),
     }),
     route('POST /stock/moves', {
       summary: 'Move stock between locations of a warehouse',
@@ -81,7 +81,7 @@ export function stockRoutes(): RouteDefinition[] {
       summary: 'List physical counts',
       access: 'stock:read',
       schemas: schemas.listCountsSchemas,
-      run: ({ query }) => counts.listCounts(query),
+      run: ({ query, actor }) => counts.listCounts(query, actor),
     }),
     route('POST /stock/counts', {
       summary: 'Start a physical count of a warehouse or location (snapshots expected quantities)',
@@ -93,7 +93,7 @@ export function stockRoutes(): RouteDefinition[] {
       summary: 'Get a physical count with its lines',
       access: 'stock:read',
       schemas: schemas.countIdSchemas,
-      run: ({ params }) => counts.getCount(params.id),
+      run: ({ params, actor }) => counts.getCount(params.id, actor),
     }),
     route('POST /stock/counts/:id/lines', {
       summary: 'Record counted quantities',

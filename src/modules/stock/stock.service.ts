@@ -10,6 +10,7 @@ import type { ClientSession } from 'mongoose';
 import { Types } from 'mongoose';
 import { AppError, validationError } from '../../core/errors';
 import type { Actor } from '../access/permissions';
+import { owned } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';
 import { toSubUnits } from '../catalog/units';
@@ -149,6 +150,7 @@ export interface BalanceSelectorInput {
 
 /** Resolves a selector (a balance id, or warehouse + item with optional identity parts) to checked records. */
 async function resolveTarget(
+  actor: Actor,
   input: BalanceSelectorInput,
   session: ClientSession,
   fields: { warehouseId: string; locationCode: string } = { warehouseId: 'warehouseId', locationCode: 'locationCode' },
@@ -157,7 +159,10 @@ async function resolveTarget(
   let warehouseId = input.warehouseId;
   let itemId = input.itemId;
   if (input.balanceId) {
-    const balance = await StockBalance.findById(input.balanceId).session(session).lean<StockBalanceRecord>();
+    const balance = await owned(StockBalance, actor)
+      .findById(input.balanceId)
+      .session(session)
+      .lean<StockBalanceRecord>();
     if (!balance)
       throw validationError([
         { field: 'balanceId', message: '"balanceId" is not a known stock balance', type: 'any.unknownReference' },
@@ -186,10 +191,14 @@ async function resolveTarget(
   }
   const warehouse = warehouses?.has(warehouseId)
     ? checkedWarehouse(warehouses.get(warehouseId), fields.warehouseId)
-    : await requireWarehouse(warehouseId, fields.warehouseId, session);
+    : await requireWarehouse(actor, warehouseId, fields.warehouseId, session);
   const items = await requireItems([{ itemId, field: 'itemId' }], session);
   const item = items.get(itemId) as ItemRecord;
-  const selector: PickSelector = { warehouseId: warehouse._id, itemId: item._id };
+  const selector: PickSelector = {
+    organisationId: warehouse.organisationId,
+    warehouseId: warehouse._id,
+    itemId: item._id,
+  };
   if (input.balanceId) selector.balanceId = new Types.ObjectId(input.balanceId);
   if (input.locationCode !== undefined) {
     selector.locationCode =
@@ -284,7 +293,7 @@ export async function receive(
       loaded !== undefined &&
       String(loaded.warehouse._id) === input.warehouseId &&
       input.lines.every((line) => loaded.items.has(line.itemId));
-    const warehouse = reuse ? loaded.warehouse : await requireWarehouse(input.warehouseId, 'warehouseId', s);
+    const warehouse = reuse ? loaded.warehouse : await requireWarehouse(actor, input.warehouseId, 'warehouseId', s);
     const items = reuse
       ? loaded.items
       : await requireItems(
@@ -356,6 +365,7 @@ export interface MoveInput extends BalanceSelectorInput {
 export async function move(input: MoveInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
     const target = await resolveTarget(
+      actor,
       { ...input, locationCode: input.fromLocationCode !== undefined ? input.fromLocationCode : input.locationCode },
       s,
       { warehouseId: 'warehouseId', locationCode: 'fromLocationCode' },
@@ -409,10 +419,12 @@ export async function transfer(
     const fromWarehouseId = input.fromWarehouseId ?? input.warehouseId;
     // Both warehouses in one read (the source one only when named: a balanceId names it through the balance).
     const warehouses = await loadWarehouses(
+      actor,
       fromWarehouseId ? [fromWarehouseId, input.toWarehouseId] : [input.toWarehouseId],
       s,
     );
     const target = await resolveTarget(
+      actor,
       {
         ...input,
         warehouseId: fromWarehouseId,
@@ -481,7 +493,7 @@ const ADJUSTMENT_SIGN: Record<AdjustmentReason, 1 | -1 | 0> = {
  */
 export async function adjust(input: AdjustInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const target = await resolveTarget(input, s);
+    const target = await resolveTarget(actor, input, s);
     const signed = toSubUnits(target.item, input.quantity, input.unit, 'quantity', { allowNegative: true });
     const sign = ADJUSTMENT_SIGN[input.reason];
     if (sign !== 0 && Math.sign(signed) !== sign) {
@@ -544,7 +556,7 @@ export interface DisposeInput extends BalanceSelectorInput {
 /** Disposes of damaged or expired stock, as the reason says (never sound stock). */
 export async function dispose(input: DisposeInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const target = await resolveTarget(input, s);
+    const target = await resolveTarget(actor, input, s);
     const quantity = quantityOf(target.item, input.quantity, input.unit);
     const op = new StockOperation(s, actor, ownSource('disposal'), input.reason, input.note ?? null);
     await takePicks(op, target, quantity, input.reason, 'disposal');
@@ -580,7 +592,7 @@ export interface IssueInput extends BalanceSelectorInput {
  */
 export async function issue(input: IssueInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const target = await resolveTarget(input, s);
+    const target = await resolveTarget(actor, input, s);
     const quantity = quantityOf(target.item, input.quantity, input.unit);
     const source = input.source ?? ownSource('issue', input.reference ?? null);
     const op = new StockOperation(s, actor, source, input.reason ?? null, input.note ?? null);
@@ -608,10 +620,11 @@ export interface KitInput {
 }
 
 async function kitTarget(
+  actor: Actor,
   input: KitInput,
   s: ClientSession,
 ): Promise<{ warehouse: WarehouseRecord; kit: ItemRecord; components: Map<string, ItemRecord> }> {
-  const warehouse = await requireWarehouse(input.warehouseId, 'warehouseId', s);
+  const warehouse = await requireWarehouse(actor, input.warehouseId, 'warehouseId', s);
   const kit = (await requireItems([{ itemId: input.kitItemId, field: 'kitItemId' }], s)).get(
     input.kitItemId,
   ) as ItemRecord;
@@ -639,14 +652,18 @@ function needed(perKit: number, kits: number, field: string): number {
 /** Assembles kits: consumes components FEFO (never damaged or expired) and produces kits expiring with their earliest component. */
 export async function assembleKits(input: KitInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const { warehouse, kit, components } = await kitTarget(input, s);
+    const { warehouse, kit, components } = await kitTarget(actor, input, s);
     const kits = quantityOf(kit, input.quantity, input.unit);
     const op = new StockOperation(s, actor, ownSource('kit_assembly'), null, input.note ?? null);
     let expiry: Date | null = null;
     let allNew = true;
     for (const component of kit.components) {
       const item = components.get(String(component.itemId)) as ItemRecord;
-      const selector: PickSelector = { warehouseId: warehouse._id, itemId: item._id };
+      const selector: PickSelector = {
+        organisationId: warehouse.organisationId,
+        warehouseId: warehouse._id,
+        itemId: item._id,
+      };
       if (input.locationCode) selector.locationCode = input.locationCode;
       const picks = await takePicks(
         op,
@@ -688,10 +705,14 @@ export async function disassembleKits(
   session?: ClientSession,
 ): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const { warehouse, kit, components } = await kitTarget(input, s);
+    const { warehouse, kit, components } = await kitTarget(actor, input, s);
     const kits = quantityOf(kit, input.quantity, input.unit);
     const op = new StockOperation(s, actor, ownSource('kit_disassembly'), null, input.note ?? null);
-    const selector: PickSelector = { warehouseId: warehouse._id, itemId: kit._id };
+    const selector: PickSelector = {
+      organisationId: warehouse.organisationId,
+      warehouseId: warehouse._id,
+      itemId: kit._id,
+    };
     if (input.locationCode) selector.locationCode = input.locationCode;
     if (input.lot) selector.lot = input.lot;
     const picks = await takePicks(op, { warehouse, item: kit, selector }, kits, 'sound', 'kit_disassembly');
@@ -749,7 +770,7 @@ export async function reverseEntry(
   options: { sourceTypes?: readonly string[] } = { sourceTypes: STOCK_SOURCE_TYPES },
 ): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const entry = await LedgerEntry.findById(entryId).session(s).lean<LedgerEntryRecord>();
+    const entry = await owned(LedgerEntry, actor).findById(entryId).session(s).lean<LedgerEntryRecord>();
     if (!entry) throw new AppError('NOT_FOUND', `Ledger entry ${entryId} not found`, { id: entryId });
     if (options.sourceTypes && !options.sourceTypes.includes(entry.source.type)) {
       throw new AppError(
@@ -780,7 +801,11 @@ async function reverseOperationIn(
   actor: Actor,
   s: ClientSession,
 ): Promise<StockOperationDto> {
-  const originals = await LedgerEntry.find({ operationId }).session(s).sort({ _id: 1 }).lean<LedgerEntryRecord[]>();
+  const originals = await owned(LedgerEntry, actor)
+    .find({ operationId })
+    .session(s)
+    .sort({ _id: 1 })
+    .lean<LedgerEntryRecord[]>();
   if (originals.length === 0)
     throw new AppError('NOT_FOUND', `Stock operation ${String(operationId)} not found`, {
       operationId: String(operationId),
@@ -805,7 +830,7 @@ async function reverseOperationIn(
       original.quantity < 0
         ? await creditBalance(op, 'reversal', original.balanceId, -original.quantity, extra)
         : await debit(op, 'reversal', original.balanceId, original.quantity, {}, extra);
-    const linked = await LedgerEntry.updateOne(
+    const linked = await owned(LedgerEntry, actor).updateOne(
       { _id: original._id, reversedBy: null },
       { $set: { reversedBy: entry._id } },
       { session: s },
