@@ -192,3 +192,11 @@ export class AddressedReads<T> {
 export function owned<T>(model: Model<T>, actor: Actor): OwnedCollection<T> {
   return new OwnedCollection(model, actor);
 }
+
+/**
+ * The actor's ownership filter, `{ organisationId }`, for helpers that take a scope (core/transitions.ts's
+ * `guardedChange` and lifecycle steps add it to their read and their guarded write).
+ */
+export function ownerFilter(actor: Actor): { organisationId: Types.ObjectId } {
+  return { organisationId: organisationOf(actor) };
+}

@@ -4,11 +4,12 @@
  * `donors:contact` (an admin, the warehouse receiving the goods), and an anonymous donor's name never.
  */
 import type { ClientSession, QueryFilter } from 'mongoose';
-import { AppError, notFound, validationError } from '../../core/errors';
-import { containsText, type Page, type PageRequest } from '../../core/pagination';
+import { notFound, validationError } from '../../core/errors';
+import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
+import { guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
-import { owned } from '../access/scope';
+import { owned, ownerFilter } from '../access/scope';
 import { describeChanges, recordAudit } from '../audit/audit.service';
 import { Donor, type DonorContact, type DonorRecord, type DonorType } from './donors.model';
 
@@ -86,32 +87,30 @@ export async function createDonor(input: DonorInput, actor: Actor): Promise<Dono
 }
 
 export async function updateDonor(id: string, input: Partial<DonorInput>, actor: Actor): Promise<DonorDto> {
-  const updated = await withTransaction(async (session) => {
-    const donors = owned(Donor, actor);
-    const before = await donors.findById(id).session(session).lean<DonorRecord>();
-    if (!before) throw notFound('Donor', id);
-    const anonymous = input.anonymous ?? before.anonymous;
-    const name = input.name === undefined ? before.name : input.name;
-    if (!anonymous && !name)
-      throw validationError([{ field: 'name', message: '"name" is required', type: 'any.required' }]);
-    const after = await donors
-      .findOneAndUpdate({ _id: before._id }, { $set: input }, { session, returnDocument: 'after' })
-      .lean<DonorRecord>();
-    if (!after) throw new AppError('CONFLICT', 'The donor changed meanwhile; retry', { id });
-    await recordAudit(
+  const updated = await withTransaction((session) =>
+    guardedChange(
+      { model: Donor, name: 'Donor', targetType: 'donor', audit: recordAudit },
       {
+        id,
         actor,
+        session,
+        scope: ownerFilter(actor),
         action: 'donor.update',
-        targetType: 'donor',
-        targetId: before._id,
-        summary: describeChanges(before as unknown as Record<string, unknown>, input as Record<string, unknown>, {
-          hidden: HIDDEN,
-        }),
+        change: (before) => {
+          const anonymous = input.anonymous ?? before.anonymous;
+          const name = input.name === undefined ? before.name : input.name;
+          if (!anonymous && !name)
+            throw validationError([{ field: 'name', message: '"name" is required', type: 'any.required' }]);
+          const summary = describeChanges(
+            before as unknown as Record<string, unknown>,
+            input as Record<string, unknown>,
+            { hidden: HIDDEN },
+          );
+          return { set: input, summary };
+        },
       },
-      session,
-    );
-    return after;
-  });
+    ),
+  );
   return toDonorDto(updated, actor);
 }
 

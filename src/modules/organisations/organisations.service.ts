@@ -7,7 +7,7 @@ import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
 import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
+import { type Actor, organisationActor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
 import { endSessionsOfOrganisation } from '../users/users.service';
 import { HubMembership, type HubMembershipRecord } from './hub-membership.model';
@@ -161,6 +161,15 @@ export async function listOrganisations(query: OrganisationQuery, actor: Actor):
 export async function organisationExists(id: string, session: ClientSession | null = null): Promise<boolean> {
   const found = await Organisation.exists({ _id: id }).session(session);
   return found !== null;
+}
+
+/**
+ * The system acting as each active organisation, for scheduled jobs that do the same work in every organisation
+ * (expiry warnings, low stock): each run stays inside one organisation's records.
+ */
+export async function eachOrganisationActor(): Promise<Actor[]> {
+  const organisations = await Organisation.find({ active: true }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  return organisations.map((org) => organisationActor(String(org._id)));
 }
 
 /** True when the organisation exists and is active: its users may log in and its keys work. */

@@ -107,7 +107,7 @@ export function toLedgerEntryDto(e: LedgerEntryRecord | NewLedgerEntry): LedgerE
   };
 }
 
-function operationDto(op: StockOperation, entries: NewLedgerEntry[]): StockOperationDto {
+export function operationDto(op: StockOperation, entries: NewLedgerEntry[]): StockOperationDto {
   return { operationId: String(op.id), source: op.source, at: op.at, entries: entries.map(toLedgerEntryDto) };
 }
 
@@ -116,7 +116,7 @@ function ownSource(type: string, number: string | null = null): (operationId: Ty
   return (operationId) => ({ type, id: String(operationId), number });
 }
 
-async function audit(op: StockOperation, action: string, summary: Record<string, unknown>): Promise<void> {
+export async function audit(op: StockOperation, action: string, summary: Record<string, unknown>): Promise<void> {
   await recordAudit(
     {
       actor: op.actor,
@@ -132,7 +132,7 @@ async function audit(op: StockOperation, action: string, summary: Record<string,
 // ---------------------------------------------------------------------------------------------------------------
 // Targets: the warehouse, item and balances an operation reads, checked and named by request field
 
-interface Target {
+export interface Target {
   warehouse: WarehouseRecord;
   item: ItemRecord;
   selector: PickSelector;
@@ -149,7 +149,7 @@ export interface BalanceSelectorInput {
 }
 
 /** Resolves a selector (a balance id, or warehouse + item with optional identity parts) to checked records. */
-async function resolveTarget(
+export async function resolveTarget(
   actor: Actor,
   input: BalanceSelectorInput,
   session: ClientSession,
@@ -216,7 +216,7 @@ function checkedLocation(warehouse: WarehouseRecord, code: string, field: string
   return code;
 }
 
-function quantityOf(item: ItemRecord, quantity: Quantity, unit: string | undefined, field = 'quantity'): number {
+export function quantityOf(item: ItemRecord, quantity: Quantity, unit: string | undefined, field = 'quantity'): number {
   return toSubUnits(item, quantity, unit, field);
 }
 
