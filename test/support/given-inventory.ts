@@ -26,7 +26,8 @@ export interface Owner {
   organisationId?: string;
 }
 
-async function actorFor(owner: Owner = {}): Promise<Actor> {
+/** The system acting inside an organisation: the home organisation by default. */
+export async function actorFor(owner: Owner = {}): Promise<Actor> {
   return organisationActor(owner.organisationId ?? (await given.homeOrganisation()).id);
 }
 const next = () => {

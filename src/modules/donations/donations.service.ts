@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { notFound } from '../../core/errors';
-import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import type { Page, PageRequest } from '../../core/pagination';
 import { defineLifecycle } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import { acrossOrganisations } from '../access/ownership';

@@ -7,7 +7,7 @@
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
-import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import type { Page, PageRequest } from '../../core/pagination';
 import { type Change, defineLifecycle } from '../../core/transitions';
 import type { Actor } from '../access/permissions';
 import { owned, ownerFilter } from '../access/scope';

@@ -225,6 +225,8 @@ export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
  */
 export interface ReservationRecord extends StockIdentity {
   _id: Types.ObjectId;
+  /** The balance's organisation. */
+  organisationId: Types.ObjectId;
   balanceId: Types.ObjectId;
   unit: string;
   source: ReservationSource;
@@ -269,9 +271,11 @@ const reservationSchema = new Schema<ReservationRecord>(
   { collection: 'stock_reservations', versionKey: false },
 );
 
-reservationSchema.index({ 'source.type': 1, 'source.id': 1, status: 1 });
+reservationSchema.plugin(ownedByOrganisation);
+reservationSchema.index({ organisationId: 1, 'source.type': 1, 'source.id': 1, status: 1 });
 reservationSchema.index({ balanceId: 1, status: 1 });
-reservationSchema.index({ warehouseId: 1, itemId: 1, status: 1 });
+reservationSchema.index({ organisationId: 1, warehouseId: 1, itemId: 1, status: 1 });
+reservationSchema.index({ organisationId: 1, reservedAt: -1, _id: -1 });
 reservationSchema.index({ status: 1, expiresAt: 1 });
 
 export const StockReservation =

@@ -102,7 +102,7 @@ export function stockRoutes(): RouteDefinition[] {
       summary: 'Reservations of a source document, warehouse, item or balance, newest first',
       access: 'stock:read',
       schemas: schemas.listReservationsSchemas,
-      run: ({ query }) => reservations.listReservations(query),
+      run: ({ query, actor }) => reservations.listReservations(query, actor),
     }),
     route('GET /stock/counts', {
       summary: 'List physical counts',

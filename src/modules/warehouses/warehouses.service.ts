@@ -5,7 +5,7 @@
  */
 import type { ClientSession, QueryFilter, Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
-import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
+import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
