@@ -11,13 +11,7 @@
  * ASAR_SEED_PASSWORD, or a random one printed once when the users are first created.
  */
 import { Types } from 'mongoose';
-
-/** The embedded database refuses a data directory another process holds (see embedded-db/storage/lock-file.ts). */
-function isDataDirLocked(error: unknown): boolean {
-  return (
-    error instanceof Error && /in use by another database process|already open in this process/.test(error.message)
-  );
-}
+import { dataDirInUseMessage, isDataDirLocked } from '../src/start-problems';
 
 async function main(): Promise<number> {
   let config: typeof import('../src/config').config;
@@ -40,10 +34,7 @@ async function main(): Promise<number> {
     database = await connectDatabase(config);
   } catch (error) {
     if (isDataDirLocked(error)) {
-      console.error(`The data directory ${config.dataDir} is locked: ${(error as Error).message}`);
-      console.error(
-        'The API (npm start) or another seed is using the embedded database. Stop it, then run npm run seed again.',
-      );
+      console.error(dataDirInUseMessage(error as Error, config.dataDir, 'npm run seed'));
       return 1;
     }
     throw error;
