@@ -97,6 +97,7 @@ interface RowOutcome {
  * the database. Calls `outcome.onRow` for every data row in order, and collects the errors.
  */
 async function pass(
+  actor: Actor,
   record: Pick<ImportRecord, '_id' | 'kind' | 'delimiter'>,
   outcome: RowOutcome | null,
   options: { skip?: number; limit?: number; check?: boolean } = {},
@@ -116,7 +117,7 @@ async function pass(
 
   const flush = async () => {
     const candidates = batch.filter((r) => r.value !== null) as ParsedRow<Record<string, unknown>>[];
-    const found = candidates.length && options.check !== false ? await kind.check(candidates, seen) : [];
+    const found = candidates.length && options.check !== false ? await kind.check(candidates, seen, actor) : [];
     const bad = new Set(found.map((e) => e.row));
     for (const e of found) report(e);
     for (const r of batch) {
@@ -196,7 +197,7 @@ export async function uploadImport(input: UploadInput, actor: Actor): Promise<Im
       data: input.content.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES),
     });
   }
-  const report = await pass({ _id: id, kind: input.kind, delimiter }, null);
+  const report = await pass(actor, { _id: id, kind: input.kind, delimiter }, null);
   const record: ImportRecord = {
     _id: id,
     organisationId,
@@ -350,16 +351,18 @@ export async function runImport(id: Types.ObjectId, onProgress?: (r: ImportRecor
       // The row after the last saved one may have been written just before the process stopped: if its natural
       // key exists, it was, and it counts as written (its database check would now call it a duplicate).
       await pass(
+        actor,
         record,
         {
           async onRow(row, value) {
-            if (value && (await kind.exists?.({ row, value }))) await advance(1, 1);
+            if (value && (await kind.exists?.({ row, value }, actor))) await advance(1, 1);
           },
         },
         { skip: done, limit: 1, check: false },
       );
     }
     await pass(
+      actor,
       record,
       {
         async onRow(row, value) {
