@@ -63,7 +63,8 @@ export async function seedIdentity({
   for (const role of ROLES) {
     const email = `${role}@${DEMO_EMAIL_DOMAIN}`;
     const exists =
-      (await acrossOrganisations('the seed finds its demo users by email', () => User.exists({ email }).exec())) !== null;
+      (await acrossOrganisations('the seed finds its demo users by email', () => User.exists({ email }).exec())) !==
+      null;
     if (!exists) {
       await createUser(
         {
