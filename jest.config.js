@@ -32,6 +32,7 @@ module.exports = {
       ],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/test-reads.ts'],
     },
     {
       ...shared,

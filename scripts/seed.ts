@@ -45,6 +45,7 @@ async function main(): Promise<number> {
     const { seedIdentity, describeIdentitySeed, DEMO_EMAIL_DOMAIN } = await import('../src/modules/users/seed');
     const { listUsers } = await import('../src/modules/users/users.service');
     const { userActor } = await import('../src/modules/auth/auth.service');
+    const { organisationActor } = await import('../src/modules/access/permissions');
     const { seedDemoInventory } = await import('./seed/demo-inventory');
     // Let Mongoose finish building the indexes (unique SKUs, codes, emails) before anything is written.
     await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
@@ -58,7 +59,10 @@ async function main(): Promise<number> {
 
     const actorFor = async (role: 'admin' | 'warehouse') => {
       const email = `${role}@${DEMO_EMAIL_DOMAIN}`;
-      const user = (await listUsers({ limit: 5, offset: 0, role, q: email })).data.find((u) => u.email === email);
+      const operator = organisationActor(identity.organisations.operatorId);
+      const user = (await listUsers({ limit: 5, offset: 0, role, q: email }, operator)).data.find(
+        (u) => u.email === email,
+      );
       if (!user) throw new Error(`The demo user ${email} is missing after seeding identities`);
       if (!user.active)
         throw new Error(`The demo user ${email} is deactivated: reactivate it or seed another database`);

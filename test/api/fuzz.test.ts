@@ -224,10 +224,10 @@ describe('fuzzing the route table', () => {
         }
         const res = await request;
         sent += 1;
-        // Public routes other than login (the verification page and its verdict) answer the public in their own
-        // shape, an HTML page or `{ genuine: false }`; every other refusal is in the error shape.
-        const ownShape = route.access === 'public' && route.path !== '/auth/login';
-        const shaped = res.status < 400 || ownShape || typeof res.body?.error?.code === 'string';
+        // A page for people (the public verification page) answers its refusals as a page; every API answer has the
+        // error shape.
+        const page = route.success.contentType === 'text/html' && res.type === 'text/html';
+        const shaped = res.status < 400 || page || typeof res.body?.error?.code === 'string';
         if (res.status >= 500 || !shaped) {
           failures.push(
             `${route.method.toUpperCase()} ${route.path} ${probe.what} → ${res.status} ${res.text.slice(0, 120)}`,

@@ -113,7 +113,7 @@ describe('the public verification page', () => {
     for (const forged of ['7K3MQ9XD2HPFWR4T', 'not-a-code', '<script>alert(1)</script>']) {
       const res = await t.api.get(`/api/v1/verification/${encodeURIComponent(forged)}`);
       expect(res.status).toBe(404);
-      expect(res.body).toMatchObject({ genuine: false, reason: 'unknown' });
+      expect(res.body.error).toMatchObject({ code: 'NOT_FOUND', details: { genuine: false, reason: 'unknown' } });
     }
     const html = await t.api.get(`/verify/${encodeURIComponent('<b>x</b>')}`).set('Accept', 'text/html');
     expect(html.text).toContain('Not genuine');
@@ -137,7 +137,7 @@ describe('the public verification page', () => {
     expect(revoked.status).toBe(200);
     const res = await t.api.get(`/api/v1/verification/${code}`);
     expect(res.status).toBe(410);
-    expect(res.body).toMatchObject({ genuine: false, reason: 'revoked' });
+    expect(res.body.error).toMatchObject({ code: 'GONE', details: { genuine: false, reason: 'revoked' } });
     const again = await t.api.post('/api/v1/verification-codes/revoke').set(a.headers).send({ code, reason: 'again' });
     expect(again.status).toBe(409);
     const fresh = await codeOfReceipt(a.headers, donation.id);

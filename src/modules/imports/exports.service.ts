@@ -8,6 +8,8 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { Model, Types } from 'mongoose';
+import type { Actor } from '../access/permissions';
+import { ownerFilter } from '../access/scope';
 import { Item, type ItemRecord } from '../catalog/catalog.model';
 import { fromSubUnits } from '../catalog/units';
 import { Donor, type DonorRecord } from '../donors/donors.model';
@@ -48,10 +50,12 @@ async function* pages<T extends { _id: Types.ObjectId }>(
 
 const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : '');
 
-async function lookups(): Promise<{ items: Map<string, ItemRecord>; warehouses: Map<string, WarehouseRecord> }> {
+async function lookups(
+  actor: Actor,
+): Promise<{ items: Map<string, ItemRecord>; warehouses: Map<string, WarehouseRecord> }> {
   const [items, warehouses] = await Promise.all([
     Item.find({}).lean<ItemRecord[]>(),
-    Warehouse.find({}).lean<WarehouseRecord[]>(),
+    Warehouse.find(ownerFilter(actor)).lean<WarehouseRecord[]>(),
   ]);
   return {
     items: new Map(items.map((i) => [String(i._id), i])),
@@ -66,7 +70,11 @@ interface Source {
   rows(): AsyncGenerator<Row[]>;
 }
 
-async function sourceOf(name: ExportName, options: ExportOptions): Promise<Source> {
+/**
+ * The rows of one export. Every owned collection is read within the actor's organisation (the catalog is shared).
+ */
+async function sourceOf(name: ExportName, actor: Actor, options: ExportOptions): Promise<Source> {
+  const own = ownerFilter(actor);
   switch (name) {
     case 'items':
       return {
@@ -104,7 +112,7 @@ async function sourceOf(name: ExportName, options: ExportOptions): Promise<Sourc
       return {
         header: ['type', 'name', 'country', 'phone', 'email', 'anonymous'],
         async *rows() {
-          for await (const page of pages(Donor, {}))
+          for await (const page of pages(Donor, own))
             yield page.map((d: DonorRecord) => [
               d.type,
               d.anonymous ? '' : (d.name ?? ''),
@@ -119,7 +127,7 @@ async function sourceOf(name: ExportName, options: ExportOptions): Promise<Sourc
       return {
         header: ['code', 'name', 'region', 'city', 'address', 'active'],
         async *rows() {
-          for await (const page of pages(Warehouse, {}))
+          for await (const page of pages(Warehouse, own))
             yield page.map((w) => [w.code, w.name, w.region, w.city, w.address, w.active]);
         },
       };
@@ -127,16 +135,16 @@ async function sourceOf(name: ExportName, options: ExportOptions): Promise<Sourc
       return {
         header: ['warehouse', 'code', 'name', 'active'],
         async *rows() {
-          for await (const page of pages(Warehouse, {}))
+          for await (const page of pages(Warehouse, own))
             yield page.flatMap((w) => w.locations.map((l) => [w.code, l.code, l.name, l.active]));
         },
       };
     case 'stock': {
-      const { items, warehouses } = await lookups();
+      const { items, warehouses } = await lookups(actor);
       return {
         header: ['warehouse', 'bin', 'sku', 'quantity', 'unit', 'lot', 'expiry_date', 'condition'],
         async *rows() {
-          for await (const page of pages(StockBalance, { onHand: { $gt: 0 } }))
+          for await (const page of pages(StockBalance, { ...own, onHand: { $gt: 0 } }))
             yield page.map((b: StockBalanceRecord) => {
               const item = items.get(String(b.itemId));
               return [
@@ -154,11 +162,11 @@ async function sourceOf(name: ExportName, options: ExportOptions): Promise<Sourc
       };
     }
     case 'ledger': {
-      const { items, warehouses } = await lookups();
+      const { items, warehouses } = await lookups(actor);
       const at: Record<string, Date> = {};
       if (options.from) at.$gte = options.from;
       if (options.to) at.$lt = options.to;
-      const filter = Object.keys(at).length ? { at } : {};
+      const filter = Object.keys(at).length ? { ...own, at } : own;
       return {
         header: [
           'at',
@@ -210,8 +218,13 @@ async function sourceOf(name: ExportName, options: ExportOptions): Promise<Sourc
 }
 
 /** Writes the export to `out` (an HTTP response, a file), honouring back-pressure; resolves with the row count. */
-export async function exportCsv(name: ExportName, out: Writable, options: ExportOptions = {}): Promise<number> {
-  const source = await sourceOf(name, options);
+export async function exportCsv(
+  name: ExportName,
+  out: Writable,
+  actor: Actor,
+  options: ExportOptions = {},
+): Promise<number> {
+  const source = await sourceOf(name, actor, options);
   const csv = stringify({ delimiter: options.delimiter ?? ',', bom: true, header: true, columns: source.header });
   csv.pipe(out);
   let count = 0;

@@ -14,6 +14,7 @@
 import Joi from 'joi';
 import type { ClientSession, Types } from 'mongoose';
 import type { Actor } from '../access/permissions';
+import { owned } from '../access/scope';
 import { ITEM_CATEGORIES, Item, type ItemRecord } from '../catalog/catalog.model';
 import { createItem } from '../catalog/catalog.service';
 import { toSubUnits } from '../catalog/units';
@@ -47,12 +48,12 @@ export interface ImportKind<T = Record<string, unknown>> {
    * Checks a batch of rows that passed the schema against the database and against the rows before them
    * (`seen` lives for one pass over the file). Answers the errors; rows without errors are valid.
    */
-  check(rows: ParsedRow<T>[], seen: Set<string>): Promise<RowError[]>;
+  check(rows: ParsedRow<T>[], seen: Set<string>, actor: Actor): Promise<RowError[]>;
   /** True: `write` takes the import's session and commits with its progress. False: `write` writes one row. */
   transactional: boolean;
   write(rows: ParsedRow<T>[], context: WriteContext): Promise<void>;
   /** For non-transactional kinds: was this row already written (the row in doubt after a crash)? */
-  exists?(row: ParsedRow<T>): Promise<boolean>;
+  exists?(row: ParsedRow<T>, actor: Actor): Promise<boolean>;
 }
 
 const text = (max: number) => Joi.string().trim().max(max);
@@ -66,8 +67,11 @@ const decimal = () =>
 
 const error = (row: number, column: string | null, message: string): RowError => ({ row, column, message });
 
-async function warehousesByCode(codes: string[]): Promise<Map<string, WarehouseRecord>> {
-  const found = await Warehouse.find({ code: { $in: codes } }).lean<WarehouseRecord[]>();
+/** The importing organisation's warehouses by code (another organisation's codes are unknown here). */
+async function warehousesByCode(actor: Actor, codes: string[]): Promise<Map<string, WarehouseRecord>> {
+  const found = await owned(Warehouse, actor)
+    .find({ code: { $in: codes } })
+    .lean<WarehouseRecord[]>();
   return new Map(found.map((w) => [w.code, w]));
 }
 
@@ -191,8 +195,14 @@ const donors: ImportKind<DonorRow> = {
       actor,
     );
   },
-  async exists({ value }) {
-    return (await Donor.countDocuments({ type: value.type, name: value.name || null, country: value.country })) > 0;
+  async exists({ value }, actor) {
+    return (
+      (await owned(Donor, actor).countDocuments({
+        type: value.type,
+        name: value.name || null,
+        country: value.country,
+      })) > 0
+    );
   },
 };
 
@@ -218,8 +228,11 @@ const warehouses: ImportKind<WarehouseRow> = {
     city: text(100).min(1).required(),
     address: text(300).allow(''),
   }),
-  async check(rows, seen) {
-    const existing = await warehousesByCode(rows.map((r) => r.value.code));
+  async check(rows, seen, actor) {
+    const existing = await warehousesByCode(
+      actor,
+      rows.map((r) => r.value.code),
+    );
     return rows.flatMap(({ row, value }) => {
       const dup = repeated(seen, value.code, row, 'code', `Warehouse ${value.code}`);
       if (dup) return [dup];
@@ -230,8 +243,8 @@ const warehouses: ImportKind<WarehouseRow> = {
   async write([{ value }], { actor }) {
     await createWarehouse({ ...value, address: value.address ?? '' }, actor);
   },
-  async exists({ value }) {
-    return (await Warehouse.countDocuments({ code: value.code })) > 0;
+  async exists({ value }, actor) {
+    return (await owned(Warehouse, actor).countDocuments({ code: value.code })) > 0;
   },
 };
 
@@ -249,8 +262,8 @@ const bins: ImportKind<BinRow> = {
     code: locationCode().required(),
     name: text(200).allow(''),
   }),
-  async check(rows, seen) {
-    const found = await warehousesByCode([...new Set(rows.map((r) => r.value.warehouse))]);
+  async check(rows, seen, actor) {
+    const found = await warehousesByCode(actor, [...new Set(rows.map((r) => r.value.warehouse))]);
     return rows.flatMap(({ row, value }) => {
       const warehouse = found.get(value.warehouse);
       if (!warehouse) return [error(row, 'warehouse', `No warehouse with code ${value.warehouse}`)];
@@ -263,11 +276,11 @@ const bins: ImportKind<BinRow> = {
   },
   transactional: false,
   async write([{ value }], { actor }) {
-    const warehouse = (await warehousesByCode([value.warehouse])).get(value.warehouse) as WarehouseRecord;
+    const warehouse = (await warehousesByCode(actor, [value.warehouse])).get(value.warehouse) as WarehouseRecord;
     await addLocation(String(warehouse._id), { code: value.code, name: value.name ?? '' }, actor);
   },
-  async exists({ value }) {
-    return (await Warehouse.countDocuments({ code: value.warehouse, 'locations.code': value.code })) > 0;
+  async exists({ value }, actor) {
+    return (await owned(Warehouse, actor).countDocuments({ code: value.warehouse, 'locations.code': value.code })) > 0;
   },
 };
 
@@ -300,9 +313,9 @@ const openingStock: ImportKind<OpeningStockRow> = {
       .valid(...CONDITIONS)
       .default('new'),
   }),
-  async check(rows) {
+  async check(rows, _seen, actor) {
     const [found, known] = await Promise.all([
-      warehousesByCode([...new Set(rows.map((r) => r.value.warehouse))]),
+      warehousesByCode(actor, [...new Set(rows.map((r) => r.value.warehouse))]),
       itemsBySku([...new Set(rows.map((r) => r.value.sku))]),
     ]);
     return rows.flatMap(({ row, value }) => {
@@ -326,7 +339,7 @@ const openingStock: ImportKind<OpeningStockRow> = {
   transactional: true,
   async write(rows, { actor, importId, session }) {
     const [found, known] = await Promise.all([
-      warehousesByCode([...new Set(rows.map((r) => r.value.warehouse))]),
+      warehousesByCode(actor, [...new Set(rows.map((r) => r.value.warehouse))]),
       itemsBySku([...new Set(rows.map((r) => r.value.sku))]),
     ]);
     const byWarehouse = new Map<string, ParsedRow<OpeningStockRow>[]>();

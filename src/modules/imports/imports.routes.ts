@@ -4,6 +4,7 @@ import Joi from 'joi';
 import { AppError } from '../../core/errors';
 import { idParams, pagination } from '../../http/joi-rules';
 import { type RouteDefinition, route } from '../../http/route-registry';
+import type { Actor } from '../access/permissions';
 import { EXPORTS, type ExportName, type ExportOptions, exportCsv } from './exports.service';
 import { IMPORT_KINDS } from './import-kinds';
 import { IMPORT_MODES, type ImportMode } from './imports.model';
@@ -34,9 +35,9 @@ async function readBody(req: Request): Promise<Buffer> {
 }
 
 /** A streamed export: csv-stringify writes into the stream the HTTP layer pipes to the client. */
-function exportStream(name: ExportName, options: ExportOptions): Readable {
+function exportStream(name: ExportName, actor: Actor, options: ExportOptions): Readable {
   const out = new PassThrough();
-  exportCsv(name, out, options).then(
+  exportCsv(name, out, actor, options).then(
     () => out.end(),
     (error) => out.destroy(error),
   );
@@ -106,8 +107,8 @@ export function importRoutes(): RouteDefinition[] {
         }),
       },
       success: { status: 200, contentType: 'text/csv', description: 'The CSV file' },
-      run: ({ params, query }) => ({
-        file: exportStream(params.name, query),
+      run: ({ params, query, actor }) => ({
+        file: exportStream(params.name, actor, query),
         filename: `${params.name}.csv`,
         contentType: 'text/csv' as const,
         disposition: 'attachment' as const,

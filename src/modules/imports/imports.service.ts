@@ -16,8 +16,8 @@ import { AppError, notFound } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { detached, withTransaction } from '../../db/transaction';
 import { logger } from '../../logger';
-import { scopeFilter } from '../access/organisation-scope';
 import { type Actor, permissionsOf, ROLES, type Role } from '../access/permissions';
+import { ownerFilter } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { ledgerActorOf } from '../stock/stock.model';
 import { CsvFileError, csvRecords, type Delimiter, detectDelimiter } from './csv-rows';
@@ -97,6 +97,7 @@ interface RowOutcome {
  * the database. Calls `outcome.onRow` for every data row in order, and collects the errors.
  */
 async function pass(
+  actor: Actor,
   record: Pick<ImportRecord, '_id' | 'kind' | 'delimiter'>,
   outcome: RowOutcome | null,
   options: { skip?: number; limit?: number; check?: boolean } = {},
@@ -116,7 +117,7 @@ async function pass(
 
   const flush = async () => {
     const candidates = batch.filter((r) => r.value !== null) as ParsedRow<Record<string, unknown>>[];
-    const found = candidates.length && options.check !== false ? await kind.check(candidates, seen) : [];
+    const found = candidates.length && options.check !== false ? await kind.check(candidates, seen, actor) : [];
     const bad = new Set(found.map((e) => e.row));
     for (const e of found) report(e);
     for (const r of batch) {
@@ -196,7 +197,7 @@ export async function uploadImport(input: UploadInput, actor: Actor): Promise<Im
       data: input.content.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES),
     });
   }
-  const report = await pass({ _id: id, kind: input.kind, delimiter }, null);
+  const report = await pass(actor, { _id: id, kind: input.kind, delimiter }, null);
   const record: ImportRecord = {
     _id: id,
     organisationId,
@@ -227,7 +228,7 @@ export async function uploadImport(input: UploadInput, actor: Actor): Promise<Im
 }
 
 async function importInScope(id: string, actor: Actor): Promise<ImportRecord> {
-  const record = await Import.findOne({ _id: id, ...scopeFilter(actor) }).lean<ImportRecord>();
+  const record = await Import.findOne({ _id: id, ...ownerFilter(actor) }).lean<ImportRecord>();
   if (!record) throw notFound('Import', id);
   return record;
 }
@@ -237,7 +238,7 @@ export async function getImport(id: string, actor: Actor): Promise<ImportDto> {
 }
 
 export async function listImports(query: PageRequest, actor: Actor): Promise<Page<ImportDto>> {
-  const page = await paginate(Import, { ...scopeFilter(actor) }, query, { createdAt: -1, _id: -1 });
+  const page = await paginate(Import, { ...ownerFilter(actor) }, query, { createdAt: -1, _id: -1 });
   return { ...page, data: page.data.map(toImportDto) };
 }
 
@@ -353,16 +354,18 @@ export async function runImport(id: Types.ObjectId, onProgress?: (r: ImportRecor
       // The row after the last saved one may have been written just before the process stopped: if its natural
       // key exists, it was, and it counts as written (its database check would now call it a duplicate).
       await pass(
+        actor,
         record,
         {
           async onRow(row, value) {
-            if (value && (await kind.exists?.({ row, value }))) await advance(1, 1);
+            if (value && (await kind.exists?.({ row, value }, actor))) await advance(1, 1);
           },
         },
         { skip: done, limit: 1, check: false },
       );
     }
     await pass(
+      actor,
       record,
       {
         async onRow(row, value) {

@@ -84,7 +84,11 @@ export function verificationRoutes(): RouteDefinition[] {
       headers: { 'Cache-Control': 'no-store' },
       run: async ({ params }) => {
         const answer = await verify(params.code);
-        return reply(statusOf(answer), answer);
+        if (answer.genuine) return answer;
+        // Not genuine is a refusal, in the API's one error shape: 404 for a code never issued, 410 for a revoked one.
+        throw answer.reason === 'revoked'
+          ? new AppError('GONE', 'This document is not genuine: its verification code was revoked', answer)
+          : new AppError('NOT_FOUND', 'This document is not genuine: no such verification code', answer);
       },
     }),
     route('POST /verification-codes/revoke', {
@@ -105,7 +109,7 @@ export function verificationRoutes(): RouteDefinition[] {
       tag: 'donations',
       access: 'donations:read',
       schemas: { params: idParams },
-      run: ({ params }) => traceDonation(params.id),
+      run: ({ params, actor }) => traceDonation(params.id, actor),
     }),
   ];
 }
