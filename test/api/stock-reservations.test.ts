@@ -133,11 +133,14 @@ describe('reservations under concurrency', () => {
     expect(await findInvariantViolations()).toEqual([]);
   }, 90_000);
 
-  test('when 64 callers reserve 1 of 10 in their own transactions (no queue), then exactly 10 succeed and invariants hold', async () => {
+  // Without the in-process queue every loser of a write conflict retries its whole transaction at once (the driver's
+  // withTransaction has no backoff), so n callers on one balance cost about n² attempts: 64 of them took over 90 s on
+  // the loaded 2-core machine. 16 prove the database's guard alone just as well (6 must fail, none may overdraw).
+  test('when 16 callers reserve 1 of 10 in their own transactions (no queue), then exactly 10 succeed and invariants hold', async () => {
     const { warehouse, item } = await givenInventory.stockOf({ quantity: 10 });
     const owner = await actorFor();
     const results = await Promise.allSettled(
-      Array.from({ length: 64 }, (_, i) =>
+      Array.from({ length: 16 }, (_, i) =>
         withTransaction((session) =>
           reserve(
             { warehouseId: warehouse.id, itemId: item.id, quantity: 1, source: shipment(`SH-${i}`) },
@@ -149,7 +152,7 @@ describe('reservations under concurrency', () => {
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(failures.map((r) => r.reason.code)).toEqual(Array(54).fill('INSUFFICIENT_STOCK'));
+    expect(failures.map((r) => r.reason.code)).toEqual(Array(6).fill('INSUFFICIENT_STOCK'));
     expect(await totals({ itemId: item.id })).toEqual({ onHand: 10, reserved: 10 });
     expect(await findInvariantViolations()).toEqual([]);
   }, 90_000);
