@@ -20,6 +20,7 @@ import {
   type StockBalanceRecord,
 } from './stock.model';
 import { type LedgerEntryDto, toLedgerEntryDto } from './stock.service';
+import { TRANSIT_LOCATION } from './stock.transit';
 
 export interface StockScope {
   warehouseId?: string;
@@ -105,6 +106,8 @@ const refOfWarehouse = (w: WarehouseRecord): WarehouseRef => ({
 async function scopeFilter(scope: StockScope): Promise<Record<string, unknown> | null> {
   const and: Record<string, unknown>[] = [];
   if (scope.warehouseId) and.push({ warehouseId: new Types.ObjectId(scope.warehouseId) });
+  // Goods in transit are on a shipment, not in a warehouse: only the shipment shows them.
+  else and.push({ locationCode: { $ne: TRANSIT_LOCATION } });
   if (scope.itemId) and.push({ itemId: new Types.ObjectId(scope.itemId) });
   if (scope.region) {
     const ids = await warehouseIdsInRegion(scope.region);

@@ -1,0 +1,330 @@
+/**
+ * Stock in transit: goods that have left a warehouse on a shipment and are on nobody's shelf until they are received.
+ *
+ * A transit balance is an ordinary stock balance whose place is the shipment: `warehouseId` holds the shipment's id
+ * and `locationCode` is TRANSIT_LOCATION, a code no warehouse location can take (location codes are letters, digits
+ * and dashes). Keeping it an ordinary balance keeps every invariant in force without a second mechanism: its ledger
+ * entries sum to it, it never goes negative, and the same checks find a violation. Lot, expiry and condition travel
+ * with the goods, so the receiving warehouse gets the lots that left.
+ *
+ * Each movement is one stock operation, however many lines it has, written in a fixed number of round trips (one
+ * read of the candidate balances, one bulk of guarded debits, one bulk of credits, one insert of the entries), so a
+ * shipment of 3,000 lines is dispatched in one transaction that stays short.
+ */
+import type { ClientSession, Types } from 'mongoose';
+import { Types as MongooseTypes } from 'mongoose';
+import type { Actor } from '../access/permissions';
+import { recordAudit } from '../audit/audit.service';
+import {
+  type CreditLine,
+  creditAll,
+  fefoOrder,
+  insufficientStock,
+  inTransaction,
+  isExpired,
+  type NewLedgerEntry,
+  StockOperation,
+} from './stock.ledger';
+import {
+  type Condition,
+  type LedgerType,
+  type SourceDocument,
+  StockBalance,
+  type StockBalanceRecord,
+  type StockIdentity,
+} from './stock.model';
+
+export const TRANSIT_LOCATION = '@transit';
+
+export interface TransitLineInput {
+  itemId: string | Types.ObjectId;
+  /** Take this lot only; any lot (earliest expiry first) when absent. */
+  lot?: string | null;
+  /** Integer sub-units of the item. */
+  quantity: number;
+}
+
+export interface ArrivalLineInput extends TransitLineInput {
+  /** The condition the goods land in (damaged goods are never available); their condition in transit when absent. */
+  condition?: Condition;
+  locationCode?: string | null;
+  /** Lot and expiry as counted on arrival, when they differ from what was sent. */
+  receivedLot?: string | null;
+  expiryDate?: Date | null;
+}
+
+/** One line of a movement as posted: the balance identity it took from, and how much. */
+export interface TransitMovementLine {
+  itemId: string;
+  lot: string | null;
+  expiryDate: Date | null;
+  condition: Condition;
+  quantity: number;
+}
+
+export interface TransitMovement {
+  operationId: string;
+  at: Date;
+  entries: number;
+  lines: TransitMovementLine[];
+}
+
+interface Pick {
+  balance: StockBalanceRecord;
+  take: number;
+  /** Index of the input line it serves. */
+  line: number;
+}
+
+const asId = (id: string | Types.ObjectId): Types.ObjectId =>
+  typeof id === 'string' ? new MongooseTypes.ObjectId(id) : id;
+
+/**
+ * Chooses balances for every line from one set of candidates, earliest expiry first, each balance's remainder
+ * carried from one line to the next so two lines never take the same units. INSUFFICIENT_STOCK names the first
+ * line that cannot be served.
+ */
+function planPicks(
+  candidates: StockBalanceRecord[],
+  lines: readonly TransitLineInput[],
+  usable: (balance: StockBalanceRecord) => boolean,
+  where: Types.ObjectId,
+): Pick[] {
+  const remaining = new Map(candidates.map((b) => [String(b._id), b.onHand]));
+  const byItem = new Map<string, StockBalanceRecord[]>();
+  for (const balance of [...candidates].sort(fefoOrder)) {
+    if (!usable(balance)) continue;
+    const key = String(balance.itemId);
+    byItem.set(key, [...(byItem.get(key) ?? []), balance]);
+  }
+  const picks: Pick[] = [];
+  lines.forEach((line, index) => {
+    const eligible = (byItem.get(String(line.itemId)) ?? []).filter(
+      (b) => line.lot === undefined || line.lot === null || b.lot === line.lot,
+    );
+    let left = line.quantity;
+    for (const balance of eligible) {
+      if (left === 0) break;
+      const id = String(balance._id);
+      const take = Math.min(remaining.get(id) ?? 0, left);
+      if (take === 0) continue;
+      remaining.set(id, (remaining.get(id) ?? 0) - take);
+      picks.push({ balance, take, line: index });
+      left -= take;
+    }
+    if (left > 0) {
+      const available = line.quantity - left;
+      throw insufficientStock(line.quantity, available, { itemId: asId(line.itemId), warehouseId: where });
+    }
+  });
+  return picks;
+}
+
+/**
+ * Debits several balances with guarded updates in one bulk: the same guarantee as `debit` (on-hand never below
+ * zero), in one round trip. The balances are then read back for each entry's `balanceAfter`; as in creditAll, the
+ * guarded updates hold those balances for this transaction, so the read returns this transaction's own result.
+ */
+async function debitAll(op: StockOperation, type: LedgerType, picks: readonly Pick[]): Promise<NewLedgerEntry[]> {
+  const totals = new Map<string, number>();
+  for (const p of picks) totals.set(String(p.balance._id), (totals.get(String(p.balance._id)) ?? 0) + p.take);
+  const ids = [...totals.keys()].map((id) => new MongooseTypes.ObjectId(id));
+  const result = await StockBalance.bulkWrite(
+    ids.map((_id) => ({
+      updateOne: {
+        filter: { _id, onHand: { $gte: totals.get(String(_id)) ?? 0 } },
+        update: { $inc: { onHand: -(totals.get(String(_id)) ?? 0), version: 1 } },
+      },
+    })),
+    { session: op.session, ordered: true },
+  );
+  if (result.matchedCount !== ids.length) {
+    const first = picks[0];
+    throw insufficientStock(first?.take ?? 0, 0, {
+      itemId: first?.balance.itemId,
+      warehouseId: first?.balance.warehouseId,
+    });
+  }
+  const after = await StockBalance.find({ _id: { $in: ids } })
+    .session(op.session)
+    .lean<StockBalanceRecord[]>();
+  const onHand = new Map(after.map((b) => [String(b._id), b.onHand]));
+  // Walk backwards so each entry records the balance as it stood after its own pick.
+  const entries = new Array<NewLedgerEntry>(picks.length);
+  for (let i = picks.length - 1; i >= 0; i -= 1) {
+    const p = picks[i] as Pick;
+    const id = String(p.balance._id);
+    const now = onHand.get(id) ?? 0;
+    entries[i] = op.record(type, { ...p.balance, onHand: now }, -p.take);
+    onHand.set(id, now + p.take);
+  }
+  return entries;
+}
+
+function movementLines(picks: readonly Pick[]): TransitMovementLine[] {
+  return picks.map((p) => ({
+    itemId: String(p.balance.itemId),
+    lot: p.balance.lot ?? null,
+    expiryDate: p.balance.expiryDate ?? null,
+    condition: p.balance.condition,
+    quantity: p.take,
+  }));
+}
+
+async function finish(op: StockOperation, action: string, summary: Record<string, unknown>, picks: Pick[]) {
+  const entries = await op.flush();
+  await recordAudit(
+    {
+      actor: op.actor,
+      action: `stock.${action}`,
+      targetType: 'stock_operation',
+      targetId: op.id,
+      summary: { source: op.source, entries: entries.length, ...summary },
+    },
+    op.session,
+  );
+  return { operationId: String(op.id), at: op.at, entries: entries.length, lines: movementLines(picks) };
+}
+
+function transitIdentity(transitId: Types.ObjectId, from: StockBalanceRecord): StockIdentity {
+  return {
+    warehouseId: transitId,
+    locationCode: TRANSIT_LOCATION,
+    itemId: from.itemId,
+    lot: from.lot ?? null,
+    expiryDate: from.expiryDate ?? null,
+    condition: from.condition,
+  };
+}
+
+/** The balances a shipment carries (what is still in transit on it). */
+export function transitBalances(transitId: string | Types.ObjectId, session?: ClientSession) {
+  return StockBalance.find({ warehouseId: asId(transitId), locationCode: TRANSIT_LOCATION, onHand: { $gt: 0 } })
+    .session(session ?? null)
+    .lean<StockBalanceRecord[]>();
+}
+
+export interface DispatchInput {
+  /** The shipment: its id is the transit balances' place. */
+  transitId: string | Types.ObjectId;
+  source: SourceDocument;
+  fromWarehouseId: string | Types.ObjectId;
+  lines: readonly TransitLineInput[];
+}
+
+/**
+ * Moves the goods of a dispatched shipment out of the origin warehouse into transit, in one operation: a
+ * transfer_out per balance taken (never damaged, never expired; earliest expiry first) and a transfer_in into the
+ * shipment's transit balances.
+ */
+export function dispatchToTransit(
+  input: DispatchInput,
+  actor: Actor,
+  session?: ClientSession,
+): Promise<TransitMovement> {
+  return inTransaction(session, async (s) => {
+    const from = asId(input.fromWarehouseId);
+    const transitId = asId(input.transitId);
+    const itemIds = [...new Set(input.lines.map((l) => String(l.itemId)))].map(asId);
+    const candidates = await StockBalance.find({
+      warehouseId: from,
+      itemId: { $in: itemIds },
+      onHand: { $gt: 0 },
+      condition: { $ne: 'damaged' },
+    })
+      .session(s)
+      .lean<StockBalanceRecord[]>();
+    const now = new Date();
+    const picks = planPicks(candidates, input.lines, (b) => !isExpired(b, now), from);
+    const op = new StockOperation(s, actor, input.source);
+    await debitAll(op, 'transfer_out', picks);
+    await creditAll(
+      op,
+      'transfer_in',
+      picks.map(
+        (p): CreditLine => ({
+          identity: transitIdentity(transitId, p.balance),
+          item: { baseUnit: p.balance.unit },
+          quantity: p.take,
+        }),
+      ),
+    );
+    return finish(op, 'dispatch', { fromWarehouseId: String(from), lines: input.lines.length }, picks);
+  });
+}
+
+export interface ArrivalInput {
+  transitId: string | Types.ObjectId;
+  source: SourceDocument;
+  toWarehouseId: string | Types.ObjectId;
+  lines: readonly ArrivalLineInput[];
+}
+
+/**
+ * Puts goods in transit on the receiving warehouse's shelves: transfer_out of the transit balances, transfer_in at
+ * the destination in the condition counted (damaged goods land damaged). Partial receipts each take only what they
+ * count, so a second receipt never undoes the first.
+ */
+export function receiveFromTransit(
+  input: ArrivalInput,
+  actor: Actor,
+  session?: ClientSession,
+): Promise<TransitMovement> {
+  return inTransaction(session, async (s) => {
+    const transitId = asId(input.transitId);
+    const to = asId(input.toWarehouseId);
+    const picks = planPicks(await transitBalances(transitId, s), input.lines, () => true, transitId);
+    const op = new StockOperation(s, actor, input.source);
+    await debitAll(op, 'transfer_out', picks);
+    await creditAll(
+      op,
+      'transfer_in',
+      picks.map((p): CreditLine => {
+        const line = input.lines[p.line] as ArrivalLineInput;
+        return {
+          identity: {
+            warehouseId: to,
+            locationCode: line.locationCode ?? null,
+            itemId: p.balance.itemId,
+            lot:
+              line.receivedLot !== undefined && line.receivedLot !== null ? line.receivedLot : (p.balance.lot ?? null),
+            expiryDate: line.expiryDate ?? p.balance.expiryDate ?? null,
+            condition: line.condition ?? p.balance.condition,
+          },
+          item: { baseUnit: p.balance.unit },
+          quantity: p.take,
+        };
+      }),
+    );
+    return finish(op, 'receive_transit', { toWarehouseId: String(to), lines: input.lines.length }, picks);
+  });
+}
+
+export interface LeaveTransitInput {
+  transitId: string | Types.ObjectId;
+  source: SourceDocument;
+  lines: readonly TransitLineInput[];
+  /** `issue`: delivered to a consignee outside the system; `adjustment`: lost on the way. */
+  type: 'issue' | 'adjustment';
+  reason: 'delivered' | 'lost';
+}
+
+/** Takes goods out of transit without putting them on a shelf: delivered to an outside consignee, or lost. */
+export function leaveTransit(
+  input: LeaveTransitInput,
+  actor: Actor,
+  session?: ClientSession,
+): Promise<TransitMovement> {
+  return inTransaction(session, async (s) => {
+    const transitId = asId(input.transitId);
+    const picks = planPicks(await transitBalances(transitId, s), input.lines, () => true, transitId);
+    const op = new StockOperation(s, actor, input.source, input.reason);
+    await debitAll(op, input.type, picks);
+    return finish(
+      op,
+      input.reason === 'lost' ? 'transit_lost' : 'transit_delivered',
+      { lines: input.lines.length },
+      picks,
+    );
+  });
+}
