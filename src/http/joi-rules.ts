@@ -3,6 +3,7 @@
  * is src/core/pagination.ts).
  */
 import Joi from 'joi';
+import type { PageRequest } from '../core/pagination';
 
 /** A MongoDB ObjectId as 24 hexadecimal characters. */
 export const objectId = (): Joi.StringSchema =>
@@ -13,7 +14,7 @@ export const objectId = (): Joi.StringSchema =>
     .messages({ 'string.pattern.base': '{{#label}} must be a valid id (24 hexadecimal characters)' });
 
 /** `/:id` path parameters. */
-export const idParams = Joi.object({ id: objectId().required() });
+export const idParams = Joi.object<{ id: string }>({ id: objectId().required() });
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -25,4 +26,4 @@ export const paginationKeys = {
 };
 
 /** A query schema accepting only `limit` and `offset`. */
-export const pagination = Joi.object(paginationKeys);
+export const pagination = Joi.object<PageRequest>(paginationKeys);

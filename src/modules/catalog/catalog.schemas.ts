@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { ITEM_CATEGORIES } from './catalog.model';
+import type { ItemInput, ItemQuery, ItemUpdate } from './catalog.service';
 import { BASE_UNITS } from './units';
 
 /**
@@ -98,7 +99,7 @@ const itemFields = {
 };
 
 export const createItemSchemas = {
-  body: Joi.object({
+  body: Joi.object<ItemInput>({
     ...itemFields,
     sku: Joi.string()
       .trim()
@@ -119,13 +120,13 @@ export const createItemSchemas = {
 /** The base unit and SKU never change: stored quantities are integers of the base unit's sub-unit. */
 export const updateItemSchemas = {
   params: idParams,
-  body: Joi.object(itemFields).min(1),
+  body: Joi.object<ItemUpdate>(itemFields).min(1),
 };
 
 export const itemIdSchemas = { params: idParams };
 
 export const listItemsSchemas = {
-  query: Joi.object({
+  query: Joi.object<ItemQuery>({
     ...paginationKeys,
     category: Joi.string().valid(...ITEM_CATEGORIES),
     active: Joi.boolean(),
