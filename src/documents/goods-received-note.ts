@@ -49,7 +49,13 @@ export interface GoodsReceivedNoteData extends ShipmentDocumentBase {
     readonly receivedBy?: string;
   };
   readonly lines: readonly ReceivedLine[];
-  readonly totals: { readonly good: number; readonly damaged: number; readonly short: number; readonly excess: number };
+  /** Weights of what was received good, damaged, short and in excess (kg: different items add up by weight). */
+  readonly totals: {
+    readonly goodKg: DecimalValue;
+    readonly damagedKg: DecimalValue;
+    readonly shortKg: DecimalValue;
+    readonly excessKg: DecimalValue;
+  };
 }
 
 export async function renderGoodsReceivedNote(data: GoodsReceivedNoteData, lang: Lang): Promise<Buffer> {
@@ -57,12 +63,13 @@ export async function renderGoodsReceivedNote(data: GoodsReceivedNoteData, lang:
   const g = t.goodsReceived;
   const c = t.columns;
   const text = labels(lang);
+  const weight = (value: DecimalValue) => [`${formatDecimal(value, lang, 3)} ${text.units.kg}`];
   const totals: SummaryRow[] = [
     { label: t.totals.lines, values: [formatDecimal(data.lines.length, lang)] },
-    { label: t.totals.received, values: [formatDecimal(data.totals.good, lang)] },
-    { label: t.totals.damaged, values: [formatDecimal(data.totals.damaged, lang)] },
-    { label: t.totals.short, values: [formatDecimal(data.totals.short, lang)] },
-    { label: t.totals.excess, values: [formatDecimal(data.totals.excess, lang)] },
+    { label: t.totals.received, values: weight(data.totals.goodKg) },
+    { label: t.totals.damaged, values: weight(data.totals.damagedKg) },
+    { label: t.totals.short, values: weight(data.totals.shortKg) },
+    { label: t.totals.excess, values: weight(data.totals.excessKg) },
   ];
   const number = (v: DecimalValue) => formatDecimal(v, lang);
   // Ten columns of figures: landscape keeps item names and reasons readable.

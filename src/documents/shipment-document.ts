@@ -33,7 +33,13 @@ import {
   makeQrCode,
   type SummaryRow,
 } from './layout';
-import { type HandlingUnitKind, type ShipmentKind, shipmentLabels, type TransportMode } from './shipment-labels';
+import {
+  HANDLING_UNIT_KINDS,
+  type HandlingUnitKind,
+  type ShipmentKind,
+  shipmentLabels,
+  type TransportMode,
+} from './shipment-labels';
 
 export type { OrganisationHeader } from './donation-receipt';
 
@@ -176,6 +182,10 @@ export function unitText(unit: DocUnit, lang: Lang): string {
   const code: string = CATALOG_TO_LABEL[unit] ?? unit;
   if ((UNIT_CODES as readonly string[]).includes(code)) return labels(lang).units[code as UnitCode];
   if (code === 'roll' || code === 'sheet') return shipmentLabels(lang).extraUnits[code];
+  // A pack named like a handling unit (a bale of 20 blankets) reads as one.
+  if ((HANDLING_UNIT_KINDS as readonly string[]).includes(code)) {
+    return shipmentLabels(lang).handlingUnits[code as HandlingUnitKind].toLocaleLowerCase(labels(lang).locale);
+  }
   return unit;
 }
 

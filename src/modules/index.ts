@@ -9,6 +9,7 @@ import { catalogRoutes } from './catalog/catalog.routes';
 import { donationRoutes } from './donations/donations.routes';
 import { donorRoutes } from './donors/donors.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
+import { shipmentRoutes } from './shipments/shipments.routes';
 import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
 import { warehouseRoutes } from './warehouses/warehouses.routes';
@@ -25,5 +26,6 @@ export function allRoutes(): RouteDefinition[] {
     ...donorRoutes(),
     ...donationRoutes(),
     ...stockRoutes(),
+    ...shipmentRoutes(),
   ];
 }

@@ -103,7 +103,7 @@ const RENDERERS = {
             reason: i === 0 ? 'жыртылған қаптама' : undefined,
             bin: 'A-01',
           })) ?? [],
-        totals: { good: 47, damaged: 2, short: 1, excess: 0 },
+        totals: { goodKg: '84.6', damagedKg: '3.6', shortKg: '1.8', excessKg: '0' },
       },
       lang,
     ),

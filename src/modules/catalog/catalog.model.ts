@@ -84,9 +84,12 @@ const itemSchema = new Schema<ItemRecord>(
     hsCode: { type: String, default: null },
     originCountry: { type: String, default: null },
     unitValue: {
-      type: new Schema({ amountMinor: { type: Number, required: true }, currency: { type: String, required: true } }, {
-        _id: false,
-      }),
+      type: new Schema(
+        { amountMinor: { type: Number, required: true }, currency: { type: String, required: true } },
+        {
+          _id: false,
+        },
+      ),
       default: null,
     },
     components: [

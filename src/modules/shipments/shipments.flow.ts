@@ -22,8 +22,14 @@ import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
 import { organisationOf } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
+import {
+  HandlingUnit,
+  type HandlingUnitRecord,
+  Shipment,
+  type ShipmentRecord,
+  type ShipmentStatus,
+} from './shipments.model';
 import { type ShipmentDto, shipmentDto, unitsOf } from './shipments.service';
-import { HandlingUnit, type HandlingUnitRecord, Shipment, type ShipmentRecord, type ShipmentStatus } from './shipments.model';
 import * as stock from './shipments.stock';
 
 export const shipmentLife = defineLifecycle({
@@ -61,9 +67,13 @@ export function partyScope(actor: Actor) {
 
 function empty(units: readonly HandlingUnitRecord[], shipment: ShipmentRecord): void {
   if (!units.some((u) => u.lines.length > 0)) {
-    throw new AppError('UNPROCESSABLE', `Shipment ${shipment.number} has no goods: add handling units with lines first`, {
-      field: 'handlingUnits',
-    });
+    throw new AppError(
+      'UNPROCESSABLE',
+      `Shipment ${shipment.number} has no goods: add handling units with lines first`,
+      {
+        field: 'handlingUnits',
+      },
+    );
   }
 }
 
@@ -77,7 +87,13 @@ async function run(
   session?: ClientSession,
 ): Promise<ShipmentRecord> {
   const step = (s: ClientSession) =>
-    shipmentLife.step(action, { id, actor, session: s, scope, change: change ? (before) => change(before, s) : undefined });
+    shipmentLife.step(action, {
+      id,
+      actor,
+      session: s,
+      scope,
+      change: change ? (before) => change(before, s) : undefined,
+    });
   return session ? step(session) : withTransaction(step);
 }
 
@@ -164,7 +180,7 @@ export async function markLost(id: string, input: { handlingUnitIds?: string[]; 
     const chosen = input.handlingUnitIds
       ? input.handlingUnitIds.map((unitId, i) => {
           const unit = units.find((u) => String(u._id) === unitId);
-          if (!unit || unit.status !== 'in_transit') {
+          if (unit?.status !== 'in_transit') {
             throw validationError([
               {
                 field: `handlingUnitIds[${i}]`,
@@ -173,7 +189,7 @@ export async function markLost(id: string, input: { handlingUnitIds?: string[]; 
               },
             ]);
           }
-          return unit;
+          return unit as HandlingUnitRecord;
         })
       : open;
     await stock.writeOffUnits(current, chosen, input.reason, actor, session);
@@ -212,9 +228,13 @@ export async function reverseDispatch(id: string, input: { reason: string }, act
   const shipment = await run('reverse', id, actor, shipperScope(actor), async (before, session) => {
     const units = await unitsOf(before, session);
     if (units.some((u) => u.status !== 'in_transit')) {
-      throw new AppError('INVALID_STATE', `Shipment ${before.number} has units already received or lost: reverse those receipts instead`, {
-        status: before.status,
-      });
+      throw new AppError(
+        'INVALID_STATE',
+        `Shipment ${before.number} has units already received or lost: reverse those receipts instead`,
+        {
+          status: before.status,
+        },
+      );
     }
     await stock.reverseDispatchStock(before, input.reason, actor, session);
     await HandlingUnit.updateMany(
@@ -245,4 +265,3 @@ export async function settleAfterReceipt(
   });
   return after.status;
 }
-

@@ -14,11 +14,18 @@
  * volumes cm³, dimensions millimetres and money minor units: every total is an exact integer sum.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { HANDLING_UNIT_KINDS, type HandlingUnitKind, SHIPMENT_KINDS, type ShipmentKind, TRANSPORT_MODES, type TransportMode } from '../../documents/shipment-labels';
+import {
+  HANDLING_UNIT_KINDS,
+  type HandlingUnitKind,
+  SHIPMENT_KINDS,
+  type ShipmentKind,
+  TRANSPORT_MODES,
+  type TransportMode,
+} from '../../documents/shipment-labels';
 import { CONDITIONS, type Condition, type LedgerActor, ledgerActorSchema } from '../stock/stock.model';
 
-export { HANDLING_UNIT_KINDS, SHIPMENT_KINDS, TRANSPORT_MODES };
 export type { HandlingUnitKind, ShipmentKind, TransportMode };
+export { HANDLING_UNIT_KINDS, SHIPMENT_KINDS, TRANSPORT_MODES };
 
 /**
  * expected: an inbound shipment pledged or on its way (incoming, never available);

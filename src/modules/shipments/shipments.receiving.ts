@@ -31,9 +31,9 @@ import {
   type HandlingUnitRecord,
   type ReceiptLineRecord,
   Shipment,
-  type ShipmentRecord,
   ShipmentReceipt,
   type ShipmentReceiptRecord,
+  type ShipmentRecord,
 } from './shipments.model';
 import { loadShipment, unitsOf } from './shipments.service';
 import { shipmentSource } from './shipments.stock';
@@ -192,35 +192,42 @@ export async function openReceipt(id: string, input: ReceiptOpenInput, actor: Ac
     const { shipment } = await loadShipment(id, actor, session);
     const organisationId = assertReceiver(shipment, actor);
     if (shipment.status !== 'arrived') {
-      throw new AppError('INVALID_STATE', `Shipment ${shipment.number} is ${shipment.status}: it is received once it has arrived`, {
-        status: shipment.status,
-        allowed: ['arrived'],
-      });
+      throw new AppError(
+        'INVALID_STATE',
+        `Shipment ${shipment.number} is ${shipment.status}: it is received once it has arrived`,
+        {
+          status: shipment.status,
+          allowed: ['arrived'],
+        },
+      );
     }
-    const warehouseId = input.warehouseId ?? (shipment.destination.warehouseId ? String(shipment.destination.warehouseId) : null);
+    const warehouseId =
+      input.warehouseId ?? (shipment.destination.warehouseId ? String(shipment.destination.warehouseId) : null);
     if (warehouseId) await requireWarehouse(warehouseId, 'warehouseId', session);
     const receipts = owned(ShipmentReceipt, actor);
     if (await receipts.exists({ shipmentId: shipment._id, status: 'open' }).session(session)) {
       throw new AppError('CONFLICT', `Shipment ${shipment.number} already has an open receipt: post it first`, {});
     }
     const units = await unitsOf(shipment, session);
-    const lines: ReceiptLineRecord[] = outstanding(units, await accountedFor(shipment, session)).map(({ unit, line, expected }) => ({
-      _id: new Types.ObjectId(),
-      handlingUnitId: unit._id,
-      lineId: line._id,
-      itemId: line.itemId,
-      unit: line.unit,
-      expected,
-      good: 0,
-      damaged: 0,
-      short: 0,
-      excess: 0,
-      counted: false,
-      reason: null,
-      lot: line.lot ?? null,
-      expiryDate: line.expiryDate ?? null,
-      locationCode: null,
-    }));
+    const lines: ReceiptLineRecord[] = outstanding(units, await accountedFor(shipment, session)).map(
+      ({ unit, line, expected }) => ({
+        _id: new Types.ObjectId(),
+        handlingUnitId: unit._id,
+        lineId: line._id,
+        itemId: line.itemId,
+        unit: line.unit,
+        expected,
+        good: 0,
+        damaged: 0,
+        short: 0,
+        excess: 0,
+        counted: false,
+        reason: null,
+        lot: line.lot ?? null,
+        expiryDate: line.expiryDate ?? null,
+        locationCode: null,
+      }),
+    );
     const [created] = await receipts.create(
       [
         {
@@ -241,10 +248,21 @@ export async function openReceipt(id: string, input: ReceiptOpenInput, actor: Ac
       { session },
     );
     // Two receipts opened at once both write the shipment: one conflicts and retries, then sees the other's.
-    await Shipment.updateOne({ _id: shipment._id, organisationId: shipment.organisationId }, { $set: { updatedAt: new Date() } }, { session });
+    await Shipment.updateOne(
+      { _id: shipment._id, organisationId: shipment.organisationId },
+      { $set: { updatedAt: new Date() } },
+      { session },
+    );
     const record = (created as { toObject(): ShipmentReceiptRecord }).toObject();
     await recordAudit(
-      { actor, action: 'shipment.receipt.open', targetType: 'shipment_receipt', targetId: record._id, organisationId, summary: { shipment: shipment.number, blind: record.blind, lines: lines.length } },
+      {
+        actor,
+        action: 'shipment.receipt.open',
+        targetType: 'shipment_receipt',
+        targetId: record._id,
+        organisationId,
+        summary: { shipment: shipment.number, blind: record.blind, lines: lines.length },
+      },
       session,
     );
     return toReceiptDto(record);
@@ -271,7 +289,8 @@ export async function listReceipts(shipmentId: string, actor: Actor): Promise<{ 
     .lean<ShipmentReceiptRecord[]>();
   const organisationId = organisationOf(actor);
   // The shipper sees the receipts of its shipment; the consignee its own (they are the same set).
-  if (!shipment.organisationId.equals(organisationId) && !receiverOf(shipment).equals(organisationId)) return { data: [] };
+  if (!shipment.organisationId.equals(organisationId) && !receiverOf(shipment).equals(organisationId))
+    return { data: [] };
   return { data: receipts.map(toReceiptDto) };
 }
 
@@ -281,28 +300,57 @@ function countOf(item: ItemRecord, value: Count | undefined, unit: string | unde
 }
 
 /** Records counts on an open receipt (a line counted again replaces its count); excess adds lines. */
-export async function recordCounts(shipmentId: string, receiptId: string, input: ReceiptCountsInput, actor: Actor): Promise<ReceiptDto> {
+export async function recordCounts(
+  shipmentId: string,
+  receiptId: string,
+  input: ReceiptCountsInput,
+  actor: Actor,
+): Promise<ReceiptDto> {
   return withTransaction(async (session) => {
     const receipt = await loadReceipt(shipmentId, receiptId, actor, session);
-    if (receipt.status !== 'open') throw new AppError('INVALID_STATE', 'This receipt is posted: open a new receipt for what is still expected', { status: receipt.status });
-    const warehouse = receipt.warehouseId ? await requireWarehouse(String(receipt.warehouseId), 'warehouseId', session) : null;
+    if (receipt.status !== 'open')
+      throw new AppError('INVALID_STATE', 'This receipt is posted: open a new receipt for what is still expected', {
+        status: receipt.status,
+      });
+    const warehouse = receipt.warehouseId
+      ? await requireWarehouse(String(receipt.warehouseId), 'warehouseId', session)
+      : null;
     const itemIds = [...receipt.lines.map((l) => String(l.itemId)), ...(input.excess ?? []).map((e) => e.itemId)];
     const items = await requireItems(
-      itemIds.map((itemId, i) => ({ itemId, field: i < receipt.lines.length ? 'lines' : `excess[${i - receipt.lines.length}].itemId` })),
+      itemIds.map((itemId, i) => ({
+        itemId,
+        field: i < receipt.lines.length ? 'lines' : `excess[${i - receipt.lines.length}].itemId`,
+      })),
       session,
     );
     const lines = receipt.lines.map((l) => ({ ...l }));
-    const bin = (code: string | null | undefined, field: string) => (warehouse && code ? requireLocation(warehouse, code, field) : null);
+    const bin = (code: string | null | undefined, field: string) =>
+      warehouse && code ? requireLocation(warehouse, code, field) : null;
     (input.lines ?? []).forEach((count, i) => {
       const prefix = `lines[${i}]`;
       const line = lines.find((l) => String(l._id) === count.lineId);
-      if (!line) throw validationError([{ field: `${prefix}.lineId`, message: `"${prefix}.lineId" is not a line of this receipt`, type: 'any.unknownReference' }]);
+      if (!line)
+        throw validationError([
+          {
+            field: `${prefix}.lineId`,
+            message: `"${prefix}.lineId" is not a line of this receipt`,
+            type: 'any.unknownReference',
+          },
+        ]);
       const item = items.get(String(line.itemId)) as ItemRecord;
-      const good = countOf(item, count.good, count.unit, `${prefix}.good`);
-      const damaged = countOf(item, count.damaged, count.unit, `${prefix}.damaged`);
-      const short = countOf(item, count.short, count.unit, `${prefix}.short`);
+      // Counts are in the unit the receipt line shows (its sub-unit) unless another convertible unit is named.
+      const unit = count.unit ?? line.unit;
+      const good = countOf(item, count.good, unit, `${prefix}.good`);
+      const damaged = countOf(item, count.damaged, unit, `${prefix}.damaged`);
+      const short = countOf(item, count.short, unit, `${prefix}.short`);
       if (short > Math.max(0, line.expected - good - damaged)) {
-        throw validationError([{ field: `${prefix}.short`, message: `"${prefix}.short" is more than what is missing from the line`, type: 'number.max' }]);
+        throw validationError([
+          {
+            field: `${prefix}.short`,
+            message: `"${prefix}.short" is more than what is missing from the line`,
+            type: 'number.max',
+          },
+        ]);
       }
       Object.assign(line, {
         good,
@@ -339,11 +387,21 @@ export async function recordCounts(shipmentId: string, receiptId: string, input:
       });
     });
     const after = await owned(ShipmentReceipt, actor)
-      .findOneAndUpdate({ _id: receipt._id, status: 'open', updatedAt: receipt.updatedAt }, { $set: { lines } }, { session, returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: receipt._id, status: 'open', updatedAt: receipt.updatedAt },
+        { $set: { lines } },
+        { session, returnDocument: 'after' },
+      )
       .lean<ShipmentReceiptRecord>();
     if (!after) throw new AppError('CONFLICT', 'The receipt changed meanwhile; retry', {});
     await recordAudit(
-      { actor, action: 'shipment.receipt.count', targetType: 'shipment_receipt', targetId: receipt._id, summary: { lines: input.lines?.length ?? 0, excess: input.excess?.length ?? 0 } },
+      {
+        actor,
+        action: 'shipment.receipt.count',
+        targetType: 'shipment_receipt',
+        targetId: receipt._id,
+        summary: { lines: input.lines?.length ?? 0, excess: input.excess?.length ?? 0 },
+      },
       session,
     );
     return toReceiptDto(after);
@@ -355,14 +413,25 @@ export async function recordCounts(shipmentId: string, receiptId: string, input:
  * one for what is short, one receipt for excess; then the GRN number and, when nothing is outstanding, the shipment's
  * final state.
  */
-export async function postReceipt(shipmentId: string, receiptId: string, input: ReceiptPostInput, actor: Actor): Promise<ReceiptDto> {
+export async function postReceipt(
+  shipmentId: string,
+  receiptId: string,
+  input: ReceiptPostInput,
+  actor: Actor,
+): Promise<ReceiptDto> {
   const number = await reserveDocumentNumber('GRN');
   return withTransaction(async (session) => {
     const receipt = await loadReceipt(shipmentId, receiptId, actor, session);
-    if (receipt.status !== 'open') throw new AppError('INVALID_STATE', `Receipt ${receipt.number ?? receiptId} is already posted`, { status: receipt.status });
+    if (receipt.status !== 'open')
+      throw new AppError('INVALID_STATE', `Receipt ${receipt.number ?? receiptId} is already posted`, {
+        status: receipt.status,
+      });
     const { shipment } = await loadShipment(shipmentId, actor, session);
     assertReceiver(shipment, actor);
-    if (shipment.status !== 'arrived') throw new AppError('INVALID_STATE', `Shipment ${shipment.number} is ${shipment.status}`, { status: shipment.status });
+    if (shipment.status !== 'arrived')
+      throw new AppError('INVALID_STATE', `Shipment ${shipment.number} is ${shipment.status}`, {
+        status: shipment.status,
+      });
     const lines = receipt.lines.map((l) => ({ ...l }));
     if (input.final) {
       for (const line of lines) {
@@ -370,7 +439,10 @@ export async function postReceipt(shipmentId: string, receiptId: string, input: 
       }
     }
     const counted = lines.filter((l) => l.good + l.damaged + l.short > 0);
-    if (counted.length === 0) throw new AppError('UNPROCESSABLE', 'Nothing is counted on this receipt: record counts first', { field: 'lines' });
+    if (counted.length === 0)
+      throw new AppError('UNPROCESSABLE', 'Nothing is counted on this receipt: record counts first', {
+        field: 'lines',
+      });
     const source = { ...shipmentSource(shipment), number: `${shipment.number}/${number}` };
     const operations: Types.ObjectId[] = [];
     const inTransit = shipment.kind !== 'inbound';
@@ -420,7 +492,14 @@ export async function postReceipt(shipmentId: string, receiptId: string, input: 
             transitId: shipment._id,
             source,
             toWarehouseId: receipt.warehouseId,
-            lines: arrivals.map((a) => ({ itemId: a.itemId, quantity: a.quantity, condition: a.condition, locationCode: a.locationCode, receivedLot: a.lot, expiryDate: a.expiryDate })),
+            lines: arrivals.map((a) => ({
+              itemId: a.itemId,
+              quantity: a.quantity,
+              condition: a.condition,
+              locationCode: a.locationCode,
+              receivedLot: a.lot,
+              expiryDate: a.expiryDate,
+            })),
           },
           actor,
           session,
@@ -429,7 +508,13 @@ export async function postReceipt(shipmentId: string, receiptId: string, input: 
       } else {
         // Delivered to a consignee outside the system: the goods leave stock as an issue.
         const op = await leaveTransit(
-          { transitId: shipment._id, source, type: 'issue', reason: 'delivered', lines: arrivals.map((a) => ({ itemId: a.itemId, quantity: a.quantity })) },
+          {
+            transitId: shipment._id,
+            source,
+            type: 'issue',
+            reason: 'delivered',
+            lines: arrivals.map((a) => ({ itemId: a.itemId, quantity: a.quantity })),
+          },
           actor,
           session,
         );
@@ -439,7 +524,13 @@ export async function postReceipt(shipmentId: string, receiptId: string, input: 
     const shortLines = counted.filter((l) => l.short > 0);
     if (shortLines.length && inTransit) {
       const op = await leaveTransit(
-        { transitId: shipment._id, source, type: 'adjustment', reason: 'lost', lines: shortLines.map((l) => ({ itemId: l.itemId, quantity: l.short })) },
+        {
+          transitId: shipment._id,
+          source,
+          type: 'adjustment',
+          reason: 'lost',
+          lines: shortLines.map((l) => ({ itemId: l.itemId, quantity: l.short })),
+        },
         actor,
         session,
       );
@@ -469,7 +560,16 @@ export async function postReceipt(shipmentId: string, receiptId: string, input: 
     const posted = await owned(ShipmentReceipt, actor)
       .findOneAndUpdate(
         { _id: receipt._id, status: 'open' },
-        { $set: { lines, status: 'posted', number, final: input.final ?? false, postedAt: new Date(), operationIds: operations } },
+        {
+          $set: {
+            lines,
+            status: 'posted',
+            number,
+            final: input.final ?? false,
+            postedAt: new Date(),
+            operationIds: operations,
+          },
+        },
         { session, returnDocument: 'after' },
       )
       .lean<ShipmentReceiptRecord>();
@@ -479,18 +579,35 @@ export async function postReceipt(shipmentId: string, receiptId: string, input: 
     const accounted = await accountedFor(shipment, session);
     const open = outstanding(units, accounted);
     const openUnits = new Set(open.map((o) => String(o.unit._id)));
-    const done = units.filter((u) => u.status === 'in_transit' || u.status === 'sealed' || u.status === 'open').filter((u) => !openUnits.has(String(u._id)));
+    const done = units
+      .filter((u) => u.status === 'in_transit' || u.status === 'sealed' || u.status === 'open')
+      .filter((u) => !openUnits.has(String(u._id)));
     if (done.length) {
-      await HandlingUnit.updateMany({ organisationId: shipment.organisationId, _id: { $in: done.map((u) => u._id) } }, { $set: { status: 'received' } }, { session });
+      await HandlingUnit.updateMany(
+        { organisationId: shipment.organisationId, _id: { $in: done.map((u) => u._id) } },
+        { $set: { status: 'received' } },
+        { session },
+      );
     }
-    const all = await ShipmentReceipt.find({ organisationId: receiverOf(shipment), shipmentId: shipment._id, status: 'posted' })
+    const all = await ShipmentReceipt.find({
+      organisationId: receiverOf(shipment),
+      shipmentId: shipment._id,
+      status: 'posted',
+    })
       .session(session)
       .lean<ShipmentReceiptRecord[]>();
     const discrepancies =
-      units.some((u) => u.status === 'lost') || all.some((r) => r.lines.some((l) => l.damaged > 0 || l.short > 0 || l.excess > 0));
+      units.some((u) => u.status === 'lost') ||
+      all.some((r) => r.lines.some((l) => l.damaged > 0 || l.short > 0 || l.excess > 0));
     const status = await settleAfterReceipt(shipment, { complete: open.length === 0, discrepancies }, actor, session);
     await recordAudit(
-      { actor, action: 'shipment.receipt.post', targetType: 'shipment_receipt', targetId: receipt._id, summary: { number, shipment: shipment.number, operations: operations.length, final: input.final ?? false } },
+      {
+        actor,
+        action: 'shipment.receipt.post',
+        targetType: 'shipment_receipt',
+        targetId: receipt._id,
+        summary: { number, shipment: shipment.number, operations: operations.length, final: input.final ?? false },
+      },
       session,
     );
     return { ...toReceiptDto(posted), shipmentStatus: status };

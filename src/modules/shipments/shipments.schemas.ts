@@ -5,6 +5,7 @@
 import Joi from 'joi';
 import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { quantityValue, unitCode } from '../catalog/catalog.schemas';
+import { countryCode } from '../donors/donors.schemas';
 import { CONDITIONS } from '../stock/stock.model';
 import { lot } from '../stock/stock.schemas';
 import { locationCode } from '../warehouses/warehouses.schemas';
@@ -32,12 +33,6 @@ import type {
 } from './shipments.service';
 
 const text = (max = 200) => Joi.string().trim().min(1).max(max);
-const country = () =>
-  Joi.string()
-    .trim()
-    .uppercase()
-    .pattern(/^[A-Z]{2}$/)
-    .messages({ 'string.pattern.base': '{{#label}} must be an ISO 3166 two-letter country code' });
 const decimalAmount = () =>
   Joi.alternatives()
     .try(
@@ -62,7 +57,7 @@ const money = () =>
 const party = Joi.object({
   organisationId: objectId(),
   name: text(),
-  country: country(),
+  country: countryCode(),
   address: text(500),
   contact: text(200),
 }).or('organisationId', 'name');
@@ -71,7 +66,7 @@ const party = Joi.object({
 const place = Joi.object({
   warehouseId: objectId(),
   name: text(),
-  country: country(),
+  country: countryCode(),
   address: text(500),
 }).or('warehouseId', 'name');
 
@@ -110,10 +105,10 @@ const transportUnit = Joi.object<TransportUnitInput>({
       .valid(...CONTAINER_TYPES)
       .required(),
     seals: Joi.array().items(text(32)).max(10).default([]),
-  }),
-})
-  .when(Joi.object({ kind: 'container' }).unknown(), { then: Joi.object({ container: Joi.required() }) })
-  .when(Joi.object({ kind: 'vehicle' }).unknown(), { then: Joi.object({ container: Joi.forbidden() }) });
+  })
+    // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
+    .when('kind', { is: 'container', then: Joi.required(), otherwise: Joi.forbidden() }),
+});
 
 const references = Joi.object({
   billOfLading: text(64),

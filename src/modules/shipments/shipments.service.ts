@@ -13,7 +13,15 @@ import type { Actor } from '../access/permissions';
 import { organisationOf, owned } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, itemsByIds, requireItems } from '../catalog/catalog.service';
-import { canonicalUnit, decimalToScaledInteger, formatDecimal, formatRatio, parseDecimal, subUnitOf, toSubUnits } from '../catalog/units';
+import {
+  canonicalUnit,
+  decimalToScaledInteger,
+  formatDecimal,
+  formatRatio,
+  parseDecimal,
+  subUnitOf,
+  toSubUnits,
+} from '../catalog/units';
 import { requireDonor } from '../donors/donors.service';
 import { reserveDocumentNumber } from '../numbering/numbering.service';
 import { Organisation } from '../organisations/organisations.model';
@@ -288,7 +296,9 @@ export function unitNumbers(units: readonly HandlingUnitRecord[]): Map<string, {
   }
   const numbers = new Map<string, { number: number; of: number }>();
   for (const group of byKind.values()) {
-    group.forEach((unit, i) => numbers.set(String(unit._id), { number: i + 1, of: group.length }));
+    group.forEach((unit, i) => {
+      numbers.set(String(unit._id), { number: i + 1, of: group.length });
+    });
   }
   return numbers;
 }
@@ -389,7 +399,10 @@ export function unitsOf(shipment: ShipmentRecord, session?: ClientSession): Prom
     .lean<HandlingUnitRecord[]>();
 }
 
-export async function itemsOf(units: readonly HandlingUnitRecord[], session?: ClientSession): Promise<Map<string, ItemRecord>> {
+export async function itemsOf(
+  units: readonly HandlingUnitRecord[],
+  session?: ClientSession,
+): Promise<Map<string, ItemRecord>> {
   const ids = [...new Set(units.flatMap((u) => u.lines.map((l) => String(l.itemId))))];
   const items = await itemsByIds(ids, session);
   return new Map(items.map((i) => [String(i._id), i]));
@@ -400,7 +413,10 @@ export async function shipmentDto(shipment: ShipmentRecord, session?: ClientSess
   return toShipmentDto(shipment, units, await itemsOf(units, session));
 }
 
-export async function getShipment(id: string, actor: Actor): Promise<ShipmentDto & { handlingUnits: HandlingUnitDto[] }> {
+export async function getShipment(
+  id: string,
+  actor: Actor,
+): Promise<ShipmentDto & { handlingUnits: HandlingUnitDto[] }> {
   const { shipment } = await loadShipment(id, actor);
   const units = await unitsOf(shipment);
   const items = await itemsOf(units);
@@ -430,7 +446,12 @@ export async function listShipments(query: ShipmentQuery, actor: Actor): Promise
     { createdAt: -1, _id: -1 },
   );
   const ids = page.data.map((s) => s._id);
-  const units = await HandlingUnit.find({ organisationId: { $in: [...new Set(page.data.map((s) => String(s.organisationId)))].map((id) => new Types.ObjectId(id)) }, shipmentId: { $in: ids } }).lean<HandlingUnitRecord[]>();
+  const units = await HandlingUnit.find({
+    organisationId: {
+      $in: [...new Set(page.data.map((s) => String(s.organisationId)))].map((id) => new Types.ObjectId(id)),
+    },
+    shipmentId: { $in: ids },
+  }).lean<HandlingUnitRecord[]>();
   const items = await itemsOf(units);
   return {
     ...page,
@@ -451,15 +472,27 @@ function refused(field: string, message: string, type = 'any.invalid'): AppError
   return validationError([{ field, message: `"${field}" ${message}`, type }]);
 }
 
-async function organisationName(id: Types.ObjectId, session?: ClientSession): Promise<{ name: string; address: string | null } | null> {
+async function organisationName(
+  id: Types.ObjectId,
+  session?: ClientSession,
+): Promise<{ name: string; address: string | null } | null> {
   const org = await Organisation.findById(id)
     .session(session ?? null)
     .lean<{ name: string; contact?: { address?: string } }>();
   return org ? { name: org.name, address: org.contact?.address ?? null } : null;
 }
 
-async function partyOf(input: PartyInput | undefined, field: string, fallback: Types.ObjectId | null, session?: ClientSession): Promise<PartyRecord> {
-  const organisationId = input?.organisationId ? new Types.ObjectId(input.organisationId) : input?.name ? null : fallback;
+async function partyOf(
+  input: PartyInput | undefined,
+  field: string,
+  fallback: Types.ObjectId | null,
+  session?: ClientSession,
+): Promise<PartyRecord> {
+  const organisationId = input?.organisationId
+    ? new Types.ObjectId(input.organisationId)
+    : input?.name
+      ? null
+      : fallback;
   let name = input?.name ?? null;
   let address = input?.address ?? null;
   if (organisationId) {
@@ -472,7 +505,11 @@ async function partyOf(input: PartyInput | undefined, field: string, fallback: T
   return { organisationId, name, country: input?.country ?? null, address, contact: input?.contact ?? null };
 }
 
-function placeOf(input: PlaceInput | undefined, warehouses: ReadonlyMap<string, WarehouseRecord>, field: string): PlaceRecord {
+function placeOf(
+  input: PlaceInput | undefined,
+  warehouses: ReadonlyMap<string, WarehouseRecord>,
+  field: string,
+): PlaceRecord {
   if (input?.warehouseId) {
     const warehouse = warehouses.get(input.warehouseId);
     if (!warehouse) throw refused(`${field}.warehouseId`, 'is not a known warehouse', 'any.unknownReference');
@@ -484,7 +521,12 @@ function placeOf(input: PlaceInput | undefined, warehouses: ReadonlyMap<string, 
       address: input.address ?? ([warehouse.city, warehouse.address].filter(Boolean).join(', ') || null),
     };
   }
-  return { warehouseId: null, name: input?.name ?? null, country: input?.country ?? null, address: input?.address ?? null };
+  return {
+    warehouseId: null,
+    name: input?.name ?? null,
+    country: input?.country ?? null,
+    address: input?.address ?? null,
+  };
 }
 
 function moneyOf(input: MoneyInput | undefined, field: string): MoneyRecord | null {
@@ -492,11 +534,15 @@ function moneyOf(input: MoneyInput | undefined, field: string): MoneyRecord | nu
   return { amountMinor: decimalToScaledInteger(input.amount, 2, `${field}.amount`), currency: input.currency };
 }
 
-
-export function transportUnitOf(input: TransportUnitInput, existing: readonly TransportUnitRecord[]): TransportUnitRecord {
+export function transportUnitOf(
+  input: TransportUnitInput,
+  existing: readonly TransportUnitRecord[],
+): TransportUnitRecord {
   const prefix = input.kind === 'container' ? 'CNT' : 'TRK';
-  const code = input.code ?? `${prefix}-${String(existing.filter((t) => t.kind === input.kind).length + 1).padStart(2, '0')}`;
-  if (existing.some((t) => t.code === code)) throw refused('code', `${code} is already used in this shipment`, 'any.duplicate');
+  const code =
+    input.code ?? `${prefix}-${String(existing.filter((t) => t.kind === input.kind).length + 1).padStart(2, '0')}`;
+  if (existing.some((t) => t.code === code))
+    throw refused('code', `${code} is already used in this shipment`, 'any.duplicate');
   return {
     _id: new Types.ObjectId(),
     code,
@@ -545,7 +591,9 @@ function checkKind(
   ownWarehouse(origin, 'origin');
   if (kind === 'outbound') {
     if (destination.warehouseId) throw refused('destination.warehouseId', 'must be a place outside (use a transfer)');
-    return consignee.organisationId && !consignee.organisationId.equals(organisationId) ? consignee.organisationId : null;
+    return consignee.organisationId && !consignee.organisationId.equals(organisationId)
+      ? consignee.organisationId
+      : null;
   }
   if (kind === 'transfer') {
     ownWarehouse(destination, 'destination');
@@ -559,7 +607,11 @@ function checkKind(
   if (!destination.warehouseId) throw refused('destination.warehouseId', 'is required for a delivery', 'any.required');
   const destinationOwner = ownerOf(destination);
   if (!destinationOwner?.equals(consignee.organisationId))
-    throw refused('destination.warehouseId', 'is not a warehouse of the consignee organisation', 'any.unknownReference');
+    throw refused(
+      'destination.warehouseId',
+      'is not a warehouse of the consignee organisation',
+      'any.unknownReference',
+    );
   return consignee.organisationId;
 }
 
@@ -579,10 +631,14 @@ async function shipmentFieldsOf(input: ShipmentUpdate, organisationId: Types.Obj
 export async function createShipment(input: CreateShipmentInput, actor: Actor): Promise<ShipmentDto> {
   const organisationId = organisationOf(actor);
   const { warehouses, origin, destination, shipper, consignee } = await shipmentFieldsOf(
-    { ...input, shipper: input.shipper ?? (input.kind === 'inbound' ? undefined : { organisationId: String(organisationId) }) },
+    {
+      ...input,
+      shipper: input.shipper ?? (input.kind === 'inbound' ? undefined : { organisationId: String(organisationId) }),
+    },
     organisationId,
   );
-  if (input.kind === 'inbound' && !input.shipper) throw refused('shipper', 'is required for an inbound shipment', 'any.required');
+  if (input.kind === 'inbound' && !input.shipper)
+    throw refused('shipper', 'is required for an inbound shipment', 'any.required');
   const consigneeOrganisationId = checkKind(
     input.kind,
     organisationId,
@@ -623,7 +679,13 @@ export async function createShipment(input: CreateShipmentInput, actor: Actor): 
     );
     const record = (doc as { toObject(): ShipmentRecord }).toObject();
     await recordAudit(
-      { actor, action: 'shipment.create', targetType: 'shipment', targetId: record._id, summary: { number, kind: input.kind } },
+      {
+        actor,
+        action: 'shipment.create',
+        targetType: 'shipment',
+        targetId: record._id,
+        summary: { number, kind: input.kind },
+      },
       session,
     );
     return record;
@@ -657,7 +719,16 @@ export async function updateShipment(id: string, input: ShipmentUpdate, actor: A
     destination: fields.destination ?? current.destination,
     consignee: fields.consignee ?? current.consignee,
   };
-  const consigneeOrganisationId = checkKind(current.kind, organisationId, next.origin, next.destination, next.consignee, fields.warehouses.size ? fields.warehouses : await loadWarehouses([next.origin.warehouseId, next.destination.warehouseId].filter(Boolean).map(String)));
+  const consigneeOrganisationId = checkKind(
+    current.kind,
+    organisationId,
+    next.origin,
+    next.destination,
+    next.consignee,
+    fields.warehouses.size
+      ? fields.warehouses
+      : await loadWarehouses([next.origin.warehouseId, next.destination.warehouseId].filter(Boolean).map(String)),
+  );
   const set: Record<string, unknown> = { ...next, consigneeOrganisationId };
   if (fields.shipper) set.shipper = fields.shipper;
   if (input.donorIds) set.donorIds = input.donorIds.map((d) => new Types.ObjectId(d));
@@ -669,11 +740,21 @@ export async function updateShipment(id: string, input: ShipmentUpdate, actor: A
   if (input.notes !== undefined) set.notes = input.notes || null;
   return withTransaction(async (session) => {
     const after = await owned(Shipment, actor)
-      .findOneAndUpdate({ _id: current._id, status: current.status }, { $set: set }, { session, returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: current._id, status: current.status },
+        { $set: set },
+        { session, returnDocument: 'after' },
+      )
       .lean<ShipmentRecord>();
     if (!after) throw new AppError('CONFLICT', `Shipment ${current.number} changed meanwhile; retry`, {});
     await recordAudit(
-      { actor, action: 'shipment.update', targetType: 'shipment', targetId: after._id, summary: { fields: Object.keys(input) } },
+      {
+        actor,
+        action: 'shipment.update',
+        targetType: 'shipment',
+        targetId: after._id,
+        summary: { fields: Object.keys(input) },
+      },
       session,
     );
     return shipmentDto(after, session);
@@ -686,11 +767,21 @@ export async function addTransportUnit(id: string, input: TransportUnitInput, ac
     assertStatus(shipment, ['expected', 'draft', 'packed'], 'add a transport unit');
     const unit = transportUnitOf(input, shipment.transportUnits);
     const after = await owned(Shipment, actor)
-      .findOneAndUpdate({ _id: shipment._id, status: shipment.status }, { $push: { transportUnits: unit } }, { session, returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: shipment._id, status: shipment.status },
+        { $push: { transportUnits: unit } },
+        { session, returnDocument: 'after' },
+      )
       .lean<ShipmentRecord>();
     if (!after) throw new AppError('CONFLICT', `Shipment ${shipment.number} changed meanwhile; retry`, {});
     await recordAudit(
-      { actor, action: 'shipment.transport_unit.add', targetType: 'shipment', targetId: shipment._id, summary: { code: unit.code, kind: unit.kind } },
+      {
+        actor,
+        action: 'shipment.transport_unit.add',
+        targetType: 'shipment',
+        targetId: shipment._id,
+        summary: { code: unit.code, kind: unit.kind },
+      },
       session,
     );
     return shipmentDto(after, session);
@@ -710,10 +801,20 @@ export async function recordCustomsEvent(id: string, input: CustomsEventInput, a
       recordedBy: ledgerActorOf(actor),
     };
     const after = await owned(Shipment, actor)
-      .findOneAndUpdate({ _id: shipment._id }, { $push: { customsEvents: event } }, { session, returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: shipment._id },
+        { $push: { customsEvents: event } },
+        { session, returnDocument: 'after' },
+      )
       .lean<ShipmentRecord>();
     await recordAudit(
-      { actor, action: `shipment.customs.${input.type}`, targetType: 'shipment', targetId: shipment._id, summary: { at: input.at, reference: event.reference } },
+      {
+        actor,
+        action: `shipment.customs.${input.type}`,
+        targetType: 'shipment',
+        targetId: shipment._id,
+        summary: { at: input.at, reference: event.reference },
+      },
       session,
     );
     return shipmentDto(after as ShipmentRecord, session);
@@ -733,7 +834,11 @@ const CODE_PREFIX: Record<HandlingUnitKind, string> = {
   other: 'X',
 };
 
-function linesOf(lines: readonly LineInput[], items: ReadonlyMap<string, ItemRecord>, prefix: string): HandlingUnitLine[] {
+function linesOf(
+  lines: readonly LineInput[],
+  items: ReadonlyMap<string, ItemRecord>,
+  prefix: string,
+): HandlingUnitLine[] {
   return lines.map((line, i) => {
     const field = `${prefix}.lines[${i}]`;
     const item = items.get(line.itemId) as ItemRecord;
@@ -766,7 +871,9 @@ export async function addHandlingUnits(
   input: { units: HandlingUnitInput[] },
   actor: Actor,
 ): Promise<{ handlingUnits: HandlingUnitDto[] }> {
-  const refs = input.units.flatMap((u, i) => u.lines.map((l, j) => ({ itemId: l.itemId, field: `units[${i}].lines[${j}].itemId` })));
+  const refs = input.units.flatMap((u, i) =>
+    u.lines.map((l, j) => ({ itemId: l.itemId, field: `units[${i}].lines[${j}].itemId` })),
+  );
   const items = await requireItems(refs);
   const total = input.units.reduce((sum, u) => sum + u.count, 0);
   if (total > 5000) throw refused('units', 'adds more than 5000 units at once', 'array.max');
@@ -779,7 +886,8 @@ export async function addHandlingUnits(
     const docs: Omit<HandlingUnitRecord, 'organisationId' | 'createdAt' | 'updatedAt'>[] = [];
     input.units.forEach((unit, i) => {
       const prefix = `units[${i}]`;
-      if (unit.parentId && !byId.has(unit.parentId)) throw refused(`${prefix}.parentId`, 'is not a unit of this shipment', 'any.unknownReference');
+      if (unit.parentId && !byId.has(unit.parentId))
+        throw refused(`${prefix}.parentId`, 'is not a unit of this shipment', 'any.unknownReference');
       if (unit.transportUnitId && !shipment.transportUnits.some((t) => String(t._id) === unit.transportUnitId))
         throw refused(`${prefix}.transportUnitId`, 'is not a transport unit of this shipment', 'any.unknownReference');
       const lines = linesOf(unit.lines, items, prefix);
@@ -790,7 +898,11 @@ export async function addHandlingUnits(
           _id: new Types.ObjectId(),
           shipmentId: shipment._id,
           parentId: unit.parentId ? new Types.ObjectId(unit.parentId) : null,
-          transportUnitId: unit.transportUnitId ? new Types.ObjectId(unit.transportUnitId) : (unit.parentId ? (byId.get(unit.parentId)?.transportUnitId ?? null) : null),
+          transportUnitId: unit.transportUnitId
+            ? new Types.ObjectId(unit.transportUnitId)
+            : unit.parentId
+              ? (byId.get(unit.parentId)?.transportUnitId ?? null)
+              : null,
           kind: unit.kind,
           sequence,
           code: `${CODE_PREFIX[unit.kind]}-${String(sequence).padStart(4, '0')}`,
@@ -804,7 +916,8 @@ export async function addHandlingUnits(
                 height: decimalToScaledInteger(d.heightCm, 1, `${prefix}.dimensions.heightCm`),
               }
             : null,
-          volumeCm3: unit.volumeM3 === undefined ? null : decimalToScaledInteger(unit.volumeM3, 6, `${prefix}.volumeM3`),
+          volumeCm3:
+            unit.volumeM3 === undefined ? null : decimalToScaledInteger(unit.volumeM3, 6, `${prefix}.volumeM3`),
           status: 'open',
         });
       }
@@ -817,7 +930,13 @@ export async function addHandlingUnits(
     // The shipment's version moves with its contents, so a concurrent pack or a second add conflicts and retries.
     await owned(Shipment, actor).updateOne({ _id: shipment._id }, { $set: { updatedAt: now } }, { session });
     await recordAudit(
-      { actor, action: 'shipment.units.add', targetType: 'shipment', targetId: shipment._id, summary: { units: docs.length, lines: docs.reduce((s, d) => s + d.lines.length, 0) } },
+      {
+        actor,
+        action: 'shipment.units.add',
+        targetType: 'shipment',
+        targetId: shipment._id,
+        summary: { units: docs.length, lines: docs.reduce((s, d) => s + d.lines.length, 0) },
+      },
       session,
     );
     const all = await unitsOf(shipment, session);
@@ -828,7 +947,12 @@ export async function addHandlingUnits(
 }
 
 /** Moves a unit onto another (a box to another pallet) or into another transport unit; nesting never loops. */
-export async function moveHandlingUnit(id: string, unitId: string, input: MoveUnitInput, actor: Actor): Promise<HandlingUnitDto> {
+export async function moveHandlingUnit(
+  id: string,
+  unitId: string,
+  input: MoveUnitInput,
+  actor: Actor,
+): Promise<HandlingUnitDto> {
   return withTransaction(async (session) => {
     const shipment = await loadOwnShipment(id, actor, session);
     assertStatus(shipment, EDITABLE, 'move handling units');
@@ -841,7 +965,11 @@ export async function moveHandlingUnit(id: string, unitId: string, input: MoveUn
       if (input.parentId !== null) {
         const parent = byId.get(input.parentId);
         if (!parent) throw refused('parentId', 'is not a unit of this shipment', 'any.unknownReference');
-        for (let p: HandlingUnitRecord | undefined = parent; p; p = p.parentId ? byId.get(String(p.parentId)) : undefined) {
+        for (
+          let p: HandlingUnitRecord | undefined = parent;
+          p;
+          p = p.parentId ? byId.get(String(p.parentId)) : undefined
+        ) {
           if (String(p._id) === unitId) throw refused('parentId', 'would put the unit inside itself', 'any.invalid');
         }
         set.parentId = parent._id;
@@ -849,7 +977,10 @@ export async function moveHandlingUnit(id: string, unitId: string, input: MoveUn
       } else set.parentId = null;
     }
     if (input.transportUnitId !== undefined) {
-      if (input.transportUnitId !== null && !shipment.transportUnits.some((t) => String(t._id) === input.transportUnitId))
+      if (
+        input.transportUnitId !== null &&
+        !shipment.transportUnits.some((t) => String(t._id) === input.transportUnitId)
+      )
         throw refused('transportUnitId', 'is not a transport unit of this shipment', 'any.unknownReference');
       set.transportUnitId = input.transportUnitId ? new Types.ObjectId(input.transportUnitId) : null;
     }
@@ -857,16 +988,30 @@ export async function moveHandlingUnit(id: string, unitId: string, input: MoveUn
     // Children travel with their parent.
     if (set.transportUnitId !== undefined) {
       const descendants = units.filter((u) => {
-        for (let p = u.parentId ? byId.get(String(u.parentId)) : undefined; p; p = p.parentId ? byId.get(String(p.parentId)) : undefined) {
+        for (
+          let p = u.parentId ? byId.get(String(u.parentId)) : undefined;
+          p;
+          p = p.parentId ? byId.get(String(p.parentId)) : undefined
+        ) {
           if (String(p._id) === unitId) return true;
         }
         return false;
       });
       if (descendants.length)
-        await owned(HandlingUnit, actor).updateMany({ _id: { $in: descendants.map((d) => d._id) } }, { $set: { transportUnitId: set.transportUnitId } }, { session });
+        await owned(HandlingUnit, actor).updateMany(
+          { _id: { $in: descendants.map((d) => d._id) } },
+          { $set: { transportUnitId: set.transportUnitId } },
+          { session },
+        );
     }
     await recordAudit(
-      { actor, action: 'shipment.unit.move', targetType: 'handling_unit', targetId: unit._id, summary: { shipment: shipment.number, ...input } },
+      {
+        actor,
+        action: 'shipment.unit.move',
+        targetType: 'handling_unit',
+        targetId: unit._id,
+        summary: { shipment: shipment.number, ...input },
+      },
       session,
     );
     const all = await unitsOf(shipment, session);
@@ -878,12 +1023,24 @@ export async function removeHandlingUnit(id: string, unitId: string, actor: Acto
   return withTransaction(async (session) => {
     const shipment = await loadOwnShipment(id, actor, session);
     assertStatus(shipment, EDITABLE, 'remove handling units');
-    const unit = await owned(HandlingUnit, actor).findOne({ _id: unitId, shipmentId: shipment._id }).session(session).lean<HandlingUnitRecord>();
+    const unit = await owned(HandlingUnit, actor)
+      .findOne({ _id: unitId, shipmentId: shipment._id })
+      .session(session)
+      .lean<HandlingUnitRecord>();
     if (!unit) throw notFound('Handling unit', unitId);
     if (await owned(HandlingUnit, actor).exists({ shipmentId: shipment._id, parentId: unit._id }).session(session))
       throw new AppError('INVALID_STATE', `Unit ${unit.code} holds other units: move or remove them first`, { unitId });
     await HandlingUnit.deleteOne({ organisationId: shipment.organisationId, _id: unit._id }, { session });
-    await recordAudit({ actor, action: 'shipment.unit.remove', targetType: 'handling_unit', targetId: unit._id, summary: { code: unit.code } }, session);
+    await recordAudit(
+      {
+        actor,
+        action: 'shipment.unit.remove',
+        targetType: 'handling_unit',
+        targetId: unit._id,
+        summary: { code: unit.code },
+      },
+      session,
+    );
     return { removed: unitId };
   });
 }
@@ -913,7 +1070,13 @@ export async function incoming(query: { warehouseId?: string }, actor: Actor): P
     .addressed('consigneeOrganisationId')
     .find({ ...filter, 'destination.warehouseId': filter['destination.warehouseId'] ?? { $ne: null } })
     .lean<ShipmentRecord[]>();
-  const mine = shipments.filter((s) => s.kind === 'inbound' ? s.organisationId.equals(organisationId) : s.kind === 'transfer' ? s.organisationId.equals(organisationId) : s.consigneeOrganisationId?.equals(organisationId));
+  const mine = shipments.filter((s) =>
+    s.kind === 'inbound'
+      ? s.organisationId.equals(organisationId)
+      : s.kind === 'transfer'
+        ? s.organisationId.equals(organisationId)
+        : s.consigneeOrganisationId?.equals(organisationId),
+  );
   const units = await HandlingUnit.find({
     organisationId: { $in: [...new Set(mine.map((s) => String(s.organisationId)))].map((i) => new Types.ObjectId(i)) },
     shipmentId: { $in: mine.map((s) => s._id) },

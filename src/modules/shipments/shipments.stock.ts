@@ -47,7 +47,11 @@ export async function reserveForShipment(
   // Replaced by the stock module's reservations as soon as they land (see the report of this branch).
 }
 
-export async function releaseForShipment(_shipment: ShipmentRecord, _actor: Actor, _session: ClientSession): Promise<void> {}
+export async function releaseForShipment(
+  _shipment: ShipmentRecord,
+  _actor: Actor,
+  _session: ClientSession,
+): Promise<void> {}
 
 export async function dispatchShipmentStock(
   shipment: ShipmentRecord,
@@ -85,7 +89,12 @@ export async function writeOffUnits(
   );
 }
 
-export async function reverseDispatchStock(shipment: ShipmentRecord, reason: string, actor: Actor, session: ClientSession) {
+export async function reverseDispatchStock(
+  shipment: ShipmentRecord,
+  reason: string,
+  actor: Actor,
+  session: ClientSession,
+) {
   if (!shipment.dispatchOperationId) return null;
   return reverseOperation(shipment.dispatchOperationId, { reason }, actor, session);
 }

@@ -1,0 +1,327 @@
+/**
+ * The three cases of the shipments issue, end to end through HTTP, checking the database and reading every PDF
+ * back: the outbound Türkiye convoy, the inbound Crossroads container, transfers between warehouses and a delivery
+ * to another organisation. Then the rules around them: states, permissions, idempotency, validation.
+ */
+import { Types } from 'mongoose';
+import { HandlingUnit, Shipment, ShipmentDocument, ShipmentReceipt } from '../../src/modules/shipments/shipments.model';
+import { LedgerEntry, StockBalance } from '../../src/modules/stock/stock.model';
+import { TRANSIT_LOCATION } from '../../src/modules/stock/stock.transit';
+import { type PdfText, readPdfTexts } from '../documents/read-pdf';
+import { setupTestApp } from '../support/app';
+import { bearer, given } from '../support/given-identity';
+import { givenInventory } from '../support/given-inventory';
+
+const t = setupTestApp();
+
+// Each case renders and reads back several PDFs (about a second each on a loaded 2-core machine): a whole flow is
+// one test, with room for that.
+jest.setTimeout(120_000);
+
+const KAZAKH_LETTERS = [...'ӘҚҰ', ...'әғқңөұүі'];
+
+type Headers = { Authorization: string };
+
+function flat(text: PdfText): string {
+  return text.pages.join('\n').replace(/\s+/g, ' ');
+}
+
+async function organisationWithStaff(name: string) {
+  const organisation = await given.organisation({ name });
+  const logistics = bearer(
+    (await given.user({ role: 'logistics', organisationId: organisation.id, name: 'Ерлан Жақсыбеков' })).token,
+  );
+  const warehouse = bearer(
+    (await given.user({ role: 'warehouse', organisationId: organisation.id, name: 'Әсел Нұрланқызы' })).token,
+  );
+  const viewer = bearer((await given.user({ role: 'viewer', organisationId: organisation.id })).token);
+  return { organisation, logistics, warehouse, viewer };
+}
+
+async function ok<T = Record<string, unknown>>(
+  request: PromiseLike<{ status: number; body: unknown }>,
+  status = 200,
+): Promise<T> {
+  const res = await request;
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body as T;
+}
+
+interface ShipmentBody {
+  id: string;
+  number: string;
+  status: string;
+  transportUnits: { id: string; code: string }[];
+  totals: { packages: number; lines: number; netKg: string; grossKg: string; volumeM3: string };
+}
+
+interface UnitBody {
+  id: string;
+  code: string;
+  number: number;
+  of: number;
+  kind: string;
+  parentId: string | null;
+  transportUnitId: string | null;
+  lines: { id: string; baseQuantity: number }[];
+}
+
+async function pdfs(requests: PromiseLike<{ status: number; body: unknown; headers: Record<string, string> }>[]) {
+  const answers = await Promise.all(requests);
+  for (const res of answers) {
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('application/pdf');
+  }
+  return readPdfTexts(answers.map((res) => res.body as Buffer));
+}
+
+async function turkiyeConvoy() {
+  const shipper = await organisationWithStaff('«Асар» қоғамдық қоры');
+  const almaty = await givenInventory.warehouse({ code: 'ALA-01', name: 'Алматы орталық қоймасы' });
+  const blanket = await ok<{ id: string }>(
+    t.api
+      .post('/api/v1/items')
+      .set(shipper.warehouse)
+      .send({
+        sku: 'BLANKET-W',
+        name: { kk: 'Әжелерге арналған жылы көрпе', ru: 'Тёплое одеяло', en: 'Warm blanket' },
+        category: 'bedding',
+        baseUnit: 'piece',
+        packs: [{ unit: 'bale', quantity: 20, of: 'piece' }],
+        weightKgPerUnit: '1.8',
+        volumeM3PerUnit: '0.012',
+        hsCode: '6301.40.100 0',
+        originCountry: 'kz',
+        unitValue: { amount: '4500', currency: 'KZT' },
+      }),
+    201,
+  );
+  const flour = await givenInventory.item({
+    sku: 'FLOUR-FG',
+    baseUnit: 'kg',
+    category: 'food',
+    name: { kk: 'Қазақстан ұны, бірінші сорт', ru: 'Мука первого сорта', en: 'Flour, first grade' },
+    packs: [{ unit: 'bag', quantity: 50, of: 'kg' }],
+    hsCode: '1101001500',
+    originCountry: 'KZ',
+    unitValue: { amount: '350', currency: 'KZT' },
+  });
+  const yurt = await givenInventory.item({
+    sku: 'YURT-ULY',
+    baseUnit: 'kit',
+    category: 'shelter',
+    name: { kk: 'Ұлытау киіз үйі (жиынтық)', ru: 'Юрта «Улытау»', en: 'Ulytau yurt (kit)' },
+    packs: [],
+    weightKgPerUnit: '533',
+    hsCode: '6306220000',
+    originCountry: 'KZ',
+    unitValue: { amount: '1500000', currency: 'KZT' },
+  });
+  await givenInventory.stockOf({ warehouse: almaty, item: { id: blanket.id } as never, quantity: 1000 });
+  await givenInventory.stockOf({ warehouse: almaty, item: flour, quantity: 20, unit: 't' });
+  await givenInventory.stockOf({ warehouse: almaty, item: yurt, quantity: 10 });
+  return { shipper, almaty, blanket, flour, yurt };
+}
+
+describe('outbound international: the Türkiye convoy', () => {
+  test('when a convoy is planned, packed, dispatched and delivered, then stock, transit and documents agree', async () => {
+    const { shipper, almaty, blanket, flour, yurt } = await turkiyeConvoy();
+
+    // Plan: two trucks, consigned to the receiving agency abroad.
+    const planned = await ok<ShipmentBody>(
+      t.api
+        .post('/api/v1/shipments')
+        .set(shipper.logistics)
+        .set('Idempotency-Key', 'turkiye-convoy-0001')
+        .send({
+          kind: 'outbound',
+          consignee: { name: 'AFAD — Afet ve Acil Durum Yönetimi Başkanlığı', country: 'TR', address: 'Ankara' },
+          origin: { warehouseId: almaty.id },
+          destination: { name: 'AFAD Gaziantep lojistik deposu', country: 'TR', address: 'Gaziantep' },
+          mode: 'road',
+          plannedDispatchAt: '2023-02-10',
+          references: { cmr: 'CMR-KZ-4471', aidPermit: 'ГП-2023/17' },
+          declaredValue: { amount: '12500000', currency: 'KZT' },
+          transportUnits: [
+            {
+              kind: 'vehicle',
+              vehicle: {
+                truckPlate: '123 ABC 02',
+                trailerPlate: '45 QQ 02',
+                driverName: 'Серік Әбенов',
+                driverPhone: '+7 701 555 12 34',
+                carrier: 'ТОО «Қазтранс»',
+              },
+            },
+            { kind: 'vehicle', vehicle: { truckPlate: '777 KZ 02', driverName: 'Нұрлан Қасым' } },
+          ],
+        }),
+      201,
+    );
+    expect(planned.status).toBe('draft');
+    expect(planned.transportUnits.map((u) => u.code)).toEqual(['TRK-01', 'TRK-02']);
+    const [truck1, truck2] = planned.transportUnits as unknown as [{ id: string }, { id: string }];
+
+    // Pack: pallets on each truck, added many at once; 3 boxes of blankets then moved onto another pallet.
+    const added = await ok<{ handlingUnits: UnitBody[] }>(
+      t.api
+        .post(`/api/v1/shipments/${planned.id}/units`)
+        .set(shipper.warehouse)
+        .send({
+          units: [
+            {
+              kind: 'pallet',
+              count: 2,
+              transportUnitId: truck1.id,
+              lines: [
+                { itemId: blanket.id, quantity: 2, unit: 'bale' },
+                { itemId: flour.id, quantity: 10, unit: 'bag' },
+              ],
+              tareKg: 25,
+              dimensions: { lengthCm: 120, widthCm: 80, heightCm: 150 },
+            },
+            {
+              kind: 'pallet',
+              count: 2,
+              transportUnitId: truck2.id,
+              lines: [{ itemId: yurt.id, quantity: 1 }],
+              tareKg: '25',
+            },
+          ],
+        }),
+      201,
+    );
+    expect(added.handlingUnits.map((u) => `${u.number}/${u.of}`)).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    const pallets = added.handlingUnits;
+    const boxes = await ok<{ handlingUnits: UnitBody[] }>(
+      t.api
+        .post(`/api/v1/shipments/${planned.id}/units`)
+        .set(shipper.warehouse)
+        .send({
+          units: [
+            {
+              kind: 'box',
+              count: 3,
+              parentId: pallets[0]?.id,
+              lines: [{ itemId: blanket.id, quantity: 5 }],
+              tareKg: '0.5',
+            },
+          ],
+        }),
+      201,
+    );
+    expect(boxes.handlingUnits.map((u) => `${u.number}/${u.of}`)).toEqual(['1/3', '2/3', '3/3']);
+    const moved = await ok<UnitBody>(
+      t.api
+        .post(`/api/v1/shipments/${planned.id}/units/${boxes.handlingUnits[2]?.id}/move`)
+        .set(shipper.warehouse)
+        .send({ parentId: pallets[2]?.id }),
+    );
+    expect(moved.parentId).toBe(pallets[2]?.id);
+    expect(moved.transportUnitId).toBe(truck2.id);
+
+    const packed = await ok<ShipmentBody>(
+      t.api.post(`/api/v1/shipments/${planned.id}/pack`).set(shipper.warehouse).send(),
+    );
+    expect(packed.status).toBe('packed');
+    // 2×(40 blankets + 500 kg flour) + 2 yurts + 15 blankets in boxes: 80×1.8 + 1000 + 1066 + 27 = 2237 kg net.
+    expect(packed.totals).toMatchObject({ packages: 4, lines: 9, netKg: '2237' });
+    // Gross adds 4 pallets × 25 kg and 3 boxes × 0.5 kg.
+    expect(packed.totals.grossKg).toBe('2338.5');
+    expect(await HandlingUnit.countDocuments({ shipmentId: planned.id, status: 'sealed' })).toBe(7);
+
+    // Dispatch: the whole shipment leaves the origin into transit in one ledger operation.
+    const beforeEntries = await LedgerEntry.countDocuments();
+    const dispatched = await ok<ShipmentBody>(
+      t.api
+        .post(`/api/v1/shipments/${planned.id}/dispatch`)
+        .set(shipper.logistics)
+        .set('Idempotency-Key', 'turkiye-dispatch-01')
+        .send(),
+    );
+    expect(dispatched.status).toBe('dispatched');
+    const replay = await t.api
+      .post(`/api/v1/shipments/${planned.id}/dispatch`)
+      .set(shipper.logistics)
+      .set('Idempotency-Key', 'turkiye-dispatch-01')
+      .send();
+    expect(replay.status).toBe(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const entries = await LedgerEntry.find({ 'source.type': 'shipment', 'source.id': planned.id }).lean();
+    expect(await LedgerEntry.countDocuments()).toBe(beforeEntries + entries.length);
+    expect(new Set(entries.map((e) => String(e.operationId))).size).toBe(1);
+    const out = entries.filter((e) => String(e.warehouseId) === almaty.id);
+    const into = entries.filter((e) => String(e.warehouseId) === planned.id);
+    expect(out.every((e) => e.type === 'transfer_out' && e.quantity < 0)).toBe(true);
+    expect(into.every((e) => e.type === 'transfer_in' && e.locationCode === TRANSIT_LOCATION)).toBe(true);
+    const balance = async (warehouseId: string, itemId: string) =>
+      (
+        await StockBalance.find({
+          warehouseId: new Types.ObjectId(warehouseId),
+          itemId: new Types.ObjectId(itemId),
+        }).lean()
+      ).reduce((s, b) => s + b.onHand, 0);
+    expect(await balance(almaty.id, blanket.id)).toBe(1000 - 95);
+    expect(await balance(almaty.id, flour.id)).toBe(20_000_000 - 1_000_000);
+    expect(await balance(planned.id, blanket.id)).toBe(95);
+    expect(await balance(planned.id, yurt.id)).toBe(2);
+    // Goods in transit are on no warehouse's shelf: the stock list does not show them.
+    const listed = await ok<{ data: { warehouse: { id: string } | null }[] }>(
+      t.api.get('/api/v1/stock').set(shipper.viewer),
+    );
+    expect(listed.data.every((b) => b.warehouse?.id === almaty.id)).toBe(true);
+
+    // Documents, in Kazakh and Russian; each numbered once and reprinted identically.
+    const base = `/api/v1/shipments/${planned.id}`;
+    const docs = await pdfs([
+      t.api.get(`${base}/manifest.pdf?lang=kk`).set(shipper.viewer),
+      t.api.get(`${base}/transport-units/${truck1.id}/waybill.pdf?lang=kk`).set(shipper.viewer),
+      t.api.get(`${base}/transport-units/${truck2.id}/manifest.pdf?lang=ru`).set(shipper.viewer),
+      t.api.get(`${base}/packing-list.pdf?lang=ru`).set(shipper.viewer),
+      t.api.get(`${base}/gift-certificate.pdf?lang=en`).set(shipper.viewer),
+      t.api.get(`${base}/labels.pdf?lang=kk`).set(shipper.viewer),
+    ]);
+    const [manifest, waybill, unitManifest, packingList, gift, labels] = docs.map(flat) as string[];
+    for (const letter of KAZAKH_LETTERS) expect(`${manifest}${waybill}${labels}`).toContain(letter);
+    for (let n = 1; n <= 4; n += 1) expect(manifest).toContain(`Паллет ${n} / 4`);
+    expect(manifest).toContain('Қорап 3 / 3');
+    expect(manifest).toContain('2 338,5 кг');
+    expect(manifest).toContain('10 қап = 500 кг');
+    expect(waybill).toContain('123 ABC 02');
+    expect(waybill).toContain('Серік Әбенов');
+    expect(waybill).toContain('Тиеген');
+    expect(unitManifest).toContain('777 KZ 02');
+    expect(unitManifest).toContain('Паллета 3 / 4');
+    expect(unitManifest).not.toContain('Паллета 1 / 4');
+    expect(packingList).toContain('Коробка 1 / 3');
+    expect(gift).toContain('without commercial value');
+    expect(gift).toContain('6301401000');
+    expect(gift).toContain('Kazakhstan');
+    expect(docs[5]?.total).toBe(7);
+    expect(await ShipmentDocument.countDocuments({ shipmentId: planned.id })).toBe(6);
+    const first = await t.api.get(`${base}/manifest.pdf?lang=kk`).set(shipper.viewer);
+    const second = await t.api.get(`${base}/manifest.pdf?lang=kk`).set(shipper.viewer);
+    expect(Buffer.compare(first.body as Buffer, second.body as Buffer)).toBe(0);
+    expect(await ShipmentDocument.countDocuments({ shipmentId: planned.id })).toBe(6);
+
+    // Delivered abroad: the shipper's staff record the consignee's signed receipt; the goods leave the system.
+    await ok(t.api.post(`${base}/arrive`).set(shipper.warehouse).send());
+    const receipt = await ok<{ id: string; lines: { id: string; expected: number }[] }>(
+      t.api.post(`${base}/receipts`).set(shipper.warehouse).send({ deliveredBy: 'Серік Әбенов' }),
+      201,
+    );
+    await ok(
+      t.api
+        .post(`${base}/receipts/${receipt.id}/counts`)
+        .set(shipper.warehouse)
+        .send({ lines: receipt.lines.map((l) => ({ lineId: l.id, good: l.expected, unit: undefined })) }),
+    );
+    const posted = await ok<{ number: string; shipmentStatus: string }>(
+      t.api.post(`${base}/receipts/${receipt.id}/post`).set(shipper.warehouse).send({ final: true }),
+    );
+    expect(posted.shipmentStatus).toBe('received');
+    expect(await balance(planned.id, blanket.id)).toBe(0);
+    const delivered = await LedgerEntry.find({ 'source.id': planned.id, type: 'issue' }).lean();
+    expect(delivered.reduce((s, e) => s + e.quantity, 0)).toBeLessThan(0);
+  });
+});
