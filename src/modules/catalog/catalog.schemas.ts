@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { ITEM_CATEGORIES } from './catalog.model';
 import type { ItemInput, ItemQuery, ItemUpdate } from './catalog.service';
 import { BASE_UNITS } from './units';
@@ -68,7 +68,7 @@ const decimal = () =>
 const itemFields = {
   name,
   category: Joi.string().valid(...ITEM_CATEGORIES),
-  packs: Joi.array().items(pack).max(10),
+  packs: arrayOf(pack, 10),
   weightKgPerUnit: decimal().allow(null),
   volumeM3PerUnit: decimal().allow(null),
   lotTracked: Joi.boolean(),
@@ -94,7 +94,7 @@ const itemFields = {
       .pattern(/^[A-Z]{3}$/)
       .required(),
   }).allow(null),
-  components: Joi.array().items(component).max(50),
+  components: arrayOf(component, 50),
   active: Joi.boolean(),
 };
 

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import type { Lang } from '../../documents/labels';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { quantityValue, unitCode } from '../catalog/catalog.schemas';
 import { lot } from '../stock/stock.schemas';
 import { locationCode } from '../warehouses/warehouses.schemas';
@@ -42,7 +42,7 @@ const fields = {
   donorId: objectId(),
   warehouseId: objectId(),
   receivedAt: Joi.date().iso(),
-  lines: Joi.array().items(line).min(1).max(500),
+  lines: arrayOf(line, 500).min(1),
   notes: Joi.string().trim().max(2000).allow('', null),
 };
 

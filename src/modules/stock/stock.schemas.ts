@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import type { PageRequest } from '../../core/pagination';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { ITEM_CATEGORIES } from '../catalog/catalog.model';
 import { quantityValue, signedQuantityValue, unitCode } from '../catalog/catalog.schemas';
 import { REGIONS } from '../warehouses/regions';
@@ -142,21 +142,20 @@ const countedQuantity = () =>
 export const countLinesSchemas = {
   params: idParams,
   body: Joi.object<{ lines: CountedLineInput[] }>({
-    lines: Joi.array()
-      .items(
-        Joi.object({
-          balanceId: objectId(),
-          itemId: objectId(),
-          locationCode: optionalLocation(),
-          lot: lot().allow(null),
-          expiryDate: expiryDate(),
-          condition: condition(),
-          quantity: countedQuantity().required(),
-          unit: unitCode(),
-        }).or('balanceId', 'itemId'),
-      )
+    lines: arrayOf(
+      Joi.object({
+        balanceId: objectId(),
+        itemId: objectId(),
+        locationCode: optionalLocation(),
+        lot: lot().allow(null),
+        expiryDate: expiryDate(),
+        condition: condition(),
+        quantity: countedQuantity().required(),
+        unit: unitCode(),
+      }).or('balanceId', 'itemId'),
+      1000,
+    )
       .min(1)
-      .max(1000)
       .required(),
   }),
 };

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { ROLES } from '../access/permissions';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords';
 import type { CreateUserInput, UpdateUserInput, UserQuery } from './users.service';
@@ -14,8 +14,7 @@ export const email = (): Joi.StringSchema =>
     .email({ tlds: { allow: false } })
     .max(254);
 
-const roles = Joi.array()
-  .items(Joi.string().valid(...ROLES))
+const roles = arrayOf(Joi.string().valid(...ROLES), ROLES.length)
   .min(1)
   .unique();
 const name = Joi.string().trim().min(1).max(200);

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { REGIONS } from './regions';
 import type { WarehouseInput, WarehouseQuery, WarehouseUpdate } from './warehouses.service';
 
@@ -36,7 +36,7 @@ export const createWarehouseSchemas = {
     name: fields.name.required(),
     region: fields.region.required(),
     city: fields.city.required(),
-    locations: Joi.array().items(location).max(500).unique('code'),
+    locations: arrayOf(location, 500).unique('code'),
   }),
 };
 
