@@ -325,3 +325,155 @@ describe('outbound international: the Türkiye convoy', () => {
     expect(delivered.reduce((s, e) => s + e.quantity, 0)).toBeLessThan(0);
   });
 });
+
+describe('inbound international: the Crossroads container', () => {
+  test('when a container is expected, arrives and is counted blind in two receipts, then damaged and short goods are recorded', async () => {
+    const salem = await organisationWithStaff('«Салем» әлеуметтік ауылы');
+    const village = await givenInventory.warehouse({ code: 'SLM-01', name: 'Салем ауылының қоймасы', city: 'Талғар' });
+    const clothing = await givenInventory.item({ sku: 'CLOTH-MIX', baseUnit: 'kg', category: 'clothing', packs: [], name: { kk: 'Киім-кешек (аралас)', ru: 'Одежда (смешанная)', en: 'Clothing (mixed)' } });
+    const bed = await givenInventory.item({ sku: 'BED-1', category: 'furniture', packs: [], weightKgPerUnit: '35', volumeM3PerUnit: '0.4', name: { kk: 'Төсек', ru: 'Кровать', en: 'Bed' } });
+    const mattress = await givenInventory.item({ sku: 'MATTRESS', category: 'furniture', packs: [], weightKgPerUnit: '12', name: { kk: 'Матрас', ru: 'Матрас', en: 'Mattress' } });
+    const blanket = await givenInventory.item({ sku: 'BLANKET-HK', name: { kk: 'Жүн көрпе', ru: 'Шерстяное одеяло', en: 'Wool blanket' } });
+
+    const bad = await t.api
+      .post('/api/v1/shipments')
+      .set(salem.logistics)
+      .send({
+        kind: 'inbound',
+        shipper: { name: 'Crossroads Foundation', country: 'HK' },
+        consignee: { organisationId: salem.organisation.id },
+        origin: { name: 'Hong Kong', country: 'HK' },
+        destination: { warehouseId: village.id },
+        transportUnits: [{ kind: 'container', container: { number: 'CSQU3054384', type: '40ft' } }],
+      });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].field).toBe('transportUnits[0].container.number');
+    expect(await Shipment.countDocuments()).toBe(0);
+
+    const created = await ok<ShipmentBody>(
+      t.api
+        .post('/api/v1/shipments')
+        .set(salem.logistics)
+        .send({
+          kind: 'inbound',
+          shipper: { name: 'Crossroads Foundation', country: 'HK', address: 'Tuen Mun, Hong Kong', contact: 'logistics@crossroads.example' },
+          consignee: { organisationId: salem.organisation.id },
+          origin: { name: 'Port of Hong Kong', country: 'HK' },
+          destination: { warehouseId: village.id },
+          mode: 'sea',
+          plannedArrivalAt: '2024-04-20',
+          references: { billOfLading: 'HKG-ALA-2024-0042', customsDeclaration: '10005020/200424/0004512' },
+          transportUnits: [{ kind: 'container', container: { number: 'csqu 305438-3', type: '40ft', seals: ['HK 778812'] } }],
+        }),
+      201,
+    );
+    expect(created.status).toBe('expected');
+    const container = created.transportUnits[0] as { id: string };
+    const base = `/api/v1/shipments/${created.id}`;
+    const units = await ok<{ handlingUnits: UnitBody[] }>(
+      t.api
+        .post(`${base}/units`)
+        .set(salem.warehouse)
+        .send({
+          units: [
+            { kind: 'bale', count: 2, transportUnitId: container.id, lines: [{ itemId: clothing.id, quantity: '0.25', unit: 't' }] },
+            { kind: 'pallet', transportUnitId: container.id, lines: [{ itemId: bed.id, quantity: 6 }], grossKg: '230' },
+            { kind: 'pallet', transportUnitId: container.id, lines: [{ itemId: mattress.id, quantity: 10 }] },
+            { kind: 'pallet', transportUnitId: container.id, lines: [{ itemId: blanket.id, quantity: 100 }] },
+          ],
+        }),
+      201,
+    );
+    expect(units.handlingUnits.map((u) => `${u.kind} ${u.number}/${u.of}`)).toEqual(['bale 1/2', 'bale 2/2', 'pallet 1/3', 'pallet 2/3', 'pallet 3/3']);
+
+    // The pipeline: incoming, never available.
+    const incoming = await ok<{ data: { itemId: string; quantity: number }[] }>(t.api.get('/api/v1/shipments/incoming').set(salem.viewer));
+    expect(incoming.data.find((l) => l.itemId === clothing.id)?.quantity).toBe(500_000);
+    expect(await StockBalance.countDocuments({ warehouseId: new Types.ObjectId(village.id) })).toBe(0);
+
+    for (const [type, at] of [['entry', '2024-04-18T06:00:00Z'], ['hold', '2024-04-18T09:00:00Z'], ['release', '2024-04-19T11:00:00Z']] as const) {
+      await ok(t.api.post(`${base}/customs-events`).set(salem.logistics).send({ type, at, reference: 'ТД-4512' }), 201);
+    }
+    const manifest = flat((await pdfs([t.api.get(`${base}/manifest.pdf?lang=ru`).set(salem.viewer)]))[0] as PdfText);
+    expect(manifest).toContain('CSQU3054383');
+    expect(manifest).toContain('HK 778812');
+    expect(manifest).toContain('HKG-ALA-2024-0042');
+    // Declared in tonnes and m³: 2 bales × 250 kg + 6 beds × 35 kg + 10 × 12 kg + 100 × 1.8 kg; beds 6 × 0.4 m³.
+    expect(manifest).toContain('1 010 кг 1,01 т');
+    expect(manifest).toContain('1 030 кг 1,03 т');
+    expect(manifest).toContain('2,4 м³');
+    expect(manifest).toContain('0,25 т = 250 кг');
+
+    await ok(t.api.post(`${base}/arrive`).set(salem.warehouse).send());
+    const stored = await Shipment.findById(created.id).lean();
+    expect(stored?.customsEvents.map((e) => e.type)).toEqual(['entry', 'hold', 'release']);
+    expect(stored?.status).toBe('arrived');
+
+    // First receipt, blind: the counter sees lines without expected figures; bales and beds counted.
+    const first = await ok<{ id: string; lines: { id: string; handlingUnitId: string; expected?: number }[] }>(
+      t.api.post(`${base}/receipts`).set(salem.warehouse).send({ blind: true, deliveredBy: 'ТОО «Жетісу Транс»' }),
+      201,
+    );
+    expect(first.lines).toHaveLength(5);
+    expect(first.lines.every((l) => l.expected === undefined)).toBe(true);
+    const lineOf = (unit: UnitBody | undefined, receipt = first) => receipt.lines.find((l) => l.handlingUnitId === unit?.id)?.id;
+    const [bale1, bale2, beds, mattresses, blankets] = units.handlingUnits;
+    await ok(
+      t.api
+        .post(`${base}/receipts/${first.id}/counts`)
+        .set(salem.warehouse)
+        .send({
+          lines: [
+            { lineId: lineOf(bale1), good: 250, unit: 'kg', locationCode: 'A-01' },
+            { lineId: lineOf(bale2), good: '0.24', damaged: '0.01', unit: 't', reason: 'намокла упаковка' },
+            { lineId: lineOf(beds), good: 6, locationCode: 'B-01' },
+          ],
+        }),
+    );
+    const firstPosted = await ok<{ number: string; shipmentStatus: string }>(t.api.post(`${base}/receipts/${first.id}/post`).set(salem.warehouse).send());
+    expect(firstPosted.number).toMatch(/^GRN-\d{4}-\d{6}$/);
+    expect(firstPosted.shipmentStatus).toBe('arrived');
+
+    // Second receipt: only what is still expected; mattresses partly damaged, the blanket pallet never came.
+    const second = await ok<{ id: string; lines: { id: string; handlingUnitId: string; expected?: number }[] }>(t.api.post(`${base}/receipts`).set(salem.warehouse).send({}), 201);
+    expect(second.lines.map((l) => l.expected)).toEqual([10, 100]);
+    await ok(
+      t.api
+        .post(`${base}/receipts/${second.id}/counts`)
+        .set(salem.warehouse)
+        .send({ lines: [{ lineId: lineOf(mattresses, second), good: 8, damaged: 2, reason: 'порваны' }] }),
+    );
+    const secondPosted = await ok<{ number: string; shipmentStatus: string }>(t.api.post(`${base}/receipts/${second.id}/post`).set(salem.warehouse).send({ final: true }));
+    expect(secondPosted.shipmentStatus).toBe('received_with_discrepancies');
+
+    // Stock: what was counted, damaged goods in their condition; the missing pallet never reached stock.
+    const balances = await StockBalance.find({ warehouseId: new Types.ObjectId(village.id) }).lean();
+    const on = (itemId: string, condition: string) => balances.filter((b) => String(b.itemId) === itemId && b.condition === condition).reduce((s, b) => s + b.onHand, 0);
+    expect(on(clothing.id, 'good')).toBe(490_000);
+    expect(on(clothing.id, 'damaged')).toBe(10_000);
+    expect(on(bed.id, 'good')).toBe(6);
+    expect(on(mattress.id, 'good')).toBe(8);
+    expect(on(mattress.id, 'damaged')).toBe(2);
+    expect(on(blanket.id, 'good') + on(blanket.id, 'damaged')).toBe(0);
+    const receipts = await ShipmentReceipt.find({ shipmentId: created.id }).sort({ createdAt: 1 }).lean();
+    expect(receipts.map((r) => r.status)).toEqual(['posted', 'posted']);
+    const short = receipts[1]?.lines.find((l) => String(l.handlingUnitId) === blankets?.id);
+    expect(short).toMatchObject({ expected: 100, good: 0, short: 100 });
+    expect(await HandlingUnit.countDocuments({ shipmentId: created.id, status: 'received' })).toBe(5);
+
+    // The goods received notes read back with their figures.
+    const [grn1, grn2] = (
+      await pdfs([
+        t.api.get(`${base}/receipts/${first.id}/grn.pdf?lang=kk`).set(salem.viewer),
+        t.api.get(`${base}/receipts/${second.id}/grn.pdf?lang=ru`).set(salem.viewer),
+      ])
+    ).map(flat) as [string, string];
+    expect(grn1).toContain('Тауарды қабылдау актісі');
+    expect(grn1).toContain(firstPosted.number);
+    expect(grn1).toContain('Киім-кешек (аралас)');
+    expect(grn1).toContain('Санау күтілген сандарды көрсетпей жүргізілді');
+    expect(grn2).toContain(secondPosted.number);
+    expect(grn2).toContain('порваны');
+    expect(grn2).toMatch(/Шерстяное одеяло BLANKET-HK .*100 шт\. 0 0 100 0/);
+  });
+});
