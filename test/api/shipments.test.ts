@@ -5,7 +5,7 @@
  */
 import { Types } from 'mongoose';
 import { HandlingUnit, Shipment, ShipmentDocument, ShipmentReceipt } from '../../src/modules/shipments/shipments.model';
-import { LedgerEntry, StockBalance } from '../../src/modules/stock/stock.model';
+import { LedgerEntry, StockBalance, StockReservation } from '../../src/modules/stock/stock.model';
 import { TRANSIT_LOCATION } from '../../src/modules/stock/stock.transit';
 import { type PdfText, readPdfTexts } from '../documents/read-pdf';
 import { setupTestApp } from '../support/app';
@@ -229,6 +229,11 @@ describe('outbound international: the Türkiye convoy', () => {
     // Gross adds 4 pallets × 25 kg and 3 boxes × 0.5 kg.
     expect(packed.totals.grossKg).toBe('2338.5');
     expect(await HandlingUnit.countDocuments({ shipmentId: planned.id, status: 'sealed' })).toBe(7);
+    // Packing reserved the goods at the origin: 95 blankets, 1 t of flour, 2 yurts, held until dispatch.
+    const reserved = async (itemId: string) =>
+      (await StockBalance.find({ warehouseId: new Types.ObjectId(almaty.id), itemId: new Types.ObjectId(itemId) }).lean()).reduce((s, b) => s + (b.reserved ?? 0), 0);
+    expect([await reserved(blanket.id), await reserved(flour.id), await reserved(yurt.id)]).toEqual([95, 1_000_000, 2]);
+    expect(await StockReservation.countDocuments({ 'source.id': planned.id, status: 'open' })).toBe(3);
 
     // Dispatch: the whole shipment leaves the origin into transit in one ledger operation.
     const beforeEntries = await LedgerEntry.countDocuments();
@@ -265,6 +270,8 @@ describe('outbound international: the Türkiye convoy', () => {
     expect(await balance(almaty.id, flour.id)).toBe(20_000_000 - 1_000_000);
     expect(await balance(planned.id, blanket.id)).toBe(95);
     expect(await balance(planned.id, yurt.id)).toBe(2);
+    expect([await reserved(blanket.id), await reserved(flour.id), await reserved(yurt.id)]).toEqual([0, 0, 0]);
+    expect(await StockReservation.countDocuments({ 'source.id': planned.id, status: 'open' })).toBe(0);
     // Goods in transit are on no warehouse's shelf: the stock list does not show them.
     const listed = await ok<{ data: { warehouse: { id: string } | null }[] }>(
       t.api.get('/api/v1/stock').set(shipper.viewer),

@@ -8,8 +8,8 @@
  */
 import type { ClientSession } from 'mongoose';
 import type { Actor } from '../access/permissions';
+import { release, reserve, reverseOperation } from '../stock';
 import type { SourceDocument } from '../stock/stock.model';
-import { reverseOperation } from '../stock/stock.service';
 import * as transit from '../stock/stock.transit';
 import type { HandlingUnitRecord, ShipmentRecord } from './shipments.model';
 
@@ -38,33 +38,52 @@ export function goodsOf(units: readonly HandlingUnitRecord[]): ItemLot[] {
   return [...sums.values()];
 }
 
+/**
+ * Reserves the shipment's goods at its origin, one reservation source line per item and lot (FEFO across balances
+ * when no lot is named). INSUFFICIENT_STOCK when not enough is free: nothing is reserved then.
+ */
 export async function reserveForShipment(
-  _shipment: ShipmentRecord,
-  _units: readonly HandlingUnitRecord[],
-  _actor: Actor,
-  _session: ClientSession,
+  shipment: ShipmentRecord,
+  units: readonly HandlingUnitRecord[],
+  actor: Actor,
+  session: ClientSession,
 ): Promise<void> {
-  // Replaced by the stock module's reservations as soon as they land (see the report of this branch).
+  for (const goods of goodsOf(units)) {
+    await reserve(
+      {
+        warehouseId: String(shipment.origin.warehouseId),
+        itemId: goods.itemId,
+        ...(goods.lot ? { lot: goods.lot } : {}),
+        quantity: goods.quantity,
+        unit: goods.unit,
+        source: { type: 'shipment', id: String(shipment._id), line: `${goods.itemId}:${goods.lot ?? '*'}` },
+      },
+      actor,
+      session,
+    );
+  }
 }
 
 export async function releaseForShipment(
-  _shipment: ShipmentRecord,
-  _actor: Actor,
-  _session: ClientSession,
-): Promise<void> {}
+  shipment: ShipmentRecord,
+  actor: Actor,
+  session: ClientSession,
+): Promise<void> {
+  await release({ source: { type: 'shipment', id: String(shipment._id) } }, actor, session);
+}
 
-export async function dispatchShipmentStock(
+/** Exactly the reserved goods leave the origin into the shipment's transit balances, in one operation. */
+export function dispatchShipmentStock(
   shipment: ShipmentRecord,
   units: readonly HandlingUnitRecord[],
   actor: Actor,
   session: ClientSession,
 ) {
-  return transit.dispatchToTransit(
+  return transit.dispatchReserved(
     {
       transitId: shipment._id,
-      source: shipmentSource(shipment),
-      fromWarehouseId: shipment.origin.warehouseId as NonNullable<ShipmentRecord['origin']['warehouseId']>,
-      lines: goodsOf(units),
+      source: { ...shipmentSource(shipment), id: String(shipment._id) },
+      expected: goodsOf(units),
     },
     actor,
     session,

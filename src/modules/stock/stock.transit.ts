@@ -13,6 +13,7 @@
  */
 import type { ClientSession, Types } from 'mongoose';
 import { Types as MongooseTypes } from 'mongoose';
+import { AppError } from '../../core/errors';
 import type { Actor } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';
 import {
@@ -28,10 +29,12 @@ import {
 import {
   type Condition,
   type LedgerType,
+  type ReservationRecord,
   type SourceDocument,
   StockBalance,
   type StockBalanceRecord,
   type StockIdentity,
+  StockReservation,
 } from './stock.model';
 
 export const TRANSIT_LOCATION = '@transit';
@@ -250,6 +253,140 @@ export function dispatchToTransit(
       ),
     );
     return finish(op, 'dispatch', { fromWarehouseId: String(from), lines: input.lines.length }, picks);
+  });
+}
+
+export interface DispatchReservedInput {
+  transitId: string | Types.ObjectId;
+  /** The ledger source; its type and id are also the reservations' source. */
+  source: SourceDocument & { id: string };
+  /** What the shipment carries, per item and lot: its reservations must hold exactly this. */
+  expected: readonly TransitLineInput[];
+}
+
+/**
+ * Dispatches exactly what a shipment reserved: every open reservation of the source is consumed (issued) and its
+ * balance debited on-hand and reserved alike, and the same goods are credited to the shipment's transit balances;
+ * one stock operation, in a fixed number of round trips. Refused (UNPROCESSABLE) when the reservations no longer
+ * hold what the shipment carries (a count cut them, or reserved stock was found damaged or has expired): unpack and
+ * pack again.
+ */
+export function dispatchReserved(
+  input: DispatchReservedInput,
+  actor: Actor,
+  session?: ClientSession,
+): Promise<TransitMovement> {
+  return inTransaction(session, async (s) => {
+    const transitId = asId(input.transitId);
+    const reservations = await StockReservation.find({
+      'source.type': input.source.type,
+      'source.id': input.source.id,
+      status: 'open',
+    })
+      .session(s)
+      .lean<ReservationRecord[]>();
+    const held = new Map<string, number>();
+    const now = new Date();
+    for (const r of reservations) {
+      if (r.condition === 'damaged' || isExpired(r, now)) {
+        throw new AppError(
+          'UNPROCESSABLE',
+          `Reserved stock of ${input.source.number ?? input.source.id} is ${r.condition === 'damaged' ? 'damaged' : 'expired'}: unpack and pack again`,
+          {
+            reservationId: String(r._id),
+          },
+        );
+      }
+      held.set(String(r.itemId), (held.get(String(r.itemId)) ?? 0) + r.quantity);
+    }
+    const wanted = new Map<string, number>();
+    for (const line of input.expected)
+      wanted.set(String(line.itemId), (wanted.get(String(line.itemId)) ?? 0) + line.quantity);
+    for (const [itemId, quantity] of wanted) {
+      if ((held.get(itemId) ?? 0) !== quantity) {
+        throw new AppError(
+          'UNPROCESSABLE',
+          `The reservations of ${input.source.number ?? input.source.id} no longer hold what it carries: unpack and pack again`,
+          {
+            itemId,
+            carried: quantity,
+            reserved: held.get(itemId) ?? 0,
+          },
+        );
+      }
+    }
+    const closed = await StockReservation.bulkWrite(
+      reservations.map((r) => ({
+        updateOne: {
+          filter: { _id: r._id, status: 'open', quantity: r.quantity },
+          update: {
+            $set: { quantity: 0, status: 'closed', closedAt: now, updatedAt: now },
+            $inc: { issuedQuantity: r.quantity },
+          },
+        },
+      })),
+      { session: s, ordered: true },
+    );
+    if (closed.matchedCount !== reservations.length) {
+      throw new AppError(
+        'CONFLICT',
+        `The reservations of ${input.source.number ?? input.source.id} changed meanwhile; retry`,
+        {},
+      );
+    }
+    const perBalance = new Map<string, number>();
+    for (const r of reservations)
+      perBalance.set(String(r.balanceId), (perBalance.get(String(r.balanceId)) ?? 0) + r.quantity);
+    const ids = [...perBalance.keys()].map((id) => new MongooseTypes.ObjectId(id));
+    const debited = await StockBalance.bulkWrite(
+      ids.map((_id) => {
+        const q = perBalance.get(String(_id)) ?? 0;
+        return {
+          updateOne: {
+            filter: { _id, onHand: { $gte: q }, reserved: { $gte: q } },
+            update: { $inc: { onHand: -q, reserved: -q, version: 1 } },
+          },
+        };
+      }),
+      { session: s, ordered: true },
+    );
+    // Unreachable while the invariant holds (reserved ≤ onHand, reserved = its open reservations): never skip it.
+    if (debited.matchedCount !== ids.length) throw new Error('a reserved balance holds less than its reservations');
+    const balances = new Map(
+      (
+        await StockBalance.find({ _id: { $in: ids } })
+          .session(s)
+          .lean<StockBalanceRecord[]>()
+      ).map((b) => [String(b._id), b]),
+    );
+    const op = new StockOperation(s, actor, input.source);
+    const picks: Pick[] = reservations.map((r, line) => ({
+      balance: balances.get(String(r.balanceId)) as StockBalanceRecord,
+      take: r.quantity,
+      line,
+    }));
+    // Each entry records the balance after its own debit: walk back from the state after all of them.
+    const onHand = new Map([...balances].map(([id, b]) => [id, b.onHand]));
+    const entries = new Array<NewLedgerEntry>(picks.length);
+    for (let i = picks.length - 1; i >= 0; i -= 1) {
+      const p = picks[i] as Pick;
+      const id = String(p.balance._id);
+      const now = onHand.get(id) ?? 0;
+      entries[i] = op.record('transfer_out', { ...p.balance, onHand: now }, -p.take);
+      onHand.set(id, now + p.take);
+    }
+    await creditAll(
+      op,
+      'transfer_in',
+      picks.map(
+        (p): CreditLine => ({
+          identity: transitIdentity(transitId, p.balance),
+          item: { baseUnit: p.balance.unit },
+          quantity: p.take,
+        }),
+      ),
+    );
+    return finish(op, 'dispatch', { reservations: reservations.length }, picks);
   });
 }
 
