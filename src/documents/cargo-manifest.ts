@@ -37,8 +37,8 @@ export interface CargoManifestData extends ShipmentDocumentBase {
 function columns(lang: Lang): TableColumn[] {
   const c = shipmentLabels(lang).columns;
   return [
-    { header: c.package, weight: 15 },
-    { header: c.item, weight: 25 },
+    { header: c.package, weight: 17 },
+    { header: c.item, weight: 23 },
     { header: c.quantity, weight: 15, align: 'right' },
     { header: c.condition, weight: 9 },
     { header: c.lotExpiry, weight: 11 },

@@ -20,8 +20,6 @@ jest.setTimeout(120_000);
 
 const KAZAKH_LETTERS = [...'ӘҚҰ', ...'әғқңөұүі'];
 
-type Headers = { Authorization: string };
-
 function flat(text: PdfText): string {
   return text.pages.join('\n').replace(/\s+/g, ' ');
 }
@@ -231,7 +229,12 @@ describe('outbound international: the Türkiye convoy', () => {
     expect(await HandlingUnit.countDocuments({ shipmentId: planned.id, status: 'sealed' })).toBe(7);
     // Packing reserved the goods at the origin: 95 blankets, 1 t of flour, 2 yurts, held until dispatch.
     const reserved = async (itemId: string) =>
-      (await StockBalance.find({ warehouseId: new Types.ObjectId(almaty.id), itemId: new Types.ObjectId(itemId) }).lean()).reduce((s, b) => s + (b.reserved ?? 0), 0);
+      (
+        await StockBalance.find({
+          warehouseId: new Types.ObjectId(almaty.id),
+          itemId: new Types.ObjectId(itemId),
+        }).lean()
+      ).reduce((s, b) => s + (b.reserved ?? 0), 0);
     expect([await reserved(blanket.id), await reserved(flour.id), await reserved(yurt.id)]).toEqual([95, 1_000_000, 2]);
     expect(await StockReservation.countDocuments({ 'source.id': planned.id, status: 'open' })).toBe(3);
 
@@ -337,10 +340,32 @@ describe('inbound international: the Crossroads container', () => {
   test('when a container is expected, arrives and is counted blind in two receipts, then damaged and short goods are recorded', async () => {
     const salem = await organisationWithStaff('«Салем» әлеуметтік ауылы');
     const village = await givenInventory.warehouse({ code: 'SLM-01', name: 'Салем ауылының қоймасы', city: 'Талғар' });
-    const clothing = await givenInventory.item({ sku: 'CLOTH-MIX', baseUnit: 'kg', category: 'clothing', packs: [], name: { kk: 'Киім-кешек (аралас)', ru: 'Одежда (смешанная)', en: 'Clothing (mixed)' } });
-    const bed = await givenInventory.item({ sku: 'BED-1', category: 'furniture', packs: [], weightKgPerUnit: '35', volumeM3PerUnit: '0.4', name: { kk: 'Төсек', ru: 'Кровать', en: 'Bed' } });
-    const mattress = await givenInventory.item({ sku: 'MATTRESS', category: 'furniture', packs: [], weightKgPerUnit: '12', name: { kk: 'Матрас', ru: 'Матрас', en: 'Mattress' } });
-    const blanket = await givenInventory.item({ sku: 'BLANKET-HK', name: { kk: 'Жүн көрпе', ru: 'Шерстяное одеяло', en: 'Wool blanket' } });
+    const clothing = await givenInventory.item({
+      sku: 'CLOTH-MIX',
+      baseUnit: 'kg',
+      category: 'clothing',
+      packs: [],
+      name: { kk: 'Киім-кешек (аралас)', ru: 'Одежда (смешанная)', en: 'Clothing (mixed)' },
+    });
+    const bed = await givenInventory.item({
+      sku: 'BED-1',
+      category: 'furniture',
+      packs: [],
+      weightKgPerUnit: '35',
+      volumeM3PerUnit: '0.4',
+      name: { kk: 'Төсек', ru: 'Кровать', en: 'Bed' },
+    });
+    const mattress = await givenInventory.item({
+      sku: 'MATTRESS',
+      category: 'furniture',
+      packs: [],
+      weightKgPerUnit: '12',
+      name: { kk: 'Матрас', ru: 'Матрас', en: 'Mattress' },
+    });
+    const blanket = await givenInventory.item({
+      sku: 'BLANKET-HK',
+      name: { kk: 'Жүн көрпе', ru: 'Шерстяное одеяло', en: 'Wool blanket' },
+    });
 
     const bad = await t.api
       .post('/api/v1/shipments')
@@ -363,14 +388,21 @@ describe('inbound international: the Crossroads container', () => {
         .set(salem.logistics)
         .send({
           kind: 'inbound',
-          shipper: { name: 'Crossroads Foundation', country: 'HK', address: 'Tuen Mun, Hong Kong', contact: 'logistics@crossroads.example' },
+          shipper: {
+            name: 'Crossroads Foundation',
+            country: 'HK',
+            address: 'Tuen Mun, Hong Kong',
+            contact: 'logistics@crossroads.example',
+          },
           consignee: { organisationId: salem.organisation.id },
           origin: { name: 'Port of Hong Kong', country: 'HK' },
           destination: { warehouseId: village.id },
           mode: 'sea',
           plannedArrivalAt: '2024-04-20',
           references: { billOfLading: 'HKG-ALA-2024-0042', customsDeclaration: '10005020/200424/0004512' },
-          transportUnits: [{ kind: 'container', container: { number: 'csqu 305438-3', type: '40ft', seals: ['HK 778812'] } }],
+          transportUnits: [
+            { kind: 'container', container: { number: 'csqu 305438-3', type: '40ft', seals: ['HK 778812'] } },
+          ],
         }),
       201,
     );
@@ -383,7 +415,12 @@ describe('inbound international: the Crossroads container', () => {
         .set(salem.warehouse)
         .send({
           units: [
-            { kind: 'bale', count: 2, transportUnitId: container.id, lines: [{ itemId: clothing.id, quantity: '0.25', unit: 't' }] },
+            {
+              kind: 'bale',
+              count: 2,
+              transportUnitId: container.id,
+              lines: [{ itemId: clothing.id, quantity: '0.25', unit: 't' }],
+            },
             { kind: 'pallet', transportUnitId: container.id, lines: [{ itemId: bed.id, quantity: 6 }], grossKg: '230' },
             { kind: 'pallet', transportUnitId: container.id, lines: [{ itemId: mattress.id, quantity: 10 }] },
             { kind: 'pallet', transportUnitId: container.id, lines: [{ itemId: blanket.id, quantity: 100 }] },
@@ -391,14 +428,26 @@ describe('inbound international: the Crossroads container', () => {
         }),
       201,
     );
-    expect(units.handlingUnits.map((u) => `${u.kind} ${u.number}/${u.of}`)).toEqual(['bale 1/2', 'bale 2/2', 'pallet 1/3', 'pallet 2/3', 'pallet 3/3']);
+    expect(units.handlingUnits.map((u) => `${u.kind} ${u.number}/${u.of}`)).toEqual([
+      'bale 1/2',
+      'bale 2/2',
+      'pallet 1/3',
+      'pallet 2/3',
+      'pallet 3/3',
+    ]);
 
     // The pipeline: incoming, never available.
-    const incoming = await ok<{ data: { itemId: string; quantity: number }[] }>(t.api.get('/api/v1/shipments/incoming').set(salem.viewer));
+    const incoming = await ok<{ data: { itemId: string; quantity: number }[] }>(
+      t.api.get('/api/v1/shipments/incoming').set(salem.viewer),
+    );
     expect(incoming.data.find((l) => l.itemId === clothing.id)?.quantity).toBe(500_000);
     expect(await StockBalance.countDocuments({ warehouseId: new Types.ObjectId(village.id) })).toBe(0);
 
-    for (const [type, at] of [['entry', '2024-04-18T06:00:00Z'], ['hold', '2024-04-18T09:00:00Z'], ['release', '2024-04-19T11:00:00Z']] as const) {
+    for (const [type, at] of [
+      ['entry', '2024-04-18T06:00:00Z'],
+      ['hold', '2024-04-18T09:00:00Z'],
+      ['release', '2024-04-19T11:00:00Z'],
+    ] as const) {
       await ok(t.api.post(`${base}/customs-events`).set(salem.logistics).send({ type, at, reference: 'ТД-4512' }), 201);
     }
     const manifest = flat((await pdfs([t.api.get(`${base}/manifest.pdf?lang=ru`).set(salem.viewer)]))[0] as PdfText);
@@ -423,7 +472,8 @@ describe('inbound international: the Crossroads container', () => {
     );
     expect(first.lines).toHaveLength(5);
     expect(first.lines.every((l) => l.expected === undefined)).toBe(true);
-    const lineOf = (unit: UnitBody | undefined, receipt = first) => receipt.lines.find((l) => l.handlingUnitId === unit?.id)?.id;
+    const lineOf = (unit: UnitBody | undefined, receipt = first) =>
+      receipt.lines.find((l) => l.handlingUnitId === unit?.id)?.id;
     const [bale1, bale2, beds, mattresses, blankets] = units.handlingUnits;
     await ok(
       t.api
@@ -437,12 +487,17 @@ describe('inbound international: the Crossroads container', () => {
           ],
         }),
     );
-    const firstPosted = await ok<{ number: string; shipmentStatus: string }>(t.api.post(`${base}/receipts/${first.id}/post`).set(salem.warehouse).send());
+    const firstPosted = await ok<{ number: string; shipmentStatus: string }>(
+      t.api.post(`${base}/receipts/${first.id}/post`).set(salem.warehouse).send(),
+    );
     expect(firstPosted.number).toMatch(/^GRN-\d{4}-\d{6}$/);
     expect(firstPosted.shipmentStatus).toBe('arrived');
 
     // Second receipt: only what is still expected; mattresses partly damaged, the blanket pallet never came.
-    const second = await ok<{ id: string; lines: { id: string; handlingUnitId: string; expected?: number }[] }>(t.api.post(`${base}/receipts`).set(salem.warehouse).send({}), 201);
+    const second = await ok<{ id: string; lines: { id: string; handlingUnitId: string; expected?: number }[] }>(
+      t.api.post(`${base}/receipts`).set(salem.warehouse).send({}),
+      201,
+    );
     expect(second.lines.map((l) => l.expected)).toEqual([10, 100]);
     await ok(
       t.api
@@ -450,12 +505,17 @@ describe('inbound international: the Crossroads container', () => {
         .set(salem.warehouse)
         .send({ lines: [{ lineId: lineOf(mattresses, second), good: 8, damaged: 2, reason: 'порваны' }] }),
     );
-    const secondPosted = await ok<{ number: string; shipmentStatus: string }>(t.api.post(`${base}/receipts/${second.id}/post`).set(salem.warehouse).send({ final: true }));
+    const secondPosted = await ok<{ number: string; shipmentStatus: string }>(
+      t.api.post(`${base}/receipts/${second.id}/post`).set(salem.warehouse).send({ final: true }),
+    );
     expect(secondPosted.shipmentStatus).toBe('received_with_discrepancies');
 
     // Stock: what was counted, damaged goods in their condition; the missing pallet never reached stock.
     const balances = await StockBalance.find({ warehouseId: new Types.ObjectId(village.id) }).lean();
-    const on = (itemId: string, condition: string) => balances.filter((b) => String(b.itemId) === itemId && b.condition === condition).reduce((s, b) => s + b.onHand, 0);
+    const on = (itemId: string, condition: string) =>
+      balances
+        .filter((b) => String(b.itemId) === itemId && b.condition === condition)
+        .reduce((s, b) => s + b.onHand, 0);
     expect(on(clothing.id, 'good')).toBe(490_000);
     expect(on(clothing.id, 'damaged')).toBe(10_000);
     expect(on(bed.id, 'good')).toBe(6);

@@ -118,6 +118,7 @@ describe('shipment documents', () => {
   const texts = new Map<string, PdfText>();
   const pdfs = new Map<string, Buffer>();
 
+  // 21 documents rendered and read back once for the whole file: about a second each on a loaded 2-core machine.
   beforeAll(async () => {
     const jobs = NAMES.flatMap((name) => LANGS.map((lang) => ({ name, lang })));
     const rendered = await Promise.all(jobs.map(({ name, lang }) => RENDERERS[name](lang)));
@@ -126,7 +127,7 @@ describe('shipment documents', () => {
       texts.set(`${name}:${lang}`, read[i] as PdfText);
       pdfs.set(`${name}:${lang}`, rendered[i] as Buffer);
     });
-  });
+  }, 120_000);
 
   const text = (name: DocName, lang: Lang) => flat(texts.get(`${name}:${lang}`) as PdfText);
 
@@ -282,5 +283,5 @@ describe('shipment documents', () => {
     const all = pages.join('\n').replace(/\s+/g, ' ');
     for (let n = 1; n <= 120; n += 1) expect(all).toContain(`Паллет ${n} / 120`);
     expect(all.split('L-1599').length - 1).toBe(1);
-  });
+  }, 60_000);
 });
