@@ -544,3 +544,166 @@ describe('inbound international: the Crossroads container', () => {
     expect(grn2).toMatch(/Шерстяное одеяло BLANKET-HK .*100 шт\. 0 0 100 0/);
   });
 });
+
+describe('between warehouses and organisations', () => {
+  test('when goods are transferred from Astana to Almaty, then they are in transit until received and land where counted', async () => {
+    const asar = await organisationWithStaff('«Асар» қоры');
+    const astana = await givenInventory.warehouse({
+      code: 'AST-01',
+      name: 'Астана қоймасы',
+      city: 'Astana',
+      region: 'astana',
+    });
+    const almaty = await givenInventory.warehouse({ code: 'ALA-02', name: 'Алматы қоймасы' });
+    const { item } = await givenInventory.stockOf({ warehouse: astana, quantity: 100 });
+    const created = await ok<ShipmentBody>(
+      t.api
+        .post('/api/v1/shipments')
+        .set(asar.logistics)
+        .send({
+          kind: 'transfer',
+          origin: { warehouseId: astana.id },
+          destination: { warehouseId: almaty.id },
+          consignee: { organisationId: asar.organisation.id },
+        }),
+      201,
+    );
+    const base = `/api/v1/shipments/${created.id}`;
+    await ok(
+      t.api
+        .post(`${base}/units`)
+        .set(asar.warehouse)
+        .send({ units: [{ kind: 'box', count: 4, lines: [{ itemId: item.id, quantity: 1, unit: 'box' }] }] }),
+      201,
+    );
+    // A step out of order answers 409 naming the state.
+    const early = await t.api.post(`${base}/dispatch`).set(asar.logistics).send();
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: 'INVALID_STATE', details: { status: 'draft' } });
+    await ok(t.api.post(`${base}/pack`).set(asar.warehouse).send());
+    await ok(t.api.post(`${base}/dispatch`).set(asar.logistics).send());
+    const onHand = async (warehouseId: string) =>
+      (
+        await StockBalance.find({
+          warehouseId: new Types.ObjectId(warehouseId),
+          itemId: new Types.ObjectId(item.id),
+        }).lean()
+      ).reduce((s, b) => s + b.onHand, 0);
+    expect([await onHand(astana.id), await onHand(created.id), await onHand(almaty.id)]).toEqual([52, 48, 0]);
+    // After dispatch only loss or a reversal: cancelling is refused.
+    expect((await t.api.post(`${base}/cancel`).set(asar.logistics).send()).status).toBe(409);
+    await ok(t.api.post(`${base}/arrive`).set(asar.warehouse).send());
+    const receipt = await ok<{ id: string; lines: { id: string }[] }>(
+      t.api.post(`${base}/receipts`).set(asar.warehouse).send(),
+      201,
+    );
+    await ok(
+      t.api
+        .post(`${base}/receipts/${receipt.id}/counts`)
+        .set(asar.warehouse)
+        .send({
+          lines: receipt.lines.map((l, i) => ({
+            lineId: l.id,
+            good: i === 0 ? 10 : 12,
+            damaged: i === 0 ? 2 : 0,
+            locationCode: 'A-01',
+          })),
+        }),
+    );
+    const posted = await ok<{ shipmentStatus: string }>(
+      t.api.post(`${base}/receipts/${receipt.id}/post`).set(asar.warehouse).send({ final: true }),
+    );
+    expect(posted.shipmentStatus).toBe('received_with_discrepancies');
+    expect([await onHand(astana.id), await onHand(created.id), await onHand(almaty.id)]).toEqual([52, 0, 48]);
+    const damaged = await StockBalance.findOne({
+      warehouseId: new Types.ObjectId(almaty.id),
+      condition: 'damaged',
+    }).lean();
+    expect(damaged).toMatchObject({ onHand: 2, locationCode: 'A-01' });
+    await ok(t.api.post(`${base}/close`).set(asar.logistics).send());
+    expect((await Shipment.findById(created.id).lean())?.status).toBe('closed');
+  });
+
+  test('when the village delivers to the NGO’s store, then the NGO sees it only from dispatch on, receives it, and it becomes its stock', async () => {
+    const village = await organisationWithStaff('«Салем» әлеуметтік ауылы');
+    const ngo = await organisationWithStaff('«Love Kazakhstan» ҚБ');
+    const stranger = await organisationWithStaff('Басқа ұйым');
+    const villageStore = await givenInventory.warehouse({ code: 'SLM-02', name: 'Салем қоймасы' });
+    const ngoStore = await givenInventory.warehouse({ code: 'LKZ-01', name: 'Love Kazakhstan дүкені' });
+    const { item } = await givenInventory.stockOf({ warehouse: villageStore, quantity: 30 });
+    const created = await ok<ShipmentBody>(
+      t.api
+        .post('/api/v1/shipments')
+        .set(village.logistics)
+        .set('Idempotency-Key', 'delivery-to-ngo-0001')
+        .send({
+          kind: 'delivery',
+          origin: { warehouseId: villageStore.id },
+          destination: { warehouseId: ngoStore.id },
+          consignee: { organisationId: ngo.organisation.id },
+        }),
+      201,
+    );
+    // One click twice makes one shipment.
+    const again = await t.api
+      .post('/api/v1/shipments')
+      .set(village.logistics)
+      .set('Idempotency-Key', 'delivery-to-ngo-0001')
+      .send({
+        kind: 'delivery',
+        origin: { warehouseId: villageStore.id },
+        destination: { warehouseId: ngoStore.id },
+        consignee: { organisationId: ngo.organisation.id },
+      });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(created.id);
+    expect(await Shipment.countDocuments()).toBe(1);
+    const base = `/api/v1/shipments/${created.id}`;
+    await ok(
+      t.api
+        .post(`${base}/units`)
+        .set(village.warehouse)
+        .send({ units: [{ kind: 'bundle', lines: [{ itemId: item.id, quantity: 20 }] }] }),
+      201,
+    );
+    await ok(t.api.post(`${base}/pack`).set(village.warehouse).send());
+    // Before dispatch the consignee sees nothing, not even that it exists; a stranger never does.
+    expect((await t.api.get(base).set(ngo.viewer)).status).toBe(404);
+    expect((await ok<{ data: unknown[] }>(t.api.get('/api/v1/shipments').set(ngo.viewer))).data).toHaveLength(0);
+    await ok(t.api.post(`${base}/dispatch`).set(village.logistics).send());
+    const seen = await ok<{ id: string; status: string }>(t.api.get(base).set(ngo.viewer));
+    expect(seen.status).toBe('dispatched');
+    expect((await t.api.get(base).set(stranger.viewer)).status).toBe(404);
+    expect(
+      (
+        await ok<{ data: { id: string }[] }>(t.api.get('/api/v1/shipments?direction=incoming').set(ngo.viewer))
+      ).data.map((s) => s.id),
+    ).toEqual([created.id]);
+    // The consignee cannot change the shipper's plan; the shipper cannot receive for the consignee.
+    expect((await t.api.post(`${base}/cancel`).set(ngo.logistics).send()).status).toBe(404);
+    await ok(t.api.post(`${base}/arrive`).set(ngo.warehouse).send());
+    expect((await t.api.post(`${base}/receipts`).set(village.warehouse).send({})).status).toBe(403);
+    const receipt = await ok<{ id: string; organisationId: string; lines: { id: string }[] }>(
+      t.api.post(`${base}/receipts`).set(ngo.warehouse).send({}),
+      201,
+    );
+    expect(receipt.organisationId).toBe(ngo.organisation.id);
+    await ok(
+      t.api
+        .post(`${base}/receipts/${receipt.id}/counts`)
+        .set(ngo.warehouse)
+        .send({ lines: [{ lineId: receipt.lines[0]?.id, good: 20 }] }),
+    );
+    const posted = await ok<{ shipmentStatus: string }>(
+      t.api.post(`${base}/receipts/${receipt.id}/post`).set(ngo.warehouse).send({ final: true }),
+    );
+    expect(posted.shipmentStatus).toBe('received');
+    const ngoStock = await StockBalance.find({ warehouseId: new Types.ObjectId(ngoStore.id) }).lean();
+    expect(ngoStock.reduce((s, b) => s + b.onHand, 0)).toBe(20);
+    expect(await ShipmentReceipt.countDocuments({ organisationId: ngo.organisation.id })).toBe(1);
+    // The NGO reads its goods received note; the village's other shipments stay invisible to it.
+    const [grn] = (await pdfs([t.api.get(`${base}/receipts/${receipt.id}/grn.pdf?lang=kk`).set(ngo.viewer)])).map(flat);
+    expect(grn).toContain('«Love Kazakhstan» ҚБ');
+    expect(grn).toContain('Тауарды қабылдау актісі');
+  });
+});

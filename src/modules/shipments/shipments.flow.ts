@@ -22,6 +22,7 @@ import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
 import { organisationOf } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
+import { queuedOnStock } from '../stock';
 import {
   HandlingUnit,
   type HandlingUnitRecord,
@@ -97,18 +98,36 @@ async function run(
   return session ? step(session) : withTransaction(step);
 }
 
+/**
+ * The stock a step will write, so that concurrent packs of the same goods queue in this process instead of
+ * colliding in the database and retrying (see queuedOnStock; correctness still rests on the guarded writes).
+ */
+async function stockPairs(id: string, actor: Actor) {
+  const shipment = await Shipment.findOne({ _id: id, organisationId: organisationOf(actor) }).lean<ShipmentRecord>();
+  if (!shipment?.origin.warehouseId) return [];
+  const units = await unitsOf(shipment);
+  const warehouseId = shipment.origin.warehouseId;
+  return [...new Set(units.flatMap((u) => u.lines.map((l) => String(l.itemId))))].map((itemId) => ({
+    warehouseId,
+    itemId,
+  }));
+}
+
 export async function packShipment(id: string, actor: Actor): Promise<ShipmentDto> {
-  const shipment = await run('pack', id, actor, shipperScope(actor), async (before, session) => {
-    const units = await unitsOf(before, session);
-    empty(units, before);
-    await stock.reserveForShipment(before, units, actor, session);
-    await HandlingUnit.updateMany(
-      { organisationId: before.organisationId, shipmentId: before._id },
-      { $set: { status: 'sealed' } },
-      { session },
-    );
-    return { set: { packedAt: new Date() }, summary: { units: units.length } };
-  });
+  const pairs = await stockPairs(id, actor);
+  const shipment = await queuedOnStock(pairs, () =>
+    run('pack', id, actor, shipperScope(actor), async (before, session) => {
+      const units = await unitsOf(before, session);
+      empty(units, before);
+      await stock.reserveForShipment(before, units, actor, session);
+      await HandlingUnit.updateMany(
+        { organisationId: before.organisationId, shipmentId: before._id },
+        { $set: { status: 'sealed' } },
+        { session },
+      );
+      return { set: { packedAt: new Date() }, summary: { units: units.length } };
+    }),
+  );
   return shipmentDto(shipment);
 }
 
@@ -127,18 +146,21 @@ export async function unpackShipment(id: string, actor: Actor): Promise<Shipment
 
 /** The whole shipment leaves the origin into transit in one stock operation, whatever its size. */
 export async function dispatchShipment(id: string, actor: Actor): Promise<ShipmentDto> {
-  const shipment = await run('dispatch', id, actor, shipperScope(actor), async (before, session) => {
-    const movement = await stock.dispatchShipmentStock(before, await unitsOf(before, session), actor, session);
-    await HandlingUnit.updateMany(
-      { organisationId: before.organisationId, shipmentId: before._id },
-      { $set: { status: 'in_transit' } },
-      { session },
-    );
-    return {
-      set: { dispatchedAt: movement.at, dispatchOperationId: new Types.ObjectId(movement.operationId) },
-      summary: { operationId: movement.operationId, entries: movement.entries },
-    };
-  });
+  const pairs = await stockPairs(id, actor);
+  const shipment = await queuedOnStock(pairs, () =>
+    run('dispatch', id, actor, shipperScope(actor), async (before, session) => {
+      const movement = await stock.dispatchShipmentStock(before, await unitsOf(before, session), actor, session);
+      await HandlingUnit.updateMany(
+        { organisationId: before.organisationId, shipmentId: before._id },
+        { $set: { status: 'in_transit' } },
+        { session },
+      );
+      return {
+        set: { dispatchedAt: movement.at, dispatchOperationId: new Types.ObjectId(movement.operationId) },
+        summary: { operationId: movement.operationId, entries: movement.entries },
+      };
+    }),
+  );
   return shipmentDto(shipment);
 }
 

@@ -438,9 +438,13 @@ export async function listShipments(query: ShipmentQuery, actor: Actor): Promise
     query.direction === 'outgoing' ? [own] : query.direction === 'incoming' ? [addressed] : [own, addressed];
   const collection = owned(Shipment, actor).addressed('consigneeOrganisationId');
   const page = await collection.paginate(
+    // In $and: the addressed path puts its own $or (owner or consignee) at the top of the filter.
     {
       ...filter,
-      $or: scope.map((s) => (query.status && 'status' in s ? { ...s, status: query.status } : s)),
+      $and: [
+        ...((filter.$and as object[] | undefined) ?? []),
+        { $or: scope.map((s) => (query.status && 'status' in s ? { ...s, status: query.status } : s)) },
+      ],
     } as never,
     query,
     { createdAt: -1, _id: -1 },
@@ -577,11 +581,17 @@ function checkKind(
   consignee: PartyRecord,
   warehouses: ReadonlyMap<string, WarehouseRecord & { organisationId?: Types.ObjectId }>,
 ): Types.ObjectId | null {
+  // A warehouse recorded before warehouses carried their organisation has no owner to check against: it is accepted
+  // for either side (the scoped access path makes every warehouse owned; then the checks below always apply).
   const ownerOf = (place: PlaceRecord) =>
-    place.warehouseId ? (warehouses.get(String(place.warehouseId))?.organisationId ?? organisationId) : null;
+    place.warehouseId ? (warehouses.get(String(place.warehouseId))?.organisationId ?? null) : null;
+  const ownedBy = (place: PlaceRecord, owner: Types.ObjectId) => {
+    const found = ownerOf(place);
+    return found === null || found.equals(owner);
+  };
   const ownWarehouse = (place: PlaceRecord, field: string) => {
     if (!place.warehouseId) throw refused(`${field}.warehouseId`, `is required for a ${kind} shipment`, 'any.required');
-    if (!ownerOf(place)?.equals(organisationId))
+    if (!ownedBy(place, organisationId))
       throw refused(`${field}.warehouseId`, 'is not a warehouse of your organisation', 'any.unknownReference');
   };
   if (kind === 'inbound') {
@@ -605,8 +615,7 @@ function checkKind(
   if (!consignee.organisationId || consignee.organisationId.equals(organisationId))
     throw refused('consignee.organisationId', 'must be another organisation for a delivery', 'any.required');
   if (!destination.warehouseId) throw refused('destination.warehouseId', 'is required for a delivery', 'any.required');
-  const destinationOwner = ownerOf(destination);
-  if (!destinationOwner?.equals(consignee.organisationId))
+  if (!ownedBy(destination, consignee.organisationId))
     throw refused(
       'destination.warehouseId',
       'is not a warehouse of the consignee organisation',
