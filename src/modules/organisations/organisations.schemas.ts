@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { idParams, paginationKeys } from '../../http/joi-rules';
-import { isValidBin } from '../access/kz-identifiers';
+import { isValidBin } from '../../core/kz-identifiers';
 import { ORGANISATION_TYPES } from './organisations.model';
 
 export const bin = (): Joi.StringSchema =>

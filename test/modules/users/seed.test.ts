@@ -1,4 +1,4 @@
-import { isValidBin } from '../../../src/modules/access/kz-identifiers';
+import { isValidBin } from '../../../src/core/kz-identifiers';
 import { AuditEntry } from '../../../src/modules/audit/audit.model';
 import { Organisation } from '../../../src/modules/organisations/organisations.model';
 import { verifyPassword } from '../../../src/modules/users/passwords';
