@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import { idParams, paginationKeys } from '../../http/joi-rules';
 import { isValidBin } from '../../core/kz-identifiers';
+import { idParams, paginationKeys } from '../../http/joi-rules';
 import { ORGANISATION_TYPES } from './organisations.model';
 
 export const bin = (): Joi.StringSchema =>
