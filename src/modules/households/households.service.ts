@@ -1,0 +1,626 @@
+/**
+ * The household registry: registering recipients (households and institutions), reading them masked, revealing
+ * their personal data on purpose (audited), the person's own export (subject access), erasure by anonymisation,
+ * and counts for hubs, which never see a person. Owns `households` and `vulnerability_criteria`.
+ *
+ * Personal values enter here in clear and leave sealed (src/personal-data); nothing in this module puts an IIN, a
+ * phone number, a name or an address into an audit summary or an error message.
+ */
+import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { isValidIin } from '../../core/kz-identifiers';
+import { withTransaction } from '../../db/transaction';
+import { AppError, notFound } from '../../http/app-error';
+import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
+import { type FieldError, validationError } from '../../http/validate';
+import { keyedHash, mask, openOrNull, personKey, seal, sealOrNull } from '../../personal-data/personal-data';
+import type { Actor } from '../access/permissions';
+import { recordAudit } from '../audit/audit.service';
+import { reserveDocumentNumber } from '../numbering/numbering.service';
+import { ledgerActorOf } from '../stock/stock.model';
+import {
+  type AgeBand,
+  BUILT_IN_VULNERABILITIES,
+  Household,
+  type HouseholdRecord,
+  type HouseholdStatus,
+  type InstitutionType,
+  type LegalBasis,
+  type PersonRecord,
+  type RecipientKind,
+  VulnerabilityCriterion,
+} from './households.model';
+import { ownedBy, owningOrganisation } from './households.scope';
+
+const DEFAULT_RETENTION_YEARS = 3;
+
+export interface PersonInput {
+  name?: string | null;
+  relation?: string | null;
+  birthDate?: Date | null;
+  ageBand?: AgeBand | null;
+  iin?: string | null;
+}
+
+export interface HouseholdInput {
+  organisationId?: string;
+  kind: RecipientKind;
+  head?: { name: string; birthDate: Date; iin: string; phone?: string | null };
+  institution?: {
+    name: string;
+    type: InstitutionType;
+    beneficiaries: number;
+    contactName?: string | null;
+    phone?: string | null;
+  };
+  members?: PersonInput[];
+  address: { region: string; settlement: string; line?: string | null };
+  vulnerabilities?: string[];
+  notes?: string | null;
+  legalBasis: { basis: LegalBasis; purpose: string; recordedOn?: Date };
+  retainUntil?: Date;
+}
+
+export type HouseholdUpdate = Partial<
+  Pick<HouseholdInput, 'head' | 'institution' | 'members' | 'address' | 'vulnerabilities' | 'notes' | 'retainUntil'>
+> & { status?: Exclude<HouseholdStatus, 'erased'>; legalBasis?: HouseholdInput['legalBasis'] };
+
+export interface HouseholdQuery extends PageRequest {
+  status?: HouseholdStatus;
+  kind?: RecipientKind;
+  region?: string;
+  settlement?: string;
+  vulnerability?: string;
+  /** Find the household of a person by IIN: matched through its keyed hash, never by decrypting. */
+  iin?: string;
+}
+
+export interface PersonDto {
+  id: string;
+  name: string | null;
+  relation: string | null;
+  birthDate: Date | null;
+  ageBand: AgeBand | null;
+  iin: string | null;
+}
+
+export interface HouseholdDto {
+  id: string;
+  organisationId: string;
+  number: string;
+  kind: RecipientKind;
+  status: HouseholdStatus;
+  head: { name: string; birthDate: Date; iin: string; phone: string | null } | null;
+  institution: {
+    name: string;
+    type: InstitutionType;
+    beneficiaries: number;
+    contactName: string | null;
+    phone: string | null;
+  } | null;
+  members: PersonDto[];
+  size: number;
+  address: { region: string; settlement: string; line: string | null };
+  vulnerabilities: string[];
+  notes: string | null;
+  legalBasis: { basis: LegalBasis; purpose: string; recordedOn: Date; recordedBy: { id: string; name: string } };
+  retainUntil: Date;
+  erasedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type Reveal = (sealed: string | null, purpose: 'iin' | 'phone' | 'address') => string | null;
+
+/** Masked (`******1234`) by default; `revealed` opens the sealed values (callers audit that). */
+const masked: Reveal = (sealed, purpose) => mask(openOrNull(sealed, purpose));
+const revealed: Reveal = (sealed, purpose) => openOrNull(sealed, purpose);
+
+export function toHouseholdDto(h: HouseholdRecord, show: Reveal = masked): HouseholdDto {
+  return {
+    id: String(h._id),
+    organisationId: String(h.organisationId),
+    number: h.number,
+    kind: h.kind,
+    status: h.status,
+    head: h.head
+      ? {
+          name: h.head.name,
+          birthDate: h.head.birthDate,
+          iin: show(h.head.iin, 'iin') as string,
+          phone: show(h.head.phone, 'phone'),
+        }
+      : null,
+    institution: h.institution ? { ...h.institution, phone: show(h.institution.phone, 'phone') } : null,
+    members: h.members.map((m) => ({
+      id: String(m._id),
+      name: m.name,
+      relation: m.relation,
+      birthDate: m.birthDate,
+      ageBand: m.ageBand,
+      iin: show(m.iin, 'iin'),
+    })),
+    size: h.size,
+    address: { region: h.address.region, settlement: h.address.settlement, line: show(h.address.line, 'address') },
+    vulnerabilities: h.vulnerabilities,
+    notes: h.notes,
+    legalBasis: {
+      basis: h.legalBasis.basis,
+      purpose: h.legalBasis.purpose,
+      recordedOn: h.legalBasis.recordedOn,
+      recordedBy: { id: h.legalBasis.recordedBy.id, name: h.legalBasis.recordedBy.name },
+    },
+    retainUntil: h.retainUntil,
+    erasedAt: h.erasedAt,
+    createdAt: h.createdAt,
+    updatedAt: h.updatedAt,
+  };
+}
+
+/** The keyed hash of an IIN: what every comparison of identifiers uses. */
+export function iinHash(iin: string): string {
+  return keyedHash(iin, 'iin');
+}
+
+/** The birth date an IIN carries (YYMMDD and the century digit), as a UTC date. */
+function birthDateOfIin(iin: string): string {
+  const century = { '1': 18, '2': 18, '3': 19, '4': 19, '5': 20, '6': 20 }[iin[6] as string] ?? 19;
+  return `${century}${iin.slice(0, 2)}-${iin.slice(2, 4)}-${iin.slice(4, 6)}`;
+}
+
+function checkIin(iin: string, birthDate: Date | null | undefined, field: string, errors: FieldError[]): void {
+  if (!isValidIin(iin)) {
+    errors.push({ field, message: `"${field}" is not a valid IIN (check digit or birth date)`, type: 'iin.invalid' });
+    return;
+  }
+  if (birthDate && birthDate.toISOString().slice(0, 10) !== birthDateOfIin(iin)) {
+    errors.push({
+      field,
+      message: `"${field}" does not match the birth date given for the same person`,
+      type: 'iin.birthDateMismatch',
+    });
+  }
+}
+
+async function checkVulnerabilities(
+  organisationId: Types.ObjectId,
+  codes: readonly string[],
+  errors: FieldError[],
+): Promise<void> {
+  const builtIn = new Set<string>(BUILT_IN_VULNERABILITIES);
+  const custom = codes.filter((code) => !builtIn.has(code));
+  if (custom.length === 0) return;
+  const known = new Set(
+    (await VulnerabilityCriterion.find({ organisationId, code: { $in: custom } }, { code: 1 }).lean()).map(
+      (c) => c.code,
+    ),
+  );
+  codes.forEach((code, i) => {
+    if (!builtIn.has(code) && !known.has(code)) {
+      errors.push({
+        field: `vulnerabilities[${i}]`,
+        message: `"vulnerabilities[${i}]" is not a known criterion (${code})`,
+        type: 'any.unknownReference',
+      });
+    }
+  });
+}
+
+interface PersonalFields {
+  head: HouseholdRecord['head'];
+  institution: HouseholdRecord['institution'];
+  members: PersonRecord[];
+  size: number;
+  iinHashes: string[];
+  personKeys: string[];
+}
+
+/** Checks and seals the people of a household; errors name the request field. */
+function buildPeople(
+  kind: RecipientKind,
+  input: Pick<HouseholdInput, 'head' | 'institution' | 'members'>,
+  settlement: string,
+  errors: FieldError[],
+): PersonalFields {
+  const hashes: string[] = [];
+  const personKeys: string[] = [];
+  const seen = new Map<string, string>();
+  const addIin = (iin: string, field: string) => {
+    const hash = iinHash(iin);
+    const first = seen.get(hash);
+    if (first) {
+      errors.push({ field, message: `"${field}" repeats the IIN of ${first}`, type: 'iin.repeated' });
+    }
+    seen.set(hash, field);
+    hashes.push(hash);
+    return hash;
+  };
+  if (kind === 'institution') {
+    if (!input.institution) {
+      errors.push({ field: 'institution', message: '"institution" is required for an institution', type: 'any.required' });
+      return { head: null, institution: null, members: [], size: 0, iinHashes: [], personKeys: [] };
+    }
+    const { institution } = input;
+    return {
+      head: null,
+      institution: {
+        name: institution.name,
+        type: institution.type,
+        beneficiaries: institution.beneficiaries,
+        contactName: institution.contactName ?? null,
+        phone: sealOrNull(institution.phone, 'phone'),
+      },
+      members: [],
+      size: institution.beneficiaries,
+      iinHashes: [],
+      personKeys: [],
+    };
+  }
+  if (!input.head) {
+    errors.push({ field: 'head', message: '"head" is required for a household', type: 'any.required' });
+    return { head: null, institution: null, members: [], size: 0, iinHashes: [], personKeys: [] };
+  }
+  const { head } = input;
+  checkIin(head.iin, head.birthDate, 'head.iin', errors);
+  const members = (input.members ?? []).map((member, i): PersonRecord => {
+    const field = `members[${i}]`;
+    if (!member.birthDate && !member.ageBand) {
+      errors.push({ field, message: `"${field}" needs a birthDate or an ageBand`, type: 'any.required' });
+    }
+    let hash: string | null = null;
+    if (member.iin) {
+      checkIin(member.iin, member.birthDate, `${field}.iin`, errors);
+      hash = addIin(member.iin, `${field}.iin`);
+    } else if (member.name && member.birthDate) {
+      personKeys.push(personKey(member.name, member.birthDate, settlement));
+    }
+    return {
+      _id: new Types.ObjectId(),
+      name: member.name ?? null,
+      relation: member.relation ?? null,
+      birthDate: member.birthDate ?? null,
+      ageBand: member.ageBand ?? null,
+      iin: sealOrNull(member.iin, 'iin'),
+      iinHash: hash,
+    };
+  });
+  const headHash = addIin(head.iin, 'head.iin');
+  personKeys.push(personKey(head.name, head.birthDate, settlement));
+  return {
+    head: {
+      name: head.name,
+      birthDate: head.birthDate,
+      iin: seal(head.iin, 'iin'),
+      iinHash: headHash,
+      phone: sealOrNull(head.phone, 'phone'),
+    },
+    institution: null,
+    members,
+    size: 1 + members.length,
+    iinHashes: [headHash, ...hashes.filter((h) => h !== headHash)],
+    personKeys,
+  };
+}
+
+function retentionDefault(from: Date): Date {
+  const date = new Date(from);
+  date.setUTCFullYear(date.getUTCFullYear() + DEFAULT_RETENTION_YEARS);
+  return date;
+}
+
+export async function registerHousehold(input: HouseholdInput, actor: Actor): Promise<HouseholdDto> {
+  const organisationId = owningOrganisation(actor, input.organisationId);
+  const errors: FieldError[] = [];
+  const people = buildPeople(input.kind, input, input.address.settlement, errors);
+  await checkVulnerabilities(organisationId, input.vulnerabilities ?? [], errors);
+  if (errors.length) throw validationError(errors);
+  const number = await reserveDocumentNumber('HH');
+  const now = new Date();
+  const record: HouseholdRecord = {
+    _id: new Types.ObjectId(),
+    organisationId,
+    number,
+    kind: input.kind,
+    status: 'active',
+    ...people,
+    address: {
+      region: input.address.region,
+      settlement: input.address.settlement,
+      line: sealOrNull(input.address.line, 'address'),
+    },
+    vulnerabilities: [...new Set(input.vulnerabilities ?? [])],
+    notes: input.notes ?? null,
+    legalBasis: {
+      basis: input.legalBasis.basis,
+      purpose: input.legalBasis.purpose,
+      recordedOn: input.legalBasis.recordedOn ?? now,
+      recordedBy: ledgerActorOf(actor),
+    },
+    retainUntil: input.retainUntil ?? retentionDefault(now),
+    erasedAt: null,
+    createdBy: ledgerActorOf(actor),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await withTransaction(async (session) => {
+    await Household.insertMany([record], { session, lean: true });
+    await recordAudit(
+      {
+        actor,
+        action: 'household.register',
+        targetType: 'household',
+        targetId: record._id,
+        organisationId,
+        summary: { number, kind: record.kind, size: record.size, region: record.address.region },
+      },
+      session,
+    );
+  });
+  return toHouseholdDto(record);
+}
+
+/** The household, if the actor's organisation owns it; otherwise NOT_FOUND as for a missing one. */
+export async function requireHousehold(id: string, actor: Actor, session?: ClientSession): Promise<HouseholdRecord> {
+  const household = Types.ObjectId.isValid(id)
+    ? await Household.findOne({ _id: new Types.ObjectId(id), ...ownedBy(actor) })
+        .session(session ?? null)
+        .lean<HouseholdRecord>()
+    : null;
+  if (!household) throw notFound('Household', id);
+  return household;
+}
+
+export async function getHousehold(id: string, actor: Actor): Promise<HouseholdDto> {
+  return toHouseholdDto(await requireHousehold(id, actor));
+}
+
+/** The household with IINs, phones and address in clear: for the coordinator who must call or visit. Audited. */
+export async function revealHousehold(id: string, actor: Actor): Promise<HouseholdDto> {
+  const household = await requireHousehold(id, actor);
+  await recordAudit({
+    actor,
+    action: 'household.reveal',
+    targetType: 'household',
+    targetId: household._id,
+    organisationId: household.organisationId,
+    summary: { number: household.number },
+  }, null);
+  return toHouseholdDto(household, revealed);
+}
+
+export async function listHouseholds(query: HouseholdQuery, actor: Actor): Promise<Page<HouseholdDto>> {
+  const filter: QueryFilter<HouseholdRecord> = { ...ownedBy(actor) };
+  if (query.status) filter.status = query.status;
+  if (query.kind) filter.kind = query.kind;
+  if (query.region) filter['address.region'] = query.region;
+  if (query.settlement) filter['address.settlement'] = query.settlement;
+  if (query.vulnerability) filter.vulnerabilities = query.vulnerability;
+  if (query.iin) filter.iinHashes = iinHash(query.iin);
+  const page = await paginate(Household, filter, query, { createdAt: -1, _id: -1 });
+  return { ...page, data: page.data.map((h) => toHouseholdDto(h)) };
+}
+
+export async function updateHousehold(id: string, input: HouseholdUpdate, actor: Actor): Promise<HouseholdDto> {
+  const before = await requireHousehold(id, actor);
+  if (before.status === 'erased') {
+    throw new AppError('INVALID_STATE', `Household ${before.number} is erased`, { status: before.status });
+  }
+  const errors: FieldError[] = [];
+  const set: Partial<HouseholdRecord> = {};
+  const settlement = input.address?.settlement ?? before.address.settlement;
+  if (input.head || input.members || input.institution || input.address?.settlement) {
+    const people = buildPeople(
+      before.kind,
+      {
+        head: input.head ?? (before.head ? revealedHead(before) : undefined),
+        institution: input.institution ?? (before.institution ? revealedInstitution(before) : undefined),
+        members: input.members ?? before.members.map(revealedPerson),
+      },
+      settlement,
+      errors,
+    );
+    Object.assign(set, people);
+  }
+  if (input.address) {
+    set.address = {
+      region: input.address.region,
+      settlement: input.address.settlement,
+      line: input.address.line === undefined ? before.address.line : sealOrNull(input.address.line, 'address'),
+    };
+  }
+  if (input.vulnerabilities) {
+    await checkVulnerabilities(before.organisationId, input.vulnerabilities, errors);
+    set.vulnerabilities = [...new Set(input.vulnerabilities)];
+  }
+  if (errors.length) throw validationError(errors);
+  if (input.notes !== undefined) set.notes = input.notes;
+  if (input.status) set.status = input.status;
+  if (input.retainUntil) set.retainUntil = input.retainUntil;
+  if (input.legalBasis) {
+    set.legalBasis = {
+      basis: input.legalBasis.basis,
+      purpose: input.legalBasis.purpose,
+      recordedOn: input.legalBasis.recordedOn ?? new Date(),
+      recordedBy: ledgerActorOf(actor),
+    };
+  }
+  const after = await withTransaction(async (session) => {
+    const updated = await Household.findOneAndUpdate(
+      { _id: before._id, organisationId: before.organisationId, status: { $ne: 'erased' } },
+      { $set: set },
+      { session, returnDocument: 'after' },
+    ).lean<HouseholdRecord>();
+    if (!updated) throw notFound('Household', id);
+    await recordAudit(
+      {
+        actor,
+        action: 'household.update',
+        targetType: 'household',
+        targetId: before._id,
+        organisationId: before.organisationId,
+        // Which parts changed, never their values: personal data has no place in the audit log.
+        summary: { number: before.number, changed: Object.keys(input).sort(), size: updated.size },
+      },
+      session,
+    );
+    return updated;
+  });
+  return toHouseholdDto(after);
+}
+
+function revealedHead(h: HouseholdRecord): HouseholdInput['head'] {
+  const head = h.head as NonNullable<HouseholdRecord['head']>;
+  return { name: head.name, birthDate: head.birthDate, iin: revealed(head.iin, 'iin') as string, phone: revealed(head.phone, 'phone') };
+}
+
+function revealedInstitution(h: HouseholdRecord): HouseholdInput['institution'] {
+  const institution = h.institution as NonNullable<HouseholdRecord['institution']>;
+  return { ...institution, phone: revealed(institution.phone, 'phone') };
+}
+
+function revealedPerson(m: PersonRecord): PersonInput {
+  return { name: m.name, relation: m.relation, birthDate: m.birthDate, ageBand: m.ageBand, iin: revealed(m.iin, 'iin') };
+}
+
+/** Households of the actor's organisation by id, for modules that enrol, allocate and hand over in bulk. */
+export async function householdsByIds(
+  ids: readonly Types.ObjectId[],
+  actor: Actor,
+  session?: ClientSession,
+): Promise<Map<string, HouseholdRecord>> {
+  const found = await Household.find({ _id: { $in: ids }, ...ownedBy(actor) })
+    .session(session ?? null)
+    .lean<HouseholdRecord[]>();
+  return new Map(found.map((h) => [String(h._id), h]));
+}
+
+/** Opens a sealed IIN of a household's person (for the proxy check at hand-over). */
+export function householdIinHashes(household: HouseholdRecord): Set<string> {
+  return new Set(household.iinHashes);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Subject access and erasure
+
+export interface ErasureInput {
+  reason: string;
+}
+
+/**
+ * Erases a household by anonymisation: names, IINs, phones, the address line, birth dates and notes are removed;
+ * what remains is what counts need (kind, size, region, settlement, vulnerabilities, dates). Distribution records
+ * keep their quantities and lose their people (see `anonymise` hooks).
+ */
+export async function eraseHousehold(
+  id: string,
+  input: ErasureInput,
+  actor: Actor,
+  hooks: readonly ((householdId: Types.ObjectId, session: ClientSession) => Promise<void>)[] = [],
+): Promise<HouseholdDto> {
+  const before = await requireHousehold(id, actor);
+  const erased = await withTransaction(async (session) => {
+    const after = await Household.findOneAndUpdate(
+      { _id: before._id, organisationId: before.organisationId, status: { $ne: 'erased' } },
+      {
+        $set: {
+          status: 'erased',
+          head: null,
+          institution: before.institution ? { ...before.institution, contactName: null, phone: null } : null,
+          members: before.members.map((m) => ({
+            _id: m._id,
+            name: null,
+            relation: m.relation,
+            birthDate: null,
+            ageBand: m.ageBand,
+            iin: null,
+            iinHash: null,
+          })),
+          'address.line': null,
+          notes: null,
+          iinHashes: [],
+          personKeys: [],
+          erasedAt: new Date(),
+        },
+      },
+      { session, returnDocument: 'after' },
+    ).lean<HouseholdRecord>();
+    if (!after) throw new AppError('INVALID_STATE', `Household ${before.number} is already erased`, { id });
+    for (const hook of hooks) await hook(before._id, session);
+    await recordAudit(
+      {
+        actor,
+        action: 'household.erase',
+        targetType: 'household',
+        targetId: before._id,
+        organisationId: before.organisationId,
+        summary: { number: before.number, reason: input.reason },
+      },
+      session,
+    );
+    return after;
+  });
+  return toHouseholdDto(erased);
+}
+
+/** The person's own data, in clear, for a subject-access request; the caller adds what was received. Audited. */
+export async function subjectAccessHousehold(id: string, actor: Actor): Promise<HouseholdDto> {
+  const household = await requireHousehold(id, actor);
+  await recordAudit({
+    actor,
+    action: 'household.subject_access',
+    targetType: 'household',
+    targetId: household._id,
+    organisationId: household.organisationId,
+    summary: { number: household.number },
+  }, null);
+  return toHouseholdDto(household, revealed);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Vulnerability criteria
+
+export interface CriterionInput {
+  organisationId?: string;
+  code: string;
+  label: { kk?: string; ru?: string; en?: string };
+}
+
+export async function addVulnerabilityCriterion(input: CriterionInput, actor: Actor) {
+  const organisationId = owningOrganisation(actor, input.organisationId);
+  if ((BUILT_IN_VULNERABILITIES as readonly string[]).includes(input.code)) {
+    throw new AppError('CONFLICT', `"${input.code}" is a built-in criterion`, { field: 'code' });
+  }
+  const created = await VulnerabilityCriterion.create({ organisationId, code: input.code, label: input.label });
+  return { id: String(created._id), organisationId: String(organisationId), code: created.code, label: input.label };
+}
+
+export async function listVulnerabilityCriteria(actor: Actor) {
+  const custom = await VulnerabilityCriterion.find(ownedBy(actor)).sort({ code: 1 }).lean();
+  return {
+    builtIn: [...BUILT_IN_VULNERABILITIES],
+    custom: custom.map((c) => ({ id: String(c._id), code: c.code, label: c.label })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Counts for hubs: totals only, never a person
+
+export const COUNT_DIMENSIONS = ['region', 'settlement', 'vulnerability', 'kind'] as const;
+export type CountDimension = (typeof COUNT_DIMENSIONS)[number];
+
+export interface HouseholdCount {
+  key: string;
+  households: number;
+  people: number;
+}
+
+export async function countHouseholds(by: CountDimension): Promise<HouseholdCount[]> {
+  const field = { region: '$address.region', settlement: '$address.settlement', vulnerability: '$vulnerabilities', kind: '$kind' }[by];
+  const pipeline: Record<string, unknown>[] = [{ $match: { status: 'active' } }];
+  if (by === 'vulnerability') pipeline.push({ $unwind: '$vulnerabilities' });
+  pipeline.push(
+    { $group: { _id: field, households: { $sum: 1 }, people: { $sum: '$size' } } },
+    { $sort: { _id: 1 } },
+  );
+  const rows = await Household.aggregate<{ _id: string; households: number; people: number }>(pipeline as never);
+  return rows.map((r) => ({ key: String(r._id), households: r.households, people: r.people }));
+}
