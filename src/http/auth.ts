@@ -6,8 +6,8 @@
  * `authorize(access)` answers FORBIDDEN when the caller's roles lack the route's permission.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AppError } from '../core/errors';
 import { type Authenticated, authenticateApiKey, authenticateSessionToken } from '../modules/auth/auth.service';
-import { AppError } from './app-error';
 import type { Access } from './route-registry';
 
 const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;

@@ -1,15 +1,16 @@
 /**
  * The one place where errors become HTTP answers. Services throw AppError with a domain code; this handler maps
- * codes to statuses (the table in app-error.ts), translates the errors of libraries (Joi, the MongoDB driver,
+ * codes to statuses (the table in error-status.ts), translates the errors of libraries (Joi, the MongoDB driver,
  * Mongoose, body-parser) into the same shape, and answers everything it does not know with a generic 500 that is
  * logged with its stack and leaks nothing. Every error body is `{ "error": { "code", "message", "details" } }`.
  */
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import Joi from 'joi';
 import type { Logger } from 'pino';
+import { AppError, type ErrorCode, validationError } from '../core/errors';
 import { logger } from '../logger';
-import { AppError, type ErrorCode, HTTP_STATUS_BY_CODE } from './app-error';
-import { joiFieldErrors, validationError } from './validate';
+import { HTTP_STATUS_BY_CODE } from './error-status';
+import { joiFieldErrors } from './validate';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details: unknown };

@@ -14,8 +14,8 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import mongoose, { Schema } from 'mongoose';
+import { AppError } from '../core/errors';
 import type { Actor } from '../modules/access/permissions';
-import { AppError } from './app-error';
 
 const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;
 const RETENTION_SECONDS = 24 * 60 * 60;

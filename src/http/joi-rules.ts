@@ -1,8 +1,8 @@
 /**
- * Joi rules shared by every module's schemas, and the one pagination shape (and text filter) of list endpoints.
+ * Joi rules shared by every module's schemas: ids and the pagination keys of list endpoints (the page shape itself
+ * is src/core/pagination.ts).
  */
 import Joi from 'joi';
-import type { Model, QueryFilter, SortOrder } from 'mongoose';
 
 /** A MongoDB ObjectId as 24 hexadecimal characters. */
 export const objectId = (): Joi.StringSchema =>
@@ -26,43 +26,3 @@ export const paginationKeys = {
 
 /** A query schema accepting only `limit` and `offset`. */
 export const pagination = Joi.object(paginationKeys);
-
-export interface PageRequest {
-  limit: number;
-  offset: number;
-}
-
-export interface Page<T> {
-  data: T[];
-  page: { limit: number; offset: number; total: number };
-}
-
-/** The body of every list endpoint. */
-export function pageOf<T>(items: T[], total: number, { limit, offset }: PageRequest): Page<T> {
-  return { data: items, page: { limit, offset, total } };
-}
-
-/**
- * The condition of a list's `q` filter: a case-insensitive "contains", with the text matched literally (a `.` or `(`
- * typed in a search box is not a pattern).
- */
-export function containsText(text: string): { $regex: string; $options: 'i' } {
-  return { $regex: text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
-}
-
-/**
- * Runs a paged, counted, lean query: the common case of a list endpoint's service. Give a stable sort
- * (ending with `_id`) so that pages do not overlap.
- */
-export async function paginate<T>(
-  model: Model<T>,
-  filter: QueryFilter<T>,
-  page: PageRequest,
-  sort: Record<string, SortOrder> = { _id: 1 },
-): Promise<Page<T>> {
-  const [items, total] = await Promise.all([
-    model.find(filter).sort(sort).skip(page.offset).limit(page.limit).lean<T[]>(),
-    model.countDocuments(filter),
-  ]);
-  return pageOf(items, total, page);
-}

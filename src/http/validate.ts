@@ -5,19 +5,8 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type Joi from 'joi';
-import { AppError } from './app-error';
+import { type FieldError, type InputLocation, validationError } from '../core/errors';
 import type { RouteSchemas, ValidatedInput } from './route-registry';
-
-export type InputLocation = 'params' | 'query' | 'body';
-
-export interface FieldError {
-  /** Path of the field, e.g. `lines[2].quantity`. */
-  field: string;
-  message: string;
-  /** Joi's error type, e.g. `number.greater`. */
-  type: string;
-  in?: InputLocation;
-}
 
 const OPTIONS: Joi.ValidationOptions = { abortEarly: false, convert: true, allowUnknown: false, stripUnknown: false };
 
@@ -36,11 +25,6 @@ export function joiFieldErrors(error: Joi.ValidationError, location?: InputLocat
     type: detail.type,
     ...(location ? { in: location } : {}),
   }));
-}
-
-export function validationError(fields: FieldError[]): AppError {
-  const message = fields.length ? fields.map((f) => f.message).join('; ') : 'The request is not valid';
-  return new AppError('VALIDATION', message, fields);
 }
 
 export function validate(schemas: RouteSchemas = {}): RequestHandler {

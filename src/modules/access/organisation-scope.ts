@@ -5,7 +5,7 @@
  * that does not exist, so that its existence is not revealed.
  */
 import { Types } from 'mongoose';
-import { notFound } from '../../http/app-error';
+import { notFound } from '../../core/errors';
 import type { Actor } from './permissions';
 
 /** True when the actor is confined to its own organisation's records. */

@@ -1,8 +1,8 @@
 /** API keys: created by admins with chosen roles, shown once, stored hashed, revocable. */
 import type { QueryFilter } from 'mongoose';
+import { notFound } from '../../core/errors';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { notFound } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import type { Actor, Role } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';
 import { apiKeyHint, hashApiKey, newApiKey } from '../auth/tokens';

@@ -3,8 +3,8 @@
  * session of the transaction that makes the change, so the entry and the change commit or vanish together.
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
-import { currentRequest } from '../../http/request-context';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import { currentRequest } from '../../core/request-context';
 import type { Actor } from '../access/permissions';
 import { type AuditActorKind, AuditEntry, type AuditEntryRecord } from './audit.model';
 

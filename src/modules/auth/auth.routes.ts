@@ -7,7 +7,7 @@
 import type { Request, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { config } from '../../config';
-import { AppError } from '../../http/app-error';
+import { AppError } from '../../core/errors';
 import type { RouteDefinition } from '../../http/route-registry';
 import { loginSchemas } from './auth.schemas';
 import { describeMe, login, logout } from './auth.service';

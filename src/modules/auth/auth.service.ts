@@ -6,8 +6,9 @@
  * password wrong, or the user or its organisation inactive; an unknown email still costs one argon2 verification so
  * the time taken does not tell either.
  */
+
+import { AppError } from '../../core/errors';
 import { withTransaction } from '../../db/transaction';
-import { AppError } from '../../http/app-error';
 import { type Actor, permissionsOf, type Role } from '../access/permissions';
 import { ApiKey, type ApiKeyRecord } from '../api-keys/api-keys.model';
 import { type ApiKeyDto, toApiKeyDto } from '../api-keys/api-keys.service';

@@ -4,10 +4,9 @@
  */
 import type { ClientSession, QueryFilter } from 'mongoose';
 import { Types } from 'mongoose';
+import { AppError, notFound, validationError } from '../../core/errors';
+import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { AppError, notFound } from '../../http/app-error';
-import { containsText, type Page, type PageRequest, paginate } from '../../http/joi-rules';
-import { validationError } from '../../http/validate';
 import type { Actor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
 import { Item, type ItemCategory, type ItemRecord, type LocalizedName } from './catalog.model';

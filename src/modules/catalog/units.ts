@@ -1,3 +1,4 @@
+import { AppError } from '../../core/errors';
 /**
  * Exact quantities. Every stored quantity is a JS safe integer of the item's *sub-unit*: grams for mass items
  * (g, kg, t), millilitres for volume items (ml, l) and whole units for counted items (piece, kit, ...). Input arrives
@@ -5,7 +6,6 @@
  * and is converted with BigInt decimal arithmetic, never float multiplication: 0.1 t + 0.2 t is exactly 300000 g.
  * A value that is not a whole number of sub-units (0.0001 kg) is rejected rather than rounded.
  */
-import { AppError } from '../../http/app-error';
 
 export type UnitFamily = 'mass' | 'volume' | 'count';
 

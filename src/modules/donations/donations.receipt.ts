@@ -4,6 +4,7 @@
  * the reference being the random token stored on the donation.
  */
 import { config } from '../../config';
+import { AppError } from '../../core/errors';
 import {
   type DonationReceiptData,
   type DonationReceiptLine,
@@ -11,7 +12,6 @@ import {
 } from '../../documents/donation-receipt';
 import type { Money } from '../../documents/format';
 import type { Lang, LocalizedText, UnitCode } from '../../documents/labels';
-import { AppError } from '../../http/app-error';
 import { itemsByIds } from '../catalog/catalog.service';
 import { formatRatio, gramsOf, unitFamily } from '../catalog/units';
 import { getDonor } from '../donors/donors.service';

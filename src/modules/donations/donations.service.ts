@@ -4,9 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { AppError, notFound } from '../../core/errors';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { AppError, notFound } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import type { Actor } from '../access/permissions';
 import { type AuditInput, recordAudit, recordAudits } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';

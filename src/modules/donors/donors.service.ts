@@ -1,9 +1,8 @@
 /** Donors. Owns the `donors` collection; donations check a donor through `requireDonor`. */
 import type { ClientSession, QueryFilter } from 'mongoose';
+import { AppError, notFound, validationError } from '../../core/errors';
+import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { AppError, notFound } from '../../http/app-error';
-import { containsText, type Page, type PageRequest, paginate } from '../../http/joi-rules';
-import { validationError } from '../../http/validate';
 import type { Actor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
 import { Donor, type DonorContact, type DonorRecord, type DonorType } from './donors.model';

@@ -2,9 +2,9 @@
  * Organisations: admins create and change them; every identified caller reads them, a coordinator only its own.
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { notFound } from '../../core/errors';
+import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { notFound } from '../../http/app-error';
-import { containsText, type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import { canSeeOrganisation, isOrganisationScoped } from '../access/organisation-scope';
 import type { Actor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';

@@ -6,9 +6,8 @@
  * every bin), or one difference could be posted twice. open → posted | cancelled.
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
-import { AppError, notFound } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
-import { validationError } from '../../http/validate';
+import { AppError, notFound, validationError } from '../../core/errors';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import type { Actor } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';

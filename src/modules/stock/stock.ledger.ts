@@ -7,8 +7,8 @@
  * records as `balanceAfter`.
  */
 import { type ClientSession, Types } from 'mongoose';
+import { AppError } from '../../core/errors';
 import { withTransaction } from '../../db/transaction';
-import { AppError } from '../../http/app-error';
 import type { Actor } from '../access/permissions';
 import type { ItemRecord } from '../catalog/catalog.service';
 import { formatRatio, subUnitOf, subUnitsPerBaseUnit } from '../catalog/units';

@@ -4,7 +4,7 @@
  * checked by Joi), never from raw query objects.
  */
 import { type PipelineStage, Types } from 'mongoose';
-import { type Page, type PageRequest, pageOf } from '../../http/joi-rules';
+import { type Page, type PageRequest, pageOf } from '../../core/pagination';
 import type { ItemCategory, ItemRecord, LocalizedName } from '../catalog/catalog.model';
 import { itemIdsInCategory, itemsByIds } from '../catalog/catalog.service';
 import { formatRatio, gramsOf, subUnitsPerBaseUnit } from '../catalog/units';

@@ -8,8 +8,7 @@
  */
 import type { ClientSession } from 'mongoose';
 import { Types } from 'mongoose';
-import { AppError } from '../../http/app-error';
-import { validationError } from '../../http/validate';
+import { AppError, validationError } from '../../core/errors';
 import type { Actor } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';

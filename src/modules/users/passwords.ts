@@ -4,7 +4,7 @@
  */
 import { hash, verify } from '@node-rs/argon2';
 import { MIN_PASSWORD_LENGTH } from '../../config';
-import { AppError } from '../../http/app-error';
+import { AppError } from '../../core/errors';
 
 // Defined in config, which checks ASAR_SEED_PASSWORD and ASAR_USER_PASSWORD against it too.
 export { MIN_PASSWORD_LENGTH };

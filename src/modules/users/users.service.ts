@@ -5,9 +5,9 @@
  * never written into them.
  */
 import type { ClientSession, QueryFilter } from 'mongoose';
+import { AppError, notFound } from '../../core/errors';
+import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { AppError, notFound } from '../../http/app-error';
-import { containsText, type Page, type PageRequest, paginate } from '../../http/joi-rules';
 import type { Actor, Role } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
 import { revokeSessionsOfUsers } from '../auth/sessions';

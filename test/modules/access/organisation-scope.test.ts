@@ -1,4 +1,4 @@
-import type { AppError } from '../../../src/http/app-error';
+import type { AppError } from '../../../src/core/errors';
 import { assertInScope, canSeeOrganisation, scopeFilter } from '../../../src/modules/access/organisation-scope';
 import { type Actor, permissionsOf, type Role } from '../../../src/modules/access/permissions';
 

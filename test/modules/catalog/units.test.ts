@@ -1,4 +1,4 @@
-import { AppError } from '../../../src/http/app-error';
+import { AppError } from '../../../src/core/errors';
 import {
   decimalToScaledInteger,
   fromSubUnits,

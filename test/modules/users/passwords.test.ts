@@ -1,5 +1,5 @@
 import { parseOptions } from '@node-rs/argon2';
-import { AppError } from '../../../src/http/app-error';
+import { AppError } from '../../../src/core/errors';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../../src/modules/users/passwords';
 
 describe('passwords', () => {

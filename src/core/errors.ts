@@ -1,0 +1,57 @@
+/**
+ * The one error type services throw, and its helpers. It carries a domain code, never an HTTP status: the HTTP layer
+ * (src/http/error-status.ts) owns the single table that maps codes to statuses, so a job or a script that calls a
+ * service sees the same errors a request does.
+ */
+export type ErrorCode =
+  | 'VALIDATION'
+  | 'MALFORMED_JSON'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'INSUFFICIENT_STOCK'
+  | 'INVALID_STATE'
+  | 'UNPROCESSABLE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details: unknown = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const notFound = (what: string, id?: unknown): AppError =>
+  new AppError(
+    'NOT_FOUND',
+    id === undefined ? `${what} not found` : `${what} ${String(id)} not found`,
+    id === undefined ? {} : { id },
+  );
+
+export type InputLocation = 'params' | 'query' | 'body';
+
+/** One invalid field of a request (or of a service's input), as VALIDATION errors list them in `details`. */
+export interface FieldError {
+  /** Path of the field, e.g. `lines[2].quantity`. */
+  field: string;
+  message: string;
+  /** Joi's error type, e.g. `number.greater`, or a service's own (`any.unknownReference`). */
+  type: string;
+  in?: InputLocation;
+}
+
+/** VALIDATION naming every field: the message joins the fields' messages. */
+export function validationError(fields: FieldError[]): AppError {
+  const message = fields.length ? fields.map((f) => f.message).join('; ') : 'The request is not valid';
+  return new AppError('VALIDATION', message, fields);
+}
