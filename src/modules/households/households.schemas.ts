@@ -48,28 +48,38 @@ const head = Joi.object({
 
 const member = Joi.object({
   name: personName().allow(null),
-  relation: Joi.string().valid(...RELATIONS).allow(null),
+  relation: Joi.string()
+    .valid(...RELATIONS)
+    .allow(null),
   birthDate: pastDate().allow(null),
-  ageBand: Joi.string().valid(...AGE_BANDS).allow(null),
+  ageBand: Joi.string()
+    .valid(...AGE_BANDS)
+    .allow(null),
   iin: iin().allow(null),
 });
 
 const institution = Joi.object({
   name: Joi.string().trim().min(1).max(200).required(),
-  type: Joi.string().valid(...INSTITUTION_TYPES).required(),
+  type: Joi.string()
+    .valid(...INSTITUTION_TYPES)
+    .required(),
   beneficiaries: Joi.number().integer().min(1).max(100_000).required(),
   contactName: personName().allow(null),
   phone: kzPhone().allow(null),
 });
 
 const address = Joi.object({
-  region: Joi.string().valid(...REGIONS).required(),
+  region: Joi.string()
+    .valid(...REGIONS)
+    .required(),
   settlement: Joi.string().trim().min(1).max(120).required(),
   line: Joi.string().trim().max(300).allow(null, ''),
 });
 
 const legalBasis = Joi.object({
-  basis: Joi.string().valid(...LEGAL_BASES).required(),
+  basis: Joi.string()
+    .valid(...LEGAL_BASES)
+    .required(),
   purpose: Joi.string().trim().min(3).max(500).required(),
   recordedOn: Joi.date().iso(),
 });
@@ -88,7 +98,9 @@ const fields = {
 export const registerHouseholdSchemas = {
   body: Joi.object({
     organisationId: objectId(),
-    kind: Joi.string().valid(...RECIPIENT_KINDS).default('household'),
+    kind: Joi.string()
+      .valid(...RECIPIENT_KINDS)
+      .default('household'),
     ...fields,
     // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
     head: head.when('kind', { is: 'household', then: Joi.required(), otherwise: Joi.forbidden() }),
@@ -129,7 +141,11 @@ export const listHouseholdsSchemas = {
 };
 
 export const countHouseholdsSchemas = {
-  query: Joi.object({ by: Joi.string().valid(...COUNT_DIMENSIONS).default('region') }),
+  query: Joi.object({
+    by: Joi.string()
+      .valid(...COUNT_DIMENSIONS)
+      .default('region'),
+  }),
 };
 
 export const addCriterionSchemas = {

@@ -4,8 +4,7 @@
  * Actors without an organisation (the operator's admins, the system) may name the organisation they act for.
  */
 import { Types } from 'mongoose';
-import { AppError } from '../../http/app-error';
-import { validationError } from '../../http/validate';
+import { AppError, validationError } from '../../core/errors';
 import type { Actor } from '../access/permissions';
 
 /** The filter every household, enrolment, allocation and distribution query starts from. */

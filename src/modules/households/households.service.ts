@@ -7,11 +7,10 @@
  * phone number, a name or an address into an audit summary or an error message.
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { AppError, type FieldError, notFound, validationError } from '../../core/errors';
 import { isValidIin } from '../../core/kz-identifiers';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { AppError, notFound } from '../../http/app-error';
-import { type Page, type PageRequest, paginate } from '../../http/joi-rules';
-import { type FieldError, validationError } from '../../http/validate';
 import { keyedHash, mask, openOrNull, personKey, seal, sealOrNull } from '../../personal-data/personal-data';
 import type { Actor } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';
@@ -236,7 +235,11 @@ function buildPeople(
   };
   if (kind === 'institution') {
     if (!input.institution) {
-      errors.push({ field: 'institution', message: '"institution" is required for an institution', type: 'any.required' });
+      errors.push({
+        field: 'institution',
+        message: '"institution" is required for an institution',
+        type: 'any.required',
+      });
       return { head: null, institution: null, members: [], size: 0, iinHashes: [], personKeys: [] };
     }
     const { institution } = input;
@@ -376,14 +379,17 @@ export async function getHousehold(id: string, actor: Actor): Promise<HouseholdD
 /** The household with IINs, phones and address in clear: for the coordinator who must call or visit. Audited. */
 export async function revealHousehold(id: string, actor: Actor): Promise<HouseholdDto> {
   const household = await requireHousehold(id, actor);
-  await recordAudit({
-    actor,
-    action: 'household.reveal',
-    targetType: 'household',
-    targetId: household._id,
-    organisationId: household.organisationId,
-    summary: { number: household.number },
-  }, null);
+  await recordAudit(
+    {
+      actor,
+      action: 'household.reveal',
+      targetType: 'household',
+      targetId: household._id,
+      organisationId: household.organisationId,
+      summary: { number: household.number },
+    },
+    null,
+  );
   return toHouseholdDto(household, revealed);
 }
 
@@ -469,7 +475,12 @@ export async function updateHousehold(id: string, input: HouseholdUpdate, actor:
 
 function revealedHead(h: HouseholdRecord): HouseholdInput['head'] {
   const head = h.head as NonNullable<HouseholdRecord['head']>;
-  return { name: head.name, birthDate: head.birthDate, iin: revealed(head.iin, 'iin') as string, phone: revealed(head.phone, 'phone') };
+  return {
+    name: head.name,
+    birthDate: head.birthDate,
+    iin: revealed(head.iin, 'iin') as string,
+    phone: revealed(head.phone, 'phone'),
+  };
 }
 
 function revealedInstitution(h: HouseholdRecord): HouseholdInput['institution'] {
@@ -478,7 +489,13 @@ function revealedInstitution(h: HouseholdRecord): HouseholdInput['institution'] 
 }
 
 function revealedPerson(m: PersonRecord): PersonInput {
-  return { name: m.name, relation: m.relation, birthDate: m.birthDate, ageBand: m.ageBand, iin: revealed(m.iin, 'iin') };
+  return {
+    name: m.name,
+    relation: m.relation,
+    birthDate: m.birthDate,
+    ageBand: m.ageBand,
+    iin: revealed(m.iin, 'iin'),
+  };
 }
 
 /** Households of the actor's organisation by id, for modules that enrol, allocate and hand over in bulk. */
@@ -564,14 +581,17 @@ export async function eraseHousehold(
 /** The person's own data, in clear, for a subject-access request; the caller adds what was received. Audited. */
 export async function subjectAccessHousehold(id: string, actor: Actor): Promise<HouseholdDto> {
   const household = await requireHousehold(id, actor);
-  await recordAudit({
-    actor,
-    action: 'household.subject_access',
-    targetType: 'household',
-    targetId: household._id,
-    organisationId: household.organisationId,
-    summary: { number: household.number },
-  }, null);
+  await recordAudit(
+    {
+      actor,
+      action: 'household.subject_access',
+      targetType: 'household',
+      targetId: household._id,
+      organisationId: household.organisationId,
+      summary: { number: household.number },
+    },
+    null,
+  );
   return toHouseholdDto(household, revealed);
 }
 
@@ -614,13 +634,15 @@ export interface HouseholdCount {
 }
 
 export async function countHouseholds(by: CountDimension): Promise<HouseholdCount[]> {
-  const field = { region: '$address.region', settlement: '$address.settlement', vulnerability: '$vulnerabilities', kind: '$kind' }[by];
+  const field = {
+    region: '$address.region',
+    settlement: '$address.settlement',
+    vulnerability: '$vulnerabilities',
+    kind: '$kind',
+  }[by];
   const pipeline: Record<string, unknown>[] = [{ $match: { status: 'active' } }];
   if (by === 'vulnerability') pipeline.push({ $unwind: '$vulnerabilities' });
-  pipeline.push(
-    { $group: { _id: field, households: { $sum: 1 }, people: { $sum: '$size' } } },
-    { $sort: { _id: 1 } },
-  );
+  pipeline.push({ $group: { _id: field, households: { $sum: 1 }, people: { $sum: '$size' } } }, { $sort: { _id: 1 } });
   const rows = await Household.aggregate<{ _id: string; households: number; people: number }>(pipeline as never);
   return rows.map((r) => ({ key: String(r._id), households: r.households, people: r.people }));
 }
