@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   'households:write',
   'distributions:read',
   'distributions:write',
+  'households:reveal',
+  'aid:override',
   'reports:read',
   'organisations:read',
   'organisations:manage',
@@ -29,10 +31,21 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLES = ['admin', 'warehouse', 'logistics', 'coordinator', 'viewer'] as const;
+export const ROLES = ['admin', 'warehouse', 'logistics', 'coordinator', 'supervisor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 const READ_STOCK: Permission[] = ['catalog:read', 'warehouses:read', 'stock:read'];
+
+const COORDINATOR: Permission[] = [
+  ...READ_STOCK,
+  'households:read',
+  'households:write',
+  // IINs, phones and addresses in clear, for the coordinator who calls or visits a family (each reveal is audited).
+  'households:reveal',
+  'distributions:read',
+  'distributions:write',
+  'organisations:read',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
@@ -56,14 +69,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'donors:read',
     'organisations:read',
   ],
-  coordinator: [
-    ...READ_STOCK,
-    'households:read',
-    'households:write',
-    'distributions:read',
-    'distributions:write',
-    'organisations:read',
-  ],
+  coordinator: COORDINATOR,
+  // A coordinator who may also let a duplicate enrolment through (with a reason, audited).
+  supervisor: [...COORDINATOR, 'aid:override'],
   viewer: [...READ_STOCK, 'donors:read', 'donations:read', 'shipments:read', 'reports:read', 'organisations:read'],
 };
 

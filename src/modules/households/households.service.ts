@@ -287,7 +287,6 @@ function buildPeople(
     };
   });
   const headHash = addIin(head.iin, 'head.iin');
-  personKeys.push(personKey(head.name, head.birthDate, settlement));
   return {
     head: {
       name: head.name,
@@ -518,6 +517,8 @@ export function householdIinHashes(household: HouseholdRecord): Set<string> {
 // ---------------------------------------------------------------------------------------------------------------
 // Subject access and erasure
 
+export type ErasedHousehold = Pick<HouseholdRecord, '_id' | 'organisationId'>;
+
 export interface ErasureInput {
   reason: string;
 }
@@ -531,7 +532,7 @@ export async function eraseHousehold(
   id: string,
   input: ErasureInput,
   actor: Actor,
-  hooks: readonly ((householdId: Types.ObjectId, session: ClientSession) => Promise<void>)[] = [],
+  hooks: readonly ((household: ErasedHousehold, session: ClientSession) => Promise<void>)[] = [],
 ): Promise<HouseholdDto> {
   const before = await requireHousehold(id, actor);
   const erased = await withTransaction(async (session) => {
@@ -561,7 +562,7 @@ export async function eraseHousehold(
       { session, returnDocument: 'after' },
     ).lean<HouseholdRecord>();
     if (!after) throw new AppError('INVALID_STATE', `Household ${before.number} is already erased`, { id });
-    for (const hook of hooks) await hook(before._id, session);
+    for (const hook of hooks) await hook(before, session);
     await recordAudit(
       {
         actor,

@@ -617,7 +617,10 @@ function newEnrolment(
     householdId: household._id,
     status: 'enrolled',
     outcome: outcomeOf(verdict, override !== null),
-    possibleMatches: verdict.possibleMatches.map((m) => ({ enrolmentId: m.enrolmentId, enrolledAt: m.at })),
+    possibleMatches: [...new Map(verdict.possibleMatches.map((m) => [String(m.enrolmentId), m])).values()].map((m) => ({
+      enrolmentId: m.enrolmentId,
+      enrolledAt: m.at,
+    })),
     override,
     size: household.size,
     region: household.address.region,

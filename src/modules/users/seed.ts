@@ -32,6 +32,7 @@ const DEMO_NAMES: Record<Role, string> = {
   warehouse: 'Yerlan Warehouse',
   logistics: 'Dana Logistics',
   coordinator: 'Saule Coordinator',
+  supervisor: 'Gulnar Supervisor',
   viewer: 'Nurlan Viewer',
 };
 
@@ -66,8 +67,8 @@ export async function seedIdentity({
         {
           email,
           name: DEMO_NAMES[role],
-          // The coordinator works for the partner NGO; everyone else for the operator.
-          organisationId: role === 'coordinator' ? partnerNgoId : operatorId,
+          // The coordinator and the supervisor work for the partner NGO; everyone else for the operator.
+          organisationId: role === 'coordinator' || role === 'supervisor' ? partnerNgoId : operatorId,
           roles: [role],
           password: demoPassword,
         },

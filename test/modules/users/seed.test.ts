@@ -17,6 +17,7 @@ describe('seedIdentity', () => {
       'warehouse@asar.demo',
       'logistics@asar.demo',
       'coordinator@asar.demo',
+      'supervisor@asar.demo',
       'viewer@asar.demo',
     ]);
     expect(result.generatedPassword).toEqual(expect.any(String));
@@ -24,7 +25,7 @@ describe('seedIdentity', () => {
     expect(String(coordinator?.organisationId)).toBe(result.organisations.partnerNgoId);
     expect(await verifyPassword(coordinator?.passwordHash ?? '', result.generatedPassword ?? '')).toBe(true);
     for (const org of await Organisation.find().lean()) expect(isValidBin(org.bin ?? '')).toBe(true);
-    expect(await AuditEntry.countDocuments({ action: 'user.create', 'actor.kind': 'system' })).toBe(5);
+    expect(await AuditEntry.countDocuments({ action: 'user.create', 'actor.kind': 'system' })).toBe(6);
   });
 
   test('when run again, then it changes nothing and prints no new password', async () => {
@@ -32,7 +33,7 @@ describe('seedIdentity', () => {
     const again = await seedIdentity({ password: undefined });
     expect(again.users.every((u) => !u.created)).toBe(true);
     expect(again.generatedPassword).toBeNull();
-    expect(await User.countDocuments()).toBe(5);
+    expect(await User.countDocuments()).toBe(6);
     expect(await Organisation.countDocuments()).toBe(2);
   });
 });
