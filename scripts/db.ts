@@ -1,7 +1,8 @@
 /**
  * Runs the embedded database alone, so mongosh, Compass or any driver can connect:
- *   npm run db -- --port 27017 --dbpath ./data --bind_ip 127.0.0.1 [--replSet asar]
- * Flags follow mongod's names. Without --dbpath the data lives in memory and is lost on exit.
+ *   npm run db -- --port 27017 --dbpath ./data --bind_ip 127.0.0.1 [--replSet asar] [--setParameter enableTestCommands=1]
+ * Flags follow mongod's names. Without --dbpath the data lives in memory and is lost on exit. enableTestCommands
+ * turns on test-only commands (configureFailPoint for fault injection): never for a server holding real data.
  */
 import { startEmbeddedServer } from '../src/embedded-db';
 
@@ -10,17 +11,19 @@ interface Flags {
   dbPath?: string;
   host: string;
   replSetName: string;
+  enableTestCommands: boolean;
 }
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run db -- [--port 27017] [--dbpath ./data] [--bind_ip 127.0.0.1] [--replSet asar]\n`,
+    `${message}\nusage: npm run db -- [--port 27017] [--dbpath ./data] [--bind_ip 127.0.0.1] [--replSet asar]` +
+      ' [--setParameter enableTestCommands=1]\n',
   );
   process.exit(2);
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { port: 27017, host: '127.0.0.1', replSetName: 'asar' };
+  const flags: Flags = { port: 27017, host: '127.0.0.1', replSetName: 'asar', enableTestCommands: false };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
     const value = (): string => {
@@ -47,6 +50,14 @@ function parseFlags(argv: string[]): Flags {
       case '--replSet':
         flags.replSetName = value();
         break;
+      case '--setParameter': {
+        // mongod's form: --setParameter name=value (the value itself holds the '=').
+        const setting = inline !== undefined ? argv[i].slice(name.length + 1) : value();
+        const match = /^enableTestCommands=(0|1|true|false)$/.exec(setting);
+        if (!match) usage(`unsupported --setParameter ${setting} (only enableTestCommands=0|1)`);
+        flags.enableTestCommands = match[1] === '1' || match[1] === 'true';
+        break;
+      }
       case '--help':
       case '-h':
         usage('Runs the Asar embedded MongoDB-compatible database.');
@@ -70,8 +81,10 @@ async function main(): Promise<void> {
     host: flags.host,
     dbPath: flags.dbPath,
     replSetName: flags.replSetName,
+    enableTestCommands: flags.enableTestCommands,
     log,
   });
+  if (flags.enableTestCommands) log('test commands enabled (configureFailPoint): for testing only');
   log(`listening on ${server.host}:${server.port}; connect with ${server.uri}`);
   if (flags.dbPath) log(`data directory: ${server.store.location}`);
   if (flags.host === '0.0.0.0' || flags.host === '::') {

@@ -15,7 +15,7 @@ import { mountRoutes } from './http/mount';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi';
 import { requestContext } from './http/request-context';
 import { requestId, requestIdOf } from './http/request-id';
-import { type RouteDefinition, RouteRegistry } from './http/route-registry';
+import { type RouteDefinition, RouteRegistry, route } from './http/route-registry';
 import { logger as defaultLogger } from './logger';
 import { allRoutes } from './modules';
 
@@ -35,17 +35,18 @@ export function buildApp(deps: AppDeps = {}): Express {
 
   const registry = new RouteRegistry();
   let openApi: OpenApiDocument | undefined;
-  registry.add(...healthRoutes(), {
-    method: 'get',
-    path: '/openapi.json',
-    summary: 'This OpenAPI 3 document',
-    tag: 'system',
-    access: 'public',
-    handler: (_req, res) => {
-      openApi ??= buildOpenApiDocument(registry, { version: config.version });
-      res.json(openApi);
-    },
-  });
+  registry.add(
+    ...healthRoutes(),
+    route('GET /openapi.json', {
+      summary: 'This OpenAPI 3 document',
+      tag: 'system',
+      access: 'public',
+      run: () => {
+        openApi ??= buildOpenApiDocument(registry, { version: config.version });
+        return openApi;
+      },
+    }),
+  );
   registry.add(...(deps.routes ?? allRoutes()));
 
   const app = express();

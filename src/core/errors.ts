@@ -51,8 +51,28 @@ export interface FieldError {
   in?: InputLocation;
 }
 
-/** VALIDATION naming every field: the message joins the fields' messages. */
-export function validationError(fields: FieldError[]): AppError {
-  const message = fields.length ? fields.map((f) => f.message).join('; ') : 'The request is not valid';
-  return new AppError('VALIDATION', message, fields);
+/**
+ * An error answer lists at most this many problems (and says how many there were), so that a large bad request
+ * cannot make a much larger answer: the first problems are what a client or a clerk needs to fix.
+ */
+export const MAX_DETAILS = 20;
+const MAX_MESSAGES = 5;
+
+/**
+ * VALIDATION naming the fields: the message joins the first fields' messages and counts the rest. `total`: how many
+ * problems there were when `fields` is only the first of them.
+ */
+export function validationError(fields: FieldError[], total = fields.length): AppError {
+  const listed = fields.slice(0, MAX_DETAILS);
+  const count = Math.max(total, fields.length);
+  let message = listed.length
+    ? listed
+        .slice(0, MAX_MESSAGES)
+        .map((f) => f.message)
+        .join('; ')
+    : 'The request is not valid';
+  if (count > MAX_MESSAGES) message += ` (and ${count - MAX_MESSAGES} more problems`;
+  if (count > listed.length) message += `; the first ${listed.length} of ${count} are listed in details`;
+  if (count > MAX_MESSAGES) message += ')';
+  return new AppError('VALIDATION', message, listed);
 }

@@ -10,13 +10,14 @@ import net from 'node:net';
 import { ObjectId } from 'bson';
 import type { ConnectionInfo, Log, ServerState } from './commands/context';
 import { runCommand } from './commands/dispatch';
+import { CLOSE_CONNECTION } from './commands/fail-command';
 import { errorReply } from './commands/reply';
 import { CursorRegistry } from './cursors';
 import { mongoError } from './errors';
+import { FailPoints } from './fail-points';
 import { SessionRegistry } from './sessions';
 import { openStore } from './storage';
 import type { Store } from './storage/store-types';
-import type { Doc } from './types';
 import { FramingError, MessageFramer } from './wire/framing';
 import {
   type CommandRequest,
@@ -47,6 +48,11 @@ export interface EmbeddedServerOptions {
   dbPath?: string;
   /** Replica set name advertised by hello; default 'asar'. */
   replSetName?: string;
+  /**
+   * Accept test-only commands (configureFailPoint), as mongod's `--setParameter enableTestCommands=1`. Only tests and
+   * `npm run db -- --setParameter enableTestCommands=1` set it; the application never does.
+   */
+  enableTestCommands?: boolean;
   log?: Log;
 }
 
@@ -85,6 +91,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
     electionId: new ObjectId('7fffffff0000000000000001'),
     startedAt: new Date(),
     log,
+    failPoints: options.enableTestCommands ? new FailPoints() : undefined,
     connections: { current: 0, totalCreated: 0 },
     opcounters: { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 },
   };
@@ -124,7 +131,11 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
         else socket.write(encodeOpMsg(reply, requestIds++, header.requestId));
         return;
       }
-      const reply: Doc = await runCommand(state, connection, request.db, request.body);
+      const reply = await runCommand(state, connection, request.db, request.body);
+      if (reply === CLOSE_CONNECTION) {
+        socket.destroy();
+        return;
+      }
       if (request.moreToCome || socket.destroyed) return;
       const encode = request.legacy ? encodeOpReply : encodeOpMsg;
       let bytes: Buffer;

@@ -49,8 +49,33 @@ export function toAppError(error: unknown): AppError | undefined {
   if (Joi.isError(error)) return validationError(joiFieldErrors(error));
   if (typeof error !== 'object' || error === null) return undefined;
 
+  // The router could not decode a path parameter (`/items/%E0%A4%A`).
+  if (error instanceof URIError) {
+    const raw = /'(.*)'$/.exec(error.message)?.[1] ?? '';
+    return validationError([
+      {
+        field: 'path',
+        in: 'params',
+        message: `A path parameter is not valid percent-encoding (${JSON.stringify(raw.slice(0, 64))}): encode it with encodeURIComponent`,
+        type: 'params.encoding',
+      },
+    ]);
+  }
+
   const e = error as Record<string, unknown>;
   if (e.code === 11000 || e.code === 11001) return duplicateKeyError(e);
+
+  // zlib (gzip, deflate, brotli), through body-parser: the body does not decompress as its Content-Encoding says.
+  if (typeof e.errno === 'number' && typeof e.code === 'string' && e.status === 400) {
+    return validationError([
+      {
+        field: 'Content-Encoding',
+        message:
+          'The request body does not decompress as its Content-Encoding header says: send it uncompressed, or compressed as declared',
+        type: 'body.encoding',
+      },
+    ]);
+  }
 
   // body-parser (http-errors): `type` says what went wrong; `expose` marks messages safe for the client.
   switch (e.type) {

@@ -4,22 +4,20 @@
  */
 import { config } from '../config';
 import { databaseStatus } from '../db/transaction';
-import type { RouteDefinition } from './route-registry';
+import { type RouteDefinition, reply, route } from './route-registry';
 
 export function healthRoutes(): RouteDefinition[] {
   return [
-    {
-      method: 'get',
-      path: '/health',
+    route('GET /health', {
       summary: 'Service health, with the database status and backend (embedded or mongodb)',
       tag: 'system',
       access: 'public',
       success: { status: 200, description: 'Up; 503 with the same body when the database is down' },
-      handler: async (_req, res) => {
+      run: async () => {
         const database = await databaseStatus();
         const up = database.status === 'up';
-        res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable', database, version: config.version });
+        return reply(up ? 200 : 503, { status: up ? 'ok' : 'unavailable', database, version: config.version });
       },
-    },
+    }),
   ];
 }

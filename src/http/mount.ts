@@ -1,12 +1,19 @@
 /**
  * Turns the route registry into Express routes. Every route gets the same chain, in this order:
- * authenticate (unless public) → authorize(access) → idempotency (when declared) → validate(schemas) → handler.
- * Nothing else mounts API routes, so no route can forget its guard or its validation.
+ * authenticate (unless public) → authorize(access) → idempotency (when declared) → validate(schemas) → the route's
+ * own `before` middleware → answer (run, then send). Nothing else mounts API routes, so no route can forget its guard
+ * or its validation.
  */
-import type { RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import { authenticate, authorize } from './auth';
 import { idempotency } from './idempotency';
-import type { RouteDefinition, RouteRegistry } from './route-registry';
+import {
+  type FileAnswer,
+  isReply,
+  type RouteDefinition,
+  type RouteRegistry,
+  type ValidatedInput,
+} from './route-registry';
 import { validate } from './validate';
 
 export const API_PREFIX = '/api/v1';
@@ -16,11 +23,50 @@ export function fullPath(route: Pick<RouteDefinition, 'path'>): string {
   return route.path.startsWith('/health') ? route.path : `${API_PREFIX}${route.path}`;
 }
 
+/** Runs the route with its validated input and caller, and sends what it returns. */
+function answer(route: RouteDefinition): RequestHandler {
+  return async function answerRequest(req: Request, res: Response): Promise<void> {
+    const { params, query, body } = res.locals.input as ValidatedInput;
+    const result = await route.run({
+      params,
+      query,
+      body,
+      actor: res.locals.actor ?? null,
+      credential: res.locals.credential ?? null,
+      req,
+    });
+    send(res, route, result);
+  };
+}
+
+function send(res: Response, route: RouteDefinition, result: unknown): void {
+  if (route.headers) res.set(route.headers);
+  const { status, contentType } = route.success;
+  if (contentType !== 'application/json') {
+    const { file, filename, disposition = 'inline' } = result as FileAnswer;
+    res
+      .status(status)
+      .type(contentType)
+      .set('Content-Disposition', `${disposition}; filename="${filename}"`)
+      .send(file);
+    return;
+  }
+  if (isReply(result)) {
+    res.status(result.status).json(result.body);
+    return;
+  }
+  if (status === 204) {
+    res.status(204).end();
+    return;
+  }
+  res.status(status).json(result);
+}
+
 export function chainOf(route: RouteDefinition): RequestHandler[] {
   const chain: RequestHandler[] = [];
   if (route.access !== 'public') chain.push(authenticate, authorize(route.access));
   if (route.idempotent) chain.push(idempotency());
-  chain.push(validate(route.schemas), route.handler as RequestHandler);
+  chain.push(validate(route.schemas), ...(route.before ?? []), answer(route));
   return chain;
 }
 

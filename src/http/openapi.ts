@@ -124,8 +124,8 @@ function operationOf(route: RouteDefinition, shared: Record<string, unknown>): J
     });
   }
 
-  const success = route.success ?? { status: 200 };
-  const contentType = success.contentType ?? 'application/json';
+  const success = route.success;
+  const contentType = success.contentType;
   const successResponse: JsonObject = { description: success.description ?? 'Success' };
   if (success.status !== 204) {
     successResponse.content = {
@@ -205,5 +205,54 @@ function isRequired(schema: Joi.Schema): boolean {
 }
 
 function toJsonSchema(schema: Joi.Schema, shared: Record<string, unknown>): JsonSchema {
-  return parse(schema as never, 'open-api', shared) as JsonSchema;
+  // joi-to-json reads nothing but describe(): hand it the description with sibling conditions taken out.
+  const described = { describe: () => withoutSiblingConditions(schema.describe()) };
+  return withNullableAlternatives(parse(described as never, 'open-api', shared) as JsonSchema);
+}
+
+type Description = Record<string, unknown>;
+
+/**
+ * OpenAPI 3.0 cannot say "required unless `anonymous` is true": joi-to-json turns such a `.when()` on a sibling into
+ * an `anyOf` of every type that contradicts the field's own schema (a donor's `name` came out as any type but null).
+ * The field is documented by its own schema instead, optional, with a sentence naming the fields it depends on; the
+ * validation itself is unchanged.
+ */
+function withoutSiblingConditions(description: unknown): unknown {
+  if (Array.isArray(description)) return description.map(withoutSiblingConditions);
+  if (typeof description !== 'object' || description === null) return description;
+  const node = description as Description;
+  const out: Description = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key !== 'whens') out[key] = withoutSiblingConditions(value);
+  }
+  const whens = Array.isArray(node.whens) ? (node.whens as Description[]) : [];
+  const siblings = whens.filter((when) => when.ref).map((when) => (when.ref as { path: string[] }).path.join('.'));
+  const kept = whens.filter((when) => !when.ref);
+  if (kept.length) out.whens = withoutSiblingConditions(kept);
+  if (siblings.length) {
+    const flags = (out.flags ?? {}) as Description;
+    const note = `Required or restricted depending on ${siblings.map((name) => `\`${name}\``).join(', ')}.`;
+    out.flags = { ...flags, description: flags.description ? `${String(flags.description)} ${note}` : note };
+  }
+  return out;
+}
+
+/**
+ * `Joi.alternatives().try(a, b).allow(null)` comes out as `{ anyOf: [a, b], type: 'object', nullable: true }`, which
+ * says "an object" (a decimal given as a string or a number, such as `weightKgPerUnit`, is neither). The
+ * alternatives are the type: each becomes nullable instead.
+ */
+function withNullableAlternatives(schema: JsonSchema): JsonSchema {
+  const visit = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(visit);
+    if (typeof value !== 'object' || value === null) return value;
+    const node = Object.fromEntries(Object.entries(value).map(([key, v]) => [key, visit(v)])) as JsonSchema;
+    if (Array.isArray(node.anyOf) && node.type === 'object' && !node.properties) {
+      const { type: _type, nullable, ...rest } = node;
+      return nullable ? { ...rest, anyOf: (node.anyOf as JsonSchema[]).map((b) => ({ ...b, nullable: true })) } : rest;
+    }
+    return node;
+  };
+  return visit(schema) as JsonSchema;
 }

@@ -5,8 +5,12 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type Joi from 'joi';
-import { type FieldError, type InputLocation, validationError } from '../core/errors';
+import { type FieldError, type InputLocation, MAX_DETAILS, validationError } from '../core/errors';
+import { inputProblems } from './input-limits';
 import type { RouteSchemas, ValidatedInput } from './route-registry';
+
+/** Problems of size or shape that stop validation of that part of the request (see input-limits.ts). */
+const STRUCTURAL = new Set(['array.max', 'object.max', 'object.depth']);
 
 const OPTIONS: Joi.ValidationOptions = { abortEarly: false, convert: true, allowUnknown: false, stripUnknown: false };
 
@@ -19,7 +23,7 @@ export function fieldPath(path: readonly (string | number)[]): string {
 }
 
 export function joiFieldErrors(error: Joi.ValidationError, location?: InputLocation): FieldError[] {
-  return error.details.map((detail) => ({
+  return error.details.slice(0, MAX_DETAILS).map((detail) => ({
     field: fieldPath(detail.path) || (location ?? 'value'),
     message: detail.message,
     type: detail.type,
@@ -29,13 +33,21 @@ export function joiFieldErrors(error: Joi.ValidationError, location?: InputLocat
 
 export function validate(schemas: RouteSchemas = {}): RequestHandler {
   return function validateRequest(req: Request, res: Response, next: NextFunction): void {
-    const errors: FieldError[] = [];
+    let errors: FieldError[] = [];
+    let total = 0;
+    const report = (found: FieldError[], count = found.length) => {
+      errors = errors.concat(found.slice(0, MAX_DETAILS - errors.length));
+      total += count;
+    };
     const check = (location: InputLocation, schema: Joi.Schema | undefined, raw: unknown): unknown => {
-      if (!schema) return raw;
+      const problems = inputProblems(raw, location);
+      report(problems);
+      // Input beyond the structural limits is not handed to Joi: validating it would cost far more than refusing it.
+      if (!schema || problems.some((p) => STRUCTURAL.has(p.type))) return raw;
       // A missing body against an object schema is an empty object, so required fields are named.
       const value = raw === undefined && schema.type === 'object' ? {} : raw;
       const result = schema.validate(value, OPTIONS);
-      if (result.error) errors.push(...joiFieldErrors(result.error, location));
+      if (result.error) report(joiFieldErrors(result.error, location), result.error.details.length);
       return result.value;
     };
     const input: ValidatedInput = {
@@ -43,7 +55,7 @@ export function validate(schemas: RouteSchemas = {}): RequestHandler {
       query: check('query', schemas.query, { ...(req.query as Record<string, unknown>) }),
       body: check('body', schemas.body, req.body),
     };
-    if (errors.length) throw validationError(errors);
+    if (total) throw validationError(errors, total);
     res.locals.input = input;
     next();
   };

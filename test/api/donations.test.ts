@@ -227,7 +227,13 @@ describe('donations API', () => {
     expect((await t.api.post(`/api/v1/donations/${draft.id}/cancel`).set(a.headers).send()).body.status).toBe(
       'cancelled',
     );
-    expect((await t.api.post(`/api/v1/donations/${draft.id}/receive`).set(a.headers).send()).status).toBe(409);
+    const refused = await t.api.post(`/api/v1/donations/${draft.id}/receive`).set(a.headers).send();
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'INVALID_STATE',
+      details: { id: draft.id, status: 'cancelled', action: 'receive', allowed: [] },
+    });
+    expect(refused.body.error.message).toContain('is cancelled; cannot receive');
     expect(await StockBalance.countDocuments()).toBe(0);
   });
 

@@ -7,7 +7,7 @@ import { config } from '../../src/config';
 import { AppError } from '../../src/core/errors';
 import { pageOf } from '../../src/core/pagination';
 import { objectId, pagination } from '../../src/http/joi-rules';
-import type { RouteDefinition } from '../../src/http/route-registry';
+import { type RouteDefinition, route } from '../../src/http/route-registry';
 import { createLogger } from '../../src/logger';
 import { setupTestApp } from '../support/app';
 
@@ -16,9 +16,7 @@ const probeSchema = new Schema({ code: { type: String, required: true, unique: t
 const Probe = mongoose.models.FoundationProbe ?? mongoose.model('FoundationProbe', probeSchema);
 
 const probeRoutes: RouteDefinition[] = [
-  {
-    method: 'post',
-    path: '/probe/orders/:id',
+  route('POST /probe/orders/:id', {
     summary: 'Validates a body with lines',
     access: 'public',
     schemas: {
@@ -32,69 +30,48 @@ const probeRoutes: RouteDefinition[] = [
           .required(),
       }),
     },
-    handler: (_req, res) => {
-      res.json({ input: res.locals.input });
-    },
-  },
-  {
-    method: 'get',
-    path: '/probe/list',
+    run: ({ params, query, body }) => ({ input: { params, query, body } }),
+  }),
+  route('GET /probe/list', {
     summary: 'A page of nothing',
     access: 'public',
     schemas: { query: pagination },
-    handler: (_req, res) => {
-      res.json(pageOf([], 0, res.locals.input.query));
-    },
-  },
-  {
-    method: 'get',
-    path: '/probe/stock-short',
+    run: ({ query }) => pageOf([], 0, query),
+  }),
+  route('GET /probe/stock-short', {
     summary: 'Throws a domain error',
     access: 'public',
-    handler: () => {
+    run: () => {
       throw new AppError('INSUFFICIENT_STOCK', 'Not enough rice at Almaty central warehouse', {
         requested: 6,
         available: 5,
       });
     },
-  },
-  {
-    method: 'get',
-    path: '/probe/bug',
+  }),
+  route('GET /probe/bug', {
     summary: 'Throws an unexpected error',
     access: 'public',
-    handler: async () => {
+    run: async () => {
       throw new Error('connection string mongodb://admin:hunter2@db is wrong');
     },
-  },
-  {
-    method: 'post',
-    path: '/probe/codes',
+  }),
+  route('POST /probe/codes', {
     summary: 'Creates a probe with a unique code',
     access: 'public',
     schemas: { body: Joi.object({ code: Joi.string().required() }) },
-    handler: async (_req, res) => {
-      res.status(201).json(await Probe.create(res.locals.input.body));
-    },
-  },
-  {
-    method: 'get',
-    path: '/probe/address',
+    success: 201,
+    run: ({ body }) => Probe.create(body),
+  }),
+  route('GET /probe/address', {
     summary: "The caller's address as the app sees it",
     access: 'public',
-    handler: (req, res) => {
-      res.json({ ip: req.ip });
-    },
-  },
-  {
-    method: 'get',
-    path: '/probe/protected',
+    run: ({ req }) => ({ ip: req.ip }),
+  }),
+  route('GET /probe/protected', {
     summary: 'Needs a permission',
     access: 'stock:read',
-    handler: (_req, res) => {
-      res.json({ ok: true });
-    },
-  },
+    run: () => ({ ok: true }),
+  }),
 ];
 
 function capturedLogger() {

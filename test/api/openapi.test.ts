@@ -1,29 +1,25 @@
 import Joi from 'joi';
 import supertest from 'supertest';
 import { buildApp, registryOf } from '../../src/app';
-import { idParams, objectId, pagination } from '../../src/http/joi-rules';
+import { idParams, objectId, paginationKeys } from '../../src/http/joi-rules';
 import { fullPath } from '../../src/http/mount';
 import { openApiPath } from '../../src/http/openapi';
-import type { RouteDefinition } from '../../src/http/route-registry';
+import { type RouteDefinition, route } from '../../src/http/route-registry';
 import { allRoutes } from '../../src/modules';
 
-const noop: RouteDefinition['handler'] = (_req, res) => {
-  res.json({});
-};
+const noop = () => ({});
 
 /** A few routes of every kind, on top of the modules' own. */
 const sampleRoutes: RouteDefinition[] = [
-  {
-    method: 'get',
-    path: '/sample/warehouses',
+  route('GET /sample/warehouses', {
     summary: 'List warehouses',
     access: 'warehouses:read',
-    schemas: { query: pagination.keys({ region: Joi.string().valid('Almaty', 'Abai').description('Oblys') }) },
-    handler: noop,
-  },
-  {
-    method: 'post',
-    path: '/sample/warehouses/:id/transfers',
+    schemas: {
+      query: Joi.object({ ...paginationKeys, region: Joi.string().valid('Almaty', 'Abai').description('Oblys') }),
+    },
+    run: noop,
+  }),
+  route('POST /sample/warehouses/:id/transfers', {
     summary: 'Transfer stock',
     access: 'stock:write',
     idempotent: true,
@@ -31,17 +27,15 @@ const sampleRoutes: RouteDefinition[] = [
       params: idParams,
       body: Joi.object({ itemId: objectId().required(), quantity: Joi.number().integer().min(1).required() }),
     },
-    success: { status: 201 },
-    handler: noop,
-  },
-  {
-    method: 'get',
-    path: '/sample/shipments/:shipmentId/waybill',
+    success: 201,
+    run: noop,
+  }),
+  route('GET /sample/shipments/:shipmentId/waybill', {
     summary: 'Waybill PDF',
     access: 'shipments:read',
     success: { status: 200, contentType: 'application/pdf' },
-    handler: noop,
-  },
+    run: () => ({ file: Buffer.from('%PDF-'), filename: 'waybill.pdf', contentType: 'application/pdf' as const }),
+  }),
 ];
 
 describe('OpenAPI document', () => {
@@ -122,6 +116,25 @@ describe('OpenAPI document', () => {
 
     const waybill = body.paths['/api/v1/sample/shipments/{shipmentId}/waybill'].get;
     expect(waybill.responses['200'].content['application/pdf']).toBeDefined();
+  });
+
+  test('when a field depends on another or is a nullable decimal, then its schema says what the API accepts', async () => {
+    const { body } = await api.get('/api/v1/openapi.json');
+    const bodyOf = (path: string) => body.paths[path].post.requestBody.content['application/json'].schema;
+    // A donor's name: a string or null, required unless the donor is anonymous (not "anything but null").
+    const name = bodyOf('/api/v1/donors').properties.name;
+    expect(name).toMatchObject({ type: 'string', nullable: true, minLength: 1 });
+    expect(name.description).toContain('`anonymous`');
+    expect(name.anyOf).toBeUndefined();
+    expect(name.not).toBeUndefined();
+    // A decimal given as a string or a number, or null: never "an object".
+    const weight = bodyOf('/api/v1/items').properties.weightKgPerUnit;
+    expect(weight.type).toBeUndefined();
+    expect(weight.anyOf).toEqual([
+      expect.objectContaining({ type: 'string', nullable: true }),
+      expect.objectContaining({ type: 'number', nullable: true }),
+    ]);
+    expect(JSON.stringify(body)).not.toMatch(/"anyOf":\[[^\]]*\],"type":"object"/);
   });
 
   test('when /health and the document itself are listed, then they are public', async () => {

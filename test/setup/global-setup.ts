@@ -5,6 +5,10 @@
  *      (MONGOMS_SYSTEM_BINARY or its download cache): never waits on a download, which fails offline;
  *   3. otherwise the embedded database, in memory, inside this process.
  * The line it prints says which one the run used.
+ *
+ * The servers this setup starts run with test commands enabled (mongod's `--setParameter enableTestCommands=1`), so
+ * that tests can inject faults with `configureFailPoint` / `failCommand`. The fail point is server-wide and workers
+ * run in parallel: a test scopes it to its own client with `data.appName` (see test/support/fail-command.ts).
  */
 import type { TestBackend } from '../support/env';
 import { exportTestServer, exportTestServerFailure, externalTestUri, mongodSystemBinary } from '../support/env';
@@ -35,7 +39,7 @@ async function startMemoryReplSet(binary: string): Promise<{ uri: string; server
   const { MongoMemoryReplSet } = await import('mongodb-memory-server-core');
   const replSet = await MongoMemoryReplSet.create({
     binary: { systemBinary: binary },
-    replSet: { count: 1, storageEngine: 'wiredTiger' },
+    replSet: { count: 1, storageEngine: 'wiredTiger', args: ['--setParameter', 'enableTestCommands=1'] },
   });
   await replSet.waitUntilRunning();
   return {
@@ -49,7 +53,7 @@ async function startMemoryReplSet(binary: string): Promise<{ uri: string; server
 
 async function startEmbedded(): Promise<{ uri: string; server: RunningTestServer }> {
   const { startEmbeddedServer } = await import('../../src/embedded-db/server');
-  const embedded = await startEmbeddedServer({ port: 0, host: '127.0.0.1' });
+  const embedded = await startEmbeddedServer({ port: 0, host: '127.0.0.1', enableTestCommands: true });
   return { uri: embedded.uri, server: { description: 'embedded database (in memory)', stop: () => embedded.close() } };
 }
 

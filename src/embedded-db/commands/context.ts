@@ -4,6 +4,7 @@
  */
 import type { ObjectId } from 'bson';
 import type { CursorRegistry } from '../cursors';
+import type { FailPoints } from '../fail-points';
 import type { SessionRegistry } from '../sessions';
 import type { Store, Txn } from '../storage/store-types';
 import type { Doc } from '../types';
@@ -26,6 +27,8 @@ export interface ServerState {
   electionId: ObjectId;
   startedAt: Date;
   log: Log;
+  /** Present only when the server runs with test commands enabled (configureFailPoint). */
+  failPoints?: FailPoints;
   connections: { current: number; totalCreated: number };
   opcounters: Record<'insert' | 'query' | 'update' | 'delete' | 'getmore' | 'command', number>;
 }
@@ -34,6 +37,8 @@ export interface ConnectionInfo {
   id: number;
   /** `ip:port` of the client, for whatsmyuri and logs. */
   remote: string;
+  /** `client.application.name` of the handshake (the driver's appName option), for failCommand's `appName`. */
+  appName?: string;
 }
 
 export interface CommandContext {
@@ -59,4 +64,6 @@ export interface CommandSpec {
   inTransaction?: boolean;
   /** A write that the driver may send as a retryable write (txnNumber without autocommit). */
   retryableWrite?: boolean;
+  /** Exists only with test commands enabled; otherwise the command is unknown (CommandNotFound), as in mongod. */
+  testOnly?: boolean;
 }

@@ -12,6 +12,7 @@ import { count, distinct } from './count-distinct';
 import { dbStats, dropDatabase, listDatabases } from './databases';
 import { remove } from './delete';
 import { explain } from './explain';
+import { type CLOSE_CONNECTION, configureFailPoint, runUnderFailCommand } from './fail-command';
 import { find, getMore, killCursors } from './find';
 import { findAndModify } from './find-and-modify';
 import { hello } from './hello';
@@ -100,6 +101,8 @@ const COMMANDS: Record<string, CommandSpec> = {
   listIndexes: { handler: listIndexes },
   dropIndexes: { handler: dropIndexes },
   deleteIndexes: { handler: dropIndexes },
+
+  configureFailPoint: { handler: configureFailPoint, testOnly: true },
 };
 
 export function commandNames(): string[] {
@@ -121,12 +124,47 @@ async function execute(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
   }
 }
 
-export async function runCommand(server: ServerState, connection: ConnectionInfo, db: string, body: Doc): Promise<Doc> {
+/**
+ * Runs one command and answers its reply, or CLOSE_CONNECTION when a fail point asks to drop the connection.
+ */
+export async function runCommand(
+  server: ServerState,
+  connection: ConnectionInfo,
+  db: string,
+  body: Doc,
+): Promise<Doc | typeof CLOSE_CONNECTION> {
   const name = Object.keys(body)[0] ?? '';
-  const spec = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const found = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const spec = found?.testOnly && !server.failPoints ? undefined : found;
   if (!spec) return errorReply(mongoError('CommandNotFound', `no such command: '${name}'`));
   server.opcounters.command++;
   const ctx: CommandContext = { name, db, body, server, connection, sessionKey: sessionKeyOf(body.lsid) };
+  const failure = server.failPoints?.check(name, connection.appName);
+  if (!failure) return dispatch(ctx, spec);
+  const inTransaction = body.autocommit === false;
+  const commitOrAbort = TRANSACTION_CONTROL.has(name);
+  const kind = {
+    inTransaction,
+    commitOrAbort,
+    retryable: commitOrAbort || (spec.retryableWrite === true && body.txnNumber !== undefined && !inTransaction),
+  };
+  const abort = () => {
+    const txnNumber = ctx.sessionKey ? txnNumberOrUndefined(body.txnNumber) : undefined;
+    if (ctx.sessionKey && txnNumber !== undefined) server.sessions.abortAfterError(ctx.sessionKey, txnNumber);
+  };
+  return runUnderFailCommand(failure, kind, () => dispatch(ctx, spec), abort);
+}
+
+function txnNumberOrUndefined(value: unknown): bigint | undefined {
+  try {
+    return txnNumberOf(value);
+  } catch {
+    return undefined;
+  }
+}
+
+async function dispatch(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
+  const { name, body, server, connection } = ctx;
 
   try {
     const readConcern = body.readConcern;

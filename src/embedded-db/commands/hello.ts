@@ -14,6 +14,8 @@ export const MAX_WIRE_VERSION = 21;
 
 export function hello(ctx: CommandContext): Doc {
   const { server } = ctx;
+  const application = (ctx.body.client as Doc | undefined)?.application as Doc | undefined;
+  if (typeof application?.name === 'string') ctx.connection.appName = application.name;
   const legacy = ctx.name !== 'hello';
   const reply: Doc = {};
   // Legacy isMaster answers `ismaster`; hello answers `isWritablePrimary` (as mongod does).

@@ -4,7 +4,20 @@ import type { Doc } from '../types';
 
 /** Codes that errors.ts does not list but the server answers. */
 const EXTRA_CODE_NAMES: Record<number, string> = {
+  6: 'HostUnreachable',
+  7: 'HostNotFound',
   18: 'AuthenticationFailed',
+  24: 'LockTimeout',
+  89: 'NetworkTimeout',
+  91: 'ShutdownInProgress',
+  189: 'PrimarySteppedDown',
+  262: 'ExceededTimeLimit',
+  9001: 'SocketException',
+  10107: 'NotWritablePrimary',
+  11600: 'InterruptedAtShutdown',
+  11602: 'InterruptedDueToReplStateChange',
+  13435: 'NotPrimaryNoSecondaryOk',
+  13436: 'NotPrimaryOrSecondary',
   256: 'TransactionCommitted',
   5739101: 'Location5739101',
 };

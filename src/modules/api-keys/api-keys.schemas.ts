@@ -1,12 +1,12 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { ROLES } from '../access/permissions';
+import type { ApiKeyQuery, CreateApiKeyInput } from './api-keys.service';
 
 export const createApiKeySchemas = {
-  body: Joi.object({
+  body: Joi.object<CreateApiKeyInput>({
     label: Joi.string().trim().min(1).max(200).required(),
-    roles: Joi.array()
-      .items(Joi.string().valid(...ROLES))
+    roles: arrayOf(Joi.string().valid(...ROLES), ROLES.length)
       .min(1)
       .unique()
       .required(),
@@ -17,7 +17,7 @@ export const createApiKeySchemas = {
 export const apiKeyIdSchemas = { params: idParams };
 
 export const listApiKeysSchemas = {
-  query: Joi.object({
+  query: Joi.object<ApiKeyQuery>({
     revoked: Joi.boolean(),
     ...paginationKeys,
   }),

@@ -104,7 +104,11 @@ export async function revokeApiKey(id: string, actor: Actor): Promise<ApiKeyDto>
   });
 }
 
-export async function listApiKeys(query: PageRequest & { revoked?: boolean }): Promise<Page<ApiKeyDto>> {
+export interface ApiKeyQuery extends PageRequest {
+  revoked?: boolean;
+}
+
+export async function listApiKeys(query: ApiKeyQuery): Promise<Page<ApiKeyDto>> {
   const filter: QueryFilter<ApiKeyRecord> = {};
   if (query.revoked !== undefined) filter.revokedAt = query.revoked ? { $ne: null } : null;
   const page = await paginate(ApiKey, filter, query, { createdAt: -1, _id: -1 });

@@ -1,10 +1,11 @@
 import Joi from 'joi';
 import { objectId, paginationKeys } from '../../http/joi-rules';
+import type { AuditQuery } from './audit.service';
 
 const code = Joi.string().trim().max(100);
 
 export const listAuditSchemas = {
-  query: Joi.object({
+  query: Joi.object<AuditQuery>({
     actorId: Joi.string().trim().max(100),
     actorKind: Joi.string().valid('user', 'apiKey', 'system', 'anonymous'),
     organisationId: objectId(),

@@ -1,6 +1,7 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { ITEM_CATEGORIES } from './catalog.model';
+import type { ItemInput, ItemQuery, ItemUpdate } from './catalog.service';
 import { BASE_UNITS } from './units';
 
 /**
@@ -67,17 +68,17 @@ const decimal = () =>
 const itemFields = {
   name,
   category: Joi.string().valid(...ITEM_CATEGORIES),
-  packs: Joi.array().items(pack).max(10),
+  packs: arrayOf(pack, 10),
   weightKgPerUnit: decimal().allow(null),
   volumeM3PerUnit: decimal().allow(null),
   lotTracked: Joi.boolean(),
   expiryTracked: Joi.boolean(),
-  components: Joi.array().items(component).max(50),
+  components: arrayOf(component, 50),
   active: Joi.boolean(),
 };
 
 export const createItemSchemas = {
-  body: Joi.object({
+  body: Joi.object<ItemInput>({
     ...itemFields,
     sku: Joi.string()
       .trim()
@@ -98,13 +99,13 @@ export const createItemSchemas = {
 /** The base unit and SKU never change: stored quantities are integers of the base unit's sub-unit. */
 export const updateItemSchemas = {
   params: idParams,
-  body: Joi.object(itemFields).min(1),
+  body: Joi.object<ItemUpdate>(itemFields).min(1),
 };
 
 export const itemIdSchemas = { params: idParams };
 
 export const listItemsSchemas = {
-  query: Joi.object({
+  query: Joi.object<ItemQuery>({
     ...paginationKeys,
     category: Joi.string().valid(...ITEM_CATEGORIES),
     active: Joi.boolean(),

@@ -4,6 +4,7 @@
  * the reference being the random token stored on the donation.
  */
 import { config } from '../../config';
+import type { DocumentFile } from '../../core/document-file';
 import { AppError } from '../../core/errors';
 import {
   type DonationReceiptData,
@@ -118,8 +119,9 @@ export async function donationReceiptData(donation: DonationRecord): Promise<Don
   };
 }
 
-export async function donationReceiptPdf(id: string, lang: Lang): Promise<{ filename: string; pdf: Buffer }> {
+/** The receipt as a file: the PDF, named after the donation's number and the language. */
+export async function donationReceiptPdf(id: string, lang: Lang): Promise<DocumentFile> {
   const donation = await getDonationRecord(id);
-  const pdf = await renderDonationReceipt(await donationReceiptData(donation), lang);
-  return { filename: `${donation.number}-${lang}.pdf`, pdf };
+  const file = await renderDonationReceipt(await donationReceiptData(donation), lang);
+  return { file, filename: `${donation.number}-${lang}.pdf`, contentType: 'application/pdf' };
 }

@@ -1,9 +1,11 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import type { Lang } from '../../documents/labels';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { quantityValue, unitCode } from '../catalog/catalog.schemas';
 import { lot } from '../stock/stock.schemas';
 import { locationCode } from '../warehouses/warehouses.schemas';
 import { CURRENCIES, DONATION_STATUSES, LINE_CONDITIONS } from './donations.model';
+import type { DonationInput, DonationQuery, DonationUpdate } from './donations.service';
 
 const money = Joi.object({
   amount: Joi.alternatives()
@@ -40,12 +42,12 @@ const fields = {
   donorId: objectId(),
   warehouseId: objectId(),
   receivedAt: Joi.date().iso(),
-  lines: Joi.array().items(line).min(1).max(500),
+  lines: arrayOf(line, 500).min(1),
   notes: Joi.string().trim().max(2000).allow('', null),
 };
 
 export const createDonationSchemas = {
-  body: Joi.object({
+  body: Joi.object<DonationInput>({
     ...fields,
     donorId: fields.donorId.required(),
     warehouseId: fields.warehouseId.required(),
@@ -55,22 +57,22 @@ export const createDonationSchemas = {
   }),
 };
 
-export const updateDonationSchemas = { params: idParams, body: Joi.object(fields).min(1) };
+export const updateDonationSchemas = { params: idParams, body: Joi.object<DonationUpdate>(fields).min(1) };
 
 export const donationIdSchemas = { params: idParams };
 
 export const reverseDonationSchemas = {
   params: idParams,
-  body: Joi.object({ reason: Joi.string().trim().min(1).max(500).required() }),
+  body: Joi.object<{ reason: string }>({ reason: Joi.string().trim().min(1).max(500).required() }),
 };
 
 export const receiptSchemas = {
   params: idParams,
-  query: Joi.object({ lang: Joi.string().valid('kk', 'ru', 'en').default('ru') }),
+  query: Joi.object<{ lang: Lang }>({ lang: Joi.string().valid('kk', 'ru', 'en').default('ru') }),
 };
 
 export const listDonationsSchemas = {
-  query: Joi.object({
+  query: Joi.object<DonationQuery>({
     ...paginationKeys,
     status: Joi.string().valid(...DONATION_STATUSES),
     donorId: objectId(),

@@ -4,8 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
-import { AppError, notFound } from '../../core/errors';
+import { notFound } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import { defineLifecycle } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
 import { type AuditInput, recordAudit, recordAudits } from '../audit/audit.service';
@@ -31,6 +32,21 @@ import {
   type DonationStatus,
   type LineCondition,
 } from './donations.model';
+
+/** The life of a donation: a draft is edited, then received (stock posted) or cancelled; a receipt is reversed. */
+const donationLife = defineLifecycle({
+  name: 'Donation',
+  targetType: 'donation',
+  model: Donation,
+  audit: recordAudit,
+  label: (d: DonationRecord) => d.number,
+  transitions: {
+    update: { from: ['draft'], to: 'draft' },
+    receive: { from: ['draft'], to: 'received' },
+    cancel: { from: ['draft'], to: 'cancelled' },
+    reverse: { from: ['received'], to: 'reversed' },
+  },
+});
 
 export interface DonationLineInput {
   itemId: string;
@@ -269,55 +285,30 @@ async function insertDonation(donation: DonationRecord, session: ClientSession):
   await Donation.insertMany([donation], { session, lean: true });
 }
 
-async function draft(id: string, session: ClientSession): Promise<DonationRecord> {
-  const donation = await Donation.findById(id).session(session).lean<DonationRecord>();
-  if (!donation) throw notFound('Donation', id);
-  if (donation.status !== 'draft') {
-    throw new AppError(
-      'INVALID_STATE',
-      `Donation ${donation.number} is ${donation.status}; only drafts change (a received donation is reversed)`,
-      {
-        status: donation.status,
-      },
-    );
-  }
-  return donation;
-}
-
 export async function updateDonation(id: string, input: DonationUpdate, actor: Actor): Promise<DonationDto> {
-  const updated = await withTransaction(async (session) => {
-    const before = await draft(id, session);
-    const set: Record<string, unknown> = {};
-    if (input.donorId !== undefined) {
-      await requireDonor(input.donorId, 'donorId', session);
-      set.donorId = new Types.ObjectId(input.donorId);
-    }
-    if (input.warehouseId !== undefined) set.warehouseId = new Types.ObjectId(input.warehouseId);
-    if (input.receivedAt !== undefined) set.receivedAt = input.receivedAt;
-    if (input.notes !== undefined) set.notes = input.notes || null;
-    if (input.lines !== undefined || input.warehouseId !== undefined) {
-      const warehouseId = input.warehouseId ?? String(before.warehouseId);
-      const lines = input.lines ?? before.lines.map(lineInputOf);
-      set.lines = (await buildLines(warehouseId, lines, session)).lines;
-    }
-    const after = await Donation.findOneAndUpdate(
-      { _id: before._id, status: 'draft' },
-      { $set: set },
-      { session, returnDocument: 'after' },
-    ).lean<DonationRecord>();
-    if (!after) throw new AppError('CONFLICT', `Donation ${before.number} changed meanwhile; retry`, { id });
-    await recordAudit(
-      {
-        actor,
-        action: 'donation.update',
-        targetType: 'donation',
-        targetId: before._id,
-        summary: { changed: Object.keys(set) },
-      },
+  const updated = await withTransaction((session) =>
+    donationLife.step('update', {
+      id,
+      actor,
       session,
-    );
-    return after;
-  });
+      change: async (before) => {
+        const set: Record<string, unknown> = {};
+        if (input.donorId !== undefined) {
+          await requireDonor(input.donorId, 'donorId', session);
+          set.donorId = new Types.ObjectId(input.donorId);
+        }
+        if (input.warehouseId !== undefined) set.warehouseId = new Types.ObjectId(input.warehouseId);
+        if (input.receivedAt !== undefined) set.receivedAt = input.receivedAt;
+        if (input.notes !== undefined) set.notes = input.notes || null;
+        if (input.lines !== undefined || input.warehouseId !== undefined) {
+          const warehouseId = input.warehouseId ?? String(before.warehouseId);
+          const lines = input.lines ?? before.lines.map(lineInputOf);
+          set.lines = (await buildLines(warehouseId, lines, session)).lines;
+        }
+        return { set, summary: { changed: Object.keys(set) } };
+      },
+    }),
+  );
   return toDonationDto(updated);
 }
 
@@ -338,7 +329,17 @@ function lineInputOf(line: DonationLine): DonationLineInput {
 
 /** Receives a draft: posts every line to stock, marks the donation received, audits; one transaction. */
 export async function receiveDonation(id: string, actor: Actor): Promise<DonationDto> {
-  const received = await withTransaction(async (session) => receiveIn(await draft(id, session), actor, session));
+  const received = await withTransaction((session) =>
+    donationLife.step('receive', {
+      id,
+      actor,
+      session,
+      change: async (donation) => {
+        const posted = await postStock(donation, actor, session);
+        return { set: receivedFields(posted, actor), summary: receiveAudit(donation, posted, actor).summary };
+      },
+    }),
+  );
   return toDonationDto(received);
 }
 
@@ -391,88 +392,44 @@ function receiveAudit(donation: DonationRecord, posted: stock.StockOperationDto,
   };
 }
 
-async function receiveIn(donation: DonationRecord, actor: Actor, session: ClientSession): Promise<DonationRecord> {
-  const posted = await postStock(donation, actor, session);
-  const after = await Donation.findOneAndUpdate(
-    { _id: donation._id, status: 'draft' },
-    { $set: receivedFields(posted, actor) },
-    { session, returnDocument: 'after' },
-  ).lean<DonationRecord>();
-  if (!after)
-    throw new AppError('INVALID_STATE', `Donation ${donation.number} is no longer a draft`, {
-      id: String(donation._id),
-    });
-  await recordAudit(receiveAudit(donation, posted, actor), session);
-  return after;
-}
-
 export async function cancelDonation(id: string, actor: Actor): Promise<DonationDto> {
-  const cancelled = await withTransaction(async (session) => {
-    const before = await draft(id, session);
-    const after = await Donation.findOneAndUpdate(
-      { _id: before._id, status: 'draft' },
-      { $set: { status: 'cancelled', cancelledAt: new Date() } },
-      { session, returnDocument: 'after' },
-    ).lean<DonationRecord>();
-    if (!after) throw new AppError('CONFLICT', `Donation ${before.number} changed meanwhile; retry`, { id });
-    await recordAudit(
-      {
-        actor,
-        action: 'donation.cancel',
-        targetType: 'donation',
-        targetId: before._id,
-        summary: { number: before.number },
-      },
+  const cancelled = await withTransaction((session) =>
+    donationLife.step('cancel', {
+      id,
+      actor,
       session,
-    );
-    return after;
-  });
+      change: (before) => ({ set: { cancelledAt: new Date() }, summary: { number: before.number } }),
+    }),
+  );
   return toDonationDto(cancelled);
 }
 
 /** Reverses a received donation: reversing ledger entries for every line (INSUFFICIENT_STOCK if goods already left). */
 export async function reverseDonation(id: string, input: { reason: string }, actor: Actor): Promise<DonationDto> {
-  const reversed = await withTransaction(async (session) => {
-    const donation = await Donation.findById(id).session(session).lean<DonationRecord>();
-    if (!donation) throw notFound('Donation', id);
-    if (donation.status !== 'received' || !donation.receiptOperationId) {
-      throw new AppError(
-        'INVALID_STATE',
-        `Donation ${donation.number} is ${donation.status}; only received donations are reversed`,
-        { status: donation.status },
-      );
-    }
-    const reversal = await stock.reverseOperation(
-      donation.receiptOperationId,
-      { reason: input.reason },
+  const reversed = await withTransaction((session) =>
+    donationLife.step('reverse', {
+      id,
       actor,
       session,
-    );
-    const after = await Donation.findOneAndUpdate(
-      { _id: donation._id, status: 'received' },
-      {
-        $set: {
-          status: 'reversed',
-          reversedAt: new Date(),
-          reversalReason: input.reason,
-          reversalOperationId: new Types.ObjectId(reversal.operationId),
-        },
+      change: async (donation) => {
+        if (!donation.receiptOperationId) throw new Error(`donation ${donation.number} is received without a receipt`);
+        const reversal = await stock.reverseOperation(
+          donation.receiptOperationId,
+          { reason: input.reason },
+          actor,
+          session,
+        );
+        return {
+          set: {
+            reversedAt: new Date(),
+            reversalReason: input.reason,
+            reversalOperationId: new Types.ObjectId(reversal.operationId),
+          },
+          summary: { number: donation.number, reason: input.reason },
+        };
       },
-      { session, returnDocument: 'after' },
-    ).lean<DonationRecord>();
-    if (!after) throw new AppError('CONFLICT', `Donation ${donation.number} changed meanwhile; retry`, { id });
-    await recordAudit(
-      {
-        actor,
-        action: 'donation.reverse',
-        targetType: 'donation',
-        targetId: donation._id,
-        summary: { number: donation.number, reason: input.reason },
-      },
-      session,
-    );
-    return after;
-  });
+    }),
+  );
   return toDonationDto(reversed);
 }
 

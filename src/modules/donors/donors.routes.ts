@@ -1,54 +1,34 @@
-import type { RouteDefinition } from '../../http/route-registry';
+import { type RouteDefinition, route } from '../../http/route-registry';
 import * as schemas from './donors.schemas';
 import * as donors from './donors.service';
 
 export function donorRoutes(): RouteDefinition[] {
   return [
-    {
-      method: 'get',
-      path: '/donors',
+    route('GET /donors', {
       summary: 'List donors',
-      tag: 'donors',
       access: 'donors:read',
       schemas: schemas.listDonorsSchemas,
-      handler: async (_req, res) => {
-        res.json(await donors.listDonors(res.locals.input.query));
-      },
-    },
-    {
-      method: 'post',
-      path: '/donors',
+      run: ({ query }) => donors.listDonors(query),
+    }),
+    route('POST /donors', {
       summary: 'Register a donor (individual, company, NGO, government or foreign organisation; anonymous allowed)',
-      tag: 'donors',
       access: 'donors:write',
       schemas: schemas.createDonorSchemas,
       idempotent: true,
-      success: { status: 201 },
-      handler: async (_req, res) => {
-        res.status(201).json(await donors.createDonor(res.locals.input.body, res.locals.actor));
-      },
-    },
-    {
-      method: 'get',
-      path: '/donors/:id',
+      success: 201,
+      run: ({ body, actor }) => donors.createDonor(body, actor),
+    }),
+    route('GET /donors/:id', {
       summary: 'Get a donor',
-      tag: 'donors',
       access: 'donors:read',
       schemas: schemas.donorIdSchemas,
-      handler: async (_req, res) => {
-        res.json(await donors.getDonor(res.locals.input.params.id));
-      },
-    },
-    {
-      method: 'patch',
-      path: '/donors/:id',
+      run: ({ params }) => donors.getDonor(params.id),
+    }),
+    route('PATCH /donors/:id', {
       summary: 'Update a donor',
-      tag: 'donors',
       access: 'donors:write',
       schemas: schemas.updateDonorSchemas,
-      handler: async (_req, res) => {
-        res.json(await donors.updateDonor(res.locals.input.params.id, res.locals.input.body, res.locals.actor));
-      },
-    },
+      run: ({ params, body, actor }) => donors.updateDonor(params.id, body, actor),
+    }),
   ];
 }

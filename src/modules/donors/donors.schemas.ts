@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { idParams, paginationKeys } from '../../http/joi-rules';
 import { DONOR_TYPES } from './donors.model';
+import type { DonorInput, DonorQuery } from './donors.service';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
@@ -41,7 +42,7 @@ const fields = {
 };
 
 export const createDonorSchemas = {
-  body: Joi.object({
+  body: Joi.object<DonorInput>({
     ...fields,
     type: fields.type.required(),
     country: fields.country.default('KZ'),
@@ -49,12 +50,12 @@ export const createDonorSchemas = {
   }),
 };
 
-export const updateDonorSchemas = { params: idParams, body: Joi.object(fields).min(1) };
+export const updateDonorSchemas = { params: idParams, body: Joi.object<Partial<DonorInput>>(fields).min(1) };
 
 export const donorIdSchemas = { params: idParams };
 
 export const listDonorsSchemas = {
-  query: Joi.object({
+  query: Joi.object<DonorQuery>({
     ...paginationKeys,
     type: Joi.string().valid(...DONOR_TYPES),
     country: Joi.string().trim().uppercase().length(2),

@@ -1,7 +1,8 @@
 /** Donors. Owns the `donors` collection; donations check a donor through `requireDonor`. */
 import type { ClientSession, QueryFilter } from 'mongoose';
-import { AppError, notFound, validationError } from '../../core/errors';
+import { notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
+import { guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
@@ -73,33 +74,29 @@ export async function createDonor(input: DonorInput, actor: Actor): Promise<Dono
 }
 
 export async function updateDonor(id: string, input: Partial<DonorInput>, actor: Actor): Promise<DonorDto> {
-  const updated = await withTransaction(async (session) => {
-    const before = await Donor.findById(id).session(session).lean<DonorRecord>();
-    if (!before) throw notFound('Donor', id);
-    const anonymous = input.anonymous ?? before.anonymous;
-    const name = input.name === undefined ? before.name : input.name;
-    if (!anonymous && !name)
-      throw validationError([{ field: 'name', message: '"name" is required', type: 'any.required' }]);
-    const after = await Donor.findOneAndUpdate(
-      { _id: before._id },
-      { $set: input },
-      { session, returnDocument: 'after' },
-    ).lean<DonorRecord>();
-    if (!after) throw new AppError('CONFLICT', 'The donor changed meanwhile; retry', { id });
-    await recordAudit(
+  const updated = await withTransaction((session) =>
+    guardedChange(
+      { model: Donor, name: 'Donor', targetType: 'donor', audit: recordAudit },
       {
+        id,
         actor,
+        session,
         action: 'donor.update',
-        targetType: 'donor',
-        targetId: before._id,
-        summary: describeChanges(before as unknown as Record<string, unknown>, input as Record<string, unknown>, {
-          hidden: HIDDEN,
-        }),
+        change: (before) => {
+          const anonymous = input.anonymous ?? before.anonymous;
+          const name = input.name === undefined ? before.name : input.name;
+          if (!anonymous && !name)
+            throw validationError([{ field: 'name', message: '"name" is required', type: 'any.required' }]);
+          const summary = describeChanges(
+            before as unknown as Record<string, unknown>,
+            input as Record<string, unknown>,
+            { hidden: HIDDEN },
+          );
+          return { set: input, summary };
+        },
       },
-      session,
-    );
-    return after;
-  });
+    ),
+  );
   return toDonorDto(updated);
 }
 

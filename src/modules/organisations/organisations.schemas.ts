@@ -2,6 +2,7 @@ import Joi from 'joi';
 import { isValidBin } from '../../core/kz-identifiers';
 import { idParams, paginationKeys } from '../../http/joi-rules';
 import { ORGANISATION_TYPES } from './organisations.model';
+import type { CreateOrganisationInput, OrganisationQuery, UpdateOrganisationInput } from './organisations.service';
 
 export const bin = (): Joi.StringSchema =>
   Joi.string()
@@ -33,7 +34,7 @@ const name = Joi.string().trim().min(2).max(200);
 const type = Joi.string().valid(...ORGANISATION_TYPES);
 
 export const createOrganisationSchemas = {
-  body: Joi.object({
+  body: Joi.object<CreateOrganisationInput>({
     name: name.required(),
     type: type.required(),
     bin: bin(),
@@ -44,7 +45,7 @@ export const createOrganisationSchemas = {
 
 export const updateOrganisationSchemas = {
   params: idParams,
-  body: Joi.object({
+  body: Joi.object<UpdateOrganisationInput>({
     name,
     type,
     bin: bin().allow(null),
@@ -56,7 +57,7 @@ export const updateOrganisationSchemas = {
 export const getOrganisationSchemas = { params: idParams };
 
 export const listOrganisationsSchemas = {
-  query: Joi.object({
+  query: Joi.object<OrganisationQuery>({
     type,
     active: Joi.boolean(),
     q: Joi.string().trim().max(100),

@@ -8,6 +8,7 @@
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import { type Change, defineLifecycle } from '../../core/transitions';
 import type { Actor } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';
@@ -23,6 +24,20 @@ import {
   type StockIdentity,
 } from './stock.model';
 import { type CountLine, type CountStatus, StockCount, type StockCountRecord } from './stock-count.model';
+
+/** The life of a count: lines are recorded while it is open; posting or cancelling closes it. */
+const countLife = defineLifecycle({
+  name: 'Stock count',
+  targetType: 'stock_count',
+  model: StockCount,
+  audit: recordAudit,
+  label: (c: StockCountRecord) => c.number,
+  transitions: {
+    record: { from: ['open'], to: 'open' },
+    post: { from: ['open'], to: 'posted' },
+    cancel: { from: ['open'], to: 'cancelled' },
+  },
+});
 
 export interface StartCountInput {
   warehouseId: string;
@@ -163,14 +178,6 @@ export async function startCount(input: StartCountInput, actor: Actor, session?:
   return toCountDto(created);
 }
 
-async function openCount(id: string, s: ClientSession): Promise<StockCountRecord> {
-  const count = await StockCount.findById(id).session(s).lean<StockCountRecord>();
-  if (!count) throw notFound('Stock count', id);
-  if (count.status !== 'open')
-    throw new AppError('INVALID_STATE', `Stock count ${count.number} is ${count.status}`, { status: count.status });
-  return count;
-}
-
 function sameIdentity(line: CountLine, identity: Omit<StockIdentity, 'warehouseId'>): boolean {
   return (
     line.itemId.equals(identity.itemId) &&
@@ -188,199 +195,173 @@ export async function recordCountLines(
   actor: Actor,
   session?: ClientSession,
 ): Promise<CountDto> {
-  const updated = await inTransaction(session, async (s) => {
-    const count = await openCount(id, s);
-    const warehouse = await requireWarehouse(String(count.warehouseId), 'warehouseId', s);
-    const refs = input.lines.map((line, i) => {
-      const snapshot = line.balanceId
-        ? count.lines.find((l) => l.balanceId && String(l.balanceId) === line.balanceId)
-        : undefined;
-      if (line.balanceId && !snapshot) {
-        throw validationError([
-          {
-            field: `lines[${i}].balanceId`,
-            message: `"lines[${i}].balanceId" is not part of count ${count.number}`,
-            type: 'any.unknownReference',
-          },
-        ]);
-      }
-      const itemId = snapshot ? String(snapshot.itemId) : line.itemId;
-      if (!itemId)
-        throw validationError([
-          { field: `lines[${i}].itemId`, message: `"lines[${i}].itemId" is required`, type: 'any.required' },
-        ]);
-      return { itemId, field: `lines[${i}].itemId` };
-    });
-    const items = await requireItems(refs, s);
-    const lines = count.lines.map((l) => ({ ...l }));
-    const now = new Date();
-    for (const [i, line] of input.lines.entries()) {
-      const item = items.get(refs[i].itemId) as ItemRecord;
-      const counted = toSubUnits(item, line.quantity, line.unit, `lines[${i}].quantity`, { allowZero: true });
-      const identity = line.balanceId
-        ? null
-        : {
-            itemId: item._id,
-            locationCode: requireLocation(
-              warehouse,
-              line.locationCode ?? count.locationCode,
-              `lines[${i}].locationCode`,
-            ),
-            lot: line.lot ?? null,
-            expiryDate: line.expiryDate ?? null,
-            condition: line.condition ?? 'good',
-          };
-      if (identity && count.locationCode !== null && identity.locationCode !== count.locationCode) {
-        throw validationError([
-          {
-            field: `lines[${i}].locationCode`,
-            message: `"lines[${i}].locationCode" is outside the counted location ${count.locationCode}`,
-            type: 'any.invalid',
-          },
-        ]);
-      }
-      let line_ = lines.find((l) =>
-        line.balanceId
-          ? String(l.balanceId) === line.balanceId
-          : sameIdentity(l, identity as Omit<StockIdentity, 'warehouseId'>),
-      );
-      if (!line_ && identity) {
-        line_ = {
-          balanceId: null,
-          ...identity,
-          unit: subUnitOf(item.baseUnit),
-          expected: 0,
-          counted: null,
-          countedAt: null,
-          countedBy: null,
-        };
-        lines.push(line_);
-      }
-      if (!line_) continue;
-      // The count is taken as of now: compare it with what the books say now, not at the start of the count, so
-      // stock that moved while the count was open is not corrected twice.
-      const current = await StockBalance.findOne(identityFilter({ ...line_, warehouseId: count.warehouseId }))
-        .session(s)
-        .lean<StockBalanceRecord>();
-      Object.assign(line_, {
-        balanceId: current?._id ?? null,
-        expected: current?.onHand ?? 0,
-        counted,
-        countedAt: now,
-        countedBy: actor.name,
-      });
-    }
-    const after = await StockCount.findOneAndUpdate(
-      { _id: count._id, status: 'open', updatedAt: count.updatedAt },
-      { $set: { lines } },
-      { session: s, returnDocument: 'after' },
-    ).lean<StockCountRecord>();
-    if (!after) throw new AppError('CONFLICT', `Stock count ${count.number} changed meanwhile; retry`, { id });
-    await recordAudit(
-      {
-        actor,
-        action: 'stock.count_record',
-        targetType: 'stock_count',
-        targetId: count._id,
-        summary: { lines: input.lines.length },
-      },
-      s,
-    );
-    return after;
-  });
+  const updated = await inTransaction(session, (s) =>
+    countLife.step('record', {
+      id,
+      actor,
+      session: s,
+      auditAction: 'stock.count_record',
+      change: (count) => recordLines(count, input, actor, s),
+    }),
+  );
   return toCountDto(updated);
+}
+
+/** The counted lines merged into the count's lines; the write is guarded by `updatedAt` (two recorders at once). */
+async function recordLines(
+  count: StockCountRecord,
+  input: { lines: CountedLineInput[] },
+  actor: Actor,
+  s: ClientSession,
+): Promise<Change> {
+  const warehouse = await requireWarehouse(String(count.warehouseId), 'warehouseId', s);
+  const refs = input.lines.map((line, i) => {
+    const snapshot = line.balanceId
+      ? count.lines.find((l) => l.balanceId && String(l.balanceId) === line.balanceId)
+      : undefined;
+    if (line.balanceId && !snapshot) {
+      throw validationError([
+        {
+          field: `lines[${i}].balanceId`,
+          message: `"lines[${i}].balanceId" is not part of count ${count.number}`,
+          type: 'any.unknownReference',
+        },
+      ]);
+    }
+    const itemId = snapshot ? String(snapshot.itemId) : line.itemId;
+    if (!itemId)
+      throw validationError([
+        { field: `lines[${i}].itemId`, message: `"lines[${i}].itemId" is required`, type: 'any.required' },
+      ]);
+    return { itemId, field: `lines[${i}].itemId` };
+  });
+  const items = await requireItems(refs, s);
+  const lines = count.lines.map((l) => ({ ...l }));
+  const now = new Date();
+  for (const [i, line] of input.lines.entries()) {
+    const item = items.get(refs[i].itemId) as ItemRecord;
+    const counted = toSubUnits(item, line.quantity, line.unit, `lines[${i}].quantity`, { allowZero: true });
+    const identity = line.balanceId
+      ? null
+      : {
+          itemId: item._id,
+          locationCode: requireLocation(warehouse, line.locationCode ?? count.locationCode, `lines[${i}].locationCode`),
+          lot: line.lot ?? null,
+          expiryDate: line.expiryDate ?? null,
+          condition: line.condition ?? 'good',
+        };
+    if (identity && count.locationCode !== null && identity.locationCode !== count.locationCode) {
+      throw validationError([
+        {
+          field: `lines[${i}].locationCode`,
+          message: `"lines[${i}].locationCode" is outside the counted location ${count.locationCode}`,
+          type: 'any.invalid',
+        },
+      ]);
+    }
+    let line_ = lines.find((l) =>
+      line.balanceId
+        ? String(l.balanceId) === line.balanceId
+        : sameIdentity(l, identity as Omit<StockIdentity, 'warehouseId'>),
+    );
+    if (!line_ && identity) {
+      line_ = {
+        balanceId: null,
+        ...identity,
+        unit: subUnitOf(item.baseUnit),
+        expected: 0,
+        counted: null,
+        countedAt: null,
+        countedBy: null,
+      };
+      lines.push(line_);
+    }
+    if (!line_) continue;
+    // The count is taken as of now: compare it with what the books say now, not at the start of the count, so
+    // stock that moved while the count was open is not corrected twice.
+    const current = await StockBalance.findOne(identityFilter({ ...line_, warehouseId: count.warehouseId }))
+      .session(s)
+      .lean<StockBalanceRecord>();
+    Object.assign(line_, {
+      balanceId: current?._id ?? null,
+      expected: current?.onHand ?? 0,
+      counted,
+      countedAt: now,
+      countedBy: actor.name,
+    });
+  }
+  return { set: { lines }, guard: { updatedAt: count.updatedAt }, summary: { lines: input.lines.length } };
 }
 
 /** Posts a count: every counted line whose quantity differs from the snapshot becomes a count_correction adjustment. */
 export async function postCount(id: string, actor: Actor, session?: ClientSession): Promise<CountDto> {
-  const posted = await inTransaction(session, async (s) => {
-    const count = await openCount(id, s);
-    const items = await requireItems(
-      count.lines.map((l, i) => ({ itemId: String(l.itemId), field: `lines[${i}].itemId` })),
-      s,
-    );
-    const op = new StockOperation(
-      s,
+  const posted = await inTransaction(session, (s) =>
+    countLife.step('post', {
+      id,
       actor,
-      { type: 'count', id: String(count._id), number: count.number },
-      'count_correction',
-    );
-    for (const line of count.lines) {
-      if (line.counted == null || line.counted === line.expected) continue;
-      const item = items.get(String(line.itemId)) as ItemRecord;
-      const identity: StockIdentity = {
-        warehouseId: count.warehouseId,
-        locationCode: line.locationCode ?? null,
-        itemId: line.itemId,
-        lot: line.lot ?? null,
-        expiryDate: line.expiryDate ?? null,
-        condition: line.condition,
-      };
-      const difference = line.counted - line.expected;
-      if (difference > 0) {
-        await credit(op, 'adjustment', identity, item, difference);
-      } else {
-        const balance = await StockBalance.findOne(identityFilter(identity)).session(s).lean<StockBalanceRecord>();
-        if (!balance)
-          throw new AppError('INSUFFICIENT_STOCK', 'The counted balance no longer exists', {
-            requested: -difference,
-            available: 0,
-            itemId: String(line.itemId),
-            warehouseId: String(count.warehouseId),
-          });
-        await debit(op, 'adjustment', balance._id, -difference, { item });
-      }
-    }
-    await op.flush();
-    const after = await StockCount.findOneAndUpdate(
-      { _id: count._id, status: 'open' },
-      {
-        $set: {
-          status: 'posted',
-          postedAt: new Date(),
-          postedBy: ledgerActorOf(actor),
-          operationId: op.entries.length ? op.id : null,
-        },
-      },
-      { session: s, returnDocument: 'after' },
-    ).lean<StockCountRecord>();
-    if (!after) throw new AppError('CONFLICT', `Stock count ${count.number} changed meanwhile; retry`, { id });
-    await recordAudit(
-      {
-        actor,
-        action: 'stock.count_post',
-        targetType: 'stock_count',
-        targetId: count._id,
-        summary: { number: count.number, adjustments: op.entries.length },
-      },
-      s,
-    );
-    return after;
-  });
+      session: s,
+      auditAction: 'stock.count_post',
+      change: (count) => postLines(count, actor, s),
+    }),
+  );
   return toCountDto(posted);
 }
 
+/** Writes the count's differences as count_correction adjustments. */
+async function postLines(count: StockCountRecord, actor: Actor, s: ClientSession): Promise<Change> {
+  const items = await requireItems(
+    count.lines.map((l, i) => ({ itemId: String(l.itemId), field: `lines[${i}].itemId` })),
+    s,
+  );
+  const op = new StockOperation(
+    s,
+    actor,
+    { type: 'count', id: String(count._id), number: count.number },
+    'count_correction',
+  );
+  for (const line of count.lines) {
+    if (line.counted == null || line.counted === line.expected) continue;
+    const item = items.get(String(line.itemId)) as ItemRecord;
+    const identity: StockIdentity = {
+      warehouseId: count.warehouseId,
+      locationCode: line.locationCode ?? null,
+      itemId: line.itemId,
+      lot: line.lot ?? null,
+      expiryDate: line.expiryDate ?? null,
+      condition: line.condition,
+    };
+    const difference = line.counted - line.expected;
+    if (difference > 0) {
+      await credit(op, 'adjustment', identity, item, difference);
+    } else {
+      const balance = await StockBalance.findOne(identityFilter(identity)).session(s).lean<StockBalanceRecord>();
+      if (!balance)
+        throw new AppError('INSUFFICIENT_STOCK', 'The counted balance no longer exists', {
+          requested: -difference,
+          available: 0,
+          itemId: String(line.itemId),
+          warehouseId: String(count.warehouseId),
+        });
+      await debit(op, 'adjustment', balance._id, -difference, { item });
+    }
+  }
+  await op.flush();
+  return {
+    set: { postedAt: new Date(), postedBy: ledgerActorOf(actor), operationId: op.entries.length ? op.id : null },
+    summary: { number: count.number, adjustments: op.entries.length },
+  };
+}
+
 export async function cancelCount(id: string, actor: Actor, session?: ClientSession): Promise<CountDto> {
-  const cancelled = await inTransaction(session, async (s) => {
-    const count = await openCount(id, s);
-    const after = await StockCount.findOneAndUpdate(
-      { _id: count._id, status: 'open' },
-      { $set: { status: 'cancelled', cancelledAt: new Date() } },
-      { session: s, returnDocument: 'after' },
-    ).lean<StockCountRecord>();
-    if (!after) throw new AppError('CONFLICT', `Stock count ${count.number} changed meanwhile; retry`, { id });
-    await recordAudit(
-      {
-        actor,
-        action: 'stock.count_cancel',
-        targetType: 'stock_count',
-        targetId: count._id,
-        summary: { number: count.number },
-      },
-      s,
-    );
-    return after;
-  });
+  const cancelled = await inTransaction(session, (s) =>
+    countLife.step('cancel', {
+      id,
+      actor,
+      session: s,
+      auditAction: 'stock.count_cancel',
+      change: (count) => ({ set: { cancelledAt: new Date() }, summary: { number: count.number } }),
+    }),
+  );
   return toCountDto(cancelled);
 }
 

@@ -1,163 +1,123 @@
-import type { Access, RouteDefinition, RouteSchemas } from '../../http/route-registry';
-import type { Actor } from '../access/permissions';
+import { type RouteDefinition, route } from '../../http/route-registry';
 import * as queries from './stock.queries';
 import * as schemas from './stock.schemas';
 import * as stock from './stock.service';
 import * as counts from './stock-count.service';
 
-/** A POST that moves stock: idempotent, 201 with the operation's ledger entries. */
-function operation<B>(
-  path: string,
-  summary: string,
-  routeSchemas: RouteSchemas,
-  run: (body: B, actor: Actor) => Promise<unknown>,
-): RouteDefinition {
-  return {
-    method: 'post',
-    path,
-    summary,
-    tag: 'stock',
-    access: 'stock:write',
-    schemas: routeSchemas,
-    idempotent: true,
-    success: { status: 201 },
-    handler: async (_req, res) => {
-      res.status(201).json(await run(res.locals.input.body as B, res.locals.actor));
-    },
-  };
-}
-
-function read<Q>(
-  path: string,
-  summary: string,
-  routeSchemas: RouteSchemas,
-  run: (query: Q) => Promise<unknown>,
-  access: Access = 'stock:read',
-): RouteDefinition {
-  return {
-    method: 'get',
-    path,
-    summary,
-    tag: 'stock',
-    access,
-    schemas: routeSchemas,
-    handler: async (_req, res) => {
-      res.json(await run(res.locals.input.query as Q));
-    },
-  };
-}
+/** Every stock operation is a POST that moves stock: idempotent, 201 with the operation's ledger entries. */
+const moves = { access: 'stock:write', idempotent: true, success: 201 } as const;
+/** A step of a count: idempotent, answers the count. */
+const countStep = { access: 'stock:write', idempotent: true } as const;
 
 export function stockRoutes(): RouteDefinition[] {
   return [
-    read(
-      '/stock',
-      'Stock on hand by warehouse, item, category or region, with totals in base units and kg/tonnes',
-      schemas.balancesSchemas,
-      queries.listBalances,
-    ),
-    read(
-      '/stock/availability',
-      'Issuable stock per item and warehouse (damaged and expired excluded)',
-      schemas.availabilitySchemas,
-      queries.availability,
-    ),
-    read('/stock/expiring', 'Stock expiring within N days, earliest first', schemas.expiringSchemas, queries.expiring),
-    read('/stock/ledger', 'Ledger history, newest first', schemas.ledgerSchemas, queries.ledger),
-    operation('/stock/moves', 'Move stock between locations of a warehouse', schemas.moveSchemas, stock.move),
-    operation(
-      '/stock/transfers',
-      'Transfer stock to another warehouse (immediate)',
-      schemas.transferSchemas,
-      stock.transfer,
-    ),
-    operation(
-      '/stock/adjustments',
-      'Adjust stock with a reason code (found, lost, damaged, expired, count_correction)',
-      schemas.adjustmentSchemas,
-      stock.adjust,
-    ),
-    operation('/stock/disposals', 'Dispose of damaged or expired stock', schemas.disposalSchemas, stock.dispose),
-    operation(
-      '/stock/issues',
-      'Issue stock (FEFO when no lot is named; never damaged or expired)',
-      schemas.issueSchemas,
-      stock.issue,
-    ),
-    operation('/stock/kits/assemble', 'Assemble kits from their components', schemas.kitSchemas, stock.assembleKits),
-    operation(
-      '/stock/kits/disassemble',
-      'Take kits apart into their components',
-      schemas.kitSchemas,
-      stock.disassembleKits,
-    ),
-    read('/stock/counts', 'List physical counts', schemas.listCountsSchemas, counts.listCounts),
-    operation(
-      '/stock/counts',
-      'Start a physical count of a warehouse or location (snapshots expected quantities)',
-      schemas.startCountSchemas,
-      counts.startCount,
-    ),
-    {
-      method: 'get',
-      path: '/stock/counts/:id',
+    route('GET /stock', {
+      summary: 'Stock on hand by warehouse, item, category or region, with totals in base units and kg/tonnes',
+      access: 'stock:read',
+      schemas: schemas.balancesSchemas,
+      run: ({ query }) => queries.listBalances(query),
+    }),
+    route('GET /stock/availability', {
+      summary: 'Issuable stock per item and warehouse (damaged and expired excluded)',
+      access: 'stock:read',
+      schemas: schemas.availabilitySchemas,
+      run: ({ query }) => queries.availability(query),
+    }),
+    route('GET /stock/expiring', {
+      summary: 'Stock expiring within N days, earliest first',
+      access: 'stock:read',
+      schemas: schemas.expiringSchemas,
+      run: ({ query }) => queries.expiring(query),
+    }),
+    route('GET /stock/ledger', {
+      summary: 'Ledger history, newest first',
+      access: 'stock:read',
+      schemas: schemas.ledgerSchemas,
+      run: ({ query }) => queries.ledger(query),
+    }),
+    route('POST /stock/moves', {
+      summary: 'Move stock between locations of a warehouse',
+      ...moves,
+      schemas: schemas.moveSchemas,
+      run: ({ body, actor }) => stock.move(body, actor),
+    }),
+    route('POST /stock/transfers', {
+      summary: 'Transfer stock to another warehouse (immediate)',
+      ...moves,
+      schemas: schemas.transferSchemas,
+      run: ({ body, actor }) => stock.transfer(body, actor),
+    }),
+    route('POST /stock/adjustments', {
+      summary: 'Adjust stock with a reason code (found, lost, damaged, expired, count_correction)',
+      ...moves,
+      schemas: schemas.adjustmentSchemas,
+      run: ({ body, actor }) => stock.adjust(body, actor),
+    }),
+    route('POST /stock/disposals', {
+      summary: 'Dispose of damaged or expired stock',
+      ...moves,
+      schemas: schemas.disposalSchemas,
+      run: ({ body, actor }) => stock.dispose(body, actor),
+    }),
+    route('POST /stock/issues', {
+      summary: 'Issue stock (FEFO when no lot is named; never damaged or expired)',
+      ...moves,
+      schemas: schemas.issueSchemas,
+      run: ({ body, actor }) => stock.issue(body, actor),
+    }),
+    route('POST /stock/kits/assemble', {
+      summary: 'Assemble kits from their components',
+      ...moves,
+      schemas: schemas.kitSchemas,
+      run: ({ body, actor }) => stock.assembleKits(body, actor),
+    }),
+    route('POST /stock/kits/disassemble', {
+      summary: 'Take kits apart into their components',
+      ...moves,
+      schemas: schemas.kitSchemas,
+      run: ({ body, actor }) => stock.disassembleKits(body, actor),
+    }),
+    route('GET /stock/counts', {
+      summary: 'List physical counts',
+      access: 'stock:read',
+      schemas: schemas.listCountsSchemas,
+      run: ({ query }) => counts.listCounts(query),
+    }),
+    route('POST /stock/counts', {
+      summary: 'Start a physical count of a warehouse or location (snapshots expected quantities)',
+      ...moves,
+      schemas: schemas.startCountSchemas,
+      run: ({ body, actor }) => counts.startCount(body, actor),
+    }),
+    route('GET /stock/counts/:id', {
       summary: 'Get a physical count with its lines',
-      tag: 'stock',
       access: 'stock:read',
       schemas: schemas.countIdSchemas,
-      handler: async (_req, res) => {
-        res.json(await counts.getCount(res.locals.input.params.id));
-      },
-    },
-    {
-      method: 'post',
-      path: '/stock/counts/:id/lines',
+      run: ({ params }) => counts.getCount(params.id),
+    }),
+    route('POST /stock/counts/:id/lines', {
       summary: 'Record counted quantities',
-      tag: 'stock',
-      access: 'stock:write',
+      ...countStep,
       schemas: schemas.countLinesSchemas,
-      idempotent: true,
-      handler: async (_req, res) => {
-        res.json(await counts.recordCountLines(res.locals.input.params.id, res.locals.input.body, res.locals.actor));
-      },
-    },
-    {
-      method: 'post',
-      path: '/stock/counts/:id/post',
+      run: ({ params, body, actor }) => counts.recordCountLines(params.id, body, actor),
+    }),
+    route('POST /stock/counts/:id/post', {
       summary: 'Post a count: differences become count_correction adjustments',
-      tag: 'stock',
-      access: 'stock:write',
+      ...countStep,
       schemas: schemas.countIdSchemas,
-      idempotent: true,
-      handler: async (_req, res) => {
-        res.json(await counts.postCount(res.locals.input.params.id, res.locals.actor));
-      },
-    },
-    {
-      method: 'post',
-      path: '/stock/counts/:id/cancel',
+      run: ({ params, actor }) => counts.postCount(params.id, actor),
+    }),
+    route('POST /stock/counts/:id/cancel', {
       summary: 'Cancel an open count',
-      tag: 'stock',
-      access: 'stock:write',
+      ...countStep,
       schemas: schemas.countIdSchemas,
-      idempotent: true,
-      handler: async (_req, res) => {
-        res.json(await counts.cancelCount(res.locals.input.params.id, res.locals.actor));
-      },
-    },
-    {
-      method: 'post',
-      path: '/stock/ledger/:id/reverse',
+      run: ({ params, actor }) => counts.cancelCount(params.id, actor),
+    }),
+    route('POST /stock/ledger/:id/reverse', {
       summary: 'Reverse the stock operation of a ledger entry with reversing entries',
-      tag: 'stock',
-      access: 'stock:write',
+      ...moves,
       schemas: schemas.reverseSchemas,
-      idempotent: true,
-      success: { status: 201 },
-      handler: async (_req, res) => {
-        res
-          .status(201)
-          .json(await stock.reverseEntry(res.locals.input.params.id, res.locals.input.body, res.locals.actor));
-      },
-    },
+      run: ({ params, body, actor }) => stock.reverseEntry(params.id, body, actor),
+    }),
   ];
 }

@@ -1,11 +1,23 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import type { PageRequest } from '../../core/pagination';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { ITEM_CATEGORIES } from '../catalog/catalog.model';
 import { quantityValue, signedQuantityValue, unitCode } from '../catalog/catalog.schemas';
 import { REGIONS } from '../warehouses/regions';
 import { locationCode } from '../warehouses/warehouses.schemas';
 import { ADJUSTMENT_REASONS, CONDITIONS, LEDGER_TYPES } from './stock.model';
+import type { BalanceQuery, ExpiringQuery, LedgerQuery, StockScope } from './stock.queries';
+import type {
+  AdjustInput,
+  DisposeInput,
+  IssueInput,
+  KitInput,
+  MoveInput,
+  ReverseInput,
+  TransferInput,
+} from './stock.service';
 import { COUNT_STATUSES } from './stock-count.model';
+import type { CountedLineInput, CountQuery, StartCountInput } from './stock-count.service';
 
 export const lot = (): Joi.StringSchema => Joi.string().trim().min(1).max(64);
 const optionalLocation = () => locationCode().allow(null);
@@ -27,7 +39,7 @@ const selector = {
 const amount = { quantity: quantityValue().required(), unit: unitCode() };
 
 export const moveSchemas = {
-  body: Joi.object({
+  body: Joi.object<MoveInput>({
     ...selector,
     fromLocationCode: optionalLocation(),
     toLocationCode: optionalLocation().required(),
@@ -39,7 +51,7 @@ export const moveSchemas = {
 };
 
 export const transferSchemas = {
-  body: Joi.object({
+  body: Joi.object<TransferInput>({
     ...selector,
     fromWarehouseId: objectId(),
     fromLocationCode: optionalLocation(),
@@ -54,7 +66,7 @@ export const transferSchemas = {
 };
 
 export const adjustmentSchemas = {
-  body: Joi.object({
+  body: Joi.object<AdjustInput>({
     ...selector,
     quantity: signedQuantityValue().required(),
     unit: unitCode(),
@@ -68,7 +80,7 @@ export const adjustmentSchemas = {
 };
 
 export const disposalSchemas = {
-  body: Joi.object({
+  body: Joi.object<DisposeInput>({
     ...selector,
     ...amount,
     reason: Joi.string().valid('damaged', 'expired').required(),
@@ -79,7 +91,7 @@ export const disposalSchemas = {
 };
 
 export const issueSchemas = {
-  body: Joi.object({
+  body: Joi.object<IssueInput>({
     balanceId: selector.balanceId,
     warehouseId: selector.warehouseId,
     itemId: selector.itemId,
@@ -96,7 +108,7 @@ export const issueSchemas = {
 };
 
 export const kitSchemas = {
-  body: Joi.object({
+  body: Joi.object<KitInput>({
     warehouseId: objectId().required(),
     kitItemId: objectId().required(),
     ...amount,
@@ -109,11 +121,11 @@ export const kitSchemas = {
 
 export const reverseSchemas = {
   params: idParams,
-  body: Joi.object({ reason: Joi.string().trim().max(200).allow(null), note: note() }),
+  body: Joi.object<ReverseInput>({ reason: Joi.string().trim().max(200).allow(null), note: note() }),
 };
 
 export const startCountSchemas = {
-  body: Joi.object({ warehouseId: objectId().required(), locationCode: optionalLocation() }),
+  body: Joi.object<StartCountInput>({ warehouseId: objectId().required(), locationCode: optionalLocation() }),
 };
 
 const countedQuantity = () =>
@@ -129,22 +141,21 @@ const countedQuantity = () =>
 
 export const countLinesSchemas = {
   params: idParams,
-  body: Joi.object({
-    lines: Joi.array()
-      .items(
-        Joi.object({
-          balanceId: objectId(),
-          itemId: objectId(),
-          locationCode: optionalLocation(),
-          lot: lot().allow(null),
-          expiryDate: expiryDate(),
-          condition: condition(),
-          quantity: countedQuantity().required(),
-          unit: unitCode(),
-        }).or('balanceId', 'itemId'),
-      )
+  body: Joi.object<{ lines: CountedLineInput[] }>({
+    lines: arrayOf(
+      Joi.object({
+        balanceId: objectId(),
+        itemId: objectId(),
+        locationCode: optionalLocation(),
+        lot: lot().allow(null),
+        expiryDate: expiryDate(),
+        condition: condition(),
+        quantity: countedQuantity().required(),
+        unit: unitCode(),
+      }).or('balanceId', 'itemId'),
+      1000,
+    )
       .min(1)
-      .max(1000)
       .required(),
   }),
 };
@@ -152,7 +163,11 @@ export const countLinesSchemas = {
 export const countIdSchemas = { params: idParams };
 
 export const listCountsSchemas = {
-  query: Joi.object({ ...paginationKeys, warehouseId: objectId(), status: Joi.string().valid(...COUNT_STATUSES) }),
+  query: Joi.object<CountQuery>({
+    ...paginationKeys,
+    warehouseId: objectId(),
+    status: Joi.string().valid(...COUNT_STATUSES),
+  }),
 };
 
 const scope = {
@@ -163,7 +178,7 @@ const scope = {
 };
 
 export const balancesSchemas = {
-  query: Joi.object({
+  query: Joi.object<BalanceQuery>({
     ...paginationKeys,
     ...scope,
     locationCode: locationCode(),
@@ -173,10 +188,10 @@ export const balancesSchemas = {
   }),
 };
 
-export const availabilitySchemas = { query: Joi.object({ ...paginationKeys, ...scope }) };
+export const availabilitySchemas = { query: Joi.object<StockScope & PageRequest>({ ...paginationKeys, ...scope }) };
 
 export const expiringSchemas = {
-  query: Joi.object({
+  query: Joi.object<ExpiringQuery>({
     ...paginationKeys,
     ...scope,
     days: Joi.number().integer().min(0).max(3650).default(30),
@@ -185,7 +200,7 @@ export const expiringSchemas = {
 };
 
 export const ledgerSchemas = {
-  query: Joi.object({
+  query: Joi.object<LedgerQuery>({
     ...paginationKeys,
     warehouseId: objectId(),
     itemId: objectId(),

@@ -1,7 +1,8 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { ROLES } from '../access/permissions';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords';
+import type { CreateUserInput, UpdateUserInput, UserQuery } from './users.service';
 
 export const password = (): Joi.StringSchema =>
   // Never trimmed or case-folded: a password is exactly what was typed.
@@ -13,14 +14,13 @@ export const email = (): Joi.StringSchema =>
     .email({ tlds: { allow: false } })
     .max(254);
 
-const roles = Joi.array()
-  .items(Joi.string().valid(...ROLES))
+const roles = arrayOf(Joi.string().valid(...ROLES), ROLES.length)
   .min(1)
   .unique();
 const name = Joi.string().trim().min(1).max(200);
 
 export const createUserSchemas = {
-  body: Joi.object({
+  body: Joi.object<CreateUserInput>({
     email: email().required(),
     name: name.required(),
     organisationId: objectId().allow(null).default(null),
@@ -31,7 +31,7 @@ export const createUserSchemas = {
 
 export const updateUserSchemas = {
   params: idParams,
-  body: Joi.object({
+  body: Joi.object<UpdateUserInput>({
     name,
     organisationId: objectId().allow(null),
     roles,
@@ -42,7 +42,7 @@ export const updateUserSchemas = {
 export const userIdSchemas = { params: idParams };
 
 export const listUsersSchemas = {
-  query: Joi.object({
+  query: Joi.object<UserQuery>({
     organisationId: objectId(),
     role: Joi.string().valid(...ROLES),
     active: Joi.boolean(),

@@ -1,91 +1,54 @@
-import type { RouteDefinition } from '../../http/route-registry';
+import { type RouteDefinition, route } from '../../http/route-registry';
 import * as schemas from './warehouses.schemas';
 import * as warehouses from './warehouses.service';
 
 export function warehouseRoutes(): RouteDefinition[] {
   return [
-    {
-      method: 'get',
-      path: '/warehouses',
+    route('GET /warehouses', {
       summary: 'List warehouses',
-      tag: 'warehouses',
       access: 'warehouses:read',
       schemas: schemas.listWarehousesSchemas,
-      handler: async (_req, res) => {
-        res.json(await warehouses.listWarehouses(res.locals.input.query));
-      },
-    },
-    {
-      method: 'post',
-      path: '/warehouses',
+      run: ({ query }) => warehouses.listWarehouses(query),
+    }),
+    route('POST /warehouses', {
       summary: 'Create a warehouse with its storage locations',
-      tag: 'warehouses',
       access: 'warehouses:write',
       schemas: schemas.createWarehouseSchemas,
       idempotent: true,
-      success: { status: 201 },
-      handler: async (_req, res) => {
-        res.status(201).json(await warehouses.createWarehouse(res.locals.input.body, res.locals.actor));
-      },
-    },
-    {
-      method: 'get',
-      path: '/warehouses/:id',
+      success: 201,
+      run: ({ body, actor }) => warehouses.createWarehouse(body, actor),
+    }),
+    route('GET /warehouses/:id', {
       summary: 'Get a warehouse',
-      tag: 'warehouses',
       access: 'warehouses:read',
       schemas: schemas.warehouseIdSchemas,
-      handler: async (_req, res) => {
-        res.json(await warehouses.getWarehouse(res.locals.input.params.id));
-      },
-    },
-    {
-      method: 'patch',
-      path: '/warehouses/:id',
+      run: ({ params }) => warehouses.getWarehouse(params.id),
+    }),
+    route('PATCH /warehouses/:id', {
       summary: 'Update a warehouse',
-      tag: 'warehouses',
       access: 'warehouses:write',
       schemas: schemas.updateWarehouseSchemas,
-      handler: async (_req, res) => {
-        res.json(await warehouses.updateWarehouse(res.locals.input.params.id, res.locals.input.body, res.locals.actor));
-      },
-    },
-    {
-      method: 'delete',
-      path: '/warehouses/:id',
+      run: ({ params, body, actor }) => warehouses.updateWarehouse(params.id, body, actor),
+    }),
+    route('DELETE /warehouses/:id', {
       summary: 'Deactivate a warehouse (never deleted: the ledger refers to it)',
-      tag: 'warehouses',
       access: 'warehouses:write',
       schemas: schemas.warehouseIdSchemas,
-      handler: async (_req, res) => {
-        res.json(await warehouses.deactivateWarehouse(res.locals.input.params.id, res.locals.actor));
-      },
-    },
-    {
-      method: 'post',
-      path: '/warehouses/:id/locations',
+      run: ({ params, actor }) => warehouses.deactivateWarehouse(params.id, actor),
+    }),
+    route('POST /warehouses/:id/locations', {
       summary: 'Add a storage location (bin) to a warehouse',
-      tag: 'warehouses',
       access: 'warehouses:write',
       schemas: schemas.addLocationSchemas,
       idempotent: true,
-      success: { status: 201 },
-      handler: async (_req, res) => {
-        const { params, body } = res.locals.input;
-        res.status(201).json(await warehouses.addLocation(params.id, body, res.locals.actor));
-      },
-    },
-    {
-      method: 'patch',
-      path: '/warehouses/:id/locations/:code',
+      success: 201,
+      run: ({ params, body, actor }) => warehouses.addLocation(params.id, body, actor),
+    }),
+    route('PATCH /warehouses/:id/locations/:code', {
       summary: 'Rename or (de)activate a storage location',
-      tag: 'warehouses',
       access: 'warehouses:write',
       schemas: schemas.updateLocationSchemas,
-      handler: async (_req, res) => {
-        const { params, body } = res.locals.input;
-        res.json(await warehouses.updateLocation(params.id, params.code, body, res.locals.actor));
-      },
-    },
+      run: ({ params, body, actor }) => warehouses.updateLocation(params.id, params.code, body, actor),
+    }),
   ];
 }

@@ -1,6 +1,7 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { REGIONS } from './regions';
+import type { WarehouseInput, WarehouseQuery, WarehouseUpdate } from './warehouses.service';
 
 export const locationCode = (): Joi.StringSchema =>
   Joi.string()
@@ -24,7 +25,7 @@ const fields = {
 };
 
 export const createWarehouseSchemas = {
-  body: Joi.object({
+  body: Joi.object<WarehouseInput>({
     ...fields,
     code: Joi.string()
       .trim()
@@ -35,23 +36,26 @@ export const createWarehouseSchemas = {
     name: fields.name.required(),
     region: fields.region.required(),
     city: fields.city.required(),
-    locations: Joi.array().items(location).max(500).unique('code'),
+    locations: arrayOf(location, 500).unique('code'),
   }),
 };
 
-export const updateWarehouseSchemas = { params: idParams, body: Joi.object(fields).min(1) };
+export const updateWarehouseSchemas = { params: idParams, body: Joi.object<WarehouseUpdate>(fields).min(1) };
 
 export const warehouseIdSchemas = { params: idParams };
 
 export const addLocationSchemas = { params: idParams, body: location };
 
 export const updateLocationSchemas = {
-  params: Joi.object({ id: objectId().required(), code: locationCode().required() }),
-  body: Joi.object({ name: Joi.string().trim().max(100).allow(''), active: Joi.boolean() }).min(1),
+  params: Joi.object<{ id: string; code: string }>({ id: objectId().required(), code: locationCode().required() }),
+  body: Joi.object<{ name?: string; active?: boolean }>({
+    name: Joi.string().trim().max(100).allow(''),
+    active: Joi.boolean(),
+  }).min(1),
 };
 
 export const listWarehousesSchemas = {
-  query: Joi.object({
+  query: Joi.object<WarehouseQuery>({
     ...paginationKeys,
     region: Joi.string().valid(...REGIONS),
     active: Joi.boolean(),

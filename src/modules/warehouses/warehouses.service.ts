@@ -5,6 +5,7 @@
 import type { ClientSession, QueryFilter, Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
+import { guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
@@ -85,6 +86,7 @@ export async function createWarehouse(input: WarehouseInput, actor: Actor): Prom
   return toWarehouseDto(created);
 }
 
+/** A guarded change of one warehouse with its audit entry (see core/transitions). */
 async function changeWarehouse(
   id: string,
   actor: Actor,
@@ -95,18 +97,21 @@ async function changeWarehouse(
     summary: Record<string, unknown>;
   },
 ): Promise<WarehouseDto> {
-  const updated = await withTransaction(async (session) => {
-    const before = await Warehouse.findById(id).session(session).lean<WarehouseRecord>();
-    if (!before) throw notFound('Warehouse', id);
-    const { update, filter, summary } = change(before);
-    const after = await Warehouse.findOneAndUpdate({ _id: before._id, ...filter }, update, {
-      session,
-      returnDocument: 'after',
-    }).lean<WarehouseRecord>();
-    if (!after) throw new AppError('CONFLICT', 'The warehouse changed meanwhile; retry', { id });
-    await recordAudit({ actor, action, targetType: 'warehouse', targetId: before._id, summary }, session);
-    return after;
-  });
+  const updated = await withTransaction((session) =>
+    guardedChange(
+      { model: Warehouse, name: 'Warehouse', targetType: 'warehouse', audit: recordAudit, label: (w) => w.code },
+      {
+        id,
+        actor,
+        session,
+        action,
+        change: (before) => {
+          const { update, filter, summary } = change(before);
+          return { operators: update, guard: filter, summary };
+        },
+      },
+    ),
+  );
   return toWarehouseDto(updated);
 }
 
