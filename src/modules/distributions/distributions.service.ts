@@ -866,8 +866,13 @@ export async function closeBatch(batchId: string, rest: 'release' | 'keep', acto
 // ---------------------------------------------------------------------------------------------------------------
 // The household's side: what it received (subject access) and erasure
 
-export async function handOversOfHousehold(householdId: Types.ObjectId, organisationId: Types.ObjectId) {
-  const found = await HandOver.find({ organisationId, householdId }).sort({ handedOverAt: 1 }).lean<HandOverRecord[]>();
+export async function handOversOfHousehold(household: { id: string; organisationId: string }) {
+  const found = await HandOver.find({
+    organisationId: new Types.ObjectId(household.organisationId),
+    householdId: new Types.ObjectId(household.id),
+  })
+    .sort({ handedOverAt: 1 })
+    .lean<HandOverRecord[]>();
   return found.map(toHandOverDto);
 }
 
