@@ -7,6 +7,7 @@ import { sessionKeyOf, txnNumberOf } from '../sessions';
 import type { Doc } from '../types';
 import { aggregate } from './aggregate';
 import { collStats, create, drop, listCollections } from './collections';
+import { checkConcerns, unmetWriteConcern } from './concerns';
 import type { CommandContext, CommandSpec, ConnectionInfo, ServerState } from './context';
 import { count, distinct } from './count-distinct';
 import { dbStats, dropDatabase, listDatabases } from './databases';
@@ -140,7 +141,7 @@ export async function runCommand(
   server.opcounters.command++;
   const ctx: CommandContext = { name, db, body, server, connection, sessionKey: sessionKeyOf(body.lsid) };
   const failure = server.failPoints?.check(name, connection.appName);
-  if (!failure) return dispatch(ctx, spec);
+  if (!failure) return dispatch(ctx, spec).then((reply) => withWriteConcern(name, body, reply));
   const inTransaction = body.autocommit === false;
   const commitOrAbort = TRANSACTION_CONTROL.has(name);
   const kind = {
@@ -152,7 +153,20 @@ export async function runCommand(
     const txnNumber = ctx.sessionKey ? txnNumberOrUndefined(body.txnNumber) : undefined;
     if (ctx.sessionKey && txnNumber !== undefined) server.sessions.abortAfterError(ctx.sessionKey, txnNumber);
   };
-  return runUnderFailCommand(failure, kind, () => dispatch(ctx, spec), abort);
+  return runUnderFailCommand(
+    failure,
+    kind,
+    () => dispatch(ctx, spec).then((r) => withWriteConcern(name, body, r)),
+    abort,
+  );
+}
+
+/** A successful command whose write concern this one-member set cannot meet reports it (see concerns.ts). */
+function withWriteConcern(name: string, body: Doc, reply: Doc): Doc {
+  if (reply.ok !== 1 || body.writeConcern === undefined) return reply;
+  if (body.autocommit === false && !TRANSACTION_CONTROL.has(name)) return reply; // refused before it ran
+  const writeConcernError = unmetWriteConcern(body);
+  return writeConcernError ? { ...reply, writeConcernError } : reply;
 }
 
 function txnNumberOrUndefined(value: unknown): bigint | undefined {
@@ -173,6 +187,8 @@ async function dispatch(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
       throw mongoError('CommandNotSupported', 'the embedded database does not support readConcern.atClusterTime');
     }
     checkHints(ctx);
+    const inTransaction = body.autocommit === false && !TRANSACTION_CONTROL.has(name);
+    checkConcerns(name, body, { inTransaction, first: body.startTransaction === true });
     const txnNumber = txnNumberOf(body.txnNumber);
     if (body.autocommit !== undefined && body.autocommit !== false) {
       throw mongoError('InvalidOptions', 'Specifying autocommit=true is not allowed.');

@@ -111,7 +111,12 @@ export class Transaction implements Txn, LockOwner {
     const ws = this.writeSets.get(`${db}.${collName}`);
     const overlay = ws && ws.coll === coll ? ws.writes : undefined;
     const docs: Doc[] = [];
-    if (!coll) return { docs, plan: { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 } };
+    if (!coll) {
+      // As mongod, the filter is parsed before the collection is looked at: a bad filter fails even when there is
+      // nothing to read (and an upsert does not insert).
+      compileFilter(filter);
+      return { docs, plan: { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 } };
+    }
 
     const scan = planRead(coll, filter);
     const predicate = scan.kind === 'IDHACK' && scan.exact ? undefined : compileFilter(filter);
