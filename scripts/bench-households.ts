@@ -366,9 +366,9 @@ async function main(): Promise<void> {
       { _id: 1, householdId: 1 },
     ).lean();
     const heads = new Map(
-      (
-        await Household.find({ _id: { $in: allocations.map((x) => x.householdId) } }).lean<HouseholdRecord[]>()
-      ).map((h) => [String(h._id), h.head?.iin as string]),
+      (await Household.find({ _id: { $in: allocations.map((x) => x.householdId) } }).lean<HouseholdRecord[]>()).map(
+        (h) => [String(h._id), h.head?.iin as string],
+      ),
     );
     const day = await measure(allocations.length, CLERKS, async (index) => {
       const allocation = allocations[index] as { _id: Types.ObjectId; householdId: Types.ObjectId };

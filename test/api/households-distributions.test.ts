@@ -421,6 +421,27 @@ describe('the four cases of the issue', () => {
     const kept = await post(`/distribution-batches/${batch.body.id}/close`, auth, { rest: 'keep' });
     expect(kept.body.lines[0]).toMatchObject({ reserved: 20, distributed: 18, remaining: 2 });
     expect(await findInvariantViolations()).toEqual([]);
+
+    // The request the ward's NGO made to the warehouse: approved in part, and it shows what was delivered.
+    const request = await post('/aid-requests', auth, {
+      warehouseId: warehouse.id,
+      programmeId: programme.body.id,
+      institutionId: ward.body.id,
+      purpose: 'Hats for the premature ward, winter',
+      neededBy: '2024-11-30',
+      lines: [{ itemId: hat.id, quantity: 25 }],
+    });
+    expect(request.status).toBe(201);
+    const storekeeper = await given.user({ role: 'warehouse' });
+    const decided = await post(`/aid-requests/${request.body.id}/decision`, bearer(storekeeper.token), {
+      lines: [{ itemId: hat.id, approved: 20 }],
+      note: 'Only 20 can be spared this month',
+    });
+    expect(decided.body).toMatchObject({ status: 'partly_approved', lines: [{ requested: 25, approved: 20, delivered: 0 }] });
+    const fulfilled = await post(`/aid-requests/${request.body.id}/allocations`, auth, { batchId: batch.body.id });
+    expect(fulfilled.status).toBe(200);
+    expect(fulfilled.body.lines[0]).toMatchObject({ approved: 20, delivered: 18, outstanding: 2 });
+    expect((await t.api.get(`${API}/aid-requests/${request.body.id}`).set(auth)).body.fulfilments).toHaveLength(1);
   });
 
   test('when a family registered with two of the headquarters NGOs is enrolled by the second, then it answers 409 DUPLICATE_AID and a supervisor may override it', async () => {

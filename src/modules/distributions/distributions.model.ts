@@ -62,6 +62,8 @@ export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 export interface AllocationLine {
   itemId: Types.ObjectId;
   category: string;
+  /** The item's sub-unit ('piece', 'kit', 'g'): the unit of the quantities below. */
+  unit: string;
   /** What the entitlement rules give, in the item's sub-units. */
   entitled: number;
   /** What could be reserved (less than entitled when stock is short). */
@@ -111,6 +113,7 @@ const allocationSchema = new Schema<AllocationRecord>(
         _id: false,
         itemId: { type: Schema.Types.ObjectId, required: true },
         category: { type: String, required: true },
+        unit: { type: String, required: true },
         entitled: { type: Number, required: true, min: 0 },
         reserved: { type: Number, required: true, min: 0 },
         issued: { type: Number, required: true, min: 0 },

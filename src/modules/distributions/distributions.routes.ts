@@ -1,4 +1,5 @@
 import { type RouteDefinition, route } from '../../http/route-registry';
+import * as requests from './aid-requests.service';
 import { distributionListPdf, handOverReceiptPdf } from './distributions.documents';
 import * as schemas from './distributions.schemas';
 import * as distributions from './distributions.service';
@@ -76,6 +77,49 @@ export function distributionRoutes(): RouteDefinition[] {
       schemas: schemas.documentSchemas,
       success: PDF,
       run: ({ params, query, actor }) => handOverReceiptPdf(params.id, query.lang, actor),
+    }),
+    route('POST /aid-requests', {
+      summary: 'Ask a warehouse for goods (for a programme or an institution, needed by a date)',
+      access: 'distributions:write',
+      schemas: schemas.submitRequestSchemas,
+      idempotent: true,
+      success: 201,
+      run: ({ body, actor }) => requests.submitRequest(body, actor),
+    }),
+    route('GET /aid-requests', {
+      summary: "The organisation's requests and those addressed to it",
+      access: 'distributions:read',
+      schemas: schemas.listRequestsSchemas,
+      run: ({ query, actor }) => requests.listRequests(query, actor),
+    }),
+    route('GET /aid-requests/:id', {
+      summary: 'A request with what was approved and delivered',
+      access: 'distributions:read',
+      schemas: schemas.requestIdSchemas,
+      run: ({ params, actor }) => requests.getRequest(params.id, actor),
+    }),
+    route('POST /aid-requests/:id/decision', {
+      summary: 'Approve a request fully or partly, per line (0 rejects a line)',
+      access: 'stock:write',
+      schemas: schemas.decideRequestSchemas,
+      idempotent: true,
+      run: ({ params, body, actor }) => requests.decideRequest(params.id, body, actor),
+    }),
+    route('POST /aid-requests/:id/allocations', {
+      summary: 'Fulfil a request by an allocation batch: what its hand-overs issued counts as delivered',
+      access: 'distributions:write',
+      schemas: schemas.linkAllocationSchemas,
+      idempotent: true,
+      run: ({ params, body, actor }) =>
+        requests.fulfilRequest(params.id, { kind: 'allocation_batch', id: body.batchId }, actor),
+    }),
+    route('POST /aid-requests/:id/shipments', {
+      summary: 'Fulfil a request by a shipment, with the quantities it delivered',
+      access: 'stock:write',
+      schemas: schemas.recordShipmentSchemas,
+      idempotent: true,
+      run: ({ params, body, actor }) =>
+        requests.fulfilRequest(params.id, { kind: 'shipment', id: body.shipmentId, delivered: body.delivered }, actor),
     }),
   ];
 }

@@ -1,7 +1,9 @@
 import Joi from 'joi';
-import { idParams, objectId } from '../../http/joi-rules';
+import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { quantityValue, unitCode } from '../catalog/catalog.schemas';
 import { iin } from '../households/households.schemas';
 import { REGIONS } from '../warehouses/regions';
+import { REQUEST_STATUSES } from './aid-requests.model';
 import { HAND_OVER_OUTCOMES } from './distributions.model';
 import { MAX_ALLOCATIONS_PER_CALL, MAX_SIGNATURE_BYTES } from './distributions.service';
 
@@ -117,4 +119,61 @@ export const closeBatchSchemas = {
 export const documentSchemas = {
   params: idParams,
   query: Joi.object({ lang: Joi.string().valid('kk', 'ru', 'en').default('kk') }),
+};
+
+export const submitRequestSchemas = {
+  body: Joi.object({
+    organisationId: objectId(),
+    warehouseId: objectId().required(),
+    programmeId: objectId().allow(null),
+    institutionId: objectId().allow(null),
+    purpose: Joi.string().trim().min(3).max(500).required(),
+    neededBy: Joi.date().iso().required(),
+    lines: Joi.array()
+      .items(Joi.object({ itemId: objectId().required(), quantity: quantityValue().required(), unit: unitCode() }))
+      .min(1)
+      .max(100)
+      .unique('itemId')
+      .required(),
+  }),
+};
+
+export const requestIdSchemas = { params: idParams };
+
+export const listRequestsSchemas = {
+  query: Joi.object({ ...paginationKeys, status: Joi.string().valid(...REQUEST_STATUSES) }),
+};
+
+export const decideRequestSchemas = {
+  params: idParams,
+  body: Joi.object({
+    lines: Joi.array()
+      .items(
+        Joi.object({ itemId: objectId().required(), approved: Joi.number().integer().min(0).max(1e12).required() }),
+      )
+      .min(1)
+      .max(100)
+      .unique('itemId')
+      .required(),
+    note: Joi.string().trim().max(500).allow(null, ''),
+  }),
+};
+
+export const linkAllocationSchemas = {
+  params: idParams,
+  body: Joi.object({ batchId: objectId().required() }),
+};
+
+export const recordShipmentSchemas = {
+  params: idParams,
+  body: Joi.object({
+    shipmentId: objectId().required(),
+    delivered: Joi.array()
+      .items(
+        Joi.object({ itemId: objectId().required(), quantity: Joi.number().integer().min(0).max(1e12).required() }),
+      )
+      .min(1)
+      .max(100)
+      .required(),
+  }),
 };

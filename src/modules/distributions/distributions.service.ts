@@ -17,6 +17,8 @@ import { withTransaction } from '../../db/transaction';
 import { keyedHash, open, seal } from '../../personal-data/personal-data';
 import type { Actor } from '../access/permissions';
 import { recordAudit } from '../audit/audit.service';
+import { itemsByIds } from '../catalog/catalog.service';
+import { subUnitOf } from '../catalog/units';
 import type { HouseholdRecord } from '../households/households.model';
 import { ownedBy, owningOrganisation } from '../households/households.scope';
 import type { ErasedHousehold } from '../households/households.service';
@@ -255,6 +257,14 @@ export async function allocate(batchId: string, input: AllocateInput, actor: Act
         .lean(),
     ]);
     const allocatedAlready = new Set(active.map((a) => String(a.householdId)));
+    const units = new Map(
+      (
+        await itemsByIds(
+          round.entitlements.map((e) => e.itemId),
+          session,
+        )
+      ).map((item) => [String(item._id), subUnitOf(item.baseUnit)]),
+    );
     const allocations: AllocationRecord[] = [];
     const now = new Date();
     for (const id of ids) {
@@ -292,14 +302,15 @@ export async function allocate(batchId: string, input: AllocateInput, actor: Act
       const allocationId = new Types.ObjectId();
       const lines = [];
       for (const line of entitlementOf(round, enrolment)) {
+        const unit = units.get(String(line.itemId)) ?? 'piece';
         const reserved = await reserveUpTo(
-          { allocationId, itemId: line.itemId },
+          { allocationId, itemId: line.itemId, unit },
           batch.warehouseId,
           line.quantity,
           actor,
           session,
         );
-        lines.push({ ...line, entitled: line.quantity, reserved, issued: 0, released: 0 });
+        lines.push({ ...line, unit, entitled: line.quantity, reserved, issued: 0, released: 0 });
       }
       allocations.push({
         _id: allocationId,
@@ -312,9 +323,10 @@ export async function allocate(batchId: string, input: AllocateInput, actor: Act
         warehouseId: batch.warehouseId,
         size: enrolment.size,
         settlement: household.address.settlement,
-        lines: lines.map(({ itemId, category, entitled, reserved, issued, released }) => ({
+        lines: lines.map(({ itemId, category, unit, entitled, reserved, issued, released }) => ({
           itemId,
           category,
+          unit,
           entitled,
           reserved,
           issued,
@@ -357,7 +369,11 @@ export async function allocate(batchId: string, input: AllocateInput, actor: Act
 async function releaseAll(allocation: AllocationRecord, actor: Actor, session: ClientSession) {
   const lines = [];
   for (const line of allocation.lines) {
-    const released = await releaseLine({ allocationId: allocation._id, itemId: line.itemId }, actor, session);
+    const released = await releaseLine(
+      { allocationId: allocation._id, itemId: line.itemId, unit: line.unit },
+      actor,
+      session,
+    );
     lines.push({ ...line, released: line.released + released });
   }
   return lines;
@@ -554,7 +570,7 @@ async function recordOne(
   const handOverId = new Types.ObjectId();
   for (const line of allocation.lines) {
     await issueLine(
-      { allocationId: allocation._id, itemId: line.itemId, number },
+      { allocationId: allocation._id, itemId: line.itemId, unit: line.unit, number },
       received.get(String(line.itemId)) ?? 0,
       actor,
       session,

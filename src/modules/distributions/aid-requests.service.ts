@@ -1,0 +1,323 @@
+/**
+ * Requests for goods from NGOs and institutions: submit, decide (approve fully or partly, or reject), fulfil by an
+ * allocation batch (what its hand-overs issued counts as delivered) or by a shipment (with its delivered
+ * quantities), and show what was delivered. Owns `aid_requests`.
+ */
+import { type QueryFilter, Types } from 'mongoose';
+import { AppError, type FieldError, notFound, validationError } from '../../core/errors';
+import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import { withTransaction } from '../../db/transaction';
+import type { Actor } from '../access/permissions';
+import { recordAudit } from '../audit/audit.service';
+import { requireItems } from '../catalog/catalog.service';
+import { subUnitOf, toSubUnits } from '../catalog/units';
+import { ownedBy, owningOrganisation } from '../households/households.scope';
+import { requireHousehold } from '../households/households.service';
+import { reserveDocumentNumber } from '../numbering/numbering.service';
+import { requireProgramme } from '../programmes/programmes.service';
+import { ledgerActorOf } from '../stock/stock.model';
+import { requireWarehouse } from '../warehouses/warehouses.service';
+import { AidRequest, type AidRequestRecord, type RequestStatus } from './aid-requests.model';
+import { Allocation, type AllocationRecord } from './distributions.model';
+import { requireBatch } from './distributions.service';
+
+export interface AidRequestInput {
+  organisationId?: string;
+  warehouseId: string;
+  programmeId?: string | null;
+  institutionId?: string | null;
+  purpose: string;
+  neededBy: Date;
+  lines: { itemId: string; quantity: number | string; unit?: string }[];
+}
+
+export interface AidRequestDto {
+  id: string;
+  number: string;
+  organisationId: string;
+  servingOrganisationId: string | null;
+  warehouseId: string;
+  programmeId: string | null;
+  institutionId: string | null;
+  purpose: string;
+  neededBy: Date;
+  status: RequestStatus;
+  lines: {
+    itemId: string;
+    unit: string;
+    requested: number;
+    approved: number | null;
+    delivered: number;
+    outstanding: number;
+  }[];
+  decision: { by: string; at: Date; note: string | null } | null;
+  fulfilments: { kind: string; id: string; at: Date }[];
+  createdAt: Date;
+}
+
+function toDto(r: AidRequestRecord): AidRequestDto {
+  return {
+    id: String(r._id),
+    number: r.number,
+    organisationId: String(r.organisationId),
+    servingOrganisationId: r.servingOrganisationId ? String(r.servingOrganisationId) : null,
+    warehouseId: String(r.warehouseId),
+    programmeId: r.programmeId ? String(r.programmeId) : null,
+    institutionId: r.institutionId ? String(r.institutionId) : null,
+    purpose: r.purpose,
+    neededBy: r.neededBy,
+    status: r.status,
+    lines: r.lines.map((l) => ({
+      itemId: String(l.itemId),
+      unit: l.unit,
+      requested: l.requested,
+      approved: l.approved,
+      delivered: l.delivered,
+      outstanding: Math.max(0, (l.approved ?? 0) - l.delivered),
+    })),
+    decision: r.decision ? { by: r.decision.by.name, at: r.decision.at, note: r.decision.note } : null,
+    fulfilments: r.fulfilments.map((f) => ({ kind: f.kind, id: String(f.id), at: f.at })),
+    createdAt: r.createdAt,
+  };
+}
+
+/** The requester's own requests and those addressed to the actor's organisation (the declared path). */
+function visible(actor: Actor): QueryFilter<AidRequestRecord> {
+  if (!actor.organisationId) return {};
+  const organisationId = new Types.ObjectId(actor.organisationId);
+  return { $or: [{ organisationId }, { servingOrganisationId: organisationId }] };
+}
+
+async function requireRequest(id: string, actor: Actor): Promise<AidRequestRecord> {
+  const found = Types.ObjectId.isValid(id)
+    ? await AidRequest.findOne({ _id: new Types.ObjectId(id), ...visible(actor) }).lean<AidRequestRecord>()
+    : null;
+  if (!found) throw notFound('Aid request', id);
+  return found;
+}
+
+/** Only the serving side decides and ships; only the requester links its own allocation batches. */
+function requireServing(request: AidRequestRecord, actor: Actor): void {
+  if (actor.organisationId && String(request.servingOrganisationId) !== actor.organisationId) {
+    throw new AppError('FORBIDDEN', 'Only the organisation that serves the request decides it', {
+      id: String(request._id),
+    });
+  }
+}
+
+export async function submitRequest(input: AidRequestInput, actor: Actor): Promise<AidRequestDto> {
+  const organisationId = owningOrganisation(actor, input.organisationId);
+  const warehouse = await requireWarehouse(input.warehouseId, 'warehouseId');
+  if (input.programmeId) await requireProgramme(input.programmeId, actor);
+  if (input.institutionId) {
+    const institution = await requireHousehold(input.institutionId, actor);
+    if (institution.kind !== 'institution') {
+      throw validationError([
+        { field: 'institutionId', message: '"institutionId" is not an institution', type: 'any.invalid' },
+      ]);
+    }
+  }
+  const items = await requireItems(input.lines.map((l, i) => ({ itemId: l.itemId, field: `lines[${i}].itemId` })));
+  const lines = input.lines.map((line, i) => {
+    const item = items.get(line.itemId);
+    if (!item) throw new Error('requireItems returned without the item');
+    return {
+      itemId: item._id,
+      unit: subUnitOf(item.baseUnit),
+      requested: toSubUnits(item, line.quantity, line.unit, `lines[${i}].quantity`),
+      approved: null,
+      delivered: 0,
+    };
+  });
+  const number = await reserveDocumentNumber('RQ');
+  const now = new Date();
+  const servingOrganisationId = (warehouse as { organisationId?: Types.ObjectId | null }).organisationId ?? null;
+  const record: AidRequestRecord = {
+    _id: new Types.ObjectId(),
+    organisationId,
+    servingOrganisationId,
+    number,
+    warehouseId: warehouse._id,
+    programmeId: input.programmeId ? new Types.ObjectId(input.programmeId) : null,
+    institutionId: input.institutionId ? new Types.ObjectId(input.institutionId) : null,
+    purpose: input.purpose,
+    neededBy: input.neededBy,
+    lines,
+    status: 'submitted',
+    decision: null,
+    fulfilments: [],
+    createdBy: ledgerActorOf(actor),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await withTransaction(async (session) => {
+    await AidRequest.insertMany([record], { session, lean: true });
+    await recordAudit(
+      {
+        actor,
+        action: 'aid_request.submit',
+        targetType: 'aid_request',
+        targetId: record._id,
+        organisationId,
+        summary: { number, lines: lines.length },
+      },
+      session,
+    );
+  });
+  return toDto(record);
+}
+
+export interface DecisionInput {
+  lines: { itemId: string; approved: number }[];
+  note?: string | null;
+}
+
+/** Approves each line fully or partly (0 rejects it); every line must be decided. */
+export async function decideRequest(id: string, input: DecisionInput, actor: Actor): Promise<AidRequestDto> {
+  const request = await requireRequest(id, actor);
+  requireServing(request, actor);
+  if (request.status !== 'submitted') {
+    throw new AppError(
+      'INVALID_STATE',
+      `Request ${request.number} is ${request.status}; only a submitted one is decided`,
+      { status: request.status },
+    );
+  }
+  const errors: FieldError[] = [];
+  const approved = new Map(input.lines.map((l) => [l.itemId, l.approved]));
+  const lines = request.lines.map((line, i) => {
+    const value = approved.get(String(line.itemId));
+    if (value === undefined)
+      errors.push({ field: 'lines', message: `"lines" must decide item ${String(line.itemId)}`, type: 'any.required' });
+    else if (value > line.requested)
+      errors.push({
+        field: `lines[${i}].approved`,
+        message: `"lines[${i}].approved" must not exceed the ${line.requested} requested`,
+        type: 'number.max',
+      });
+    return { ...line, approved: value ?? 0 };
+  });
+  if (errors.length) throw validationError(errors);
+  const total = lines.reduce((sum, l) => sum + (l.approved ?? 0), 0);
+  const status: RequestStatus =
+    total === 0 ? 'rejected' : lines.every((l) => l.approved === l.requested) ? 'approved' : 'partly_approved';
+  const after = await withTransaction(async (session) => {
+    const updated = await AidRequest.findOneAndUpdate(
+      { _id: request._id, organisationId: request.organisationId, status: 'submitted' },
+      { $set: { lines, status, decision: { by: ledgerActorOf(actor), at: new Date(), note: input.note ?? null } } },
+      { session, returnDocument: 'after' },
+    ).lean<AidRequestRecord>();
+    if (!updated) throw new AppError('INVALID_STATE', `Request ${request.number} was decided meanwhile`, {});
+    await recordAudit(
+      {
+        actor,
+        action: 'aid_request.decide',
+        targetType: 'aid_request',
+        targetId: request._id,
+        organisationId: request.organisationId,
+        summary: { number: request.number, status },
+      },
+      session,
+    );
+    return updated;
+  });
+  return toDto(after);
+}
+
+export type FulfilmentInput =
+  | { kind: 'allocation_batch'; id: string }
+  | { kind: 'shipment'; id: string; delivered: { itemId: string; quantity: number }[] };
+
+/**
+ * Records a fulfilment. An allocation batch of the requester counts what its hand-overs issued of the request's
+ * items; a shipment (recorded by the serving side) counts the quantities given, as received.
+ */
+export async function fulfilRequest(id: string, input: FulfilmentInput, actor: Actor): Promise<AidRequestDto> {
+  const request = await requireRequest(id, actor);
+  if (request.status !== 'approved' && request.status !== 'partly_approved' && request.status !== 'fulfilled') {
+    throw new AppError(
+      'INVALID_STATE',
+      `Request ${request.number} is ${request.status}; only an approved one is fulfilled`,
+      { status: request.status },
+    );
+  }
+  if (request.fulfilments.some((f) => f.kind === input.kind && String(f.id) === input.id)) {
+    throw new AppError(
+      'CONFLICT',
+      `This ${input.kind.replace('_', ' ')} is already recorded against request ${request.number}`,
+      { id: input.id },
+    );
+  }
+  let delivered: { itemId: Types.ObjectId; quantity: number }[];
+  if (input.kind === 'allocation_batch') {
+    if (String(request.organisationId) !== actor.organisationId && actor.organisationId) {
+      throw new AppError('FORBIDDEN', 'Only the requesting organisation links its allocations', {});
+    }
+    const batch = await requireBatch(input.id, actor);
+    const allocations = await Allocation.find({ ...ownedBy(actor), batchId: batch._id, status: 'handed_over' }).lean<
+      AllocationRecord[]
+    >();
+    delivered = request.lines.map((line) => ({
+      itemId: line.itemId,
+      quantity: allocations
+        .flatMap((a) => a.lines)
+        .filter((l) => l.itemId.equals(line.itemId))
+        .reduce((sum, l) => sum + l.issued, 0),
+    }));
+  } else {
+    requireServing(request, actor);
+    delivered = input.delivered.map((d) => ({ itemId: new Types.ObjectId(d.itemId), quantity: d.quantity }));
+  }
+  const lines = request.lines.map((line) => ({
+    ...line,
+    delivered:
+      line.delivered + delivered.filter((d) => d.itemId.equals(line.itemId)).reduce((s, d) => s + d.quantity, 0),
+  }));
+  const status: RequestStatus = lines.every((l) => l.delivered >= (l.approved ?? 0)) ? 'fulfilled' : request.status;
+  const after = await withTransaction(async (session) => {
+    const updated = await AidRequest.findOneAndUpdate(
+      { _id: request._id, organisationId: request.organisationId, updatedAt: request.updatedAt },
+      {
+        $set: { lines, status },
+        $push: {
+          fulfilments: {
+            kind: input.kind,
+            id: new Types.ObjectId(input.id),
+            delivered,
+            at: new Date(),
+            by: ledgerActorOf(actor),
+          },
+        },
+      },
+      { session, returnDocument: 'after' },
+    ).lean<AidRequestRecord>();
+    if (!updated) throw new AppError('CONFLICT', `Request ${request.number} changed meanwhile; retry`, {});
+    await recordAudit(
+      {
+        actor,
+        action: 'aid_request.fulfil',
+        targetType: 'aid_request',
+        targetId: request._id,
+        organisationId: request.organisationId,
+        summary: { number: request.number, kind: input.kind, status },
+      },
+      session,
+    );
+    return updated;
+  });
+  return toDto(after);
+}
+
+export async function getRequest(id: string, actor: Actor): Promise<AidRequestDto> {
+  return toDto(await requireRequest(id, actor));
+}
+
+export async function listRequests(
+  query: PageRequest & { status?: RequestStatus },
+  actor: Actor,
+): Promise<Page<AidRequestDto>> {
+  const filter: QueryFilter<AidRequestRecord> = { ...visible(actor) };
+  if (query.status) filter.status = query.status;
+  const page = await paginate(AidRequest, filter, query, { createdAt: -1, _id: -1 });
+  return { ...page, data: page.data.map(toDto) };
+}
