@@ -23,7 +23,8 @@ module.exports = {
       ...shared,
       displayName: 'default',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/embedded-db/crash/'],
+      // test/web/client holds the web client's unit tests, which Vitest runs (npm test runs both).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/embedded-db/crash/', '<rootDir>/test/web/client/'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },

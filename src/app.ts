@@ -18,6 +18,7 @@ import { requestId, requestIdOf } from './http/request-id';
 import { type RouteDefinition, RouteRegistry, route } from './http/route-registry';
 import { logger as defaultLogger } from './logger';
 import { allRoutes } from './modules';
+import { webFrontEnd } from './web/serve';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 export const DOCS_PATH = '/api/docs';
@@ -97,6 +98,9 @@ export function buildApp(deps: AppDeps = {}): Express {
       swaggerOptions: { url: OPENAPI_PATH, validatorUrl: null },
     }),
   );
+
+  // The web front end at `/` (src/web): its assets and, for pages a browser asks for, its index.html.
+  app.use(webFrontEnd());
 
   app.use(notFoundHandler);
   app.use(errorHandler);

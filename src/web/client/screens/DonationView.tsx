@@ -1,0 +1,124 @@
+/** One donation: its lines and status, and its receipt (the API's PDF, in the language chosen) to print. */
+import { Badge, Button, Card, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { QueryState } from '../components/QueryState';
+import { isLang, LANG_NAMES, LANGS, type Lang } from '../i18n';
+import { api, apiBlob } from '../lib/api';
+import { useDonors, useItems, useWarehouses } from '../lib/data';
+import { errorText } from '../lib/field-errors';
+import { useFormat } from '../lib/format';
+import { type Donation, nameIn } from '../lib/types';
+
+export default function DonationView() {
+  const { t, i18n } = useTranslation();
+  const format = useFormat();
+  const { id = '' } = useParams();
+  const donation = useQuery({ queryKey: ['donations', id], queryFn: () => api<Donation>(`/donations/${id}`) });
+  const items = useItems();
+  const warehouses = useWarehouses();
+  const donors = useDonors();
+  const [receiptLang, setReceiptLang] = useState<Lang>(isLang(i18n.language) ? i18n.language : 'kk');
+  const [printing, setPrinting] = useState(false);
+  const [printError, setPrintError] = useState<string | null>(null);
+
+  const print = async () => {
+    setPrinting(true);
+    setPrintError(null);
+    // Opened before the download, inside the click: browsers block a window opened later.
+    const tab = window.open('', '_blank');
+    try {
+      const pdf = await apiBlob(`/donations/${id}/receipt.pdf`, { query: { lang: receiptLang } });
+      const url = URL.createObjectURL(pdf);
+      if (tab) tab.location.href = url;
+      else window.location.href = url;
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      tab?.close();
+      setPrintError(errorText(error, t));
+    } finally {
+      setPrinting(false);
+    }
+  };
+
+  const d = donation.data;
+  const donor = donors.data?.find((x) => x.id === d?.donorId);
+  const warehouse = warehouses.data?.find((w) => w.id === d?.warehouseId);
+
+  return (
+    <Stack>
+      <QueryState error={donation.error} loading={donation.isPending} retry={() => void donation.refetch()} />
+      {d && (
+        <>
+          <Group justify="space-between">
+            <Title order={1} data-testid="donation-number">
+              {d.number}
+            </Title>
+            <Badge size="lg" color={d.status === 'received' ? 'teal.9' : 'gray.7'} data-testid="donation-status">
+              {t(`donation.statuses.${d.status}`)}
+            </Badge>
+          </Group>
+          <Text>
+            {t('donation.donor')}:{' '}
+            {donor ? (donor.anonymous || !donor.name ? t('donation.anonymous') : donor.name) : ''}
+          </Text>
+          <Text>
+            {t('donation.warehouse')}: {warehouse ? `${warehouse.code} · ${warehouse.name}` : ''}
+          </Text>
+          <Text>
+            {t('donation.receivedAt')}: {format.date(d.receivedAt)}
+          </Text>
+          <Table.ScrollContainer minWidth={480}>
+            <Table striped data-testid="donation-lines">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('donation.item')}</Table.Th>
+                  <Table.Th ta="right">{t('donation.quantity')}</Table.Th>
+                  <Table.Th>{t('donation.condition')}</Table.Th>
+                  <Table.Th>{t('donation.lot')}</Table.Th>
+                  <Table.Th>{t('donation.expiry')}</Table.Th>
+                  <Table.Th>{t('donation.bin')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {d.lines.map((line, index) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a donation's lines are fixed once received.
+                  <Table.Tr key={index}>
+                    <Table.Td>{nameIn(items.data?.find((i) => i.id === line.itemId)?.name, format.lang)}</Table.Td>
+                    <Table.Td ta="right">{format.quantity(line.quantity, line.unit)}</Table.Td>
+                    <Table.Td>{t(`conditions.${line.condition}` as 'conditions.new')}</Table.Td>
+                    <Table.Td>{line.lot ?? ''}</Table.Td>
+                    <Table.Td>{line.expiryDate ? format.date(line.expiryDate) : ''}</Table.Td>
+                    <Table.Td>{line.locationCode ?? ''}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          <Card withBorder>
+            <Stack>
+              <Text fw={700}>{t('donation.receipt')}</Text>
+              <SegmentedControl
+                aria-label={t('donation.receiptLanguage')}
+                value={receiptLang}
+                onChange={(value) => isLang(value) && setReceiptLang(value)}
+                data={LANGS.map((lang) => ({ value: lang, label: LANG_NAMES[lang] }))}
+              />
+              {printError && <Text c="red.9">{printError}</Text>}
+              <Group>
+                <Button onClick={() => void print()} loading={printing} data-testid="print-receipt">
+                  {t('donation.printReceipt')}
+                </Button>
+                <Button component={Link} to="/donations/new" variant="light">
+                  {t('donation.newDonation')}
+                </Button>
+              </Group>
+            </Stack>
+          </Card>
+        </>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * Serves the built web front end (dist/web, see build.ts) at `/`: hashed assets with a year of caching, and
+ * index.html for every other page a browser asks for (the client routes /stock, /donations/new, ... itself). Only
+ * GET and HEAD requests that accept text/html get index.html, never /api or /health: API clients keep their JSON
+ * 404s. Without a build, a browser gets a short page saying how to make one.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Request, type RequestHandler, Router } from 'express';
+import { webOutputDir } from './build';
+
+const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Asar</title>
+<p>The web front end is not built yet. Run <code>npm run build:web</code> (or restart with <code>npm start</code>,
+which builds it), then reload this page. The API is available under <a href="/api/docs">/api/docs</a>.</p></html>`;
+
+function wantsPage(req: Request): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (req.path.startsWith('/api/') || req.path === '/api' || req.path === '/health') return false;
+  return (req.get('accept') ?? '').includes('text/html');
+}
+
+export function webFrontEnd(dir: string = webOutputDir()): RequestHandler {
+  const router = Router();
+  router.use(
+    '/assets',
+    express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
+  );
+  router.use((req, res, next) => {
+    if (!wantsPage(req)) return next();
+    const index = join(dir, 'index.html');
+    if (!existsSync(index)) {
+      res.status(503).type('html').set('Cache-Control', 'no-store').send(NOT_BUILT);
+      return;
+    }
+    // No caching of the page itself: it names the current assets, so a new build is picked up at the next load.
+    res.set('Cache-Control', 'no-cache').sendFile(index);
+  });
+  return router;
+}
