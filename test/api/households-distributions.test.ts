@@ -158,7 +158,7 @@ describe('the four cases of the issue', () => {
       },
     });
     const households = [];
-    for (let i = 0; i < 25; i++) {
+    for (let i = 0; i < 12; i++) {
       const res = await post('/households', auth, {
         head: { name: `Тұрғын ${i + 1}`, birthDate: '1950-01-01', iin: givenHouseholds.iin('1950-01-01'), phone: null },
         address: { region: 'almaty_city', settlement: i % 2 ? 'Алмалы' : 'Әуезов' },
@@ -186,7 +186,7 @@ describe('the four cases of the issue', () => {
       householdIds: households,
     });
     expect(enrol.status).toBe(200);
-    expect(enrol.body.enrolled).toHaveLength(25);
+    expect(enrol.body.enrolled).toHaveLength(12);
 
     const batch = await post('/distribution-batches', auth, {
       programmeId: programme.body.id,
@@ -200,10 +200,10 @@ describe('the four cases of the issue', () => {
       householdIds: households,
     });
     expect(allocated.status).toBe(200);
-    expect(allocated.body.allocated).toHaveLength(25);
+    expect(allocated.body.allocated).toHaveLength(12);
     const balance = await StockBalance.findOne({ itemId: new Types.ObjectId(basket.id) }).lean();
     expect(balance?.onHand).toBe(30);
-    expect(balance?.reserved).toBe(25);
+    expect(balance?.reserved).toBe(12);
 
     const list = await t.api.get(`${API}/distribution-batches/${batch.body.id}/distribution-list.pdf`).set(auth);
     expect(list.status).toBe(200);
@@ -216,25 +216,25 @@ describe('the four cases of the issue', () => {
 
     const due = await t.api.get(`${API}/distribution-batches/${batch.body.id}/due`).set(auth);
     const heads = await Household.find({ _id: { $in: households } }).lean();
-    const rows = due.body.rows.slice(0, 24).map((row: { allocationId: string; householdId: string }) => ({
+    const rows = due.body.rows.slice(0, 11).map((row: { allocationId: string; householdId: string }) => ({
       allocationId: row.allocationId,
       outcome: 'all',
       receivedBy: { kind: 'head', iin: iinOf(heads, row.householdId) },
     }));
     const sheet = await post(`/distribution-batches/${batch.body.id}/paper-sheet`, auth, { sheet: 'ALM-0108/1', rows });
     expect(sheet.status).toBe(200);
-    expect(sheet.body.recorded).toHaveLength(24);
-    expect(await HandOver.countDocuments({ 'proof.sheet': 'ALM-0108/1' })).toBe(24);
+    expect(sheet.body.recorded).toHaveLength(11);
+    expect(await HandOver.countDocuments({ 'proof.sheet': 'ALM-0108/1' })).toBe(11);
 
     const reconciliation = await t.api.get(`${API}/distribution-batches/${batch.body.id}/reconciliation`).set(auth);
     expect(reconciliation.body.lines).toEqual([
-      expect.objectContaining({ reserved: 25, distributed: 24, remaining: 1 }),
+      expect.objectContaining({ reserved: 12, distributed: 11, remaining: 1 }),
     ]);
     const closed = await post(`/distribution-batches/${batch.body.id}/close`, auth, { rest: 'release' });
     expect(closed.status).toBe(200);
     const after = await StockBalance.findOne({ itemId: new Types.ObjectId(basket.id) }).lean();
-    expect(after).toMatchObject({ onHand: 6, reserved: 0 });
-    expect(await LedgerEntry.countDocuments({ itemId: new Types.ObjectId(basket.id), type: 'issue' })).toBe(24);
+    expect(after).toMatchObject({ onHand: 19, reserved: 0 });
+    expect(await LedgerEntry.countDocuments({ itemId: new Types.ObjectId(basket.id), type: 'issue' })).toBe(11);
     expect(await findInvariantViolations()).toEqual([]);
   });
 

@@ -37,12 +37,24 @@ import {
   type HandOverRecord,
   Signature,
 } from './distributions.model';
-import { issueLine, releaseLine, reserveUpTo } from './stock-port';
+import { issueLine, queuedOnStock, releaseLine, reserveUpTo } from './stock-port';
 
 export const MAX_ALLOCATIONS_PER_CALL = 200;
 /** A signature PNG captured on a touch screen: small by nature; anything larger is not a signature. */
 export const MAX_SIGNATURE_BYTES = 64 * 1024;
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Runs a transaction that writes stock of these items in the warehouse after the earlier ones of this process that
+ * write the same goods (stock.queuedOnStock): sixteen clerks handing out the same food basket would otherwise spend
+ * their time on write conflicts and retries. Correctness still rests on the database's guarded updates.
+ */
+function onStock<T>(warehouseId: Types.ObjectId, itemIds: readonly Types.ObjectId[], fn: () => Promise<T>): Promise<T> {
+  return queuedOnStock(
+    itemIds.map((itemId) => ({ warehouseId, itemId })),
+    fn,
+  );
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // DTOs
@@ -243,127 +255,129 @@ export async function allocate(batchId: string, input: AllocateInput, actor: Act
       },
     ]);
   }
-  return withTransaction(async (session) => {
-    const result: AllocateResult = { allocated: [], failed: [] };
-    const objectIds = ids.map((id) => new Types.ObjectId(id));
-    const [households, enrolments, active] = await Promise.all([
-      householdsByIds(objectIds, actor, session),
-      enrolmentsOf(round, objectIds, actor, session),
-      Allocation.find(
+  const itemIds = round.entitlements.map((e) => e.itemId);
+  return onStock(batch.warehouseId, itemIds, () =>
+    withTransaction(async (session) => {
+      const result: AllocateResult = { allocated: [], failed: [] };
+      const objectIds = ids.map((id) => new Types.ObjectId(id));
+      // One operation at a time: a transaction's operations may not run concurrently on its session.
+      const households = await householdsByIds(objectIds, actor, session);
+      const enrolments = await enrolmentsOf(round, objectIds, actor, session);
+      const active = await Allocation.find(
         { organisationId: batch.organisationId, roundId: round._id, householdId: { $in: objectIds }, active: true },
         { householdId: 1 },
       )
         .session(session)
-        .lean(),
-    ]);
-    const allocatedAlready = new Set(active.map((a) => String(a.householdId)));
-    const units = new Map(
-      (
-        await itemsByIds(
-          round.entitlements.map((e) => e.itemId),
-          session,
-        )
-      ).map((item) => [String(item._id), subUnitOf(item.baseUnit)]),
-    );
-    const allocations: AllocationRecord[] = [];
-    const now = new Date();
-    for (const id of ids) {
-      const household = households.get(id);
-      const enrolment = enrolments.get(id);
-      if (!household) {
-        result.failed.push({ householdId: id, code: 'NOT_FOUND', message: `Household ${id} not found`, details: {} });
-        continue;
-      }
-      if (!enrolment) {
-        result.failed.push({
-          householdId: id,
-          code: 'NOT_ENROLLED',
-          message: `Household ${household.number} is not enrolled in round «${round.name}»`,
-          details: {},
+        .lean();
+      const allocatedAlready = new Set(active.map((a) => String(a.householdId)));
+      const units = new Map(
+        (
+          await itemsByIds(
+            round.entitlements.map((e) => e.itemId),
+            session,
+          )
+        ).map((item) => [String(item._id), subUnitOf(item.baseUnit)]),
+      );
+      const allocations: AllocationRecord[] = [];
+      const now = new Date();
+      for (const id of ids) {
+        const household = households.get(id);
+        const enrolment = enrolments.get(id);
+        if (!household) {
+          result.failed.push({ householdId: id, code: 'NOT_FOUND', message: `Household ${id} not found`, details: {} });
+          continue;
+        }
+        if (!enrolment) {
+          result.failed.push({
+            householdId: id,
+            code: 'NOT_ENROLLED',
+            message: `Household ${household.number} is not enrolled in round «${round.name}»`,
+            details: {},
+          });
+          continue;
+        }
+        if (allocatedAlready.has(id)) {
+          result.failed.push({
+            householdId: id,
+            code: 'ALREADY_ALLOCATED',
+            message: `Household ${household.number} already has an allocation in round «${round.name}»`,
+            details: {},
+          });
+          continue;
+        }
+        try {
+          await recheckBeforeAllocation(programme, round, enrolment, household, session);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code !== 'DUPLICATE_AID') throw error;
+          result.failed.push({ householdId: id, code: error.code, message: error.message, details: error.details });
+          continue;
+        }
+        const allocationId = new Types.ObjectId();
+        const lines = [];
+        for (const line of entitlementOf(round, enrolment)) {
+          const unit = units.get(String(line.itemId)) ?? 'piece';
+          const reserved = await reserveUpTo(
+            { allocationId, itemId: line.itemId, unit },
+            batch.warehouseId,
+            line.quantity,
+            actor,
+            session,
+          );
+          lines.push({ ...line, unit, entitled: line.quantity, reserved, issued: 0, released: 0 });
+        }
+        allocations.push({
+          _id: allocationId,
+          organisationId: batch.organisationId,
+          batchId: batch._id,
+          programmeId: programme._id,
+          roundId: round._id,
+          householdId: household._id,
+          enrolmentId: enrolment._id,
+          warehouseId: batch.warehouseId,
+          size: enrolment.size,
+          settlement: household.address.settlement,
+          lines: lines.map(({ itemId, category, unit, entitled, reserved, issued, released }) => ({
+            itemId,
+            category,
+            unit,
+            entitled,
+            reserved,
+            issued,
+            released,
+          })),
+          status: 'reserved',
+          active: true,
+          handOverId: null,
+          cancelledAt: null,
+          cancelReason: null,
+          createdBy: ledgerActorOf(actor),
+          createdAt: now,
+          updatedAt: now,
         });
-        continue;
       }
-      if (allocatedAlready.has(id)) {
-        result.failed.push({
-          householdId: id,
-          code: 'ALREADY_ALLOCATED',
-          message: `Household ${household.number} already has an allocation in round «${round.name}»`,
-          details: {},
-        });
-        continue;
-      }
-      try {
-        await recheckBeforeAllocation(programme, round, enrolment, household, session);
-      } catch (error) {
-        if (!(error instanceof AppError) || error.code !== 'DUPLICATE_AID') throw error;
-        result.failed.push({ householdId: id, code: error.code, message: error.message, details: error.details });
-        continue;
-      }
-      const allocationId = new Types.ObjectId();
-      const lines = [];
-      for (const line of entitlementOf(round, enrolment)) {
-        const unit = units.get(String(line.itemId)) ?? 'piece';
-        const reserved = await reserveUpTo(
-          { allocationId, itemId: line.itemId, unit },
-          batch.warehouseId,
-          line.quantity,
-          actor,
+      if (allocations.length > 0) {
+        await Allocation.insertMany(allocations, { session, lean: true });
+        await recordAudit(
+          {
+            actor,
+            action: 'allocation.create',
+            targetType: 'distribution_batch',
+            targetId: batch._id,
+            organisationId: batch.organisationId,
+            summary: {
+              number: batch.number,
+              allocated: allocations.length,
+              short: allocations.filter((a) => a.lines.some((l) => l.reserved < l.entitled)).length,
+              refused: result.failed.length,
+            },
+          },
           session,
         );
-        lines.push({ ...line, unit, entitled: line.quantity, reserved, issued: 0, released: 0 });
       }
-      allocations.push({
-        _id: allocationId,
-        organisationId: batch.organisationId,
-        batchId: batch._id,
-        programmeId: programme._id,
-        roundId: round._id,
-        householdId: household._id,
-        enrolmentId: enrolment._id,
-        warehouseId: batch.warehouseId,
-        size: enrolment.size,
-        settlement: household.address.settlement,
-        lines: lines.map(({ itemId, category, unit, entitled, reserved, issued, released }) => ({
-          itemId,
-          category,
-          unit,
-          entitled,
-          reserved,
-          issued,
-          released,
-        })),
-        status: 'reserved',
-        active: true,
-        handOverId: null,
-        cancelledAt: null,
-        cancelReason: null,
-        createdBy: ledgerActorOf(actor),
-        createdAt: now,
-        updatedAt: now,
-      });
-    }
-    if (allocations.length > 0) {
-      await Allocation.insertMany(allocations, { session, lean: true });
-      await recordAudit(
-        {
-          actor,
-          action: 'allocation.create',
-          targetType: 'distribution_batch',
-          targetId: batch._id,
-          organisationId: batch.organisationId,
-          summary: {
-            number: batch.number,
-            allocated: allocations.length,
-            short: allocations.filter((a) => a.lines.some((l) => l.reserved < l.entitled)).length,
-            refused: result.failed.length,
-          },
-        },
-        session,
-      );
-    }
-    result.allocated = allocations.map(toAllocationDto);
-    return result;
-  });
+      result.allocated = allocations.map(toAllocationDto);
+      return result;
+    }),
+  );
 }
 
 async function releaseAll(allocation: AllocationRecord, actor: Actor, session: ClientSession) {
@@ -379,39 +393,54 @@ async function releaseAll(allocation: AllocationRecord, actor: Actor, session: C
   return lines;
 }
 
+async function requireAllocation(id: string, actor: Actor, session?: ClientSession): Promise<AllocationRecord> {
+  const allocation = Types.ObjectId.isValid(id)
+    ? await Allocation.findOne({ _id: new Types.ObjectId(id), ...ownedBy(actor) })
+        .session(session ?? null)
+        .lean<AllocationRecord>()
+    : null;
+  if (!allocation) throw notFound('Allocation', id);
+  return allocation;
+}
+
 export async function cancelAllocation(id: string, reason: string, actor: Actor): Promise<AllocationDto> {
-  const cancelled = await withTransaction(async (session) => {
-    const allocation = Types.ObjectId.isValid(id)
-      ? await Allocation.findOne({ _id: new Types.ObjectId(id), ...ownedBy(actor) })
-          .session(session)
-          .lean<AllocationRecord>()
-      : null;
-    if (!allocation) throw notFound('Allocation', id);
-    if (allocation.status !== 'reserved') {
-      throw new AppError('INVALID_STATE', `The allocation is ${allocation.status}; only a reserved one is cancelled`, {
-        status: allocation.status,
-      });
-    }
-    const lines = await releaseAll(allocation, actor, session);
-    const after = await Allocation.findOneAndUpdate(
-      { _id: allocation._id, organisationId: allocation.organisationId, status: 'reserved' },
-      { $set: { status: 'cancelled', active: false, lines, cancelledAt: new Date(), cancelReason: reason } },
-      { session, returnDocument: 'after' },
-    ).lean<AllocationRecord>();
-    if (!after) throw new AppError('CONFLICT', 'The allocation changed meanwhile; retry', { id });
-    await recordAudit(
-      {
-        actor,
-        action: 'allocation.cancel',
-        targetType: 'allocation',
-        targetId: allocation._id,
-        organisationId: allocation.organisationId,
-        summary: { reason, released: lines.reduce((sum, l) => sum + l.reserved - l.issued, 0) },
-      },
-      session,
-    );
-    return after;
-  });
+  const first = await requireAllocation(id, actor);
+  const cancelled = await onStock(
+    first.warehouseId,
+    first.lines.map((l) => l.itemId),
+    () =>
+      withTransaction(async (session) => {
+        const allocation = await requireAllocation(id, actor, session);
+        if (allocation.status !== 'reserved') {
+          throw new AppError(
+            'INVALID_STATE',
+            `The allocation is ${allocation.status}; only a reserved one is cancelled`,
+            {
+              status: allocation.status,
+            },
+          );
+        }
+        const lines = await releaseAll(allocation, actor, session);
+        const after = await Allocation.findOneAndUpdate(
+          { _id: allocation._id, organisationId: allocation.organisationId, status: 'reserved' },
+          { $set: { status: 'cancelled', active: false, lines, cancelledAt: new Date(), cancelReason: reason } },
+          { session, returnDocument: 'after' },
+        ).lean<AllocationRecord>();
+        if (!after) throw new AppError('CONFLICT', 'The allocation changed meanwhile; retry', { id });
+        await recordAudit(
+          {
+            actor,
+            action: 'allocation.cancel',
+            targetType: 'allocation',
+            targetId: allocation._id,
+            organisationId: allocation.organisationId,
+            summary: { reason, released: lines.reduce((sum, l) => sum + l.reserved - l.issued, 0) },
+          },
+          session,
+        );
+        return after;
+      }),
+  );
   return toAllocationDto(cancelled);
 }
 
@@ -673,30 +702,42 @@ function requireReserved(allocation: AllocationRecord | undefined, id: string, f
 
 export async function handOver(allocationId: string, input: HandOverInput, actor: Actor): Promise<HandOverDto> {
   const signature = input.proof.kind === 'image' ? decodeSignature(input.proof.png, 'proof.png') : null;
+  const first = await requireAllocation(allocationId, actor);
   const number = await reserveDocumentNumber('HO');
-  const record = await withTransaction(async (session) => {
-    const id = Types.ObjectId.isValid(allocationId) ? new Types.ObjectId(allocationId) : null;
-    const { allocations, households } = await loadForHandOver(id ? [id] : [], actor, session);
-    const allocation = requireReserved(allocations.get(allocationId), allocationId, '');
-    const household = households.get(String(allocation.householdId));
-    if (!household) throw notFound('Allocation', allocationId);
-    const { received, errors } = checkHandOver(input, allocation, household, '');
-    if (errors.length) throw validationError(errors);
-    const saved = await recordOne(input, allocation, household, received, number, actor, session, signature);
-    await recordAudit(
-      {
-        actor,
-        action: 'hand_over.record',
-        targetType: 'allocation',
-        targetId: allocation._id,
-        organisationId: allocation.organisationId,
-        summary: { number, outcome: input.outcome, receivedBy: input.receivedBy.kind, proof: input.proof.kind },
-      },
-      session,
-    );
-    return saved;
-  });
+  const record = await onStock(
+    first.warehouseId,
+    first.lines.map((l) => l.itemId),
+    () =>
+      withTransaction(async (session) => {
+        const id = Types.ObjectId.isValid(allocationId) ? new Types.ObjectId(allocationId) : null;
+        const { allocations, households } = await loadForHandOver(id ? [id] : [], actor, session);
+        const allocation = requireReserved(allocations.get(allocationId), allocationId, '');
+        const household = households.get(String(allocation.householdId));
+        if (!household) throw notFound('Allocation', allocationId);
+        const { received, errors } = checkHandOver(input, allocation, household, '');
+        if (errors.length) throw validationError(errors);
+        const saved = await recordOne(input, allocation, household, received, number, actor, session, signature);
+        await recordAudit(
+          {
+            actor,
+            action: 'hand_over.record',
+            targetType: 'allocation',
+            targetId: allocation._id,
+            organisationId: allocation.organisationId,
+            summary: { number, outcome: input.outcome, receivedBy: input.receivedBy.kind, proof: input.proof.kind },
+          },
+          session,
+        );
+        return saved;
+      }),
+  );
   return toHandOverDto(record);
+}
+
+/** The items of a batch's round: what its allocations reserve. */
+async function batchItems(batch: DistributionBatchRecord, actor: Actor): Promise<Types.ObjectId[]> {
+  const { round } = await requireRound(String(batch.programmeId), String(batch.roundId), actor);
+  return round.entitlements.map((e) => e.itemId);
 }
 
 export interface PaperSheetInput {
@@ -713,61 +754,64 @@ export interface PaperSheetInput {
 export async function recordPaperSheet(batchId: string, input: PaperSheetInput, actor: Actor) {
   const batch = await requireBatch(batchId, actor);
   const numbers = await Promise.all(input.rows.map(() => reserveDocumentNumber('HO')));
-  const records = await withTransaction(async (session) => {
-    const ids = input.rows.map((r) => new Types.ObjectId(r.allocationId));
-    const { allocations, households } = await loadForHandOver(ids, actor, session);
-    const errors: FieldError[] = [];
-    const checked = input.rows.map((row, i) => {
-      const allocation = allocations.get(row.allocationId);
-      if (!allocation?.batchId.equals(batch._id)) {
-        errors.push({
-          field: `rows[${i}].allocationId`,
-          message: `"rows[${i}].allocationId" is not an allocation of this batch`,
-          type: 'any.unknownReference',
-        });
-        return null;
+  const itemIds = await batchItems(batch, actor);
+  const records = await onStock(batch.warehouseId, itemIds, () =>
+    withTransaction(async (session) => {
+      const ids = input.rows.map((r) => new Types.ObjectId(r.allocationId));
+      const { allocations, households } = await loadForHandOver(ids, actor, session);
+      const errors: FieldError[] = [];
+      const checked = input.rows.map((row, i) => {
+        const allocation = allocations.get(row.allocationId);
+        if (!allocation?.batchId.equals(batch._id)) {
+          errors.push({
+            field: `rows[${i}].allocationId`,
+            message: `"rows[${i}].allocationId" is not an allocation of this batch`,
+            type: 'any.unknownReference',
+          });
+          return null;
+        }
+        const household = households.get(String(allocation.householdId));
+        if (!household) return null;
+        const { received, errors: rowErrors } = checkHandOver(
+          { ...row, proof: { kind: 'paper', sheet: input.sheet } },
+          requireReserved(allocation, row.allocationId, `rows[${i}]`),
+          household,
+          `rows[${i}]`,
+        );
+        errors.push(...rowErrors);
+        return { row, allocation, household, received };
+      });
+      if (errors.length) throw validationError(errors);
+      const saved: HandOverRecord[] = [];
+      for (const [i, entry] of checked.entries()) {
+        if (!entry) continue;
+        saved.push(
+          await recordOne(
+            { ...entry.row, proof: { kind: 'paper', sheet: input.sheet }, handedOverAt: input.handedOverAt },
+            entry.allocation,
+            entry.household,
+            entry.received,
+            numbers[i] as string,
+            actor,
+            session,
+            null,
+          ),
+        );
       }
-      const household = households.get(String(allocation.householdId));
-      if (!household) return null;
-      const { received, errors: rowErrors } = checkHandOver(
-        { ...row, proof: { kind: 'paper', sheet: input.sheet } },
-        requireReserved(allocation, row.allocationId, `rows[${i}]`),
-        household,
-        `rows[${i}]`,
-      );
-      errors.push(...rowErrors);
-      return { row, allocation, household, received };
-    });
-    if (errors.length) throw validationError(errors);
-    const saved: HandOverRecord[] = [];
-    for (const [i, entry] of checked.entries()) {
-      if (!entry) continue;
-      saved.push(
-        await recordOne(
-          { ...entry.row, proof: { kind: 'paper', sheet: input.sheet }, handedOverAt: input.handedOverAt },
-          entry.allocation,
-          entry.household,
-          entry.received,
-          numbers[i] as string,
+      await recordAudit(
+        {
           actor,
-          session,
-          null,
-        ),
+          action: 'hand_over.paper_sheet',
+          targetType: 'distribution_batch',
+          targetId: batch._id,
+          organisationId: batch.organisationId,
+          summary: { number: batch.number, sheet: input.sheet, rows: saved.length },
+        },
+        session,
       );
-    }
-    await recordAudit(
-      {
-        actor,
-        action: 'hand_over.paper_sheet',
-        targetType: 'distribution_batch',
-        targetId: batch._id,
-        organisationId: batch.organisationId,
-        summary: { number: batch.number, sheet: input.sheet, rows: saved.length },
-      },
-      session,
-    );
-    return saved;
-  });
+      return saved;
+    }),
+  );
   return { sheet: input.sheet, recorded: records.map(toHandOverDto) };
 }
 
@@ -831,51 +875,53 @@ export async function closeBatch(batchId: string, rest: 'release' | 'keep', acto
   const batch = await requireBatch(batchId, actor);
   requireOpen(batch);
   if (rest === 'keep') return reconcile(batchId, actor);
-  await withTransaction(async (session) => {
-    const allocations = await Allocation.find({
-      organisationId: batch.organisationId,
-      batchId: batch._id,
-      status: { $ne: 'cancelled' },
-    })
-      .session(session)
-      .lean<AllocationRecord[]>();
-    let released = 0;
-    for (const allocation of allocations) {
-      const lines = await releaseAll(allocation, actor, session);
-      released += lines.reduce((sum, l, i) => sum + l.released - (allocation.lines[i]?.released ?? 0), 0);
-      const notServed = allocation.status === 'reserved';
-      await Allocation.updateOne(
-        { _id: allocation._id, organisationId: allocation.organisationId },
-        {
-          $set: {
-            lines,
-            ...(notServed
-              ? { status: 'cancelled', active: false, cancelReason: 'not collected', cancelledAt: new Date() }
-              : {}),
+  await onStock(batch.warehouseId, await batchItems(batch, actor), () =>
+    withTransaction(async (session) => {
+      const allocations = await Allocation.find({
+        organisationId: batch.organisationId,
+        batchId: batch._id,
+        status: { $ne: 'cancelled' },
+      })
+        .session(session)
+        .lean<AllocationRecord[]>();
+      let released = 0;
+      for (const allocation of allocations) {
+        const lines = await releaseAll(allocation, actor, session);
+        released += lines.reduce((sum, l, i) => sum + l.released - (allocation.lines[i]?.released ?? 0), 0);
+        const notServed = allocation.status === 'reserved';
+        await Allocation.updateOne(
+          { _id: allocation._id, organisationId: allocation.organisationId },
+          {
+            $set: {
+              lines,
+              ...(notServed
+                ? { status: 'cancelled', active: false, cancelReason: 'not collected', cancelledAt: new Date() }
+                : {}),
+            },
           },
-        },
+          { session },
+        );
+      }
+      const closed = await DistributionBatch.updateOne(
+        { _id: batch._id, organisationId: batch.organisationId, status: 'open' },
+        { $set: { status: 'closed', rest: 'released', closedAt: new Date() } },
         { session },
       );
-    }
-    const closed = await DistributionBatch.updateOne(
-      { _id: batch._id, organisationId: batch.organisationId, status: 'open' },
-      { $set: { status: 'closed', rest: 'released', closedAt: new Date() } },
-      { session },
-    );
-    if (closed.matchedCount === 0)
-      throw new AppError('INVALID_STATE', `Batch ${batch.number} was closed meanwhile`, {});
-    await recordAudit(
-      {
-        actor,
-        action: 'distribution_batch.close',
-        targetType: 'distribution_batch',
-        targetId: batch._id,
-        organisationId: batch.organisationId,
-        summary: { number: batch.number, rest: 'released', released },
-      },
-      session,
-    );
-  });
+      if (closed.matchedCount === 0)
+        throw new AppError('INVALID_STATE', `Batch ${batch.number} was closed meanwhile`, {});
+      await recordAudit(
+        {
+          actor,
+          action: 'distribution_batch.close',
+          targetType: 'distribution_batch',
+          targetId: batch._id,
+          organisationId: batch.organisationId,
+          summary: { number: batch.number, rest: 'released', released },
+        },
+        session,
+      );
+    }),
+  );
   return reconcile(batchId, actor);
 }
 

@@ -18,6 +18,8 @@ export interface AllocationLineRef {
   number?: string;
 }
 
+export const { queuedOnStock } = stock;
+
 function sourceOf(ref: AllocationLineRef) {
   return { type: 'allocation', id: String(ref.allocationId), line: String(ref.itemId) };
 }

@@ -45,7 +45,7 @@ export async function claimsOnKeys(
 ): Promise<AidClaimRecord[]> {
   const hashes = [...keys.iinHashes, ...keys.personKeys];
   if (hashes.length === 0) return [];
-  return AidClaim.find({ roundId, keyType: { $in: ['iin', 'person'] }, hash: { $in: hashes } })
+  return AidClaim.find({ roundId, hash: { $in: hashes } })
     .session(session ?? null)
     .lean<AidClaimRecord[]>();
 }

@@ -247,7 +247,10 @@ aidClaimSchema.index(
   { roundId: 1, hash: 1, overrideOf: 1 },
   { unique: true, partialFilterExpression: { keyType: 'iin' }, name: 'round_iin_claim_unique' },
 );
-aidClaimSchema.index({ roundId: 1, keyType: 1, hash: 1 });
+// What the duplicate check reads: every claim (IIN or person key) of the round on a recipient's hashes.
+aidClaimSchema.index({ roundId: 1, hash: 1 });
+// The history the overlap rules read.
+aidClaimSchema.index({ programmeId: 1, hash: 1 });
 aidClaimSchema.index({ organisationId: 1, enrolmentId: 1 });
 
 export const AidClaim =

@@ -522,10 +522,8 @@ async function enrolInSession(
     iinHashes: candidates.flatMap((h) => h.iinHashes),
     personKeys: candidates.flatMap((h) => h.personKeys),
   };
-  const [claims, prior] = await Promise.all([
-    claimsOnKeys(round._id, allKeys, session),
-    priorAid(programme, round, allKeys.iinHashes, session),
-  ]);
+  const claims = await claimsOnKeys(round._id, allKeys, session);
+  const prior = await priorAid(programme, round, allKeys.iinHashes, session);
   const byHash = new Map<string, AidClaimRecord[]>();
   for (const claim of claims) byHash.set(claim.hash, [...(byHash.get(claim.hash) ?? []), claim]);
   // Two households of this very batch sharing a person: the first one in the request wins.
