@@ -437,7 +437,10 @@ describe('the four cases of the issue', () => {
       lines: [{ itemId: hat.id, approved: 20 }],
       note: 'Only 20 can be spared this month',
     });
-    expect(decided.body).toMatchObject({ status: 'partly_approved', lines: [{ requested: 25, approved: 20, delivered: 0 }] });
+    expect(decided.body).toMatchObject({
+      status: 'partly_approved',
+      lines: [{ requested: 25, approved: 20, delivered: 0 }],
+    });
     const fulfilled = await post(`/aid-requests/${request.body.id}/allocations`, auth, { batchId: batch.body.id });
     expect(fulfilled.status).toBe(200);
     expect(fulfilled.body.lines[0]).toMatchObject({ approved: 20, delivered: 18, outstanding: 2 });
