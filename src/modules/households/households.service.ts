@@ -375,13 +375,16 @@ export async function getHousehold(id: string, actor: Actor): Promise<HouseholdD
   return toHouseholdDto(await requireHousehold(id, actor));
 }
 
-/** The household with IINs, phones and address in clear: for the coordinator who must call or visit. Audited. */
-export async function revealHousehold(id: string, actor: Actor): Promise<HouseholdDto> {
+/**
+ * The household with IINs, phones and address in clear: for the coordinator who must call or visit (`reveal`) or
+ * for the person's own subject-access request. Each opening is audited.
+ */
+async function openedHousehold(id: string, actor: Actor, purpose: 'reveal' | 'subject_access'): Promise<HouseholdDto> {
   const household = await requireHousehold(id, actor);
   await recordAudit(
     {
       actor,
-      action: 'household.reveal',
+      action: `household.${purpose}`,
       targetType: 'household',
       targetId: household._id,
       organisationId: household.organisationId,
@@ -390,6 +393,10 @@ export async function revealHousehold(id: string, actor: Actor): Promise<Househo
     null,
   );
   return toHouseholdDto(household, revealed);
+}
+
+export function revealHousehold(id: string, actor: Actor): Promise<HouseholdDto> {
+  return openedHousehold(id, actor, 'reveal');
 }
 
 export async function listHouseholds(query: HouseholdQuery, actor: Actor): Promise<Page<HouseholdDto>> {
@@ -580,20 +587,8 @@ export async function eraseHousehold(
 }
 
 /** The person's own data, in clear, for a subject-access request; the caller adds what was received. Audited. */
-export async function subjectAccessHousehold(id: string, actor: Actor): Promise<HouseholdDto> {
-  const household = await requireHousehold(id, actor);
-  await recordAudit(
-    {
-      actor,
-      action: 'household.subject_access',
-      targetType: 'household',
-      targetId: household._id,
-      organisationId: household.organisationId,
-      summary: { number: household.number },
-    },
-    null,
-  );
-  return toHouseholdDto(household, revealed);
+export function subjectAccessHousehold(id: string, actor: Actor): Promise<HouseholdDto> {
+  return openedHousehold(id, actor, 'subject_access');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
