@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { quantityValue, unitCode } from '../catalog/catalog.schemas';
 import { iin } from '../households/households.schemas';
 import { REGIONS } from '../warehouses/regions';
@@ -29,7 +29,7 @@ export const batchIdSchemas = { params: idParams };
 export const allocateSchemas = {
   params: idParams,
   body: Joi.object({
-    householdIds: Joi.array().items(objectId()).min(1).max(MAX_ALLOCATIONS_PER_CALL).unique().required(),
+    householdIds: arrayOf(objectId(), MAX_ALLOCATIONS_PER_CALL).min(1).unique().required(),
   }),
 };
 
@@ -38,11 +38,10 @@ export const cancelAllocationSchemas = {
   body: Joi.object({ reason: Joi.string().trim().min(3).max(500).required() }),
 };
 
-const receivedLines = Joi.array()
-  .items(
-    Joi.object({ itemId: objectId().required(), quantity: Joi.number().integer().min(0).max(1_000_000).required() }),
-  )
-  .max(50);
+const receivedLines = arrayOf(
+  Joi.object({ itemId: objectId().required(), quantity: Joi.number().integer().min(0).max(1_000_000).required() }),
+  50,
+);
 
 const receivedBy = Joi.object({
   kind: Joi.string().valid('head', 'proxy').required(),
@@ -102,10 +101,8 @@ export const paperSheetSchemas = {
   body: Joi.object({
     sheet: Joi.string().trim().min(1).max(40).required(),
     handedOverAt: Joi.date().iso().max('now'),
-    rows: Joi.array()
-      .items(Joi.object({ allocationId: objectId().required(), ...handOverFields }))
+    rows: arrayOf(Joi.object({ allocationId: objectId().required(), ...handOverFields }), MAX_ALLOCATIONS_PER_CALL)
       .min(1)
-      .max(MAX_ALLOCATIONS_PER_CALL)
       .unique('allocationId')
       .required(),
   }),
@@ -129,10 +126,11 @@ export const submitRequestSchemas = {
     institutionId: objectId().allow(null),
     purpose: Joi.string().trim().min(3).max(500).required(),
     neededBy: Joi.date().iso().required(),
-    lines: Joi.array()
-      .items(Joi.object({ itemId: objectId().required(), quantity: quantityValue().required(), unit: unitCode() }))
+    lines: arrayOf(
+      Joi.object({ itemId: objectId().required(), quantity: quantityValue().required(), unit: unitCode() }),
+      100,
+    )
       .min(1)
-      .max(100)
       .unique('itemId')
       .required(),
   }),
@@ -147,12 +145,11 @@ export const listRequestsSchemas = {
 export const decideRequestSchemas = {
   params: idParams,
   body: Joi.object({
-    lines: Joi.array()
-      .items(
-        Joi.object({ itemId: objectId().required(), approved: Joi.number().integer().min(0).max(1e12).required() }),
-      )
+    lines: arrayOf(
+      Joi.object({ itemId: objectId().required(), approved: Joi.number().integer().min(0).max(1e12).required() }),
+      100,
+    )
       .min(1)
-      .max(100)
       .unique('itemId')
       .required(),
     note: Joi.string().trim().max(500).allow(null, ''),
@@ -168,12 +165,11 @@ export const recordShipmentSchemas = {
   params: idParams,
   body: Joi.object({
     shipmentId: objectId().required(),
-    delivered: Joi.array()
-      .items(
-        Joi.object({ itemId: objectId().required(), quantity: Joi.number().integer().min(0).max(1e12).required() }),
-      )
+    delivered: arrayOf(
+      Joi.object({ itemId: objectId().required(), quantity: Joi.number().integer().min(0).max(1e12).required() }),
+      100,
+    )
       .min(1)
-      .max(100)
       .required(),
   }),
 };

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { isValidIin } from '../../core/kz-identifiers';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { REGIONS } from '../warehouses/regions';
 import {
   AGE_BANDS,
@@ -87,9 +87,9 @@ const legalBasis = Joi.object({
 const fields = {
   head,
   institution,
-  members: Joi.array().items(member).max(30),
+  members: arrayOf(member, 30),
   address,
-  vulnerabilities: Joi.array().items(vulnerabilityCode()).max(20),
+  vulnerabilities: arrayOf(vulnerabilityCode(), 20),
   notes: Joi.string().trim().max(2000).allow(null, ''),
   retainUntil: Joi.date().iso().min('now'),
   legalBasis,

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { quantityValue, unitCode } from '../catalog/catalog.schemas';
 import { vulnerabilityCode } from '../households/households.schemas';
 import { REGIONS } from '../warehouses/regions';
@@ -33,10 +33,8 @@ const entitlement = Joi.object({
   // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
   quantity: quantityValue().when('basis', { is: 'size_band', then: Joi.forbidden(), otherwise: Joi.required() }),
   unit: unitCode(),
-  bands: Joi.array()
-    .items(band)
+  bands: arrayOf(band, 20)
     .min(1)
-    .max(20)
     // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
     .when('basis', { is: 'size_band', then: Joi.required(), otherwise: Joi.forbidden() }),
 });
@@ -46,14 +44,14 @@ export const round = Joi.object({
   startsOn: Joi.date().iso().required(),
   endsOn: Joi.date().iso().required(),
   status: Joi.string().valid(...ROUND_STATUSES),
-  entitlements: Joi.array().items(entitlement).min(1).max(50).required(),
+  entitlements: arrayOf(entitlement, 50).min(1).required(),
 });
 
 const overlapRule = Joi.object({
   kind: Joi.string()
     .valid(...OVERLAP_KINDS)
     .required(),
-  categories: Joi.array().items(category()).min(1).max(20).required(),
+  categories: arrayOf(category(), 20).min(1).required(),
   max: Joi.number().integer().min(1).max(100).allow(null),
   periodDays: Joi.number().integer().min(1).max(3660).allow(null),
 });
@@ -63,17 +61,14 @@ export const createProgrammeSchemas = {
     organisationId: objectId(),
     name: Joi.string().trim().min(3).max(200).required(),
     description: Joi.string().trim().max(2000).allow(null, ''),
-    participatingOrganisationIds: Joi.array().items(objectId()).max(200).unique(),
+    participatingOrganisationIds: arrayOf(objectId(), 200).unique(),
     eligibility: Joi.object({
-      vulnerabilities: Joi.array().items(vulnerabilityCode()).max(20).unique(),
-      regions: Joi.array()
-        .items(Joi.string().valid(...REGIONS))
-        .max(20)
-        .unique(),
+      vulnerabilities: arrayOf(vulnerabilityCode(), 20).unique(),
+      regions: arrayOf(Joi.string().valid(...REGIONS), 20).unique(),
     }),
     discloseEnrollingOrganisation: Joi.boolean(),
-    overlapRules: Joi.array().items(overlapRule).max(20),
-    rounds: Joi.array().items(round).max(50),
+    overlapRules: arrayOf(overlapRule, 20),
+    rounds: arrayOf(round, 50),
   }),
 };
 
@@ -87,7 +82,7 @@ export const enrolSchemas = { params: roundParams, body: Joi.object({ householdI
 
 export const bulkEnrolSchemas = {
   params: roundParams,
-  body: Joi.object({ householdIds: Joi.array().items(objectId()).min(1).max(10_000).required() }),
+  body: Joi.object({ householdIds: arrayOf(objectId(), 10_000).min(1).required() }),
 };
 
 export const overrideSchemas = {
