@@ -84,14 +84,18 @@ describe('reports', () => {
       .get('/api/v1/reports/stock?groupBy=warehouse&format=csv&lang=ru')
       .set(headers)
       .buffer(true)
-      .parse(binary);
+      .parse(binary as never);
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const text = (csv.body as Buffer).toString('utf8');
     expect(text.startsWith('\uFEFFСклад,строк,кг,тонн,м³')).toBe(true);
     expect(text.trimEnd().split(/\r?\n/)).toHaveLength(4); // header, two warehouses, total
 
-    const pdf = await t.api.get('/api/v1/reports/inflows?format=pdf&lang=kk').set(headers).buffer(true).parse(binary);
+    const pdf = await t.api
+      .get('/api/v1/reports/inflows?format=pdf&lang=kk')
+      .set(headers)
+      .buffer(true)
+      .parse(binary as never);
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toContain('application/pdf');
     const read = (await readPdfText(pdf.body as Buffer)).pages.join('\n');

@@ -212,7 +212,14 @@ async function sourceOf(name: ExportName, options: ExportOptions): Promise<Sourc
 /** Writes the export to `out` (an HTTP response, a file), honouring back-pressure; resolves with the row count. */
 export async function exportCsv(name: ExportName, out: Writable, options: ExportOptions = {}): Promise<number> {
   const source = await sourceOf(name, options);
-  const csv = stringify({ delimiter: options.delimiter ?? ',', bom: true, header: true, columns: source.header });
+  const csv = stringify({
+    delimiter: options.delimiter ?? ',',
+    bom: true,
+    header: true,
+    columns: source.header,
+    // As the import reads them back.
+    cast: { boolean: (value) => (value ? 'yes' : 'no') },
+  });
   csv.pipe(out);
   let count = 0;
   for await (const rows of source.rows()) {

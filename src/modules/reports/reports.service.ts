@@ -166,28 +166,32 @@ export async function inflowsReport(
   if (Object.keys(receivedAt).length) match.receivedAt = receivedAt;
   if (organisations) match.organisationId = { $in: organisations };
   const month = { $dateToString: { format: '%Y-%m', date: '$receivedAt', timezone: 'Asia/Almaty' } };
-  const groups = await Donation.aggregate<{
-    _id: { donorId: Types.ObjectId; month: string };
-    donations: number;
-    lines: { itemId: Types.ObjectId; quantity: number }[];
-  }>([
-    { $match: match },
-    {
-      $group: {
-        _id: { donorId: '$donorId', month },
-        donations: { $sum: 1 },
-        lines: {
-          $push: { $map: { input: '$lines', as: 'l', in: { itemId: '$$l.itemId', quantity: '$$l.quantity' } } },
-        },
+  // Lines summed per donor, month and item in the database; donations counted per donor and month.
+  const [lineGroups, counts] = await Promise.all([
+    Donation.aggregate<{ _id: { donorId: Types.ObjectId; month: string; itemId: Types.ObjectId }; quantity: number }>([
+      { $match: match },
+      { $unwind: '$lines' },
+      {
+        $group: { _id: { donorId: '$donorId', month, itemId: '$lines.itemId' }, quantity: { $sum: '$lines.quantity' } },
       },
-    },
-    {
-      $project: {
-        donations: 1,
-        lines: { $reduce: { input: '$lines', initialValue: [], in: { $concatArrays: ['$$value', '$$this'] } } },
-      },
-    },
+    ]),
+    Donation.aggregate<{ _id: { donorId: Types.ObjectId; month: string }; donations: number }>([
+      { $match: match },
+      { $group: { _id: { donorId: '$donorId', month }, donations: { $sum: 1 } } },
+    ]),
   ]);
+  const byGroup = new Map<
+    string,
+    {
+      _id: { donorId: Types.ObjectId; month: string };
+      donations: number;
+      lines: { itemId: Types.ObjectId; quantity: number }[];
+    }
+  >();
+  for (const c of counts) byGroup.set(`${c._id.donorId}|${c._id.month}`, { ...c, lines: [] });
+  for (const l of lineGroups)
+    byGroup.get(`${l._id.donorId}|${l._id.month}`)?.lines.push({ itemId: l._id.itemId, quantity: l.quantity });
+  const groups = [...byGroup.values()];
   const itemIds = new Set<string>();
   for (const g of groups) for (const l of g.lines) itemIds.add(String(l.itemId));
   const [items, donors] = await Promise.all([
