@@ -8,7 +8,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, extname, join, relative, resolve } from 'node:path';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 const WEB_SOURCE = join(REPO_ROOT, 'src', 'web');
@@ -34,6 +35,8 @@ export function webSourceHash(): string {
     ...filesUnder(join(WEB_SOURCE, 'client')),
     join(WEB_SOURCE, 'vite.config.mts'),
     join(WEB_SOURCE, 'tsconfig.json'),
+    // How the build runs and what it writes besides Vite's output (the compressed copies).
+    join(WEB_SOURCE, 'build.ts'),
     join(REPO_ROOT, 'package-lock.json'),
   ].filter((path) => existsSync(path) && statSync(path).isFile());
   const hash = createHash('sha256');
@@ -62,17 +65,34 @@ export async function buildWeb(log: (line: string) => void = () => {}): Promise<
     const child = spawn(
       process.execPath,
       [vite, 'build', '--config', join(WEB_SOURCE, 'vite.config.mts'), '--outDir', staging, '--logLevel', 'warn'],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+      // NODE_ENV decides React's build: under Jest it is "test", which would bundle React's development runtime.
+      { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } },
     );
     child.on('error', fail);
     child.on('exit', (code, signal) =>
       code === 0 ? done() : fail(new Error(`vite build failed (${signal ?? `exit code ${code}`})`)),
     );
   });
+  precompress(join(staging, 'assets'));
   writeFileSync(join(staging, STAMP_FILE), hash);
   rmSync(output, { recursive: true, force: true });
   renameSync(staging, output);
   log(`web front end built into ${relative(REPO_ROOT, output)}`);
+}
+
+const COMPRESSIBLE = new Set(['.js', '.css', '.svg', '.json', '.html']);
+
+/**
+ * Writes a Brotli (.br) and a gzip (.gz) copy of every text asset, once, at build time with the strongest settings,
+ * so that the server sends a phone the smallest file without compressing on each request (serve.ts).
+ */
+function precompress(dir: string): void {
+  for (const path of filesUnder(dir)) {
+    if (!COMPRESSIBLE.has(extname(path))) continue;
+    const content = readFileSync(path);
+    writeFileSync(`${path}.br`, brotliCompressSync(content, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }));
+    writeFileSync(`${path}.gz`, gzipSync(content, { level: 9 }));
+  }
 }
 
 /** Builds when the output is missing or stale; answers whether it built. */

@@ -5,7 +5,7 @@
  * 404s. Without a build, a browser gets a short page saying how to make one.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import express, { type Request, type RequestHandler, Router } from 'express';
 import { webOutputDir } from './build';
 
@@ -19,8 +19,36 @@ function wantsPage(req: Request): boolean {
   return (req.get('accept') ?? '').includes('text/html');
 }
 
+const YEAR_SECONDS = 365 * 24 * 3600;
+
+/** The .br or .gz copy build.ts made of an asset, when the browser accepts that encoding. */
+function precompressed(assets: string): RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const path = normalize(join(assets, decodeURIComponent(req.path)));
+    if (!path.startsWith(assets + sep)) return next();
+    const accepted = req.get('accept-encoding') ?? '';
+    for (const [encoding, suffix] of [
+      ['br', '.br'],
+      ['gzip', '.gz'],
+    ] as const) {
+      if (!accepted.includes(encoding) || !existsSync(path + suffix)) continue;
+      res.set({
+        'Content-Encoding': encoding,
+        'Cache-Control': `public, max-age=${YEAR_SECONDS}, immutable`,
+        Vary: 'Accept-Encoding',
+      });
+      res.type(extname(path));
+      res.sendFile(path + suffix);
+      return;
+    }
+    next();
+  };
+}
+
 export function webFrontEnd(dir: string = webOutputDir()): RequestHandler {
   const router = Router();
+  router.use('/assets', precompressed(join(dir, 'assets')));
   router.use(
     '/assets',
     express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),

@@ -48,10 +48,14 @@ export interface FindOptions {
   sort?: Doc;
   /** Upper bound on documents the caller needs (after skip); lets an index scan stop early. */
   limit?: number;
+  /** The command's `let` variables, for `$$name` in the filter's `$expr`. */
+  variables?: Record<string, unknown>;
 }
 
 export interface Txn {
   readonly id: number;
+  /** Commit sequence number of the snapshot it reads (the cluster time of its reads). */
+  readonly startSeq: number;
   /** True for a client's multi-document transaction; false for the implicit one wrapping a single statement. */
   readonly multiDocument: boolean;
   /**
@@ -80,6 +84,8 @@ export interface Store {
   /** 'memory' or the data directory. */
   readonly location: string;
   begin(options?: { multiDocument?: boolean }): Txn;
+  /** Sequence number of the latest commit: the server's cluster time. */
+  lastCommitSeq(): number;
 
   listDatabases(): { name: string; sizeOnDisk: number; empty: boolean }[];
   dropDatabase(db: string): Promise<void>;

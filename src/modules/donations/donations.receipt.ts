@@ -66,7 +66,7 @@ export async function donationReceiptData(donation: DonationRecord): Promise<Don
   const lines = donation.lines.map((line): DonationReceiptLine => {
     const item = byId.get(String(line.itemId));
     const lineGrams = item ? gramsOf(item, line.quantity) : null;
-    if (lineGrams !== null) grams += BigInt(lineGrams);
+    if (lineGrams !== null) grams += lineGrams;
     if (item && unitFamily(item.baseUnit) === 'count') pieces += BigInt(line.quantity);
     if (line.estimatedValue) {
       const { currency, amountMinor } = line.estimatedValue;
@@ -96,7 +96,7 @@ export async function donationReceiptData(donation: DonationRecord): Promise<Don
         : { value: formatRatio(grams, 1000), unit: 'kg' as const };
   const totalValues: Money[] = [...values.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, minor]) => ({ currency, amount: formatMinor(Number(minor)) }));
+    .map(([currency, minor]) => ({ currency, amount: formatMinor(minor) }));
   return {
     receiptNumber: donation.number,
     issuedAt: donation.postedAt ?? donation.receivedAt,

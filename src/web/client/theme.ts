@@ -8,6 +8,8 @@ export const theme = createTheme({
   primaryColor: 'blue',
   primaryShade: 8,
   defaultRadius: 'md',
+  // A screen's title fits a phone's width in Kazakh, whose words run long.
+  headings: { sizes: { h1: { fontSize: 'clamp(1.5rem, 6vw, 2.125rem)' } } },
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif',
   components: {
     Button: { defaultProps: { size: 'md' } },

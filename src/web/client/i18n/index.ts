@@ -7,6 +7,7 @@ import 'dayjs/locale/kk';
 import 'dayjs/locale/ru';
 import 'dayjs/locale/en';
 import dayjs from 'dayjs';
+import customParseFormat from 'dayjs/plugin/customParseFormat';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { type Dictionary, en } from './en';
@@ -19,6 +20,9 @@ export const LANGS: readonly Lang[] = ['kk', 'ru', 'en'];
 export const LANG_NAMES: Record<Lang, string> = { kk: 'Қазақша', ru: 'Русский', en: 'English' };
 /** The Intl locale of each language. */
 export const INTL_LOCALE: Record<Lang, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
+
+// Date fields parse what people type in their format (31.12.2027).
+dayjs.extend(customParseFormat);
 
 declare module 'i18next' {
   interface CustomTypeOptions {

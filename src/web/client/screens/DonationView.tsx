@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { QueryState } from '../components/QueryState';
+import { ScrollTable } from '../components/ScrollTable';
 import { isLang, LANG_NAMES, LANGS, type Lang } from '../i18n';
 import { api, apiBlob } from '../lib/api';
 import { useDonors, useItems, useWarehouses } from '../lib/data';
@@ -70,7 +71,7 @@ export default function DonationView() {
           <Text>
             {t('donation.receivedAt')}: {format.date(d.receivedAt)}
           </Text>
-          <Table.ScrollContainer minWidth={480}>
+          <ScrollTable label={t('donation.lines')} minWidth={480}>
             <Table striped data-testid="donation-lines">
               <Table.Thead>
                 <Table.Tr>
@@ -96,7 +97,7 @@ export default function DonationView() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
           <Card withBorder>
             <Stack>
               <Text fw={700}>{t('donation.receipt')}</Text>

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { QueryState } from '../components/QueryState';
+import { ScrollTable } from '../components/ScrollTable';
 import { api, type Page } from '../lib/api';
 import { useWarehouses } from '../lib/data';
 import { useFormat } from '../lib/format';
@@ -28,7 +29,7 @@ export default function Donations() {
       <QueryState error={donations.error} loading={donations.isPending} retry={() => void donations.refetch()} />
       {donations.data?.data.length === 0 && <Text>{t('home.noDonations')}</Text>}
       {!!donations.data?.data.length && (
-        <Table.ScrollContainer minWidth={360}>
+        <ScrollTable label={t('donation.list')} minWidth={360}>
           <Table striped>
             <Table.Thead>
               <Table.Tr>
@@ -49,7 +50,7 @@ export default function Donations() {
                   <Table.Td>{format.date(d.receivedAt)}</Table.Td>
                   <Table.Td>{warehouses.data?.find((w) => w.id === d.warehouseId)?.code}</Table.Td>
                   <Table.Td>
-                    <Badge color={d.status === 'received' ? 'teal.9' : 'gray.7'} variant="light">
+                    <Badge color={d.status === 'received' ? 'teal.9' : 'gray.7'} variant="outline">
                       {t(`donation.statuses.${d.status}`)}
                     </Badge>
                   </Table.Td>
@@ -57,7 +58,7 @@ export default function Donations() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Stack>
   );

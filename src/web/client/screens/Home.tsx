@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { QueryState } from '../components/QueryState';
+import { ScrollTable } from '../components/ScrollTable';
 import { api, type Page } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useFormat } from '../lib/format';
@@ -35,7 +36,7 @@ export default function Home() {
           </Button>
         )}
         {can('stock:read') && (
-          <Button component={Link} to="/stock" variant="light">
+          <Button component={Link} to="/stock" variant="outline">
             {t('home.browseStock')}
           </Button>
         )}
@@ -70,7 +71,7 @@ export default function Home() {
           <QueryState error={expiring.error} loading={expiring.isPending} retry={() => void expiring.refetch()} />
           {expiring.data?.data.length === 0 && <Text>{t('home.noExpiring')}</Text>}
           {!!expiring.data?.data.length && (
-            <Table.ScrollContainer minWidth={320}>
+            <ScrollTable label={t('home.expiring')} minWidth={320}>
               <Table data-testid="expiring">
                 <Table.Thead>
                   <Table.Tr>
@@ -97,7 +98,7 @@ export default function Home() {
                       <Table.Td>{format.quantity(balance.quantity, balance.baseUnit)}</Table.Td>
                       <Table.Td>
                         {balance.expiryDate && format.date(balance.expiryDate)}{' '}
-                        <Badge color={balance.expired ? 'red.9' : 'orange.9'} variant="light">
+                        <Badge color={balance.expired ? 'red.9' : '#9c3b00'} variant="filled">
                           {balance.expired ? t('home.expired') : t('home.daysLeft', { days: balance.daysLeft ?? 0 })}
                         </Badge>
                       </Table.Td>
@@ -105,7 +106,7 @@ export default function Home() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </ScrollTable>
           )}
         </Card>
       )}

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { QueryState } from '../components/QueryState';
+import { ScrollTable } from '../components/ScrollTable';
 import { api, type Page } from '../lib/api';
 import { useFormat } from '../lib/format';
 import { type Balance, type LedgerEntry, nameIn } from '../lib/types';
@@ -52,7 +53,7 @@ export default function Ledger() {
       <QueryState error={balance.error} loading={balance.isPending} retry={() => void balance.refetch()} />
       {balance.data && entries.length === 0 && <Text>{t('ledger.empty')}</Text>}
       {entries.length > 0 && (
-        <Table.ScrollContainer minWidth={520}>
+        <ScrollTable label={t('ledger.title')} minWidth={520}>
           <Table striped data-testid="ledger">
             <Table.Thead>
               <Table.Tr>
@@ -90,7 +91,7 @@ export default function Ledger() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Stack>
   );

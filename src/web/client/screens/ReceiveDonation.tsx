@@ -318,7 +318,13 @@ export default function ReceiveDonation() {
           <Button variant="light" onClick={() => form.insertListItem('lines', emptyLine())}>
             {t('donation.addLine')}
           </Button>
-          <Textarea label={t('donation.notes')} autosize minRows={2} {...form.getInputProps('notes')} />
+          <Textarea
+            label={t('donation.notes')}
+            autosize
+            minRows={2}
+            data-testid="notes"
+            {...form.getInputProps('notes')}
+          />
           <Button type="submit" size="lg" loading={form.submitting} data-testid="submit-donation">
             {t('donation.submit')}
           </Button>

@@ -145,7 +145,7 @@ function BalanceCard({ balance }: { balance: Balance }) {
               {balance.item?.sku} · {balance.warehouse?.code} · {balance.locationCode ?? t('stock.noLocation')}
             </Text>
           </div>
-          <Badge color={balance.condition === 'damaged' || balance.expired ? 'red.9' : 'gray.7'} variant="light">
+          <Badge color={balance.condition === 'damaged' || balance.expired ? 'red.9' : 'gray.7'} variant="outline">
             {t(`conditions.${balance.condition}` as 'conditions.new')}
           </Badge>
         </Group>
