@@ -257,3 +257,30 @@ describe('webhooks', () => {
     expect(res.body.error.details[0].field).toBe('url');
   });
 });
+
+describe('reservations past their expiry', () => {
+  test('when a reservation has expired, then the reservations-expiry job releases it through the stock module', async () => {
+    const { SYSTEM_ACTOR } = await import('../../src/modules/access/permissions');
+    const { reserve } = await import('../../src/modules/stock');
+    const { StockReservation } = await import('../../src/modules/stock/stock.model');
+    const { warehouse, item } = await givenInventory.stockOf({ quantity: 10 });
+    await reserve(
+      {
+        warehouseId: warehouse.id,
+        itemId: item.id,
+        quantity: 4,
+        source: { type: 'shipment', id: new Types.ObjectId().toHexString(), line: '1' },
+        expiresAt: new Date(Date.now() + 1_000),
+      },
+      SYSTEM_ACTOR,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const run = await runJob('reservations-expiry');
+    expect(run.result).toEqual({ released: 1 });
+    expect(await StockReservation.findOne().lean()).toMatchObject({
+      status: 'closed',
+      quantity: 0,
+      releasedQuantity: 4,
+    });
+  });
+});
