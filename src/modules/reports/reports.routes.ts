@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import type { Lang } from '../../documents/labels';
-import { objectId } from '../../http/joi-rules';
+import { arrayOf, objectId } from '../../http/joi-rules';
 import { type RouteDefinition, route } from '../../http/route-registry';
 import { type ReportFormat, type ReportTable, reportCsv, reportPdf } from './report-table';
 import { type InflowGrouping, inflowsReport, type StockGrouping, stockReport } from './reports.service';
@@ -14,7 +14,7 @@ interface Common {
 const common = {
   format: Joi.string().valid('json', 'csv', 'pdf').default('json'),
   lang: Joi.string().valid('kk', 'ru', 'en').default('en'),
-  organisationIds: Joi.array().items(objectId()).single().max(500),
+  organisationIds: arrayOf(objectId(), 500).single(),
 };
 
 /** JSON answers the table; CSV and PDF answer it as a file. */
