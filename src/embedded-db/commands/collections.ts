@@ -1,4 +1,5 @@
 /** Collection-level commands: create, drop, listCollections, collStats. */
+import { parseCollation } from '../query/collation';
 import { mongoError } from '../errors';
 import { compileFilter } from '../query/matcher';
 import type { Doc } from '../types';
@@ -34,7 +35,6 @@ export async function create(ctx: CommandContext): Promise<Doc> {
     'pipeline',
     'validator',
     'clusteredIndex',
-    'collation',
     'changeStreamPreAndPostImages',
     'encryptedFields',
   ]);
@@ -42,6 +42,10 @@ export async function create(ctx: CommandContext): Promise<Doc> {
   for (const [key, value] of Object.entries(ctx.body)) {
     if (key !== ctx.name && !GENERIC_FIELDS.has(key)) options[key] = value;
   }
+  // The default collation is kept in full (as listCollections reports it); the simple one is no collation at all.
+  const collation = parseCollation(ctx.body.collation);
+  if (collation) options.collation = collation.spec;
+  else delete options.collation;
   await ctx.server.store.createCollection(ctx.db, coll, options);
   return { ok: 1 };
 }
