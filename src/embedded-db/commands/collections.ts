@@ -1,6 +1,7 @@
 /** Collection-level commands: create, drop, listCollections, collStats. */
-import { parseCollation } from '../query/collation';
+
 import { mongoError } from '../errors';
+import { parseCollation } from '../query/collation';
 import { compileFilter } from '../query/matcher';
 import type { Doc } from '../types';
 import { collectionArg, optionalBool, optionalDoc, refuseOptions } from './args';

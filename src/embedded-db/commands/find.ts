@@ -5,13 +5,13 @@ import { MongoCommandError, mongoError } from '../errors';
 import { compileProjection } from '../query/projection';
 import type { Doc } from '../types';
 import {
+  collationArg,
   collectionArg,
   fieldSet,
   optionalArray,
   optionalBool,
   optionalDoc,
   optionalInt,
-  collationArg,
   refuseOptions,
   rejectUnknownFields,
 } from './args';

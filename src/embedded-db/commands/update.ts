@@ -1,14 +1,15 @@
 /** The `update` command: one statement per entry of `updates`, each in its own implicit transaction. */
-import type { StringCompare } from '../query/values';
+
 import { mongoError } from '../errors';
+import type { StringCompare } from '../query/values';
 import type { Doc } from '../types';
 import {
+  collationArg,
   collectionArg,
   fieldSet,
   isPlainObject,
   optionalArray,
   optionalBool,
-  collationArg,
   refuseOptions,
   rejectUnknownFields,
   requiredArray,
