@@ -23,7 +23,7 @@ interface Violation {
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
     return (await axe.run()).violations;
   });
   return violations
@@ -137,7 +137,11 @@ test(
     await page.getByRole('heading', { name: 'Вход' }).waitFor();
     const interactiveMs = Date.now() - started;
     const navigation = await page.evaluate(() => {
-      const [entry] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+      // Runs in the page (this file is typed for Node, which has no DOM types).
+      const [entry] = performance.getEntriesByType('navigation' as never) as unknown as {
+        domContentLoadedEventEnd: number;
+        loadEventEnd: number;
+      }[];
       return { domContentLoadedMs: Math.round(entry.domContentLoadedEventEnd), loadMs: Math.round(entry.loadEventEnd) };
     });
 
