@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Joi from 'joi';
+import cron from 'node-cron';
 import { version } from '../package.json';
 
 export type Environment = 'development' | 'test' | 'production';
@@ -56,6 +57,18 @@ export interface Config {
   userPassword?: string;
   /** Organisation name printed in document headers (waybills, receipts). */
   orgName: string;
+  jobs: {
+    /** Whether `npm start` runs the scheduler (ASAR_JOBS_ENABLED; off in tests, which run jobs by hand). */
+    enabled: boolean;
+    /** Time zone of the cron expressions (ASAR_JOBS_TIMEZONE). */
+    timezone: string;
+    /** Per-job cron expressions overriding the defaults, or 'off' (ASAR_JOB_SCHEDULES). */
+    schedules: Readonly<Record<string, string>>;
+  };
+  /** Base URL printed in QR codes and next to them: `<publicUrl>/verify/<code>` (ASAR_PUBLIC_URL). */
+  publicUrl: string;
+  /** Requests to the public verification page allowed per caller address and window (ASAR_VERIFY_RATE_LIMIT). */
+  verifyRateLimit: RateLimit;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -68,6 +81,25 @@ const rateLimit = Joi.string()
   .trim()
   .pattern(/^\d+(\/\d+[smh])?$/)
   .messages({ 'string.pattern.base': '{{#label}} must look like 10/15m (attempts per window in s, m or h)' });
+
+/**
+ * `expiry-warnings=0 6 * * *; low-stock=off`: job names with a cron expression (five or six fields) or `off`,
+ * separated by semicolons (commas belong to cron lists). Expressions are checked by node-cron's own parser.
+ */
+const jobSchedules = Joi.string()
+  .trim()
+  .custom((text: string, helpers) => {
+    const schedules: Record<string, string> = {};
+    for (const part of text.split(';').map((entry) => entry.trim())) {
+      if (!part) continue;
+      const match = /^([a-z][a-z0-9-]*)\s*=\s*(.+)$/.exec(part);
+      if (!match || (match[2] !== 'off' && !cron.validate(match[2].trim())))
+        return helpers.error('schedule.invalid', { part });
+      schedules[match[1]] = match[2].trim();
+    }
+    return schedules;
+  })
+  .messages({ 'schedule.invalid': '{{#label}} has a bad entry "{{#part}}": use name=<cron expression> or name=off' });
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 const proxyAddress = Joi.alternatives().try(Joi.string().valid(...PROXY_NAMES), Joi.string().ip({ cidr: 'optional' }));
@@ -95,6 +127,15 @@ const trustProxy = Joi.alternatives()
     'alternatives.match': TRUST_PROXY_MESSAGE,
     'alternatives.types': TRUST_PROXY_MESSAGE,
   });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function parseRateLimit(text: string): RateLimit {
   const [count, window] = text.split('/');
@@ -137,6 +178,19 @@ const schema = Joi.object({
   ASAR_SEED_PASSWORD: Joi.string().min(MIN_PASSWORD_LENGTH),
   ASAR_USER_PASSWORD: Joi.string().min(MIN_PASSWORD_LENGTH),
   ASAR_ORG_NAME: Joi.string().trim().max(200).default('Asar'),
+  ASAR_JOBS_ENABLED: Joi.boolean().default(Joi.ref('NODE_ENV', { adjust: (env: string) => env !== 'test' })),
+  ASAR_JOBS_TIMEZONE: Joi.string()
+    .trim()
+    .custom((zone: string, helpers) => (isTimeZone(zone) ? zone : helpers.error('any.invalid')))
+    .default('Asia/Almaty')
+    .messages({ 'any.invalid': '{{#label}} must be an IANA time zone such as Asia/Almaty' }),
+  ASAR_JOB_SCHEDULES: jobSchedules,
+  ASAR_PUBLIC_URL: Joi.string()
+    .trim()
+    .uri({ scheme: ['http', 'https'] })
+    .replace(/\/+$/, '')
+    .default(Joi.ref('PORT', { adjust: (port: number) => `http://localhost:${port}` })),
+  ASAR_VERIFY_RATE_LIMIT: rateLimit.default('30/1m'),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -187,6 +241,13 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     seedPassword: v.ASAR_SEED_PASSWORD,
     userPassword: v.ASAR_USER_PASSWORD,
     orgName: v.ASAR_ORG_NAME,
+    jobs: Object.freeze({
+      enabled: v.ASAR_JOBS_ENABLED,
+      timezone: v.ASAR_JOBS_TIMEZONE,
+      schedules: Object.freeze(v.ASAR_JOB_SCHEDULES ?? {}),
+    }),
+    publicUrl: v.ASAR_PUBLIC_URL,
+    verifyRateLimit: Object.freeze(parseRateLimit(v.ASAR_VERIFY_RATE_LIMIT)),
   };
   return Object.freeze(config);
 }

@@ -1,5 +1,5 @@
 /**
- * Starts Asar: configuration → database → HTTP server. Stops gracefully on SIGTERM/SIGINT: stop accepting
+ * Starts Asar: configuration → database → HTTP server → scheduler. Stops gracefully on SIGTERM/SIGINT: stop accepting
  * connections, let in-flight requests finish, close the database, exit 0.
  *
  * Modules are imported inside main() so that a configuration error is reported as one clear line instead of the
@@ -52,6 +52,9 @@ async function main(): Promise<void> {
     `Asar listening on http://${shownHost}:${port} (database: ${database.backend})`,
   );
 
+  const { scheduler } = await import('./jobs');
+  if (config.jobs.enabled) scheduler().start();
+
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) return;
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
     forceClose.unref();
     try {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await scheduler().stop();
       await database.close();
       logger.info('Stopped');
       logger.flush();

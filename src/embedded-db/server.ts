@@ -16,6 +16,7 @@ import { CursorRegistry } from './cursors';
 import { mongoError } from './errors';
 import { FailPoints } from './fail-points';
 import { SessionRegistry } from './sessions';
+import { ClusterClock } from './snapshots';
 import { openStore } from './storage';
 import type { Store } from './storage/store-types';
 import { FramingError, MessageFramer } from './wire/framing';
@@ -81,6 +82,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
     transactionLifetimeLimitSeconds: () => parameters.transactionLifetimeLimitSeconds,
     log,
   });
+  const startedAt = new Date();
   const state: ServerState = {
     store,
     cursors: new CursorRegistry(),
@@ -89,8 +91,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
     address: '',
     replSetName,
     electionId: new ObjectId('7fffffff0000000000000001'),
-    startedAt: new Date(),
+    startedAt,
     log,
+    clock: new ClusterClock(store, startedAt),
     failPoints: options.enableTestCommands ? new FailPoints() : undefined,
     connections: { current: 0, totalCreated: 0 },
     opcounters: { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 },
@@ -196,6 +199,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
   const reaper = setInterval(() => {
     sessions.reap();
     state.cursors.reapIdle();
+    state.clock.reap();
   }, REAPER_INTERVAL_MS);
   reaper.unref();
   log('embedded database listening', { address: state.address, replicaSet: replSetName, storage: store.location });
@@ -214,6 +218,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
         await stopped;
         sessions.killAll();
         state.cursors.killAll();
+        state.clock.close();
         await store.close();
         log('embedded database stopped', { address: state.address });
       })();

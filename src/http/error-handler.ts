@@ -31,6 +31,11 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   if (appError) {
     const status = HTTP_STATUS_BY_CODE[appError.code];
     if (status >= 500) log.error({ err: error }, appError.message);
+    // RFC 9110 Retry-After for answers that say how long to wait (rate limits, a retry still in progress).
+    const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number' && (status === 429 || status === 409 || status === 503)) {
+      res.set('Retry-After', String(Math.ceil(retryAfter)));
+    }
     res.status(status).json(bodyOf(appError));
     return;
   }

@@ -4,6 +4,7 @@
  * own `before` middleware → answer (run, then send). Nothing else mounts API routes, so no route can forget its guard
  * or its validation.
  */
+import { Readable } from 'node:stream';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { authenticate, authorize } from './auth';
 import { idempotency } from './idempotency';
@@ -20,7 +21,8 @@ export const API_PREFIX = '/api/v1';
 
 /** The path a route is served at: below /api/v1, except the absolute /health routes. */
 export function fullPath(route: Pick<RouteDefinition, 'path'>): string {
-  return route.path.startsWith('/health') ? route.path : `${API_PREFIX}${route.path}`;
+  // /verify/<code> is what QR codes print: short, outside the versioned API.
+  return /^\/(health|verify)\b/.test(route.path) ? route.path : `${API_PREFIX}${route.path}`;
 }
 
 /** Runs the route with its validated input and caller, and sends what it returns. */
@@ -43,12 +45,20 @@ function send(res: Response, route: RouteDefinition, result: unknown): void {
   if (route.headers) res.set(route.headers);
   const { status, contentType } = route.success;
   if (contentType !== 'application/json') {
-    const { file, filename, disposition = 'inline' } = result as FileAnswer;
+    // A file answer may carry its own status (the verification page's "not genuine" is a 404 page).
+    const [fileStatus, answer] = isReply(result)
+      ? [result.status, result.body as FileAnswer]
+      : [status, result as FileAnswer];
+    const { file, filename, disposition = 'inline' } = answer;
     res
-      .status(status)
-      .type(contentType)
-      .set('Content-Disposition', `${disposition}; filename="${filename}"`)
-      .send(file);
+      .status(fileStatus)
+      .type(answer.contentType ?? contentType)
+      .set('Content-Disposition', `${disposition}; filename="${filename}"`);
+    if (file instanceof Readable) {
+      // Streamed (a large CSV export): a failure half-way can only cut the answer short.
+      file.on('error', () => res.destroy());
+      file.pipe(res);
+    } else res.send(file);
     return;
   }
   if (isReply(result)) {

@@ -53,7 +53,7 @@ export interface RouteContext<P = unknown, Q = unknown, B = unknown, A extends A
   req: Request;
 }
 
-export type MediaType = 'application/json' | 'application/pdf';
+export type MediaType = 'application/json' | 'application/pdf' | 'text/csv' | 'text/html';
 
 /** The success answer: its status (201 for creation, 204 for none) and, for the OpenAPI document, what it carries. */
 export type Success = number | { status: number; contentType?: MediaType; description?: string };
@@ -78,7 +78,9 @@ export function isReply(value: unknown): value is Reply {
   return typeof value === 'object' && value !== null && REPLY in value;
 }
 
-type ResultOf<S> = S extends { contentType: 'application/pdf' } ? FileAnswer : unknown;
+type ResultOf<S> = S extends { contentType: 'application/pdf' | 'text/csv' | 'text/html' }
+  ? FileAnswer | Reply<FileAnswer>
+  : unknown;
 
 /**
  * Method and Express path: `'GET /warehouses/:id'`. The path is below /api/v1, or absolute when it starts with

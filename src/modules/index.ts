@@ -2,15 +2,19 @@
  * Every module's routes, in one list that src/app.ts registers. A new module adds its `xxxRoutes()` here.
  */
 import type { RouteDefinition } from '../http/route-registry';
+import { jobRoutes } from '../jobs/jobs.routes';
+import { alertRoutes } from './alerts/alerts.routes';
 import { apiKeyRoutes } from './api-keys/api-keys.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { authRoutes } from './auth/auth.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
 import { donationRoutes } from './donations/donations.routes';
 import { donorRoutes } from './donors/donors.routes';
+import { importRoutes } from './imports/imports.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
 import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
+import { verificationRoutes } from './verification/verification.routes';
 import { warehouseRoutes } from './warehouses/warehouses.routes';
 
 export function allRoutes(): RouteDefinition[] {
@@ -25,5 +29,9 @@ export function allRoutes(): RouteDefinition[] {
     ...donorRoutes(),
     ...donationRoutes(),
     ...stockRoutes(),
+    ...alertRoutes(),
+    ...jobRoutes(),
+    ...verificationRoutes(),
+    ...importRoutes(),
   ];
 }

@@ -13,8 +13,16 @@ import { apiKeyHeader, bearer, given } from '../support/given-identity';
 
 const t = setupTestApp();
 
-/** The only routes anyone may call without credentials (and the OpenAPI document describing the API). */
-const PUBLIC_ROUTES = new Set(['POST /api/v1/auth/login', 'GET /api/v1/openapi.json']);
+/**
+ * The only routes anyone may call without credentials: login, the OpenAPI document describing the API, and the
+ * verification page that documents' QR codes open (it shows only what the document's holder may see).
+ */
+const PUBLIC_ROUTES = new Set([
+  'POST /api/v1/auth/login',
+  'GET /api/v1/openapi.json',
+  'GET /verify/:code',
+  'GET /api/v1/verification/:code',
+]);
 const isHealth = (path: string) => path === '/health' || path.startsWith('/health/');
 
 const SOME_ID = '64b0000000000000000000aa';
@@ -34,7 +42,7 @@ function call(route: RouteDefinition, headers: Record<string, string> = {}) {
 const label = (route: RouteDefinition) => `${route.method.toUpperCase()} ${fullPath(route)}`;
 
 describe('the route table', () => {
-  test('when a route is public, then it is /health, login or the OpenAPI document', () => {
+  test('when a route is public, then it is /health, login, the OpenAPI document or the verification page', () => {
     const publicRoutes = routes()
       .filter((route) => route.access === 'public')
       .map(label);

@@ -2,6 +2,8 @@ import { formatMoney } from '../../src/documents/format';
 import { AuditEntry } from '../../src/modules/audit/audit.model';
 import { Donation } from '../../src/modules/donations/donations.model';
 import { LedgerEntry, StockBalance } from '../../src/modules/stock/stock.model';
+import { VerificationCode } from '../../src/modules/verification/verification.model';
+import { issuedCode } from '../../src/modules/verification/verification.service';
 import { normalizeSpaces, readPdfText } from '../documents/read-pdf';
 import { setupTestApp } from '../support/app';
 import { bearer, given } from '../support/given-identity';
@@ -276,7 +278,10 @@ describe('donations API', () => {
     // 100000 + 25000.50 KZT, and 100 USD, each currency totalled on its own
     expect(text).toContain(normalizeSpaces(formatMoney({ amount: '125000.50', currency: 'KZT' }, 'kk')));
     expect(text).toContain(normalizeSpaces(formatMoney({ amount: '100.00', currency: 'USD' }, 'kk')));
-    expect(text).toContain(donation.verificationRef);
+    // The receipt carries its verification code, printed next to the QR code for those who type it.
+    const code = await VerificationCode.findOne({ documentType: 'donation_receipt', documentId: donation.id }).lean();
+    expect(code?.active).toBe(true);
+    expect(text).toContain(issuedCode(code?.code ?? '').display);
 
     const draft = (await t.api.post('/api/v1/donations').set(a.headers).send(donationBody(a))).body;
     expect((await t.api.get(`/api/v1/donations/${draft.id}/receipt.pdf`).set(a.headers)).status).toBe(409);

@@ -220,3 +220,30 @@ test('when a retryable insert or update is sent twice with the same transaction 
   }
   expect(await ctx.db.collection('retry').findOne({ _id: 1 as never })).toEqual({ _id: 1, q: 2 });
 });
+
+test('when an insert inside a transaction creates a collection, then other clients do not list it until the commit', async () => {
+  const session = ctx.client.startSession();
+  const listed = async () => (await ctx.db.listCollections({ name: 'created_in_txn' }).toArray()).length;
+  try {
+    session.startTransaction();
+    await ctx.db.collection('created_in_txn').insertOne({ _id: 1 } as never, { session });
+    expect(await listed()).toBe(0);
+    await session.commitTransaction();
+  } finally {
+    await session.endSession();
+  }
+  expect(await listed()).toBe(1);
+  expect(await ctx.db.collection('created_in_txn').countDocuments()).toBe(1);
+});
+
+test('when a transaction that created a collection aborts, then the collection does not exist', async () => {
+  const session = ctx.client.startSession();
+  try {
+    session.startTransaction();
+    await ctx.db.collection('aborted_in_txn').insertOne({ _id: 1 } as never, { session });
+    await session.abortTransaction();
+  } finally {
+    await session.endSession();
+  }
+  expect(await ctx.db.listCollections({ name: 'aborted_in_txn' }).toArray()).toEqual([]);
+});

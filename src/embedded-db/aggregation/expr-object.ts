@@ -2,6 +2,7 @@
  * Object operators: $mergeObjects, $objectToArray, $arrayToObject, $getField, $setField, $unsetField.
  */
 
+import { setField } from '../query/values';
 import type { Doc } from '../types';
 import { argList, exactArgs, exprError, isNullish, isPlainObject, namedArgs, typeName } from './expr-support';
 import { type ExprContext, evaluate, type OperatorFn } from './expressions';
@@ -13,7 +14,7 @@ export function mergeInto(target: Doc, value: unknown, position: number): void {
     throw exprError(40400, `$mergeObjects requires object inputs, but input ${position} is of type ${typeName(value)}`);
   }
   for (const [k, v] of Object.entries(value)) {
-    if (v !== undefined) target[k] = v;
+    if (v !== undefined) setField(target, k, v);
   }
 }
 
@@ -54,7 +55,7 @@ function arrayToObject(args: unknown, ctx: ExprContext): unknown {
           40397,
           `$arrayToObject requires an array of size 2 arrays,found array of size: ${element.length}`,
         );
-      out[checkKey(element[0])] = element[1];
+      setField(out, checkKey(element[0]), element[1]);
     } else if (isPlainObject(element)) {
       const keys = Object.keys(element);
       if (keys.length !== 2 || !('k' in element) || !('v' in element)) {
@@ -63,7 +64,7 @@ function arrayToObject(args: unknown, ctx: ExprContext): unknown {
           `$arrayToObject requires an object keys of 'k' and 'v'. Found incorrect number of keys:${keys.length}`,
         );
       }
-      out[checkKey(element.k)] = element.v;
+      setField(out, checkKey(element.k), element.v);
     } else {
       throw exprError(40398, `Unrecognised input type format for $arrayToObject: ${typeName(element)}`);
     }
@@ -91,7 +92,7 @@ function getField(args: unknown, ctx: ExprContext): unknown {
   return Object.hasOwn(input, field) ? input[field] : undefined;
 }
 
-function setField(op: '$setField' | '$unsetField'): OperatorFn {
+function setFieldOperator(op: '$setField' | '$unsetField'): OperatorFn {
   return (args, ctx) => {
     const allowed = op === '$setField' ? ['field', 'input', 'value'] : ['field', 'input'];
     const spec = namedArgs(op, args, allowed, allowed);
@@ -103,7 +104,7 @@ function setField(op: '$setField' | '$unsetField'): OperatorFn {
     const out: Doc = { ...input };
     const value = op === '$setField' ? evaluate(spec.value, ctx) : undefined;
     if (value === undefined) delete out[field];
-    else out[field] = value;
+    else setField(out, field, value);
     return out;
   };
 }
@@ -113,6 +114,6 @@ export const objectOperators: Record<string, OperatorFn> = {
   $objectToArray: objectToArray,
   $arrayToObject: arrayToObject,
   $getField: getField,
-  $setField: setField('$setField'),
-  $unsetField: setField('$unsetField'),
+  $setField: setFieldOperator('$setField'),
+  $unsetField: setFieldOperator('$unsetField'),
 };

@@ -6,6 +6,7 @@
  * operators such as $cond, $filter or $let can decide what to evaluate and with which variables.
  * A missing value is `undefined` throughout; it is distinct from null (see compareExpr).
  */
+import { setField } from '../query/values';
 import type { Doc } from '../types';
 import { arithmeticOperators } from './expr-arithmetic';
 import { arrayOperators } from './expr-array';
@@ -83,7 +84,7 @@ function evaluateObject(expr: Record<string, unknown>, ctx: ExprContext): unknow
     if (key.includes('.'))
       throw exprError(16412, `FieldPath field names may not contain '.'. Consider using $getField or $setField.`);
     const value = evaluate(expr[key], ctx);
-    if (value !== undefined) out[key] = value;
+    if (value !== undefined) setField(out, key, value);
   }
   return out;
 }

@@ -7,6 +7,7 @@
  * evaluated against the whole input document, never the sub-document they land in.
  */
 import { MongoCommandError } from '../errors';
+import { setField } from '../query/values';
 import type { Doc } from '../types';
 import { isPlainObject, truthy } from './expr-support';
 import { type ExprContext, evaluate } from './expressions';
@@ -114,9 +115,9 @@ function applyComputed(target: Doc, tree: Tree, ctx: ExprContext): void {
       const value = evaluate(node.expr, ctx);
       // $$REMOVE (a missing result) leaves the field out.
       if (value === undefined) delete target[name];
-      else target[name] = value;
+      else setField(target, name, value);
     } else if (node.kind === 'tree' && hasComputed(node)) {
-      target[name] = computedInto(target[name], node, ctx);
+      setField(target, name, computedInto(Object.hasOwn(target, name) ? target[name] : undefined, node, ctx));
     }
   }
 }
@@ -143,10 +144,10 @@ function applyInclusion(doc: Doc, tree: Tree): Doc {
   for (const [name, value] of Object.entries(doc)) {
     const node = tree.children.get(name);
     if (node === undefined) continue;
-    if (node.kind === 'include') out[name] = value;
+    if (node.kind === 'include') setField(out, name, value);
     else if (node.kind === 'tree' && (hasInclusion(node) || hasComputed(node))) {
       const projected = includeValue(value, node);
-      if (projected !== undefined) out[name] = projected;
+      if (projected !== undefined) setField(out, name, projected);
     }
   }
   return out;
@@ -165,8 +166,8 @@ function applyExclusion(doc: Doc, tree: Tree): Doc {
   for (const [name, value] of Object.entries(doc)) {
     const node = tree.children.get(name);
     // `_id: 1` may appear in an exclusion projection; it just keeps _id.
-    if (node === undefined || node.kind === 'include') out[name] = value;
-    else if (node.kind === 'tree') out[name] = excludeValue(value, node);
+    if (node === undefined || node.kind === 'include') setField(out, name, value);
+    else if (node.kind === 'tree') setField(out, name, excludeValue(value, node));
   }
   return out;
 }

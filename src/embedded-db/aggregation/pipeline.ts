@@ -8,7 +8,7 @@ import { Int32, Long } from 'bson';
 import { MongoCommandError } from '../errors';
 import { compileFilter } from '../query/matcher';
 import { compileSort } from '../query/sort';
-import { keyOf } from '../query/values';
+import { keyOf, setField } from '../query/values';
 import type { Doc } from '../types';
 import { type Accumulator, type AccumulatorSpec, parseAccumulator } from './accumulators';
 import { compareExpr, isPlainObject, typeName } from './expr-support';
@@ -142,7 +142,7 @@ function groupKey(idExpr: unknown, ectx: ExprContext): unknown {
     const out: Doc = {};
     for (const [k, e] of Object.entries(idExpr)) {
       const v = evaluate(e, ectx);
-      out[k] = v === undefined ? null : v;
+      setField(out, k, v === undefined ? null : v);
     }
     return out;
   }
@@ -337,11 +337,11 @@ function writePath(doc: Doc, parts: string[], value: unknown): Doc {
   const [head, ...rest] = parts;
   if (rest.length === 0) {
     if (value === undefined) delete out[head];
-    else out[head] = value;
+    else setField(out, head, value);
     return out;
   }
   const child = out[head];
-  out[head] = writePath(isPlainObject(child) ? child : {}, rest, value);
+  setField(out, head, writePath(isPlainObject(child) ? child : {}, rest, value));
   return out;
 }
 
@@ -578,7 +578,7 @@ function facetStage(spec: unknown, ctx: PipelineContext): Stage {
   });
   return (docs) => {
     const out: Doc = {};
-    for (const facet of facets) out[facet.name] = runPipeline(docs, facet.pipeline, ctx);
+    for (const facet of facets) setField(out, facet.name, runPipeline(docs, facet.pipeline, ctx));
     return [out];
   };
 }

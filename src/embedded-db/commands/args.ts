@@ -3,7 +3,7 @@
  * numeric argument goes through here; a wrong type answers TypeMismatch naming the field, as mongod's IDL parser does.
  */
 import { Decimal128, Double, Int32, Long } from 'bson';
-import { mongoError } from '../errors';
+import { MongoCommandError, mongoError } from '../errors';
 import type { Doc } from '../types';
 import type { CommandContext } from './context';
 
@@ -93,6 +93,44 @@ export function collectionArg(ctx: CommandContext): string {
     throw mongoError('InvalidNamespace', `Invalid namespace specified '${ctx.db}.${value}'`);
   }
   return value;
+}
+
+/** Fields every command may carry (mongod's generic arguments), besides its own. */
+const GENERIC_ARGUMENTS = [
+  '$db',
+  'lsid',
+  'txnNumber',
+  'autocommit',
+  'startTransaction',
+  'stmtId',
+  'readConcern',
+  'writeConcern',
+  'maxTimeMS',
+  'comment',
+  '$clusterTime',
+  '$readPreference',
+  '$audit',
+  '$client',
+  'apiVersion',
+  'apiStrict',
+  'apiDeprecationErrors',
+  'clientOperationKey',
+  'txnRetryCounter',
+];
+
+/** The fields a command (or one statement of it) accepts, as a set for commandFields(). */
+export function fieldSet(fields: string[], options: { generic: boolean }): ReadonlySet<string> {
+  return new Set(options.generic ? [...fields, ...GENERIC_ARGUMENTS] : fields);
+}
+
+/**
+ * A field mongod's parser does not know fails the whole command (40415), before anything runs: an option that is
+ * silently ignored would give an answer the client did not ask for.
+ */
+export function rejectUnknownFields(source: Doc, allowed: ReadonlySet<string>, path: string): void {
+  for (const field of Object.keys(source)) {
+    if (!allowed.has(field)) throw new MongoCommandError(40415, `BSON field '${path}.${field}' is an unknown field.`);
+  }
 }
 
 /** Options the embedded database cannot honour are refused rather than ignored: a silently wrong result is worse. */

@@ -6,6 +6,7 @@ import type { ObjectId } from 'bson';
 import type { CursorRegistry } from '../cursors';
 import type { FailPoints } from '../fail-points';
 import type { SessionRegistry } from '../sessions';
+import type { ClusterClock } from '../snapshots';
 import type { Store, Txn } from '../storage/store-types';
 import type { Doc } from '../types';
 
@@ -27,6 +28,8 @@ export interface ServerState {
   electionId: ObjectId;
   startedAt: Date;
   log: Log;
+  /** Cluster time on replies and snapshot reads outside transactions. */
+  clock: ClusterClock;
   /** Present only when the server runs with test commands enabled (configureFailPoint). */
   failPoints?: FailPoints;
   connections: { current: number; totalCreated: number };

@@ -7,12 +7,13 @@ import { sessionKeyOf, txnNumberOf } from '../sessions';
 import type { Doc } from '../types';
 import { aggregate } from './aggregate';
 import { collStats, create, drop, listCollections } from './collections';
+import { checkConcerns, unmetWriteConcern } from './concerns';
 import type { CommandContext, CommandSpec, ConnectionInfo, ServerState } from './context';
 import { count, distinct } from './count-distinct';
 import { dbStats, dropDatabase, listDatabases } from './databases';
 import { remove } from './delete';
 import { explain } from './explain';
-import { type CLOSE_CONNECTION, configureFailPoint, runUnderFailCommand } from './fail-command';
+import { CLOSE_CONNECTION, configureFailPoint, runUnderFailCommand } from './fail-command';
 import { find, getMore, killCursors } from './find';
 import { findAndModify } from './find-and-modify';
 import { hello } from './hello';
@@ -136,11 +137,15 @@ export async function runCommand(
   const name = Object.keys(body)[0] ?? '';
   const found = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   const spec = found?.testOnly && !server.failPoints ? undefined : found;
-  if (!spec) return errorReply(mongoError('CommandNotFound', `no such command: '${name}'`));
+  if (!spec)
+    return {
+      ...errorReply(mongoError('CommandNotFound', `no such command: '${name}'`)),
+      ...server.clock.replyFields(),
+    };
   server.opcounters.command++;
   const ctx: CommandContext = { name, db, body, server, connection, sessionKey: sessionKeyOf(body.lsid) };
   const failure = server.failPoints?.check(name, connection.appName);
-  if (!failure) return dispatch(ctx, spec);
+  if (!failure) return finish(ctx, await dispatch(ctx, spec));
   const inTransaction = body.autocommit === false;
   const commitOrAbort = TRANSACTION_CONTROL.has(name);
   const kind = {
@@ -152,7 +157,32 @@ export async function runCommand(
     const txnNumber = ctx.sessionKey ? txnNumberOrUndefined(body.txnNumber) : undefined;
     if (ctx.sessionKey && txnNumber !== undefined) server.sessions.abortAfterError(ctx.sessionKey, txnNumber);
   };
-  return runUnderFailCommand(failure, kind, () => dispatch(ctx, spec), abort);
+  const reply = await runUnderFailCommand(failure, kind, () => dispatch(ctx, spec).then((r) => finish(ctx, r)), abort);
+  return reply === CLOSE_CONNECTION ? reply : { ...reply, ...server.clock.replyFields() };
+}
+
+/** What every reply gets: the write concern outcome, then the cluster time (as a replica-set member's replies). */
+function finish(ctx: CommandContext, reply: Doc): Doc {
+  return { ...withWriteConcern(ctx.name, ctx.body, reply), ...ctx.server.clock.replyFields() };
+}
+
+/** A successful command whose write concern this one-member set cannot meet reports it (see concerns.ts). */
+function withWriteConcern(name: string, body: Doc, reply: Doc): Doc {
+  if (reply.ok !== 1 || body.writeConcern === undefined) return reply;
+  if (body.autocommit === false && !TRANSACTION_CONTROL.has(name)) return reply; // refused before it ran
+  const writeConcernError = unmetWriteConcern(body);
+  return writeConcernError ? { ...reply, writeConcernError } : reply;
+}
+
+/** A read at a snapshot outside a transaction: it answers the snapshot's atClusterTime (see snapshots.ts). */
+async function snapshotRead(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
+  const { txn, clusterTime } = ctx.server.clock.snapshot((ctx.body.readConcern as Doc).atClusterTime);
+  ctx.txn = txn;
+  const reply = await execute(ctx, spec);
+  if (reply.ok !== 1) return reply;
+  const cursor = reply.cursor as Doc | undefined;
+  if (cursor) return { ...reply, cursor: { ...cursor, atClusterTime: clusterTime } };
+  return { ...reply, atClusterTime: clusterTime };
 }
 
 function txnNumberOrUndefined(value: unknown): bigint | undefined {
@@ -167,12 +197,10 @@ async function dispatch(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
   const { name, body, server, connection } = ctx;
 
   try {
-    const readConcern = body.readConcern;
-    if (readConcern && typeof readConcern === 'object' && (readConcern as Doc).atClusterTime !== undefined) {
-      // Reading at a chosen past time needs history the store does not keep: refuse rather than read the present.
-      throw mongoError('CommandNotSupported', 'the embedded database does not support readConcern.atClusterTime');
-    }
     checkHints(ctx);
+    const inTransaction = body.autocommit === false && !TRANSACTION_CONTROL.has(name);
+    const level = checkConcerns(name, body, { inTransaction, first: body.startTransaction === true });
+    if (level === 'snapshot' && !inTransaction && name !== 'getMore') return await snapshotRead(ctx, spec);
     const txnNumber = txnNumberOf(body.txnNumber);
     if (body.autocommit !== undefined && body.autocommit !== false) {
       throw mongoError('InvalidOptions', 'Specifying autocommit=true is not allowed.');

@@ -4,9 +4,19 @@ import { type ServerCursor, takeBatch } from '../cursors';
 import { MongoCommandError, mongoError } from '../errors';
 import { compileProjection } from '../query/projection';
 import type { Doc } from '../types';
-import { collectionArg, optionalArray, optionalBool, optionalDoc, optionalInt, refuseOptions } from './args';
+import {
+  collectionArg,
+  fieldSet,
+  optionalArray,
+  optionalBool,
+  optionalDoc,
+  optionalInt,
+  refuseOptions,
+  rejectUnknownFields,
+} from './args';
 import type { CommandContext } from './context';
 import { firstBatchReply } from './cursor-reply';
+import { hintOrder } from './hints';
 import { type QuerySpec, runQuery } from './query';
 import { runRead } from './statements';
 
@@ -17,7 +27,38 @@ export interface FindRequest extends QuerySpec {
   singleBatch: boolean;
 }
 
+/** find's own fields in MongoDB 7.0 (find_command.idl); any other answers 40415. */
+const FIND_FIELDS = fieldSet(
+  [
+    'find',
+    'filter',
+    'projection',
+    'sort',
+    'hint',
+    'skip',
+    'limit',
+    'batchSize',
+    'singleBatch',
+    'max',
+    'min',
+    'returnKey',
+    'showRecordId',
+    'tailable',
+    'oplogReplay',
+    'noCursorTimeout',
+    'awaitData',
+    'allowPartialResults',
+    'collation',
+    'allowDiskUse',
+    'let',
+    'readOnce',
+    'term',
+  ],
+  { generic: true },
+);
+
 export function parseFind(ctx: CommandContext): FindRequest {
+  rejectUnknownFields(ctx.body, FIND_FIELDS, 'find');
   refuseOptions(ctx, ['collation', 'let', 'min', 'max', 'returnKey', 'showRecordId', 'tailable', 'awaitData']);
   if (ctx.body.$where !== undefined) throw mongoError('BadValue', '$where is not supported');
   const coll = collectionArg(ctx);
@@ -46,6 +87,7 @@ export function parseFind(ctx: CommandContext): FindRequest {
 
 export function find(ctx: CommandContext): Doc {
   const request = parseFind(ctx);
+  request.hintOrder = hintOrder(ctx, request.coll, ctx.body.hint);
   ctx.server.opcounters.query++;
   const project = compileProjection(request.projection);
   const { docs } = runRead(ctx, (txn) => runQuery(txn, ctx.db, request.coll, request));

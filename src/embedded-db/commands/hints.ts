@@ -7,6 +7,7 @@
 import { mongoError } from '../errors';
 import { isPlainObject, valuesEqual } from '../query/values';
 import type { Doc } from '../types';
+import { numberValue } from './args';
 import type { CommandContext } from './context';
 
 /** Commands whose body may carry a top-level `hint`; update and delete carry one per statement. */
@@ -24,6 +25,26 @@ export function checkHints(ctx: CommandContext): void {
     }
   }
   for (const hint of hints) checkHint(ctx, coll, hint);
+}
+
+/**
+ * The order a find's hint implies (see QuerySpec.hintOrder): the hinted index's key pattern when it is an ascending or
+ * descending index, `{ $natural: -1 }` for a backward scan, else undefined.
+ */
+export function hintOrder(ctx: CommandContext, coll: string, hint: unknown): Doc | undefined {
+  if (hint === undefined || hint === null) return undefined;
+  if (isPlainObject(hint) && '$natural' in hint) return { $natural: hint.$natural };
+  if (typeof hint !== 'string' && !isPlainObject(hint)) return undefined;
+  if (!ctx.server.store.listCollections(ctx.db).some((c) => c.name === coll)) return undefined;
+  const index = ctx.server.store
+    .listIndexes(ctx.db, coll)
+    .find((spec) => (typeof hint === 'string' ? spec.name === hint : valuesEqual(spec.key, hint as Doc)));
+  if (!index) return undefined;
+  const ordered = Object.values(index.key).every((direction) => {
+    const n = numberValue(direction);
+    return n === 1 || n === -1;
+  });
+  return ordered ? index.key : undefined;
 }
 
 function checkHint(ctx: CommandContext, coll: string, hint: unknown): void {

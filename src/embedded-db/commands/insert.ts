@@ -1,11 +1,52 @@
 /** The `insert` command: ordered and unordered batches, `_id` generation, writeErrors with keyPattern/keyValue. */
-import { BSONRegExp, ObjectId } from 'bson';
-import { mongoError } from '../errors';
+import { BSONRegExp, calculateObjectSize, ObjectId } from 'bson';
+import { MongoCommandError, mongoError } from '../errors';
 import type { Doc } from '../types';
 import { collectionArg, isPlainObject, optionalBool, requiredArray } from './args';
 import type { CommandContext } from './context';
+import { MAX_BSON_OBJECT_SIZE } from './hello';
 import { failsWholeTransactionCommand, writeErrorEntry } from './reply';
 import { runWrite } from './statements';
+
+/** The DBRef fields, the only `$`-prefixed names mongod accepts inside `_id`. */
+const DBREF_FIELDS = new Set(['$ref', '$id', '$db']);
+
+function checkIdValue(id: unknown): void {
+  if (Array.isArray(id)) throw mongoError('InvalidIdField', "The '_id' value cannot be of type array");
+  if (id instanceof BSONRegExp) throw mongoError('InvalidIdField', "The '_id' value cannot be of type regex");
+  if (isPlainObject(id)) {
+    for (const key of Object.keys(id)) {
+      if (key.startsWith('$') && !DBREF_FIELDS.has(key)) {
+        throw mongoError(
+          'DollarPrefixedFieldName',
+          `_id fields may not contain '$'-prefixed fields: ${key} is not valid for storage.`,
+        );
+      }
+    }
+  }
+}
+
+/** What is being stored, for the size-limit error mongod gives in each case. */
+export type StoredBy = 'insert' | 'update' | 'upsert';
+
+const TOO_LARGE: Record<StoredBy, { code: number; message: (size: number) => string }> = {
+  insert: {
+    code: 10334,
+    message: (size) => `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`,
+  },
+  update: { code: 17419, message: () => `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}` },
+  upsert: { code: 17420, message: () => `Document to upsert is larger than ${MAX_BSON_OBJECT_SIZE}` },
+};
+
+/** The BSON document size limit hello advertises (16 MiB), on every document the server is about to store. */
+export function checkDocumentSize(doc: Doc, by: StoredBy): Doc {
+  const size = calculateObjectSize(doc);
+  if (size > MAX_BSON_OBJECT_SIZE) {
+    const { code, message } = TOO_LARGE[by];
+    throw new MongoCommandError(code, message(size));
+  }
+  return doc;
+}
 
 /** `_id` first (generating an ObjectId when missing), as mongod stores it. */
 export function withId(doc: Doc): Doc {
@@ -14,8 +55,7 @@ export function withId(doc: Doc): Doc {
     return { _id: new ObjectId(), ...rest };
   }
   const id = doc._id;
-  if (Array.isArray(id)) throw mongoError('InvalidIdField', "The '_id' value cannot be of type array");
-  if (id instanceof BSONRegExp) throw mongoError('InvalidIdField', "The '_id' value cannot be of type regex");
+  checkIdValue(id);
   if (Object.keys(doc)[0] === '_id') return doc;
   const { _id, ...rest } = doc;
   return { _id, ...rest };
@@ -29,7 +69,7 @@ export async function insert(ctx: CommandContext): Promise<Doc> {
   const docs: (Doc | Error)[] = raw.map((d) => {
     if (!isPlainObject(d)) return mongoError('TypeMismatch', 'each document to insert must be an object');
     try {
-      return withId(d);
+      return checkDocumentSize(withId(d), 'insert');
     } catch (err) {
       return err as Error;
     }

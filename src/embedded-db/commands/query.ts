@@ -5,6 +5,7 @@
 import { compileSort } from '../query/sort';
 import type { ReadPlan, Txn } from '../storage/store-types';
 import type { Doc } from '../types';
+import { numberValue } from './args';
 
 export interface QuerySpec {
   filter: Doc;
@@ -12,6 +13,11 @@ export interface QuerySpec {
   skip?: number;
   /** 0 or undefined: no limit. */
   limit?: number;
+  /**
+   * The order a hint implies when no sort is given: the hinted index's key pattern (mongod returns documents as it
+   * walks that index) or `{ $natural: -1 }` (the collection scanned backwards).
+   */
+  hintOrder?: Doc;
 }
 
 export interface QueryResult {
@@ -22,15 +28,23 @@ export interface QueryResult {
 export function runQuery(txn: Txn, db: string, coll: string, spec: QuerySpec): QueryResult {
   const skip = spec.skip ?? 0;
   const limit = spec.limit && spec.limit > 0 ? spec.limit : undefined;
-  const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
+  let requested = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
+  let natural = spec.hintOrder?.$natural;
+  if (requested && Object.keys(requested).length === 1 && requested.$natural !== undefined) {
+    // sort: { $natural: ±1 } is a scan order, as a $natural hint is.
+    natural = requested.$natural;
+    requested = undefined;
+  }
+  const backwards = natural !== undefined && numberValue(natural) === -1;
+  const sort = requested ?? (natural === undefined ? spec.hintOrder : undefined);
   // Compile first so that an invalid sort fails before any work.
   const compare = compileSort(sort);
   const { docs, plan } = txn.find(db, coll, spec.filter, {
-    sort,
+    sort: backwards ? { $natural: -1 } : sort,
     limit: limit === undefined ? undefined : skip + limit,
   });
   // The store may already return index order; Array.prototype.sort is stable, so re-sorting is cheap and safe.
-  let result = compare ? [...docs].sort(compare) : docs;
+  let result = compare ? [...docs].sort(compare) : backwards ? [...docs].reverse() : docs;
   if (skip > 0 || (limit !== undefined && result.length > limit)) {
     result = result.slice(skip, limit === undefined ? undefined : skip + limit);
   }

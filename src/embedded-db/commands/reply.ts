@@ -18,6 +18,7 @@ const EXTRA_CODE_NAMES: Record<number, string> = {
   11602: 'InterruptedDueToReplStateChange',
   13435: 'NotPrimaryNoSecondaryOk',
   13436: 'NotPrimaryOrSecondary',
+  10334: 'BSONObjectTooLarge',
   256: 'TransactionCommitted',
   5739101: 'Location5739101',
 };

@@ -1,7 +1,16 @@
 /** The `update` command: one statement per entry of `updates`, each in its own implicit transaction. */
 import { mongoError } from '../errors';
 import type { Doc } from '../types';
-import { collectionArg, isPlainObject, optionalArray, optionalBool, refuseOptions, requiredArray } from './args';
+import {
+  collectionArg,
+  fieldSet,
+  isPlainObject,
+  optionalArray,
+  optionalBool,
+  refuseOptions,
+  rejectUnknownFields,
+  requiredArray,
+} from './args';
 import type { CommandContext } from './context';
 import { failsWholeTransactionCommand, writeErrorEntry } from './reply';
 import { runWrite } from './statements';
@@ -15,9 +24,20 @@ interface ParsedStatement {
   arrayFilters?: Doc[];
 }
 
+/**
+ * The fields of the update command and of one statement in MongoDB 7.0 (write_ops.idl). `sort` in a statement is
+ * MongoDB 8.0's: the 7.0 this server advertises fails the whole command on it, as on any unknown field.
+ */
+const UPDATE_FIELDS = fieldSet(['update', 'updates', 'ordered', 'bypassDocumentValidation', 'let', 'stmtIds'], {
+  generic: true,
+});
+const STATEMENT_FIELDS = fieldSet(['q', 'u', 'c', 'upsert', 'multi', 'arrayFilters', 'hint', 'collation'], {
+  generic: false,
+});
+
 function parseStatement(ctx: CommandContext, raw: unknown): ParsedStatement {
   if (!isPlainObject(raw)) throw mongoError('TypeMismatch', 'each update statement must be an object');
-  refuseOptions(ctx, ['collation', 'c', 'sort'], raw);
+  refuseOptions(ctx, ['collation', 'c'], raw);
   const q = raw.q ?? {};
   if (!isPlainObject(q))
     throw mongoError('TypeMismatch', "BSON field 'update.updates.q' is the wrong type, expected type 'object'");
@@ -33,9 +53,13 @@ function parseStatement(ctx: CommandContext, raw: unknown): ParsedStatement {
 }
 
 export async function update(ctx: CommandContext): Promise<Doc> {
+  rejectUnknownFields(ctx.body, UPDATE_FIELDS, 'update');
   refuseOptions(ctx, ['let']);
   const coll = collectionArg(ctx);
   const statements = requiredArray(ctx, 'updates');
+  for (const statement of statements) {
+    if (isPlainObject(statement)) rejectUnknownFields(statement, STATEMENT_FIELDS, 'update.updates');
+  }
   const ordered = optionalBool(ctx, 'ordered') ?? true;
   const now = new Date();
   ctx.server.opcounters.update += statements.length;

@@ -8,7 +8,7 @@ import { applyUpdate, isOperatorUpdate, upsertSeed } from '../query/update';
 import { valuesEqual } from '../query/values';
 import type { Txn } from '../storage/store-types';
 import type { Doc } from '../types';
-import { withId } from './insert';
+import { checkDocumentSize, withId } from './insert';
 
 export type UpdateSpec = Doc | Doc[];
 
@@ -56,7 +56,7 @@ export function updatedVersion(doc: Doc, u: UpdateSpec, query: Doc, options: Upd
   if (!result.changed) return undefined;
   const updated = isReplacement(u) && !('_id' in result.doc) ? { _id: doc._id, ...result.doc } : result.doc;
   checkIdUnchanged(doc, updated);
-  return updated;
+  return checkDocumentSize(updated, 'update');
 }
 
 /** The document an upsert inserts: seeded from the query's equality fields, then updated with $setOnInsert. */
@@ -68,8 +68,9 @@ export function upsertDocument(query: Doc, u: UpdateSpec, options: UpdateOptions
       throw mongoError('ImmutableField', 'The _id field cannot be changed by an upsert with a differing query _id');
     }
     const { _id, ...rest } = u;
-    const id = '_id' in seed ? seed._id : (_id ?? new ObjectId());
-    return withId({ _id: id, ...rest });
+    // A replacement's own `_id: null` is a value like any other; only a missing _id is generated.
+    const id = '_id' in seed ? seed._id : _id !== undefined ? _id : new ObjectId();
+    return checkDocumentSize(withId({ _id: id, ...rest }), 'upsert');
   }
   const { doc } = applyUpdate(seed, u, {
     isUpsertInsert: true,
@@ -80,7 +81,7 @@ export function upsertDocument(query: Doc, u: UpdateSpec, options: UpdateOptions
   if ('_id' in seed && !valuesEqual(seed._id, doc._id)) {
     throw mongoError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
   }
-  return withId(doc);
+  return checkDocumentSize(withId(doc), 'upsert');
 }
 
 export interface UpdateOutcome {

@@ -13,7 +13,7 @@ import {
   type Predicate,
   positionalMatchIndex,
 } from './matcher';
-import { isNumber, isPlainObject, toNumber } from './values';
+import { isNumber, isPlainObject, setField, toNumber } from './values';
 
 export interface ProjectionOptions {
   /** The find filter: needed only by the positional `field.$` projection. */
@@ -224,15 +224,15 @@ function includeObject(doc: Record<string, unknown>, tree: Tree, ctx: ApplyConte
     const node = tree.children.get(key);
     if (!node || node.kind === 'exclude' || node.kind === 'expr') continue;
     const v = node.kind === 'tree' ? includeValue(doc[key], node, ctx) : applyLeaf(node, doc[key], ctx);
-    if (v !== undefined) out[key] = v;
+    if (v !== undefined) setField(out, key, v);
   }
   // Computed fields come after the kept ones, in projection order; subtrees with computed fields are built too.
   for (const [key, node] of tree.children) {
     if (node.kind === 'expr') {
       const v = ctx.evaluate(node.expr);
-      if (v !== undefined) out[key] = v;
+      if (v !== undefined) setField(out, key, v);
     } else if (node.kind === 'tree' && node.hasExpr && !Object.hasOwn(doc, key)) {
-      out[key] = includeObject({}, node, ctx, false);
+      setField(out, key, includeObject({}, node, ctx, false));
     }
   }
   return out;
@@ -249,10 +249,10 @@ function excludeObject(doc: Record<string, unknown>, tree: Tree, ctx: ApplyConte
   const out: Doc = {};
   for (const key of Object.keys(doc)) {
     const node = tree.children.get(key);
-    if (!node) out[key] = doc[key];
-    else if (node.kind === 'tree') out[key] = excludeValue(doc[key], node, ctx);
-    else if (node.kind === 'slice') out[key] = applyLeaf(node, doc[key], ctx);
-    else if (node.kind === 'include') out[key] = doc[key];
+    if (!node) setField(out, key, doc[key]);
+    else if (node.kind === 'tree') setField(out, key, excludeValue(doc[key], node, ctx));
+    else if (node.kind === 'slice') setField(out, key, applyLeaf(node, doc[key], ctx));
+    else if (node.kind === 'include') setField(out, key, doc[key]);
   }
   return out;
 }

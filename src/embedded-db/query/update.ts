@@ -19,6 +19,7 @@ import {
   isNumber,
   isPlainObject,
   multiplyNumbers,
+  setField,
   toNumber,
   valuesEqual,
 } from './values';
@@ -122,7 +123,7 @@ function assign(container: Container, part: string, value: unknown): void {
     while (container.length < index) container.push(null);
     container[index] = value;
   } else {
-    container[part] = value;
+    setField(container, part, value);
   }
 }
 

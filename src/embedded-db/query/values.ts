@@ -718,6 +718,19 @@ export function multiplyNumbers(a: unknown, b: unknown): unknown {
 // Documents
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * Sets a field of a document under construction. A field named `__proto__` is data like any other: a plain
+ * `obj[key] = value` would set the object's prototype instead (or be ignored), so it is defined as an own property.
+ * Every place that builds a document from field names it did not choose goes through here.
+ */
+export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
 /** Plain dotted read: a numeric component indexes an array; no traversal of arrays of documents. */
 export function getPath(doc: unknown, path: string): unknown {
   let cur: unknown = doc;
@@ -746,6 +759,6 @@ export function cloneDoc<T>(doc: T): T {
   if (doc instanceof Date) return new Date(doc.getTime()) as T;
   if (!isPlainObject(doc)) return doc;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(doc)) out[key] = cloneDoc((doc as Record<string, unknown>)[key]);
+  for (const key of Object.keys(doc)) setField(out, key, cloneDoc((doc as Record<string, unknown>)[key]));
   return out as T;
 }

@@ -32,6 +32,11 @@ export class Collection {
   readonly options: Doc;
   /** False until the catalog entry is on disk (collections created implicitly by a not yet committed insert). */
   persisted: boolean;
+  /**
+   * The transaction whose write created this collection implicitly, until it commits: listCollections leaves the
+   * collection out meanwhile, since it does not exist for anyone else before the commit.
+   */
+  creator?: LockOwner;
 
   readonly docs = new Map<string, Doc>();
   /** `_id_` first, then in creation order (listIndexes order). */

@@ -52,6 +52,8 @@ export interface FindOptions {
 
 export interface Txn {
   readonly id: number;
+  /** Commit sequence number of the snapshot it reads (the cluster time of its reads). */
+  readonly startSeq: number;
   /** True for a client's multi-document transaction; false for the implicit one wrapping a single statement. */
   readonly multiDocument: boolean;
   /**
@@ -80,6 +82,8 @@ export interface Store {
   /** 'memory' or the data directory. */
   readonly location: string;
   begin(options?: { multiDocument?: boolean }): Txn;
+  /** Sequence number of the latest commit: the server's cluster time. */
+  lastCommitSeq(): number;
 
   listDatabases(): { name: string; sizeOnDisk: number; empty: boolean }[];
   dropDatabase(db: string): Promise<void>;

@@ -10,7 +10,7 @@ import { mongoError } from '../errors';
 import { keyOf } from '../query/values';
 import type { Doc } from '../types';
 import { BtreeIndex } from './btree-index';
-import { Collection } from './collection';
+import { Collection, type LockOwner } from './collection';
 import { HistoryLog } from './history';
 import { isAscDescValue } from './index-keys';
 import { LockFile } from './lock-file';
@@ -103,15 +103,21 @@ class StoreImpl implements Store, StoreExtras, TxnHost {
     return txn;
   }
 
+  lastCommitSeq(): number {
+    return this.commitSeq;
+  }
+
   collection(db: string, name: string): Collection | undefined {
     return this.catalog.get(db)?.get(name);
   }
 
-  collectionForWrite(db: string, name: string): { coll: Collection; created: boolean } {
+  collectionForWrite(db: string, name: string, creator: LockOwner): { coll: Collection; created: boolean } {
     const existing = this.collection(db, name);
     if (existing) return { coll: existing, created: false };
     validateNamespace(db, name);
-    return { coll: this.addCollection(new Collection(db, name, {})), created: true };
+    const coll = new Collection(db, name, {});
+    coll.creator = creator;
+    return { coll: this.addCollection(coll), created: true };
   }
 
   othersActive(txn: Transaction): boolean {
@@ -260,7 +266,9 @@ class StoreImpl implements Store, StoreExtras, TxnHost {
   }
 
   listCollections(db: string): CollectionInfo[] {
-    return [...(this.catalog.get(db)?.values() ?? [])].map((c) => ({ name: c.name, options: c.options, uuid: c.uuid }));
+    return [...(this.catalog.get(db)?.values() ?? [])]
+      .filter((c) => c.creator === undefined)
+      .map((c) => ({ name: c.name, options: c.options, uuid: c.uuid }));
   }
 
   async createCollection(db: string, name: string, options: Doc): Promise<void> {

@@ -24,7 +24,7 @@ import type { FindOptions, ReadPlan, Txn } from './store-types';
 export interface TxnHost {
   collection(db: string, name: string): Collection | undefined;
   /** The collection, created in memory (not yet persisted) when missing. */
-  collectionForWrite(db: string, name: string): { coll: Collection; created: boolean };
+  collectionForWrite(db: string, name: string, creator: LockOwner): { coll: Collection; created: boolean };
   /** True when another transaction is active, so commits must keep before-images for its snapshot. */
   othersActive(txn: Transaction): boolean;
   nextCommitSeq(): number;
@@ -111,7 +111,12 @@ export class Transaction implements Txn, LockOwner {
     const ws = this.writeSets.get(`${db}.${collName}`);
     const overlay = ws && ws.coll === coll ? ws.writes : undefined;
     const docs: Doc[] = [];
-    if (!coll) return { docs, plan: { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 } };
+    if (!coll) {
+      // As mongod, the filter is parsed before the collection is looked at: a bad filter fails even when there is
+      // nothing to read (and an upsert does not insert).
+      compileFilter(filter);
+      return { docs, plan: { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 } };
+    }
 
     const scan = planRead(coll, filter);
     const predicate = scan.kind === 'IDHACK' && scan.exact ? undefined : compileFilter(filter);
@@ -234,7 +239,10 @@ export class Transaction implements Txn, LockOwner {
     const current = this.host.collection(db, collName);
     if (ws && ws.coll !== current) throw this.conflict(); // dropped (and maybe recreated) under this transaction
     if (!ws) {
-      const { coll, created } = this.host.collectionForWrite(db, collName);
+      // A collection another transaction created and has not committed does not exist yet: writing into it conflicts
+      // (a single statement waits for that transaction, as for a locked document).
+      if (current?.creator !== undefined && current.creator !== this) throw this.conflict(current.creator);
+      const { coll, created } = this.host.collectionForWrite(db, collName, this);
       ws = { coll, created, writes: new Map() };
       this.writeSets.set(ns, ws);
     }
@@ -340,6 +348,7 @@ export class Transaction implements Txn, LockOwner {
     const newCollections: Collection[] = [];
     for (const ws of this.writeSets.values()) {
       const coll = ws.coll;
+      if (ws.created) coll.creator = undefined; // now it exists for everyone
       if (ws.writes.size === 0) continue;
       if (!coll.persisted) newCollections.push(coll);
       for (const [k, w] of ws.writes) {

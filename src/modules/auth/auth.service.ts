@@ -17,7 +17,7 @@ import { Organisation } from '../organisations/organisations.model';
 import { verifyAgainstDummy, verifyPassword } from '../users/passwords';
 import { normaliseEmail, User, type UserRecord } from '../users/users.model';
 import { toUserDto, type UserDto } from '../users/users.service';
-import type { LoginThrottle } from './login-throttle';
+import type { LoginThrottle, Refusal } from './login-throttle';
 import { findLiveSession, issueSession, revokeSession } from './sessions';
 import { hashApiKey, looksLikeApiKey, looksLikeSessionToken } from './tokens';
 
@@ -84,12 +84,25 @@ async function refuseLogin(reason: LoginRefusal, user: UserRecord | null): Promi
   throw new AppError('UNAUTHENTICATED', INVALID_CREDENTIALS_MESSAGE);
 }
 
-export async function login(input: LoginInput, { throttle }: { throttle: LoginThrottle }): Promise<LoginResult> {
+const REFUSAL_MESSAGES: Record<Refusal['reason'], string> = {
+  pair: 'Too many failed login attempts for this account from this address; wait before trying again',
+  address:
+    'Too many failed logins on different accounts from this address; only accounts that logged in from here before may try now',
+  account: 'Too many failed login attempts for this account; it may log in now only from an address it used before',
+};
+
+export interface LoginContext {
+  throttle: LoginThrottle;
+  /** The caller's address (req.ip): the login limits count per account and address. */
+  address: string;
+}
+
+export async function login(input: LoginInput, { throttle, address }: LoginContext): Promise<LoginResult> {
   const email = normaliseEmail(input.email);
-  const retryAfterSeconds = throttle.admit(email);
-  if (retryAfterSeconds > 0) {
-    throw new AppError('RATE_LIMITED', 'Too many failed login attempts for this account; try again later', {
-      retryAfterSeconds,
+  const refusal = await throttle.admit(email, address);
+  if (refusal) {
+    throw new AppError('RATE_LIMITED', REFUSAL_MESSAGES[refusal.reason], {
+      retryAfterSeconds: refusal.retryAfterSeconds,
     });
   }
 
@@ -102,7 +115,7 @@ export async function login(input: LoginInput, { throttle }: { throttle: LoginTh
   if (!user.active) return refuseLogin('inactive_user', user);
   if (!(await organisationIsActive(user.organisationId))) return refuseLogin('inactive_organisation', user);
 
-  throttle.recordSuccess(email);
+  await throttle.recordSuccess(email, address);
   const actor = userActor(user);
   return withTransaction(async (session) => {
     const now = new Date();

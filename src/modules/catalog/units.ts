@@ -5,7 +5,14 @@ import { AppError } from '../../core/errors';
  * as a decimal string or number in any unit that converts for the item (its mass/volume family or one of its packs),
  * and is converted with BigInt decimal arithmetic, never float multiplication: 0.1 t + 0.2 t is exactly 300000 g.
  * A value that is not a whole number of sub-units (0.0001 kg) is rejected rather than rounded.
+ *
+ * Exact at any size: no quantity, and no balance the stock module keeps, exceeds MAX_QUANTITY (2^53 − 1, the largest
+ * integer a double holds exactly, as MongoDB stores numbers); a quantity above it is refused here, a balance that
+ * would pass it is refused by the stock module. Sums over many balances (totals, weights) are computed with BigInt.
  */
+
+/** The largest quantity or balance, in sub-units: 9,007,199,254,740,991. */
+export const MAX_QUANTITY = Number.MAX_SAFE_INTEGER;
 
 export type UnitFamily = 'mass' | 'volume' | 'count';
 
@@ -172,8 +179,10 @@ export function decimalToScaledInteger(value: string | number, places: number, f
 }
 
 function toSafeNumber(value: bigint, field: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw validation(field, `"${field}" is too large`, 'number.unsafe');
+  if (value > BigInt(MAX_QUANTITY) || value < -BigInt(MAX_QUANTITY)) {
+    throw validation(field, `"${field}" is too large (at most ${MAX_QUANTITY} of its smallest unit)`, 'number.unsafe', {
+      limit: MAX_QUANTITY,
+    });
   }
   return Number(value);
 }
@@ -285,14 +294,20 @@ export function resolvePacks(baseUnit: string, packs: readonly PackInput[], fiel
   return resolved;
 }
 
-/** Grams in `subUnits` of an item, given its weight per base unit in grams (mass items weigh what they measure). */
-export function gramsOf(item: UnitHolder & { weightGramsPerUnit?: number | null }, subUnits: number): number | null {
-  if (unitFamily(item.baseUnit) === 'mass') return subUnits;
+/**
+ * Grams in `subUnits` of an item, given its weight per base unit in grams (mass items weigh what they measure). A
+ * BigInt: 2^53 pieces of an 1.8 kg blanket weigh more grams than a double holds exactly.
+ */
+export function gramsOf(
+  item: UnitHolder & { weightGramsPerUnit?: number | null },
+  subUnits: number | bigint,
+): bigint | null {
+  if (unitFamily(item.baseUnit) === 'mass') return BigInt(subUnits);
   if (item.weightGramsPerUnit === undefined || item.weightGramsPerUnit === null) return null;
   const perBase = BigInt(subUnitsPerBaseUnit(item.baseUnit));
   // Rounded to the nearest gram: only a litre-based item with a weight per litre can land between grams.
   const numerator = BigInt(subUnits) * BigInt(item.weightGramsPerUnit);
-  return Number((numerator * 2n + perBase) / (perBase * 2n));
+  return (numerator * 2n + perBase) / (perBase * 2n);
 }
 
 function validation(field: string, message: string, type: string, extra: Record<string, unknown> = {}): AppError {

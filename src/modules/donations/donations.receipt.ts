@@ -1,7 +1,7 @@
 /**
  * The donation receipt: gathers a received donation's data (donor, warehouse, items), computes its totals exactly
- * and hands them to the pure renderer in src/documents. The QR code carries `asar:donation:<number>:<reference>`,
- * the reference being the random token stored on the donation.
+ * and hands them to the pure renderer in src/documents. The QR code carries the receipt's verification URL
+ * (`<ASAR_PUBLIC_URL>/verify/<code>`, modules/verification) and the code is printed next to it for those who type it.
  */
 import { config } from '../../config';
 import type { DocumentFile } from '../../core/document-file';
@@ -16,6 +16,7 @@ import type { Lang, LocalizedText, UnitCode } from '../../documents/labels';
 import { itemsByIds } from '../catalog/catalog.service';
 import { formatRatio, gramsOf, unitFamily } from '../catalog/units';
 import { getDonor } from '../donors/donors.service';
+import { issueVerificationCode } from '../verification/verification.service';
 import { getWarehouse } from '../warehouses/warehouses.service';
 import type { DonationRecord } from './donations.model';
 import { formatMinor, getDonationRecord } from './donations.service';
@@ -48,10 +49,15 @@ export async function donationReceiptData(donation: DonationRecord): Promise<Don
       },
     );
   }
-  const [donor, warehouse, items] = await Promise.all([
+  const [donor, warehouse, items, verification] = await Promise.all([
     getDonor(String(donation.donorId)),
     getWarehouse(String(donation.warehouseId)),
     itemsByIds(donation.lines.map((l) => l.itemId)),
+    issueVerificationCode({
+      documentType: 'donation_receipt',
+      documentId: donation._id,
+      organisationId: donation.organisationId,
+    }),
   ]);
   const byId = new Map(items.map((i) => [String(i._id), i]));
   let grams = 0n;
@@ -60,7 +66,7 @@ export async function donationReceiptData(donation: DonationRecord): Promise<Don
   const lines = donation.lines.map((line): DonationReceiptLine => {
     const item = byId.get(String(line.itemId));
     const lineGrams = item ? gramsOf(item, line.quantity) : null;
-    if (lineGrams !== null) grams += BigInt(lineGrams);
+    if (lineGrams !== null) grams += lineGrams;
     if (item && unitFamily(item.baseUnit) === 'count') pieces += BigInt(line.quantity);
     if (line.estimatedValue) {
       const { currency, amountMinor } = line.estimatedValue;
@@ -90,15 +96,12 @@ export async function donationReceiptData(donation: DonationRecord): Promise<Don
         : { value: formatRatio(grams, 1000), unit: 'kg' as const };
   const totalValues: Money[] = [...values.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, minor]) => ({ currency, amount: formatMinor(Number(minor)) }));
+    .map(([currency, minor]) => ({ currency, amount: formatMinor(minor) }));
   return {
     receiptNumber: donation.number,
     issuedAt: donation.postedAt ?? donation.receivedAt,
     organisation: { name: config.orgName },
-    verification: {
-      reference: donation.verificationRef,
-      url: `asar:donation:${donation.number}:${donation.verificationRef}`,
-    },
+    verification: { reference: verification.display, url: verification.url },
     donor: donor.anonymous
       ? { anonymous: true }
       : {

@@ -154,8 +154,8 @@ export function toDonationDto(d: DonationRecord): DonationDto {
   };
 }
 
-/** Minor units → '1500.50'. */
-export function formatMinor(amountMinor: number): string {
+/** Minor units → '1500.50' (a BigInt for sums, which may pass 2^53). */
+export function formatMinor(amountMinor: number | bigint): string {
   const text = formatRatio(amountMinor, 100);
   const [whole, fraction = ''] = text.split('.');
   return `${whole}.${fraction.padEnd(2, '0')}`;

@@ -18,11 +18,13 @@ import { requireLocation, requireWarehouse } from '../warehouses/warehouses.serv
 import { credit, debit, identityFilter, inTransaction, StockOperation } from './stock.ledger';
 import {
   type Condition,
+  freeOf,
   ledgerActorOf,
   StockBalance,
   type StockBalanceRecord,
   type StockIdentity,
 } from './stock.model';
+import { cutReservations } from './stock.reservations';
 import { type CountLine, type CountStatus, StockCount, type StockCountRecord } from './stock-count.model';
 
 /** The life of a count: lines are recorded while it is open; posting or cancelling closes it. */
@@ -342,6 +344,11 @@ async function postLines(count: StockCountRecord, actor: Actor, s: ClientSession
           itemId: String(line.itemId),
           warehouseId: String(count.warehouseId),
         });
+      // The count is the truth: what it did not find cannot stay reserved (see stock.reservations.ts).
+      const short = -difference - freeOf(balance);
+      if (short > 0) {
+        await cutReservations(balance, short, actor, { id: String(count._id), number: count.number }, s, { item });
+      }
       await debit(op, 'adjustment', balance._id, -difference, { item });
     }
   }

@@ -2,19 +2,22 @@
  * The kernel every stock operation is built from: credit and debit a balance, writing one immutable ledger entry per
  * change, and pick balances (FEFO) for a quantity. Only this module's services call it.
  *
- * A credit upserts the balance with `$inc`; a debit is a guarded update (`onHand: { $gte: q }`) so that on-hand
- * never goes below zero, whatever runs concurrently. Both return the balance after the change, which the entry
- * records as `balanceAfter`.
+ * A credit upserts the balance with `$inc`, and is refused (the transaction aborts) when the balance would pass
+ * MAX_QUANTITY; a debit is a guarded update on what is free (`onHand − reserved ≥ q`), so that on-hand never goes
+ * below zero nor below what is reserved, whatever runs concurrently. Both return the balance after the change,
+ * which the entry records as `balanceAfter`.
  */
 import { type ClientSession, Types } from 'mongoose';
 import { AppError } from '../../core/errors';
 import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
 import type { ItemRecord } from '../catalog/catalog.service';
-import { formatRatio, subUnitOf, subUnitsPerBaseUnit } from '../catalog/units';
+import { formatRatio, MAX_QUANTITY, subUnitOf, subUnitsPerBaseUnit } from '../catalog/units';
 import type { WarehouseRecord } from '../warehouses/warehouses.service';
 import {
   type Condition,
+  freeAtLeast,
+  freeOf,
   LedgerEntry,
   type LedgerEntryRecord,
   type LedgerType,
@@ -176,7 +179,30 @@ export async function credit(
     { upsert: true, returnDocument: 'after', session: op.session },
   ).lean<StockBalanceRecord>();
   if (!balance) throw new Error('stock balance upsert returned nothing');
+  assertWithinLimit(balance, quantity);
   return op.record(type, balance, quantity, extra);
+}
+
+/**
+ * Refuses a balance the change has put above MAX_QUANTITY. Every stock change runs in a transaction, so throwing
+ * here aborts it and nothing is written. The check is exact: the stored sum of two safe integers is rounded at
+ * most to a neighbouring double, and every sum above MAX_QUANTITY rounds to 2^53 or more.
+ */
+export function assertWithinLimit(balance: StockBalanceRecord, quantity: number): void {
+  if (balance.onHand <= MAX_QUANTITY) return;
+  const before = balance.onHand - quantity;
+  throw new AppError(
+    'UNPROCESSABLE',
+    `Adding ${quantity} ${balance.unit} to a balance of ${before} ${balance.unit} would pass the largest exact balance, ${MAX_QUANTITY} ${balance.unit}`,
+    {
+      field: 'quantity',
+      limit: MAX_QUANTITY,
+      requested: quantity,
+      onHand: before,
+      unit: balance.unit,
+      balanceId: String(balance._id),
+    },
+  );
 }
 
 export interface CreditLine {
@@ -243,6 +269,7 @@ export async function creditAll(op: StockOperation, type: LedgerType, lines: Cre
     onHandAfter[i] = onHand;
     after.set(id, onHand - (lines[i] as CreditLine).quantity);
   }
+  for (const [i, line] of lines.entries()) assertWithinLimit({ ...found[i], onHand: onHandAfter[i] }, line.quantity);
   return lines.map((line, i) => op.record(type, { ...found[i], onHand: onHandAfter[i] }, line.quantity));
 }
 
@@ -262,6 +289,7 @@ export async function creditBalance(
   ).lean<StockBalanceRecord>();
   if (!balance)
     throw new AppError('NOT_FOUND', `Stock balance ${String(balanceId)} not found`, { balanceId: String(balanceId) });
+  assertWithinLimit(balance, quantity);
   return op.record(type, balance, quantity, extra);
 }
 
@@ -270,7 +298,10 @@ export interface ShortageContext {
   warehouse?: Pick<WarehouseRecord, 'code'> | null;
 }
 
-/** Takes `quantity` (> 0) from a balance, never below zero: a guarded update, INSUFFICIENT_STOCK when short. */
+/**
+ * Takes `quantity` (> 0) from what is free in a balance (never from under a reservation, never below zero): a
+ * guarded update, INSUFFICIENT_STOCK when short. Issues against a reservation use issueReserved instead.
+ */
 export async function debit(
   op: StockOperation,
   type: LedgerType,
@@ -281,13 +312,14 @@ export async function debit(
 ): Promise<NewLedgerEntry> {
   assertPositive(quantity);
   const balance = await StockBalance.findOneAndUpdate(
-    { _id: balanceId, onHand: { $gte: quantity } },
+    { _id: balanceId, ...freeAtLeast(quantity) },
     { $inc: { onHand: -quantity, version: 1 } },
     { returnDocument: 'after', session: op.session },
   ).lean<StockBalanceRecord>();
   if (balance) return op.record(type, balance, -quantity, extra);
   const current = await StockBalance.findById(balanceId).session(op.session).lean<StockBalanceRecord>();
-  throw insufficientStock(quantity, current?.onHand ?? 0, {
+  throw insufficientStock(quantity, current ? freeOf(current) : 0, {
+    reserved: current?.reserved ?? 0,
     itemId: current?.itemId,
     warehouseId: current?.warehouseId,
     unit: current?.unit,
@@ -298,7 +330,13 @@ export async function debit(
 export function insufficientStock(
   requested: number,
   available: number,
-  context: ShortageContext & { itemId?: Types.ObjectId | string; warehouseId?: Types.ObjectId | string; unit?: string },
+  context: ShortageContext & {
+    itemId?: Types.ObjectId | string;
+    warehouseId?: Types.ObjectId | string;
+    unit?: string;
+    /** Held by reservations, beside `available` (which excludes it). */
+    reserved?: number;
+  },
 ): AppError {
   const unit = context.unit ?? (context.item ? subUnitOf(context.item.baseUnit) : undefined);
   const what = context.item?.sku ?? (context.itemId ? `item ${String(context.itemId)}` : 'the item');
@@ -308,12 +346,14 @@ export function insufficientStock(
     context.item
       ? `${formatRatio(n, subUnitsPerBaseUnit(context.item.baseUnit))} ${context.item.baseUnit}`
       : `${n} ${unit ?? ''}`.trim();
+  const reserved = context.reserved ? `, reserved ${show(context.reserved)}` : '';
   return new AppError(
     'INSUFFICIENT_STOCK',
-    `Not enough ${what} at ${where}: requested ${show(requested)}, available ${show(available)}`,
+    `Not enough ${what} at ${where}: requested ${show(requested)}, available ${show(available)}${reserved}`,
     {
       requested,
       available,
+      reserved: context.reserved ?? 0,
       unit: unit ?? null,
       itemId: context.itemId === undefined ? null : String(context.itemId),
       warehouseId: context.warehouseId === undefined ? null : String(context.warehouseId),
@@ -391,7 +431,7 @@ function eligible(balance: StockBalanceRecord, selector: PickSelector, policy: P
 }
 
 /**
- * Chooses balances for `quantity` in FEFO order. Throws INSUFFICIENT_STOCK (requested, available) when the eligible
+ * Chooses balances for `quantity` in FEFO order, from what no reservation holds. Throws INSUFFICIENT_STOCK (requested, available) when the eligible
  * stock is short, and UNPROCESSABLE when a named balance is not eligible (damaged or expired stock for an issue).
  */
 export async function pick(
@@ -421,10 +461,11 @@ export async function pick(
       balanceId: String(selector.balanceId),
     });
   }
-  const available = usable.reduce((sum, b) => sum + b.onHand, 0);
+  const available = usable.reduce((sum, b) => sum + freeOf(b), 0);
   if (available < quantity) {
     throw insufficientStock(quantity, available, {
       ...context,
+      reserved: usable.reduce((sum, b) => sum + (b.reserved ?? 0), 0),
       itemId: selector.itemId,
       warehouseId: selector.warehouseId,
     });
@@ -433,7 +474,8 @@ export async function pick(
   let remaining = quantity;
   for (const balance of usable) {
     if (remaining === 0) break;
-    const take = Math.min(balance.onHand, remaining);
+    const take = Math.min(freeOf(balance), remaining);
+    if (take === 0) continue;
     picks.push({ balance, take });
     remaining -= take;
   }

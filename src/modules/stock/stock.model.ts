@@ -3,8 +3,10 @@
  * owner"): other modules call stock.service inside their own transaction.
  *
  * Quantities are JS safe integers of the item's sub-unit (grams, millilitres or whole pieces; `unit` names it) —
- * never floats. For every balance, the sum of its ledger entries' quantities equals `onHand`, and `onHand` never goes
- * below zero: decrements are guarded updates (`onHand: { $gte: q }`).
+ * never floats — and no stored quantity or balance exceeds MAX_QUANTITY (2^53 − 1, the largest integer a double holds
+ * exactly): a change that would pass it is refused. For every balance, the sum of its ledger entries' quantities
+ * equals `onHand`; `reserved` equals the sum of its open reservations (stock.reservations.ts); and
+ * 0 ≤ reserved ≤ onHand: every decrement is a guarded update on what is free (`onHand − reserved ≥ q`).
  */
 import mongoose, { Schema, type Types } from 'mongoose';
 
@@ -42,6 +44,8 @@ export interface StockBalanceRecord extends StockIdentity {
   _id: Types.ObjectId;
   /** Integer sub-units (see `unit`). */
   onHand: number;
+  /** Sub-units set aside by open reservations (absent on balances written before reservations existed: 0). */
+  reserved?: number;
   /** The item's sub-unit, denormalised for readers: 'g', 'ml', 'piece', 'kit', ... */
   unit: string;
   /** Incremented by every change. */
@@ -104,6 +108,7 @@ const balanceSchema = new Schema<StockBalanceRecord>(
   {
     ...identityFields,
     onHand: { type: Number, required: true, min: 0 },
+    reserved: { type: Number, min: 0, default: 0 },
     unit: { type: String },
     version: { type: Number },
   },
@@ -179,3 +184,87 @@ export const StockBalance =
 export const LedgerEntry =
   (mongoose.models.LedgerEntry as mongoose.Model<LedgerEntryRecord> | undefined) ??
   mongoose.model<LedgerEntryRecord>('LedgerEntry', ledgerSchema);
+
+/** Sub-units of a balance that no reservation holds. */
+export function freeOf(balance: Pick<StockBalanceRecord, 'onHand' | 'reserved'>): number {
+  return balance.onHand - (balance.reserved ?? 0);
+}
+
+/** The guard of every decrement of on-hand that is not against a reservation: at least `quantity` must be free. */
+export function freeAtLeast(quantity: number): Record<string, unknown> {
+  return { $expr: { $gte: [{ $subtract: ['$onHand', { $ifNull: ['$reserved', 0] }] }, quantity] } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reservations
+
+/** The document stock is set aside for: a shipment being packed, an allocation to a household, ... */
+export interface ReservationSource {
+  type: string;
+  id: string;
+  /** The document's line, when it has several. */
+  line: string | null;
+}
+
+export const RESERVATION_STATUSES = ['open', 'closed'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+
+/**
+ * Stock of one balance set aside for a source document. `quantity` is what it still holds (0 once closed); what left
+ * it is counted by how: issued (against it), released, or cut (a count found less than was reserved). Reservations
+ * are not movements: the ledger does not record them, the balance's `reserved` sums the open ones.
+ */
+export interface ReservationRecord extends StockIdentity {
+  _id: Types.ObjectId;
+  balanceId: Types.ObjectId;
+  unit: string;
+  source: ReservationSource;
+  status: ReservationStatus;
+  quantity: number;
+  reservedQuantity: number;
+  issuedQuantity: number;
+  releasedQuantity: number;
+  cutQuantity: number;
+  /** After it, the reservation no longer holds stock (it is released by the next reservation of that stock or a job). */
+  expiresAt: Date | null;
+  note: string | null;
+  reservedBy: LedgerActor;
+  reservedAt: Date;
+  closedAt: Date | null;
+  updatedAt: Date;
+}
+
+const reservationSchema = new Schema<ReservationRecord>(
+  {
+    ...identityFields,
+    balanceId: { type: Schema.Types.ObjectId, required: true },
+    unit: { type: String, required: true },
+    source: {
+      type: { type: String, required: true },
+      id: { type: String, required: true },
+      line: { type: String, default: null },
+    },
+    status: { type: String, enum: RESERVATION_STATUSES, required: true },
+    quantity: { type: Number, required: true, min: 0 },
+    reservedQuantity: { type: Number, required: true, min: 0 },
+    issuedQuantity: { type: Number, required: true, min: 0 },
+    releasedQuantity: { type: Number, required: true, min: 0 },
+    cutQuantity: { type: Number, required: true, min: 0 },
+    expiresAt: { type: Date, default: null },
+    note: { type: String, default: null },
+    reservedBy: { type: ledgerActorSchema, required: true },
+    reservedAt: { type: Date, required: true },
+    closedAt: { type: Date, default: null },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'stock_reservations', versionKey: false },
+);
+
+reservationSchema.index({ 'source.type': 1, 'source.id': 1, status: 1 });
+reservationSchema.index({ balanceId: 1, status: 1 });
+reservationSchema.index({ warehouseId: 1, itemId: 1, status: 1 });
+reservationSchema.index({ status: 1, expiresAt: 1 });
+
+export const StockReservation =
+  (mongoose.models.StockReservation as mongoose.Model<ReservationRecord> | undefined) ??
+  mongoose.model<ReservationRecord>('StockReservation', reservationSchema);

@@ -13,11 +13,13 @@ import { type WarehouseRecord, warehouseIdsInRegion, warehousesByIds } from '../
 import { isExpired, startOfToday } from './stock.ledger';
 import {
   type Condition,
+  freeOf,
   LedgerEntry,
   type LedgerEntryRecord,
   type LedgerType,
   StockBalance,
   type StockBalanceRecord,
+  StockReservation,
 } from './stock.model';
 import { type LedgerEntryDto, toLedgerEntryDto } from './stock.service';
 
@@ -61,6 +63,10 @@ export interface BalanceDto {
   expired: boolean;
   /** Integer sub-units (`unit`). */
   onHand: number;
+  /** Held by open reservations. */
+  reserved: number;
+  /** What can be issued or reserved: on hand − reserved; 0 when damaged or expired. */
+  available: number;
   unit: string;
   /** On hand in the item's base unit, as an exact decimal string. */
   quantity: string | null;
@@ -73,6 +79,8 @@ export interface BalanceDto {
 export interface ItemTotal {
   item: ItemRef | null;
   onHand: number;
+  reserved: number;
+  available: number;
   unit: string;
   quantity: string | null;
   baseUnit: string | null;
@@ -132,7 +140,7 @@ async function lookups(records: { itemId: Types.ObjectId; warehouseId?: Types.Ob
 
 function inBaseUnit(
   item: ItemRecord | undefined,
-  subUnits: number,
+  subUnits: number | bigint,
 ): { quantity: string | null; baseUnit: string | null; weightKg: string | null } {
   if (!item) return { quantity: null, baseUnit: null, weightKg: null };
   const grams = gramsOf(item, subUnits);
@@ -151,6 +159,7 @@ function toBalanceDto(
 ): BalanceDto {
   const item = items.get(String(b.itemId));
   const warehouse = warehouses.get(String(b.warehouseId));
+  const usable = b.condition !== 'damaged' && !isExpired(b, now);
   return {
     id: String(b._id),
     warehouse: warehouse ? refOfWarehouse(warehouse) : null,
@@ -161,6 +170,8 @@ function toBalanceDto(
     condition: b.condition,
     expired: isExpired(b, now),
     onHand: b.onHand,
+    reserved: b.reserved ?? 0,
+    available: usable ? freeOf(b) : 0,
     unit: b.unit,
     ...inBaseUnit(item, b.onHand),
     version: b.version,
@@ -168,16 +179,57 @@ function toBalanceDto(
   };
 }
 
-interface ItemGroup {
-  _id: Types.ObjectId;
-  onHand: number;
+/** Sums of many balances, as the database returns them: int64 (a Long beyond 2^53) or a number. */
+type StoredSum = number | { toString(): string };
+
+/** A sum of balances, exact: `$toLong` makes the database add int64s (exact to 2^63), never doubles. */
+const exactSum = (expression: unknown) => ({ $sum: { $toLong: expression } });
+
+function exactInt(value: StoredSum | null | undefined): bigint {
+  if (value === null || value === undefined) return 0n;
+  return typeof value === 'number' ? BigInt(value) : BigInt(value.toString());
+}
+
+/** Sub-units as a JSON number: exact up to 2^53 (every balance is); a total beyond it is rounded, see `quantity`. */
+const asNumber = (value: bigint): number => Number(value);
+
+/** What is usable (neither damaged nor expired), as an aggregation condition. */
+function usableCondition(today: Date): Record<string, unknown> {
+  return {
+    $and: [
+      { $ne: ['$condition', 'damaged'] },
+      { $or: [{ $eq: [{ $ifNull: ['$expiryDate', null] }, null] }, { $gte: ['$expiryDate', today] }] },
+    ],
+  };
+}
+
+const reservedField = { $ifNull: ['$reserved', 0] };
+
+/** On hand, reserved and available summed per group, exactly. */
+function stockSums(today: Date) {
+  return {
+    onHand: exactSum('$onHand'),
+    reserved: exactSum(reservedField),
+    available: exactSum({ $cond: [usableCondition(today), { $subtract: ['$onHand', reservedField] }, 0] }),
+    unit: { $first: '$unit' },
+  };
+}
+
+interface StoredSums {
+  onHand: StoredSum;
+  reserved: StoredSum;
+  available: StoredSum;
   unit: string;
+}
+
+interface ItemGroup extends StoredSums {
+  _id: Types.ObjectId;
 }
 
 function itemGroups(filter: Record<string, unknown>): Promise<ItemGroup[]> {
   return StockBalance.aggregate<ItemGroup>([
     { $match: filter },
-    { $group: { _id: '$itemId', onHand: { $sum: '$onHand' }, unit: { $first: '$unit' } } },
+    { $group: { _id: '$itemId', ...stockSums(startOfToday()) } },
   ]);
 }
 
@@ -187,11 +239,18 @@ function totalsOf(groups: ItemGroup[], items: Map<string, ItemRecord>): StockTot
   const totals = groups
     .map((g): ItemTotal => {
       const item = items.get(String(g._id));
-      const converted = inBaseUnit(item, g.onHand);
-      const itemGrams = item ? gramsOf(item, g.onHand) : null;
+      const onHand = exactInt(g.onHand);
+      const itemGrams = item ? gramsOf(item, onHand) : null;
       if (itemGrams === null) withoutWeight += 1;
-      else grams += BigInt(itemGrams);
-      return { item: item ? refOfItem(item) : null, onHand: g.onHand, unit: g.unit, ...converted };
+      else grams += itemGrams;
+      return {
+        item: item ? refOfItem(item) : null,
+        onHand: asNumber(onHand),
+        reserved: asNumber(exactInt(g.reserved)),
+        available: asNumber(exactInt(g.available)),
+        unit: g.unit,
+        ...inBaseUnit(item, onHand),
+      };
     })
     .sort((a, b) => (a.item?.sku ?? '').localeCompare(b.item?.sku ?? ''));
   return {
@@ -242,57 +301,44 @@ export async function listBalances(query: BalanceQuery): Promise<Page<BalanceDto
 export interface AvailabilityDto {
   item: ItemRef | null;
   warehouse: WarehouseRef | null;
-  /** Sub-units that can be issued: not damaged, not expired. */
+  /** Sub-units that can be issued or reserved: not damaged, not expired, not reserved. */
   available: number;
-  /** Sub-units on hand, including damaged and expired stock. */
+  /** Sub-units on hand, including damaged, expired and reserved stock. */
   onHand: number;
+  /** Sub-units held by open reservations. */
+  reserved: number;
   unit: string;
   quantity: string | null;
   baseUnit: string | null;
   weightKg: string | null;
 }
 
-/** What can be issued, per item and warehouse: on-hand stock that is neither damaged nor expired. */
+/** What can be issued, per item and warehouse: on-hand stock neither damaged, expired nor reserved. */
 export async function availability(query: StockScope & PageRequest): Promise<Page<AvailabilityDto>> {
   const scope = await scopeFilter(query);
   if (!scope) return pageOf([], 0, query);
-  const today = startOfToday();
-  const usable = {
-    $and: [
-      { $ne: ['$condition', 'damaged'] },
-      { $or: [{ $eq: [{ $ifNull: ['$expiryDate', null] }, null] }, { $gte: ['$expiryDate', today] }] },
-    ],
-  };
   const pipeline: PipelineStage[] = [
     { $match: { ...scope, onHand: { $gt: 0 } } },
-    {
-      $group: {
-        _id: { itemId: '$itemId', warehouseId: '$warehouseId' },
-        onHand: { $sum: '$onHand' },
-        available: { $sum: { $cond: [usable, '$onHand', 0] } },
-        unit: { $first: '$unit' },
-      },
-    },
+    { $group: { _id: { itemId: '$itemId', warehouseId: '$warehouseId' }, ...stockSums(startOfToday()) } },
     { $sort: { '_id.warehouseId': 1, '_id.itemId': 1 } },
   ];
-  const groups = await StockBalance.aggregate<{
-    _id: { itemId: Types.ObjectId; warehouseId: Types.ObjectId };
-    onHand: number;
-    available: number;
-    unit: string;
-  }>(pipeline);
+  const groups = await StockBalance.aggregate<
+    StoredSums & { _id: { itemId: Types.ObjectId; warehouseId: Types.ObjectId } }
+  >(pipeline);
   const pageGroups = groups.slice(query.offset, query.offset + query.limit);
   const { items, warehouses } = await lookups(pageGroups.map((g) => g._id));
   const data = pageGroups.map((g): AvailabilityDto => {
     const item = items.get(String(g._id.itemId));
     const warehouse = warehouses.get(String(g._id.warehouseId));
+    const available = exactInt(g.available);
     return {
       item: item ? refOfItem(item) : null,
       warehouse: warehouse ? refOfWarehouse(warehouse) : null,
-      available: g.available,
-      onHand: g.onHand,
+      available: asNumber(available),
+      onHand: asNumber(exactInt(g.onHand)),
+      reserved: asNumber(exactInt(g.reserved)),
       unit: g.unit,
-      ...inBaseUnit(item, g.available),
+      ...inBaseUnit(item, available),
     };
   });
   return pageOf(data, groups.length, query);
@@ -415,27 +461,64 @@ export interface InvariantViolation {
   balanceId: string;
   onHand: number;
   ledgerSum: number;
+  reserved: number;
+  reservationSum: number;
 }
 
 /**
- * Checks the ledger invariant for every balance: the sum of its entries equals on-hand, and on-hand is not negative.
- * Returns the violations (none when all is well). Used by tests and the benchmark.
+ * Checks the stock invariants for every balance: the sum of its ledger entries equals on-hand; the sum of its open
+ * reservations equals reserved; 0 ≤ reserved ≤ on-hand. Sums are exact (int64). Returns the violations (none when
+ * all is well). Used by tests and the benchmark.
  */
 export async function findInvariantViolations(): Promise<InvariantViolation[]> {
-  const [sums, balances] = await Promise.all([
-    LedgerEntry.aggregate<{ _id: Types.ObjectId; sum: number }>([
-      { $group: { _id: '$balanceId', sum: { $sum: '$quantity' } } },
+  const [sums, held, balances] = await Promise.all([
+    LedgerEntry.aggregate<{ _id: Types.ObjectId; sum: StoredSum }>([
+      { $group: { _id: '$balanceId', sum: exactSum('$quantity') } },
     ]),
-    StockBalance.find({}, { onHand: 1 }).lean<{ _id: Types.ObjectId; onHand: number }[]>(),
+    StockReservation.aggregate<{ _id: Types.ObjectId; sum: StoredSum }>([
+      { $match: { status: 'open' } },
+      { $group: { _id: '$balanceId', sum: exactSum('$quantity') } },
+    ]),
+    StockBalance.find({}, { onHand: 1, reserved: 1 }).lean<
+      { _id: Types.ObjectId; onHand: number; reserved?: number }[]
+    >(),
   ]);
-  const bySum = new Map(sums.map((s) => [String(s._id), s.sum]));
+  const bySum = new Map(sums.map((s) => [String(s._id), exactInt(s.sum)]));
+  const byHeld = new Map(held.map((s) => [String(s._id), exactInt(s.sum)]));
   const violations: InvariantViolation[] = [];
   for (const b of balances) {
-    const ledgerSum = bySum.get(String(b._id)) ?? 0;
-    if (ledgerSum !== b.onHand || b.onHand < 0)
-      violations.push({ balanceId: String(b._id), onHand: b.onHand, ledgerSum });
-    bySum.delete(String(b._id));
+    const id = String(b._id);
+    const ledgerSum = bySum.get(id) ?? 0n;
+    const reservationSum = byHeld.get(id) ?? 0n;
+    const reserved = b.reserved ?? 0;
+    const wrong =
+      !Number.isSafeInteger(b.onHand) ||
+      !Number.isSafeInteger(reserved) ||
+      ledgerSum !== BigInt(b.onHand) ||
+      reservationSum !== BigInt(reserved) ||
+      b.onHand < 0 ||
+      reserved < 0 ||
+      reserved > b.onHand;
+    if (wrong) {
+      violations.push({
+        balanceId: id,
+        onHand: b.onHand,
+        ledgerSum: Number(ledgerSum),
+        reserved,
+        reservationSum: Number(reservationSum),
+      });
+    }
+    bySum.delete(id);
+    byHeld.delete(id);
   }
-  for (const [balanceId, ledgerSum] of bySum) violations.push({ balanceId, onHand: 0, ledgerSum });
+  for (const id of new Set([...bySum.keys(), ...byHeld.keys()])) {
+    violations.push({
+      balanceId: id,
+      onHand: 0,
+      ledgerSum: Number(bySum.get(id) ?? 0n),
+      reserved: 0,
+      reservationSum: Number(byHeld.get(id) ?? 0n),
+    });
+  }
   return violations;
 }

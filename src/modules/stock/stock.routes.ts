@@ -1,5 +1,6 @@
 import { type RouteDefinition, route } from '../../http/route-registry';
 import * as queries from './stock.queries';
+import * as reservations from './stock.reservations';
 import * as schemas from './stock.schemas';
 import * as stock from './stock.service';
 import * as counts from './stock-count.service';
@@ -76,6 +77,32 @@ export function stockRoutes(): RouteDefinition[] {
       ...moves,
       schemas: schemas.kitSchemas,
       run: ({ body, actor }) => stock.disassembleKits(body, actor),
+    }),
+    route('POST /stock/reservations', {
+      summary:
+        'Reserve stock for a source document (FEFO across balances when no lot is named; never damaged or expired)',
+      ...moves,
+      schemas: schemas.reserveSchemas,
+      run: ({ body, actor }) => reservations.reserve(body, actor),
+    }),
+    route('POST /stock/reservations/release', {
+      summary: "Release a source document's reservations: all, or part (latest expiry first)",
+      access: 'stock:write',
+      idempotent: true,
+      schemas: schemas.releaseSchemas,
+      run: ({ body, actor }) => reservations.release(body, actor),
+    }),
+    route('POST /stock/reservations/issue', {
+      summary: "Issue a source document's reserved stock (consumes its reservations, FEFO when part)",
+      ...moves,
+      schemas: schemas.issueReservedSchemas,
+      run: ({ body, actor }) => reservations.issueReserved(body, actor),
+    }),
+    route('GET /stock/reservations', {
+      summary: 'Reservations of a source document, warehouse, item or balance, newest first',
+      access: 'stock:read',
+      schemas: schemas.listReservationsSchemas,
+      run: ({ query }) => reservations.listReservations(query),
     }),
     route('GET /stock/counts', {
       summary: 'List physical counts',

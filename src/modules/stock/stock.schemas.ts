@@ -5,8 +5,9 @@ import { ITEM_CATEGORIES } from '../catalog/catalog.model';
 import { quantityValue, signedQuantityValue, unitCode } from '../catalog/catalog.schemas';
 import { REGIONS } from '../warehouses/regions';
 import { locationCode } from '../warehouses/warehouses.schemas';
-import { ADJUSTMENT_REASONS, CONDITIONS, LEDGER_TYPES } from './stock.model';
+import { ADJUSTMENT_REASONS, CONDITIONS, LEDGER_TYPES, RESERVATION_STATUSES } from './stock.model';
 import type { BalanceQuery, ExpiringQuery, LedgerQuery, StockScope } from './stock.queries';
+import type { FromReservationsInput, IssueReservedInput, ReservationQuery, ReserveInput } from './stock.reservations';
 import type {
   AdjustInput,
   DisposeInput,
@@ -35,6 +36,9 @@ const selector = {
   expiryDate: expiryDate(),
   condition: condition(),
 };
+
+/** Issuable stock named by balance, or by warehouse + item and optional bin, lot, expiry (the condition is sound). */
+const { condition: _condition, ...namedStock } = selector;
 
 const amount = { quantity: quantityValue().required(), unit: unitCode() };
 
@@ -92,12 +96,7 @@ export const disposalSchemas = {
 
 export const issueSchemas = {
   body: Joi.object<IssueInput>({
-    balanceId: selector.balanceId,
-    warehouseId: selector.warehouseId,
-    itemId: selector.itemId,
-    locationCode: selector.locationCode,
-    lot: selector.lot,
-    expiryDate: selector.expiryDate,
+    ...namedStock,
     ...amount,
     reference: Joi.string().trim().max(64).allow(null),
     reason: Joi.string().trim().max(64).allow(null),
@@ -217,4 +216,62 @@ export const ledgerSchemas = {
     from: Joi.date().iso(),
     to: Joi.date().iso(),
   }),
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reservations
+
+const sourceType = () =>
+  Joi.string()
+    .trim()
+    .max(32)
+    .pattern(/^[a-z_]+$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be lower-case letters and underscores' });
+const sourceRef = () => Joi.string().trim().min(1).max(64);
+
+const reservationSource = () =>
+  Joi.object({ type: sourceType().required(), id: sourceRef().required(), line: sourceRef().allow(null) });
+
+export const reserveSchemas = {
+  body: Joi.object<ReserveInput>({
+    ...namedStock,
+    ...amount,
+    source: reservationSource().required(),
+    expiresAt: Joi.date().iso().allow(null),
+    note: note(),
+  })
+    .or('balanceId', 'itemId')
+    .with('itemId', 'warehouseId'),
+};
+
+/** Release or issue what a source holds: all of it, or `quantity` (of `itemId` when it holds several items). */
+const fromReservations = {
+  source: reservationSource().required(),
+  itemId: objectId(),
+  quantity: quantityValue(),
+  unit: unitCode(),
+  note: note(),
+};
+
+export const releaseSchemas = { body: Joi.object<FromReservationsInput>(fromReservations).with('unit', 'quantity') };
+
+export const issueReservedSchemas = {
+  body: Joi.object<IssueReservedInput>({
+    ...fromReservations,
+    number: Joi.string().trim().max(64).allow(null),
+    reason: Joi.string().trim().max(64).allow(null),
+  }).with('unit', 'quantity'),
+};
+
+export const listReservationsSchemas = {
+  query: Joi.object<ReservationQuery>({
+    ...paginationKeys,
+    sourceType: sourceType(),
+    sourceId: sourceRef(),
+    line: sourceRef(),
+    warehouseId: objectId(),
+    itemId: objectId(),
+    balanceId: objectId(),
+    status: Joi.string().valid(...RESERVATION_STATUSES),
+  }).with('sourceId', 'sourceType'),
 };

@@ -106,7 +106,7 @@ export function toLedgerEntryDto(e: LedgerEntryRecord | NewLedgerEntry): LedgerE
   };
 }
 
-function operationDto(op: StockOperation, entries: NewLedgerEntry[]): StockOperationDto {
+export function operationDto(op: StockOperation, entries: NewLedgerEntry[]): StockOperationDto {
   return { operationId: String(op.id), source: op.source, at: op.at, entries: entries.map(toLedgerEntryDto) };
 }
 
@@ -115,7 +115,7 @@ function ownSource(type: string, number: string | null = null): (operationId: Ty
   return (operationId) => ({ type, id: String(operationId), number });
 }
 
-async function audit(op: StockOperation, action: string, summary: Record<string, unknown>): Promise<void> {
+export async function audit(op: StockOperation, action: string, summary: Record<string, unknown>): Promise<void> {
   await recordAudit(
     {
       actor: op.actor,
@@ -131,7 +131,7 @@ async function audit(op: StockOperation, action: string, summary: Record<string,
 // ---------------------------------------------------------------------------------------------------------------
 // Targets: the warehouse, item and balances an operation reads, checked and named by request field
 
-interface Target {
+export interface Target {
   warehouse: WarehouseRecord;
   item: ItemRecord;
   selector: PickSelector;
@@ -148,7 +148,7 @@ export interface BalanceSelectorInput {
 }
 
 /** Resolves a selector (a balance id, or warehouse + item with optional identity parts) to checked records. */
-async function resolveTarget(
+export async function resolveTarget(
   input: BalanceSelectorInput,
   session: ClientSession,
   fields: { warehouseId: string; locationCode: string } = { warehouseId: 'warehouseId', locationCode: 'locationCode' },
@@ -207,7 +207,7 @@ function checkedLocation(warehouse: WarehouseRecord, code: string, field: string
   return code;
 }
 
-function quantityOf(item: ItemRecord, quantity: Quantity, unit: string | undefined, field = 'quantity'): number {
+export function quantityOf(item: ItemRecord, quantity: Quantity, unit: string | undefined, field = 'quantity'): number {
   return toSubUnits(item, quantity, unit, field);
 }
 

@@ -124,9 +124,13 @@ describe('units', () => {
   });
 
   test('when weights are computed, then mass items weigh what they measure and others use grams per unit', () => {
-    expect(gramsOf(rice, 2500)).toBe(2500);
-    expect(gramsOf({ baseUnit: 'piece', weightGramsPerUnit: 1800 }, 3)).toBe(5400);
-    expect(gramsOf({ baseUnit: 'l', weightGramsPerUnit: 1000 }, 1500)).toBe(1500);
+    expect(gramsOf(rice, 2500)).toBe(2500n);
+    expect(gramsOf({ baseUnit: 'piece', weightGramsPerUnit: 1800 }, 3)).toBe(5400n);
+    expect(gramsOf({ baseUnit: 'l', weightGramsPerUnit: 1000 }, 1500)).toBe(1500n);
+    // 2^53 − 1 blankets of 1.8 kg: more grams than a double holds exactly, still exact.
+    expect(gramsOf({ baseUnit: 'piece', weightGramsPerUnit: 1800 }, Number.MAX_SAFE_INTEGER)).toBe(
+      16_212_958_658_533_783_800n,
+    );
     expect(gramsOf({ baseUnit: 'piece' }, 3)).toBeNull();
   });
 });

@@ -39,8 +39,14 @@ test(
     expect(text).toContain('Брондалған');
     expect(text).toContain('Қолжетімді');
     expect(text).toMatch(/кг · [\d\s,]+ т/);
-    // Every card is in AST-01 and of the food category once both filters apply.
-    for (const card of await page.getByTestId('balance').all()) expect(await card.innerText()).toContain('AST-01');
+    // Every card is in AST-01 once both filters apply. The list re-renders when the second filter's answer arrives,
+    // so the cards are read in one pass inside the page rather than one locator at a time.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="balance"]')].every((card) => card.textContent?.includes('AST-01')),
+    );
+    const cards = await page.getByTestId('balance').allInnerTexts();
+    expect(cards.length).toBeGreaterThan(0);
+    for (const card of cards) expect(card).toContain('AST-01');
 
     await flour.first().getByRole('link').click();
     await page.getByTestId('ledger').waitFor();

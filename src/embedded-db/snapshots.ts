@@ -1,0 +1,101 @@
+/**
+ * Cluster time and snapshot reads outside transactions.
+ *
+ * The cluster time is the store's commit sequence, as a BSON Timestamp `{ t: <server start, seconds>, i: <seq> }`:
+ * every reply carries it as `operationTime` and `$clusterTime` (as a replica-set member does), so the driver's
+ * causally consistent sessions work; since this single member reads its latest commits, `afterClusterTime` is always
+ * met.
+ *
+ * `readConcern: { level: 'snapshot' }` outside a transaction (find, aggregate, distinct) reads one snapshot and
+ * answers its `atClusterTime`; the snapshot is kept for SNAPSHOT_WINDOW_MS after its last use so that later reads of
+ * the session, sent with that `atClusterTime`, read the same data. A time no kept snapshot covers answers
+ * SnapshotTooOld (239), as mongod does once its snapshot history window has passed.
+ */
+import { Binary, Long, Timestamp } from 'bson';
+import { MongoCommandError, mongoError } from './errors';
+import type { Store, Txn } from './storage/store-types';
+
+/** mongod keeps 300 s of snapshot history by default; kept shorter here, since an open snapshot retains old versions. */
+export const SNAPSHOT_WINDOW_MS = 60_000;
+const SNAPSHOT_TOO_OLD = 239;
+const SIGNATURE = Object.freeze({ hash: new Binary(Buffer.alloc(20)), keyId: Long.ZERO });
+
+export class ClusterClock {
+  private readonly epoch: number;
+  private readonly snapshots = new Map<number, { txn: Txn; lastUse: number }>();
+
+  constructor(
+    private readonly store: Store,
+    startedAt: Date,
+  ) {
+    this.epoch = Math.floor(startedAt.getTime() / 1000);
+  }
+
+  timestampOf(seq: number): Timestamp {
+    return new Timestamp({ t: this.epoch, i: seq });
+  }
+
+  /** `operationTime` and `$clusterTime` for a reply. */
+  replyFields(): { operationTime: Timestamp; $clusterTime: { clusterTime: Timestamp; signature: object } } {
+    const now = this.timestampOf(this.store.lastCommitSeq());
+    return { operationTime: now, $clusterTime: { clusterTime: now, signature: SIGNATURE } };
+  }
+
+  /** The snapshot to read for `atClusterTime` (or a new one at the latest commit), and its cluster time. */
+  snapshot(atClusterTime: unknown): { txn: Txn; clusterTime: Timestamp } {
+    const now = Date.now();
+    if (atClusterTime === undefined) {
+      const seq = this.store.lastCommitSeq();
+      let entry = this.snapshots.get(seq);
+      if (!entry) {
+        entry = { txn: this.store.begin({ multiDocument: false }), lastUse: now };
+        this.snapshots.set(seq, entry);
+      }
+      entry.lastUse = now;
+      return { txn: entry.txn, clusterTime: this.timestampOf(seq) };
+    }
+    if (!(atClusterTime instanceof Timestamp)) {
+      throw mongoError(
+        'TypeMismatch',
+        "BSON field 'readConcern.atClusterTime' is the wrong type, expected type 'timestamp'",
+      );
+    }
+    const seq = this.seqOf(atClusterTime);
+    const entry = this.snapshots.get(seq);
+    if (entry) {
+      entry.lastUse = now;
+      return { txn: entry.txn, clusterTime: atClusterTime };
+    }
+    if (seq === this.store.lastCommitSeq()) return this.snapshot(undefined);
+    throw new MongoCommandError(
+      SNAPSHOT_TOO_OLD,
+      `Read timestamp ${atClusterTime.toString()} is older than the oldest available timestamp.`,
+    );
+  }
+
+  private seqOf(time: Timestamp): number {
+    const latest = this.store.lastCommitSeq();
+    if (time.high > this.epoch || (time.high === this.epoch && time.low > latest)) {
+      throw mongoError('BadValue', 'readConcern atClusterTime value must not be greater than the current clusterTime');
+    }
+    if (time.high < this.epoch) {
+      throw new MongoCommandError(SNAPSHOT_TOO_OLD, `Read timestamp ${time.toString()} is older than this server.`);
+    }
+    return time.low;
+  }
+
+  /** Releases snapshots unused for SNAPSHOT_WINDOW_MS (called by the server's reaper). */
+  reap(now = Date.now()): void {
+    for (const [seq, entry] of this.snapshots) {
+      if (now - entry.lastUse > SNAPSHOT_WINDOW_MS) {
+        entry.txn.abort();
+        this.snapshots.delete(seq);
+      }
+    }
+  }
+
+  close(): void {
+    for (const entry of this.snapshots.values()) entry.txn.abort();
+    this.snapshots.clear();
+  }
+}

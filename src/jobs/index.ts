@@ -1,0 +1,41 @@
+/**
+ * Every scheduled job, and the process's scheduler. `npm start` starts `scheduler()` (main.ts); the job command
+ * (`npm run job -- <name>`) and POST /api/v1/jobs/:name/run run a job through it by hand, under the same lease.
+ *
+ * Still to plug in when their modules land: `shipmentsOverdueJob(findOverdue)` (shipments, issue 11) and the
+ * release of reservations and allocations past their expiry (stock reservations, issue 10; allocations, issue 12).
+ */
+import { config } from '../config';
+import { logger } from '../logger';
+import { expiryWarningsJob } from './expiry-warnings.job';
+import { idempotencyCleanupJob } from './idempotency-cleanup.job';
+import { importsResumeJob } from './imports-resume.job';
+import type { Job } from './job';
+import { lowStockJob } from './low-stock.job';
+import { Scheduler } from './scheduler';
+import { stockReconciliationJob } from './stock-reconciliation.job';
+import { webhookDeliveriesJob } from './webhook-deliveries.job';
+
+export function allJobs(): Job[] {
+  return [
+    expiryWarningsJob,
+    lowStockJob,
+    stockReconciliationJob,
+    idempotencyCleanupJob,
+    webhookDeliveriesJob,
+    importsResumeJob,
+  ];
+}
+
+let instance: Scheduler | undefined;
+
+/** The scheduler of this process on the default connection (created on first use, started only by main.ts). */
+export function scheduler(): Scheduler {
+  instance ??= new Scheduler({
+    jobs: allJobs(),
+    logger: logger.child({ component: 'scheduler' }),
+    timezone: config.jobs.timezone,
+    schedules: config.jobs.schedules,
+  });
+  return instance;
+}

@@ -1,0 +1,64 @@
+/**
+ * Low stock: every minimum level (set per item and warehouse by warehouse staff) against what is available there
+ * (not damaged, not expired). One alert per level below its minimum: critical when nothing is left, else a warning.
+ */
+import type { AlertSighting } from '../modules/alerts/alerts.service';
+import { syncAlerts } from '../modules/alerts/alerts.service';
+import { minimumLevelsByWarehouse } from '../modules/alerts/minimum-levels.service';
+import { itemsByIds } from '../modules/catalog/catalog.service';
+import { fromSubUnits } from '../modules/catalog/units';
+import { availability } from '../modules/stock/stock.queries';
+import { warehousesByIds } from '../modules/warehouses/warehouses.service';
+import type { Job } from './job';
+
+const PAGE = 200;
+
+/** Available sub-units per item id in one warehouse. */
+async function availableIn(warehouseId: string): Promise<Map<string, number>> {
+  const available = new Map<string, number>();
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await availability({ warehouseId, limit: PAGE, offset });
+    for (const row of page.data) if (row.item) available.set(row.item.id, row.available);
+    if (offset + PAGE >= page.page.total) break;
+  }
+  return available;
+}
+
+export const lowStockJob: Job = {
+  name: 'low-stock',
+  description: 'Alert when the available stock of an item in a warehouse is below its minimum level',
+  schedule: '*/30 * * * *',
+  async run() {
+    const levels = await minimumLevelsByWarehouse();
+    const all = [...levels.values()].flat();
+    const [warehouses, items] = await Promise.all([
+      warehousesByIds([...levels.keys()]),
+      itemsByIds([...new Set(all.map((level) => String(level.itemId)))]),
+    ]);
+    const warehouseById = new Map(warehouses.map((w) => [String(w._id), w]));
+    const itemById = new Map(items.map((i) => [String(i._id), i]));
+    const sightings: AlertSighting[] = [];
+    for (const [warehouseId, warehouseLevels] of levels) {
+      const warehouse = warehouseById.get(warehouseId);
+      if (!warehouse) continue;
+      const available = await availableIn(warehouseId);
+      for (const level of warehouseLevels) {
+        const item = itemById.get(String(level.itemId));
+        const have = available.get(String(level.itemId)) ?? 0;
+        if (!item || have >= level.minimum) continue;
+        const minimum = `${fromSubUnits(item, level.minimum)} ${item.baseUnit}`;
+        const left = `${fromSubUnits(item, have)} ${item.baseUnit}`;
+        sightings.push({
+          organisationId: level.organisationId,
+          kind: 'stock_low',
+          severity: have === 0 ? 'critical' : 'warning',
+          subject: { type: 'minimum_level', id: String(level._id), label: `${warehouse.code} ${item.sku}` },
+          message: `${warehouse.code}: ${item.sku} ${item.name.en ?? item.name.ru ?? ''} at ${left}, below the minimum of ${minimum}`,
+          details: { warehouseId, itemId: String(item._id), sku: item.sku, available: left, minimum },
+        });
+      }
+    }
+    const result = await syncAlerts('stock_low', sightings);
+    return { levels: all.length, below: sightings.length, ...result };
+  },
+};

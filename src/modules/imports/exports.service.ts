@@ -1,0 +1,228 @@
+/**
+ * CSV exports of the catalog, donors, warehouses and bins, stock balances and the ledger, streamed: records are read
+ * in pages of PAGE by `_id` (keyset, never skip) and written through csv-stringify as they come, so memory stays
+ * flat however many rows (a million ledger entries included). UTF-8 with a BOM, so that Excel opens Cyrillic text
+ * correctly; comma separated unless asked for ';'.
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { Model, Types } from 'mongoose';
+import { Item, type ItemRecord } from '../catalog/catalog.model';
+import { fromSubUnits } from '../catalog/units';
+import { Donor, type DonorRecord } from '../donors/donors.model';
+import { LedgerEntry, type LedgerEntryRecord, StockBalance, type StockBalanceRecord } from '../stock/stock.model';
+import { Warehouse, type WarehouseRecord } from '../warehouses/warehouses.model';
+
+const PAGE = 2000;
+
+export const EXPORTS = ['items', 'donors', 'warehouses', 'bins', 'stock', 'ledger'] as const;
+export type ExportName = (typeof EXPORTS)[number];
+
+export interface ExportOptions {
+  delimiter?: ',' | ';';
+  /** Ledger only: entries at or after / before these instants. */
+  from?: Date;
+  to?: Date;
+  onRows?: (count: number) => void;
+}
+
+async function* pages<T extends { _id: Types.ObjectId }>(
+  model: Model<T>,
+  filter: Record<string, unknown>,
+  projection?: Record<string, 0 | 1>,
+): AsyncGenerator<T[]> {
+  let after: Types.ObjectId | null = null;
+  for (;;) {
+    const page: T[] = await model
+      .find(after ? { $and: [filter, { _id: { $gt: after } }] } : filter, projection)
+      .sort({ _id: 1 })
+      .limit(PAGE)
+      .lean<T[]>();
+    if (page.length === 0) return;
+    yield page;
+    after = page[page.length - 1]._id;
+    if (page.length < PAGE) return;
+  }
+}
+
+const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : '');
+
+async function lookups(): Promise<{ items: Map<string, ItemRecord>; warehouses: Map<string, WarehouseRecord> }> {
+  const [items, warehouses] = await Promise.all([
+    Item.find({}).lean<ItemRecord[]>(),
+    Warehouse.find({}).lean<WarehouseRecord[]>(),
+  ]);
+  return {
+    items: new Map(items.map((i) => [String(i._id), i])),
+    warehouses: new Map(warehouses.map((w) => [String(w._id), w])),
+  };
+}
+
+type Row = (string | number | boolean | null)[];
+
+interface Source {
+  header: string[];
+  rows(): AsyncGenerator<Row[]>;
+}
+
+async function sourceOf(name: ExportName, options: ExportOptions): Promise<Source> {
+  switch (name) {
+    case 'items':
+      return {
+        header: [
+          'sku',
+          'name_kk',
+          'name_ru',
+          'name_en',
+          'category',
+          'base_unit',
+          'weight_kg',
+          'volume_m3',
+          'lot_tracked',
+          'expiry_tracked',
+          'active',
+        ],
+        async *rows() {
+          for await (const page of pages(Item, {}))
+            yield page.map((i) => [
+              i.sku,
+              i.name.kk ?? '',
+              i.name.ru ?? '',
+              i.name.en ?? '',
+              i.category,
+              i.baseUnit,
+              i.weightGramsPerUnit === null ? '' : i.weightGramsPerUnit / 1000,
+              i.volumeCm3PerUnit === null ? '' : i.volumeCm3PerUnit / 1_000_000,
+              i.lotTracked,
+              i.expiryTracked,
+              i.active,
+            ]);
+        },
+      };
+    case 'donors':
+      return {
+        header: ['type', 'name', 'country', 'phone', 'email', 'anonymous'],
+        async *rows() {
+          for await (const page of pages(Donor, {}))
+            yield page.map((d: DonorRecord) => [
+              d.type,
+              d.anonymous ? '' : (d.name ?? ''),
+              d.country,
+              d.anonymous ? '' : (d.contact?.phone ?? ''),
+              d.anonymous ? '' : (d.contact?.email ?? ''),
+              d.anonymous,
+            ]);
+        },
+      };
+    case 'warehouses':
+      return {
+        header: ['code', 'name', 'region', 'city', 'address', 'active'],
+        async *rows() {
+          for await (const page of pages(Warehouse, {}))
+            yield page.map((w) => [w.code, w.name, w.region, w.city, w.address, w.active]);
+        },
+      };
+    case 'bins':
+      return {
+        header: ['warehouse', 'code', 'name', 'active'],
+        async *rows() {
+          for await (const page of pages(Warehouse, {}))
+            yield page.flatMap((w) => w.locations.map((l) => [w.code, l.code, l.name, l.active]));
+        },
+      };
+    case 'stock': {
+      const { items, warehouses } = await lookups();
+      return {
+        header: ['warehouse', 'bin', 'sku', 'quantity', 'unit', 'lot', 'expiry_date', 'condition'],
+        async *rows() {
+          for await (const page of pages(StockBalance, { onHand: { $gt: 0 } }))
+            yield page.map((b: StockBalanceRecord) => {
+              const item = items.get(String(b.itemId));
+              return [
+                warehouses.get(String(b.warehouseId))?.code ?? String(b.warehouseId),
+                b.locationCode ?? '',
+                item?.sku ?? String(b.itemId),
+                item ? fromSubUnits(item, b.onHand) : b.onHand,
+                item?.baseUnit ?? b.unit,
+                b.lot ?? '',
+                day(b.expiryDate),
+                b.condition,
+              ];
+            });
+        },
+      };
+    }
+    case 'ledger': {
+      const { items, warehouses } = await lookups();
+      const at: Record<string, Date> = {};
+      if (options.from) at.$gte = options.from;
+      if (options.to) at.$lt = options.to;
+      const filter = Object.keys(at).length ? { at } : {};
+      return {
+        header: [
+          'at',
+          'type',
+          'warehouse',
+          'bin',
+          'sku',
+          'lot',
+          'expiry_date',
+          'condition',
+          'quantity',
+          'unit',
+          'balance_after',
+          'source_type',
+          'source_number',
+          'reason',
+          'actor',
+          'operation_id',
+          'entry_id',
+        ],
+        async *rows() {
+          for await (const page of pages(LedgerEntry, filter))
+            yield page.map((e: LedgerEntryRecord) => {
+              const item = items.get(String(e.itemId));
+              return [
+                e.at.toISOString(),
+                e.type,
+                warehouses.get(String(e.warehouseId))?.code ?? String(e.warehouseId),
+                e.locationCode ?? '',
+                item?.sku ?? String(e.itemId),
+                e.lot ?? '',
+                day(e.expiryDate),
+                e.condition,
+                item ? fromSubUnits(item, e.quantity) : e.quantity,
+                item?.baseUnit ?? e.unit,
+                item ? fromSubUnits(item, e.balanceAfter) : e.balanceAfter,
+                e.source.type,
+                e.source.number ?? '',
+                e.reason ?? '',
+                e.actor.name,
+                String(e.operationId),
+                String(e._id),
+              ];
+            });
+        },
+      };
+    }
+  }
+}
+
+/** Writes the export to `out` (an HTTP response, a file), honouring back-pressure; resolves with the row count. */
+export async function exportCsv(name: ExportName, out: Writable, options: ExportOptions = {}): Promise<number> {
+  const source = await sourceOf(name, options);
+  const csv = stringify({ delimiter: options.delimiter ?? ',', bom: true, header: true, columns: source.header });
+  csv.pipe(out);
+  let count = 0;
+  for await (const rows of source.rows()) {
+    for (const row of rows) {
+      if (!csv.write(row)) await once(csv, 'drain');
+    }
+    count += rows.length;
+    options.onRows?.(count);
+  }
+  csv.end();
+  await once(csv, 'end');
+  return count;
+}

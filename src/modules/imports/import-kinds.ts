@@ -1,0 +1,359 @@
+/**
+ * What can be imported from CSV, one entry per kind: the columns (a Joi schema per row; headers are matched
+ * case-insensitively, spaces as underscores), the checks against the database and across rows that the dry run
+ * makes, and how valid rows are written. Writes go through the owning modules' services, so their rules (units,
+ * tracking, the stock ledger) hold for imported data as for typed data.
+ *
+ * Resuming after a restart never writes a row twice: opening stock commits each batch of rows in one transaction
+ * together with the import's progress; the other kinds are written row by row through their services, progress
+ * is saved after each row, and the one row in doubt after a crash (written, progress not yet saved) is recognised
+ * by its natural key (SKU, warehouse code, bin code, or a donor's type, name and country).
+ *
+ * Households (issue 12) plug in here with their own entry.
+ */
+import Joi from 'joi';
+import type { ClientSession, Types } from 'mongoose';
+import type { Actor } from '../access/permissions';
+import { ITEM_CATEGORIES, Item, type ItemRecord } from '../catalog/catalog.model';
+import { createItem } from '../catalog/catalog.service';
+import { toSubUnits } from '../catalog/units';
+import { DONOR_TYPES, Donor } from '../donors/donors.model';
+import { countryCode } from '../donors/donors.schemas';
+import { createDonor } from '../donors/donors.service';
+import { CONDITIONS } from '../stock/stock.model';
+import { checkTracking, receive } from '../stock/stock.service';
+import { REGIONS } from '../warehouses/regions';
+import { Warehouse, type WarehouseRecord } from '../warehouses/warehouses.model';
+import { locationCode } from '../warehouses/warehouses.schemas';
+import { addLocation, createWarehouse } from '../warehouses/warehouses.service';
+import type { RowError } from './imports.model';
+
+export interface ParsedRow<T> {
+  row: number;
+  value: T;
+}
+
+export interface WriteContext {
+  actor: Actor;
+  importId: Types.ObjectId;
+  session?: ClientSession;
+}
+
+export interface ImportKind<T = Record<string, unknown>> {
+  kind: string;
+  description: string;
+  schema: Joi.ObjectSchema<T>;
+  /**
+   * Checks a batch of rows that passed the schema against the database and against the rows before them
+   * (`seen` lives for one pass over the file). Answers the errors; rows without errors are valid.
+   */
+  check(rows: ParsedRow<T>[], seen: Set<string>): Promise<RowError[]>;
+  /** True: `write` takes the import's session and commits with its progress. False: `write` writes one row. */
+  transactional: boolean;
+  write(rows: ParsedRow<T>[], context: WriteContext): Promise<void>;
+  /** For non-transactional kinds: was this row already written (the row in doubt after a crash)? */
+  exists?(row: ParsedRow<T>): Promise<boolean>;
+}
+
+const text = (max: number) => Joi.string().trim().max(max);
+const yesNo = () => Joi.boolean().truthy('yes', 'y', '1', 'да', 'иә').falsy('no', 'n', '0', 'нет', 'жоқ', '');
+const decimal = () =>
+  Joi.string()
+    .trim()
+    .replace(',', '.')
+    .pattern(/^\d+(\.\d+)?$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be a decimal number (1.5 or 1,5)' });
+
+const error = (row: number, column: string | null, message: string): RowError => ({ row, column, message });
+
+async function warehousesByCode(codes: string[]): Promise<Map<string, WarehouseRecord>> {
+  const found = await Warehouse.find({ code: { $in: codes } }).lean<WarehouseRecord[]>();
+  return new Map(found.map((w) => [w.code, w]));
+}
+
+async function itemsBySku(skus: string[]): Promise<Map<string, ItemRecord>> {
+  const found = await Item.find({ sku: { $in: skus } }).lean<ItemRecord[]>();
+  return new Map(found.map((i) => [i.sku, i]));
+}
+
+/** Reports a value repeated within the file (a second row with the same SKU would fail half-way). */
+function repeated(seen: Set<string>, key: string, row: number, column: string, what: string): RowError | null {
+  if (seen.has(key)) return error(row, column, `${what} appears twice in the file`);
+  seen.add(key);
+  return null;
+}
+
+interface ItemRow {
+  sku: string;
+  name_kk?: string;
+  name_ru?: string;
+  name_en?: string;
+  category: (typeof ITEM_CATEGORIES)[number];
+  base_unit: string;
+  weight_kg?: string;
+  volume_m3?: string;
+  lot_tracked?: boolean;
+  expiry_tracked?: boolean;
+}
+
+const items: ImportKind<ItemRow> = {
+  kind: 'items',
+  description:
+    'Catalog items: sku, name_kk, name_ru, name_en, category, base_unit, weight_kg, volume_m3, lot_tracked, expiry_tracked',
+  schema: Joi.object<ItemRow>({
+    sku: text(64).min(1).required(),
+    name_kk: text(200).allow(''),
+    name_ru: text(200).allow(''),
+    name_en: text(200).allow(''),
+    category: Joi.string()
+      .trim()
+      .lowercase()
+      .valid(...ITEM_CATEGORIES)
+      .required(),
+    base_unit: text(16).lowercase().required(),
+    weight_kg: decimal().allow(''),
+    volume_m3: decimal().allow(''),
+    lot_tracked: yesNo(),
+    expiry_tracked: yesNo(),
+  }).or('name_kk', 'name_ru', 'name_en'),
+  async check(rows, seen) {
+    const existing = await itemsBySku(rows.map((r) => r.value.sku));
+    return rows.flatMap(({ row, value }) => {
+      const dup = repeated(seen, value.sku, row, 'sku', `SKU ${value.sku}`);
+      if (dup) return [dup];
+      return existing.has(value.sku) ? [error(row, 'sku', `SKU ${value.sku} already exists`)] : [];
+    });
+  },
+  transactional: false,
+  async write([{ value }], { actor }) {
+    await createItem(
+      {
+        sku: value.sku,
+        name: { kk: value.name_kk || undefined, ru: value.name_ru || undefined, en: value.name_en || undefined },
+        category: value.category,
+        baseUnit: value.base_unit,
+        weightKgPerUnit: value.weight_kg || null,
+        volumeM3PerUnit: value.volume_m3 || null,
+        lotTracked: value.lot_tracked ?? false,
+        expiryTracked: value.expiry_tracked ?? false,
+      },
+      actor,
+    );
+  },
+  async exists({ value }) {
+    return (await Item.countDocuments({ sku: value.sku })) > 0;
+  },
+};
+
+interface DonorRow {
+  type: (typeof DONOR_TYPES)[number];
+  name?: string;
+  country: string;
+  phone?: string;
+  email?: string;
+  anonymous?: boolean;
+}
+
+const donors: ImportKind<DonorRow> = {
+  kind: 'donors',
+  description: 'Donors: type, name, country, phone, email, anonymous',
+  schema: Joi.object<DonorRow>({
+    type: Joi.string()
+      .trim()
+      .lowercase()
+      .valid(...DONOR_TYPES)
+      .required(),
+    name: text(200).allow(''),
+    country: countryCode().default('KZ'),
+    phone: text(30)
+      .pattern(/^\+?[0-9 ()-]{5,30}$/)
+      .allow(''),
+    email: text(200)
+      .email({ tlds: { allow: false } })
+      .allow(''),
+    anonymous: yesNo(),
+  }),
+  async check(rows) {
+    return rows.flatMap(({ row, value }) =>
+      !value.anonymous && !value.name ? [error(row, 'name', '"name" is required unless the donor is anonymous')] : [],
+    );
+  },
+  transactional: false,
+  async write([{ value }], { actor }) {
+    await createDonor(
+      {
+        type: value.type,
+        name: value.name || null,
+        country: value.country,
+        contact: { phone: value.phone || undefined, email: value.email || undefined },
+        anonymous: value.anonymous ?? false,
+      },
+      actor,
+    );
+  },
+  async exists({ value }) {
+    return (await Donor.countDocuments({ type: value.type, name: value.name || null, country: value.country })) > 0;
+  },
+};
+
+interface WarehouseRow {
+  code: string;
+  name: string;
+  region: (typeof REGIONS)[number];
+  city: string;
+  address?: string;
+}
+
+const warehouses: ImportKind<WarehouseRow> = {
+  kind: 'warehouses',
+  description: 'Warehouses: code, name, region, city, address',
+  schema: Joi.object<WarehouseRow>({
+    code: text(32).min(1).required(),
+    name: text(200).min(1).required(),
+    region: Joi.string()
+      .trim()
+      .lowercase()
+      .valid(...REGIONS)
+      .required(),
+    city: text(100).min(1).required(),
+    address: text(300).allow(''),
+  }),
+  async check(rows, seen) {
+    const existing = await warehousesByCode(rows.map((r) => r.value.code));
+    return rows.flatMap(({ row, value }) => {
+      const dup = repeated(seen, value.code, row, 'code', `Warehouse ${value.code}`);
+      if (dup) return [dup];
+      return existing.has(value.code) ? [error(row, 'code', `Warehouse ${value.code} already exists`)] : [];
+    });
+  },
+  transactional: false,
+  async write([{ value }], { actor }) {
+    await createWarehouse({ ...value, address: value.address ?? '' }, actor);
+  },
+  async exists({ value }) {
+    return (await Warehouse.countDocuments({ code: value.code })) > 0;
+  },
+};
+
+interface BinRow {
+  warehouse: string;
+  code: string;
+  name?: string;
+}
+
+const bins: ImportKind<BinRow> = {
+  kind: 'bins',
+  description: 'Storage locations (bins) of existing warehouses: warehouse (its code), code, name',
+  schema: Joi.object<BinRow>({
+    warehouse: text(32).min(1).required(),
+    code: locationCode().required(),
+    name: text(200).allow(''),
+  }),
+  async check(rows, seen) {
+    const found = await warehousesByCode([...new Set(rows.map((r) => r.value.warehouse))]);
+    return rows.flatMap(({ row, value }) => {
+      const warehouse = found.get(value.warehouse);
+      if (!warehouse) return [error(row, 'warehouse', `No warehouse with code ${value.warehouse}`)];
+      const dup = repeated(seen, `${value.warehouse}/${value.code}`, row, 'code', `Bin ${value.code}`);
+      if (dup) return [dup];
+      return warehouse.locations.some((l) => l.code === value.code)
+        ? [error(row, 'code', `Bin ${value.code} already exists in ${value.warehouse}`)]
+        : [];
+    });
+  },
+  transactional: false,
+  async write([{ value }], { actor }) {
+    const warehouse = (await warehousesByCode([value.warehouse])).get(value.warehouse) as WarehouseRecord;
+    await addLocation(String(warehouse._id), { code: value.code, name: value.name ?? '' }, actor);
+  },
+  async exists({ value }) {
+    return (await Warehouse.countDocuments({ code: value.warehouse, 'locations.code': value.code })) > 0;
+  },
+};
+
+interface OpeningStockRow {
+  warehouse: string;
+  bin?: string;
+  sku: string;
+  quantity: string;
+  unit?: string;
+  lot?: string;
+  expiry_date?: Date;
+  condition: (typeof CONDITIONS)[number];
+}
+
+/** Opening stock reads items and warehouses once per batch; a batch is written in one transaction. */
+const openingStock: ImportKind<OpeningStockRow> = {
+  kind: 'opening_stock',
+  description: 'Opening stock: warehouse (code), bin, sku, quantity, unit, lot, expiry_date (YYYY-MM-DD), condition',
+  schema: Joi.object<OpeningStockRow>({
+    warehouse: text(32).min(1).required(),
+    bin: text(32).allow(''),
+    sku: text(64).min(1).required(),
+    quantity: decimal().required(),
+    unit: text(16).lowercase().allow(''),
+    lot: text(64).allow(''),
+    expiry_date: Joi.date().iso().allow(''),
+    condition: Joi.string()
+      .trim()
+      .lowercase()
+      .valid(...CONDITIONS)
+      .default('new'),
+  }),
+  async check(rows) {
+    const [found, known] = await Promise.all([
+      warehousesByCode([...new Set(rows.map((r) => r.value.warehouse))]),
+      itemsBySku([...new Set(rows.map((r) => r.value.sku))]),
+    ]);
+    return rows.flatMap(({ row, value }) => {
+      const warehouse = found.get(value.warehouse);
+      if (!warehouse) return [error(row, 'warehouse', `No warehouse with code ${value.warehouse}`)];
+      if (value.bin && !warehouse.locations.some((l) => l.code === value.bin))
+        return [error(row, 'bin', `No bin ${value.bin} in warehouse ${value.warehouse}`)];
+      const item = known.get(value.sku);
+      if (!item) return [error(row, 'sku', `No item with SKU ${value.sku}`)];
+      try {
+        toSubUnits(item, value.quantity, value.unit || undefined, 'quantity');
+        checkTracking(item, { lot: value.lot || null, expiryDate: value.expiry_date || null }, '');
+      } catch (failure) {
+        const detail = (failure as { details?: { field?: string; message?: string }[] }).details?.[0];
+        const column = detail?.field === 'expiryDate' ? 'expiry_date' : (detail?.field ?? 'quantity');
+        return [error(row, column, detail?.message ?? (failure as Error).message)];
+      }
+      return [];
+    });
+  },
+  transactional: true,
+  async write(rows, { actor, importId, session }) {
+    const [found, known] = await Promise.all([
+      warehousesByCode([...new Set(rows.map((r) => r.value.warehouse))]),
+      itemsBySku([...new Set(rows.map((r) => r.value.sku))]),
+    ]);
+    const byWarehouse = new Map<string, ParsedRow<OpeningStockRow>[]>();
+    for (const r of rows) byWarehouse.set(r.value.warehouse, [...(byWarehouse.get(r.value.warehouse) ?? []), r]);
+    for (const [code, group] of byWarehouse) {
+      const warehouse = found.get(code) as WarehouseRecord;
+      await receive(
+        {
+          warehouseId: String(warehouse._id),
+          source: { type: 'opening_stock', id: String(importId), number: `rows ${group[0].row}-${group.at(-1)?.row}` },
+          lines: group.map(({ value }) => ({
+            itemId: String((known.get(value.sku) as ItemRecord)._id),
+            quantity: value.quantity,
+            unit: value.unit || undefined,
+            locationCode: value.bin || null,
+            lot: value.lot || null,
+            expiryDate: value.expiry_date || null,
+            condition: value.condition,
+          })),
+        },
+        actor,
+        session,
+      );
+    }
+  },
+};
+
+export const IMPORT_KINDS: Record<string, ImportKind> = Object.fromEntries(
+  [items, donors, warehouses, bins, openingStock].map((k) => [k.kind, k as unknown as ImportKind]),
+);

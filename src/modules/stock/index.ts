@@ -1,0 +1,46 @@
+/**
+ * The stock module's face: what other modules may use. Only this module writes balances, the ledger and
+ * reservations; everything else asks it through these functions, passing its own session so that its document and
+ * the stock change commit together:
+ *
+ *   await withTransaction(async (session) => {
+ *     await stock.reserve({ warehouseId, itemId, quantity: 12, source: { type: 'shipment', id, line: '1' } }, actor, session);
+ *     await Shipment.updateOne({ _id: id, status: 'draft' }, { $set: { status: 'packed' } }, { session });
+ *   });
+ */
+export type { Condition, ReservationSource, ReservationStatus, SourceDocument } from './stock.model';
+export { CONDITIONS, ledgerActorOf, ledgerActorSchema } from './stock.model';
+export { availability, findInvariantViolations, listBalances } from './stock.queries';
+export {
+  type FromReservationsInput,
+  type IssueReservedInput,
+  issueReserved,
+  listReservations,
+  type ReservationChange,
+  type ReservationDto,
+  type ReservationQuery,
+  type ReserveInput,
+  release,
+  releaseExpiredReservations,
+  reserve,
+} from './stock.reservations';
+export {
+  adjust,
+  assembleKits,
+  checkTracking,
+  disassembleKits,
+  dispose,
+  type IssueInput,
+  issue,
+  type LoadedReferences,
+  move,
+  nextStockNumber,
+  queuedOnStock,
+  type ReceiveInput,
+  type ReceiveLineInput,
+  receive,
+  reverseEntry,
+  reverseOperation,
+  type StockOperationDto,
+  transfer,
+} from './stock.service';
