@@ -17,7 +17,8 @@ export default defineConfig({
   build: {
     outDir: here('../../dist/web'),
     emptyOutDir: true,
-    target: 'es2020',
+    // The oldest browsers Mantine supports (README: Supported browsers).
+    target: ['chrome108', 'edge108', 'firefox101', 'safari15.4'],
     sourcemap: false,
     chunkSizeWarningLimit: 600,
     rolldownOptions: {

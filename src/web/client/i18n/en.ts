@@ -41,6 +41,21 @@ export const en = {
     recentDonations: 'Latest donations',
     noDonations: 'No donations yet.',
   },
+  alerts: {
+    title: 'Open alerts',
+    none: 'No open alerts.',
+    acknowledge: 'Acknowledge',
+    acknowledged: 'Acknowledged',
+    seen: 'Last seen {{at}}',
+    kinds: {
+      stock_expiring: 'Stock expiring',
+      stock_low: 'Stock below its minimum',
+      stock_invariant: 'Stock records disagree',
+      shipment_overdue: 'Shipment overdue',
+      reservation_expired: 'Reservation expired',
+    },
+    severities: { info: 'Info', warning: 'Warning', critical: 'Critical' },
+  },
   stock: {
     title: 'Stock',
     search: 'Item name or SKU',

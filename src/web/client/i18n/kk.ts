@@ -39,6 +39,21 @@ export const kk: Dictionary = {
     recentDonations: 'Соңғы қайырымдылықтар',
     noDonations: 'Әзірге қайырымдылық жоқ.',
   },
+  alerts: {
+    title: 'Ашық ескертулер',
+    none: 'Ашық ескерту жоқ.',
+    acknowledge: 'Назарға алу',
+    acknowledged: 'Назарға алынды',
+    seen: 'Соңғы рет: {{at}}',
+    kinds: {
+      stock_expiring: 'Жарамдылық мерзімі өтіп барады',
+      stock_low: 'Қалдық ең төменгі деңгейден аз',
+      stock_invariant: 'Қалдық есебінде сәйкессіздік',
+      shipment_overdue: 'Жөнелтім кешікті',
+      reservation_expired: 'Брон мерзімі өтті',
+    },
+    severities: { info: 'Ақпарат', warning: 'Назар аударыңыз', critical: 'Шұғыл' },
+  },
   stock: {
     title: 'Қалдықтар',
     search: 'Атауы немесе артикулы',

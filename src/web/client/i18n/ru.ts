@@ -39,6 +39,21 @@ export const ru: Dictionary = {
     recentDonations: 'Последние пожертвования',
     noDonations: 'Пожертвований пока нет.',
   },
+  alerts: {
+    title: 'Открытые оповещения',
+    none: 'Открытых оповещений нет.',
+    acknowledge: 'Принять к сведению',
+    acknowledged: 'Принято к сведению',
+    seen: 'Последний раз {{at}}',
+    kinds: {
+      stock_expiring: 'Истекает срок годности',
+      stock_low: 'Остаток ниже минимума',
+      stock_invariant: 'Расхождение в учёте остатков',
+      shipment_overdue: 'Отправка просрочена',
+      reservation_expired: 'Резерв истёк',
+    },
+    severities: { info: 'Сведения', warning: 'Внимание', critical: 'Срочно' },
+  },
   stock: {
     title: 'Остатки',
     search: 'Название или артикул',

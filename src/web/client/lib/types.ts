@@ -70,9 +70,12 @@ export interface Balance {
   quantity: string;
   baseUnit: string;
   weightKg: string | null;
-  /** Present once reservations exist (decimal strings in the base unit). */
-  reservedQuantity?: string;
-  availableQuantity?: string;
+  /** Integer sub-units of `unit` (grams, millilitres or whole units). */
+  onHand: number;
+  reserved?: number;
+  /** On hand − reserved; 0 when damaged or expired. */
+  available?: number;
+  unit: string;
   daysLeft?: number;
 }
 
