@@ -63,6 +63,7 @@ const SCREENS: { name: string; open(page: Page): Promise<void> }[] = [
       await page.getByTestId('donation-lines').waitFor();
     },
   },
+  { name: 'counts', open: (page) => page.goto('/counts').then(() => page.getByTestId('start-count').waitFor()) },
   { name: 'queue', open: (page) => page.goto('/queue').then(() => page.getByTestId('queue-empty').waitFor()) },
 ];
 

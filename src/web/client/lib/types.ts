@@ -129,3 +129,27 @@ export function nameIn(name: LocalizedName | undefined, lang: 'kk' | 'ru' | 'en'
   }
   return '';
 }
+
+export interface StockCountLine {
+  balanceId: string | null;
+  itemId: string;
+  locationCode: string | null;
+  lot: string | null;
+  expiryDate: string | null;
+  condition: string;
+  /** Sub-units of `unit`. */
+  unit: string;
+  expected: number;
+  counted: number | null;
+  difference: number | null;
+}
+
+export interface StockCount {
+  id: string;
+  number: string;
+  warehouseId: string;
+  locationCode: string | null;
+  status: 'open' | 'posted' | 'cancelled';
+  lines: StockCountLine[];
+  createdAt: string;
+}
