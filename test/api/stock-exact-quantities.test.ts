@@ -141,9 +141,16 @@ describe('quantities above the limit are refused at the edge', () => {
       });
     expect(boxes.status).toBe(400);
     expect(boxes.body.error.details[0].field).toBe('lines[0].quantity');
-    // A JSON number beyond 2^53 cannot even be read exactly: refused, never rounded.
-    const unsafe = await receiveDonation(a, [9_007_199_254_740_993]);
+    // A JSON number beyond 2^53 cannot even be read exactly (it parses as 2^53): refused, never rounded.
+    const unsafe = await t.api
+      .post('/api/v1/donations')
+      .set(a.headers)
+      .set('Content-Type', 'application/json')
+      .send(
+        `{"donorId":"${a.donor.id}","warehouseId":"${a.warehouse.id}","lines":[{"itemId":"${a.item.id}","quantity":9007199254740993,"condition":"new"}]}`,
+      );
     expect(unsafe.status).toBe(400);
+    expect(unsafe.body.error.details[0].field).toBe('lines[0].quantity');
     expect(await StockBalance.countDocuments()).toBe(0);
   });
 

@@ -223,6 +223,33 @@ describe('stock moves, transfers, adjustments, disposals', () => {
   });
 });
 
+describe('one spelling for each side of a move or transfer', () => {
+  test('when a move or transfer names its source with the selector spellings, then 400 names the field to use instead', async () => {
+    const headers = await auth();
+    const { warehouse, item } = await givenInventory.stockOf({ quantity: 5, locationCode: 'A-01' });
+    const other = await givenInventory.warehouse();
+    const move = await t.api.post('/api/v1/stock/moves').set(headers).send({
+      warehouseId: warehouse.id,
+      itemId: item.id,
+      locationCode: 'A-01',
+      toLocationCode: 'B-01',
+      quantity: 1,
+    });
+    expect(move.status).toBe(400);
+    expect(move.body.error.details.map((d: { field: string }) => d.field)).toContain('locationCode');
+    expect(move.body.error.message).toContain('"locationCode" is not allowed');
+    expect(move.body.error.message).toContain('fromLocationCode');
+    const transfer = await t.api
+      .post('/api/v1/stock/transfers')
+      .set(headers)
+      .send({ warehouseId: warehouse.id, toWarehouseId: other.id, itemId: item.id, quantity: 1 });
+    expect(transfer.status).toBe(400);
+    expect(transfer.body.error.details.map((d: { field: string }) => d.field)).toContain('warehouseId');
+    expect(transfer.body.error.message).toContain('fromWarehouseId');
+    expect(await LedgerEntry.countDocuments({ itemId: item.id })).toBe(1);
+  });
+});
+
 describe('adjusting a named balance', () => {
   test('when more of a named balance is found, then that balance grows, keeping its bin, lot and expiry', async () => {
     const headers = await auth();

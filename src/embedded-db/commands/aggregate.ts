@@ -7,9 +7,10 @@ import { runPipeline } from '../aggregation/pipeline';
 import { mongoError } from '../errors';
 import type { FindOptions, ReadPlan, Txn } from '../storage/store-types';
 import type { Doc } from '../types';
-import { isPlainObject, numberValue, optionalBool, optionalDoc, refuseOptions, requiredArray } from './args';
+import { isPlainObject, numberValue, optionalBool, refuseOptions, requiredArray } from './args';
 import type { CommandContext } from './context';
 import { cursorOptionBatchSize, firstBatchReply } from './cursor-reply';
+import { commandVariables } from './let';
 import { explainSections, serverInfo } from './plan';
 import { runRead } from './statements';
 
@@ -49,9 +50,10 @@ export function executePipeline(ctx: CommandContext, txn: Txn, coll: string, pip
   let rest = pipeline;
   let pushedDown = false;
   const options: FindOptions = {};
-  const variables = optionalDoc(ctx, 'let');
-  // The store's filter knows no `let` variables ($$x in a $expr), so with `let` the $match runs in the pipeline.
-  if (!variables && rest.length > 0 && stageName(rest[0]) === '$match' && isPlainObject(rest[0].$match)) {
+  const now = new Date();
+  const variables = commandVariables(ctx, now);
+  options.variables = variables;
+  if (rest.length > 0 && stageName(rest[0]) === '$match' && isPlainObject(rest[0].$match)) {
     filter = rest[0].$match;
     rest = rest.slice(1);
     pushedDown = true;
@@ -69,7 +71,7 @@ export function executePipeline(ctx: CommandContext, txn: Txn, coll: string, pip
   const { docs, plan } = txn.find(ctx.db, coll, filter, options);
   const output = runPipeline(docs, rest, {
     db: ctx.db,
-    now: new Date(),
+    now,
     collection: (name: string) => txn.find(ctx.db, name, {}).docs,
     variables,
   });

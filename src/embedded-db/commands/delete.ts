@@ -3,12 +3,13 @@ import { mongoError } from '../errors';
 import type { Doc } from '../types';
 import { collectionArg, isPlainObject, optionalInt, refuseOptions, requiredArray } from './args';
 import type { CommandContext } from './context';
+import { commandVariables } from './let';
 import { failsWholeTransactionCommand, writeErrorEntry } from './reply';
 import { runWrite } from './statements';
 import { runDeleteStatement } from './write-statements';
 
 export async function remove(ctx: CommandContext): Promise<Doc> {
-  refuseOptions(ctx, ['let']);
+  const variables = commandVariables(ctx, new Date());
   const coll = collectionArg(ctx);
   const statements = requiredArray(ctx, 'deletes');
   const ordered = ctx.body.ordered !== false;
@@ -28,7 +29,7 @@ export async function remove(ctx: CommandContext): Promise<Doc> {
       if (limit !== 0 && limit !== 1) {
         throw mongoError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`);
       }
-      n += await runWrite(ctx, (txn) => runDeleteStatement(txn, ctx.db, coll, q, limit));
+      n += await runWrite(ctx, (txn) => runDeleteStatement(txn, ctx.db, coll, q, limit, variables));
     } catch (err) {
       if (ctx.txn && failsWholeTransactionCommand(err)) throw err;
       writeErrors.push(writeErrorEntry(index, err));

@@ -7,12 +7,13 @@ import { compileProjection } from '../query/projection';
 import type { Doc } from '../types';
 import { collectionArg, optionalArray, optionalBool, optionalDoc, refuseOptions } from './args';
 import type { CommandContext } from './context';
+import { commandVariables } from './let';
 import { runQuery } from './query';
 import { runWrite } from './statements';
 import { updatedVersion, upsertDocument, validateUpdateSpec } from './write-statements';
 
 export async function findAndModify(ctx: CommandContext): Promise<Doc> {
-  refuseOptions(ctx, ['collation', 'let']);
+  refuseOptions(ctx, ['collation']);
   const coll = collectionArg(ctx);
   const query = optionalDoc(ctx, 'query') ?? {};
   const sort = optionalDoc(ctx, 'sort');
@@ -32,13 +33,14 @@ export async function findAndModify(ctx: CommandContext): Promise<Doc> {
   }
   if (remove && upsert) throw mongoError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
   const u = hasUpdate ? validateUpdateSpec(ctx.body.update, false) : undefined;
-  const project = compileProjection(fields);
   const now = new Date();
+  const variables = commandVariables(ctx, now);
+  const project = compileProjection(fields, { query, variables, now });
   if (remove) ctx.server.opcounters.delete++;
   else ctx.server.opcounters.update++;
 
   const outcome = await runWrite(ctx, (txn) => {
-    const [doc] = runQuery(txn, ctx.db, coll, { filter: query, sort, limit: 1 }).docs;
+    const [doc] = runQuery(txn, ctx.db, coll, { filter: query, sort, limit: 1, variables }).docs;
     if (!doc) {
       if (!upsert || !u) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
       const inserted = upsertDocument(query, u, { arrayFilters, now });

@@ -17,6 +17,7 @@ import {
 import type { CommandContext } from './context';
 import { firstBatchReply } from './cursor-reply';
 import { hintOrder } from './hints';
+import { commandVariables } from './let';
 import { type QuerySpec, runQuery } from './query';
 import { runRead } from './statements';
 
@@ -59,7 +60,7 @@ const FIND_FIELDS = fieldSet(
 
 export function parseFind(ctx: CommandContext): FindRequest {
   rejectUnknownFields(ctx.body, FIND_FIELDS, 'find');
-  refuseOptions(ctx, ['collation', 'let', 'min', 'max', 'returnKey', 'showRecordId', 'tailable', 'awaitData']);
+  refuseOptions(ctx, ['collation', 'min', 'max', 'returnKey', 'showRecordId', 'tailable', 'awaitData']);
   if (ctx.body.$where !== undefined) throw mongoError('BadValue', '$where is not supported');
   const coll = collectionArg(ctx);
   let limit = optionalInt(ctx, 'limit');
@@ -88,8 +89,9 @@ export function parseFind(ctx: CommandContext): FindRequest {
 export function find(ctx: CommandContext): Doc {
   const request = parseFind(ctx);
   request.hintOrder = hintOrder(ctx, request.coll, ctx.body.hint);
+  request.variables = commandVariables(ctx, new Date());
   ctx.server.opcounters.query++;
-  const project = compileProjection(request.projection);
+  const project = compileProjection(request.projection, { query: request.filter, variables: request.variables });
   const { docs } = runRead(ctx, (txn) => runQuery(txn, ctx.db, request.coll, request));
   const projected = request.projection && Object.keys(request.projection).length > 0 ? docs.map(project) : docs;
   return firstBatchReply(ctx, `${ctx.db}.${request.coll}`, projected, {

@@ -18,6 +18,8 @@ export interface QuerySpec {
    * walks that index) or `{ $natural: -1 }` (the collection scanned backwards).
    */
   hintOrder?: Doc;
+  /** The command's `let` variables (see let.ts). */
+  variables?: Record<string, unknown>;
 }
 
 export interface QueryResult {
@@ -42,6 +44,7 @@ export function runQuery(txn: Txn, db: string, coll: string, spec: QuerySpec): Q
   const { docs, plan } = txn.find(db, coll, spec.filter, {
     sort: backwards ? { $natural: -1 } : sort,
     limit: limit === undefined ? undefined : skip + limit,
+    variables: spec.variables,
   });
   // The store may already return index order; Array.prototype.sort is stable, so re-sorting is cheap and safe.
   let result = compare ? [...docs].sort(compare) : backwards ? [...docs].reverse() : docs;

@@ -12,6 +12,7 @@ import {
   requiredArray,
 } from './args';
 import type { CommandContext } from './context';
+import { commandVariables } from './let';
 import { failsWholeTransactionCommand, writeErrorEntry } from './reply';
 import { runWrite } from './statements';
 import { runUpdateStatement, validateUpdateSpec } from './write-statements';
@@ -54,7 +55,6 @@ function parseStatement(ctx: CommandContext, raw: unknown): ParsedStatement {
 
 export async function update(ctx: CommandContext): Promise<Doc> {
   rejectUnknownFields(ctx.body, UPDATE_FIELDS, 'update');
-  refuseOptions(ctx, ['let']);
   const coll = collectionArg(ctx);
   const statements = requiredArray(ctx, 'updates');
   for (const statement of statements) {
@@ -62,6 +62,7 @@ export async function update(ctx: CommandContext): Promise<Doc> {
   }
   const ordered = optionalBool(ctx, 'ordered') ?? true;
   const now = new Date();
+  const variables = commandVariables(ctx, now);
   ctx.server.opcounters.update += statements.length;
 
   let n = 0;
@@ -72,7 +73,7 @@ export async function update(ctx: CommandContext): Promise<Doc> {
     try {
       const stmt = parseStatement(ctx, statements[index]);
       const outcome = await runWrite(ctx, (txn) =>
-        runUpdateStatement(txn, ctx.db, coll, stmt, { arrayFilters: stmt.arrayFilters, now }),
+        runUpdateStatement(txn, ctx.db, coll, stmt, { arrayFilters: stmt.arrayFilters, now, variables }),
       );
       n += outcome.n;
       nModified += outcome.nModified;

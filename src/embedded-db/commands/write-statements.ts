@@ -15,6 +15,8 @@ export type UpdateSpec = Doc | Doc[];
 export interface UpdateOptions {
   arrayFilters?: Doc[];
   now: Date;
+  /** The command's `let` variables, for `$$name` in the filter's `$expr`. */
+  variables?: Record<string, unknown>;
 }
 
 /** Checks the update's shape before any document is touched (so that an empty collection still rejects a bad update). */
@@ -97,7 +99,7 @@ export function runUpdateStatement(
   stmt: { q: Doc; u: UpdateSpec; upsert: boolean; multi: boolean },
   options: UpdateOptions,
 ): UpdateOutcome {
-  const { docs } = txn.find(db, coll, stmt.q, stmt.multi ? undefined : { limit: 1 });
+  const { docs } = txn.find(db, coll, stmt.q, { limit: stmt.multi ? undefined : 1, variables: options.variables });
   const targets = stmt.multi ? docs : docs.slice(0, 1);
   if (targets.length === 0) {
     if (!stmt.upsert) return { n: 0, nModified: 0 };
@@ -115,8 +117,15 @@ export function runUpdateStatement(
   return { n: targets.length, nModified };
 }
 
-export function runDeleteStatement(txn: Txn, db: string, coll: string, q: Doc, limit: number): number {
-  const { docs } = txn.find(db, coll, q, limit === 1 ? { limit: 1 } : undefined);
+export function runDeleteStatement(
+  txn: Txn,
+  db: string,
+  coll: string,
+  q: Doc,
+  limit: number,
+  variables?: Record<string, unknown>,
+): number {
+  const { docs } = txn.find(db, coll, q, { limit: limit === 1 ? 1 : undefined, variables });
   const targets = limit === 1 ? docs.slice(0, 1) : docs;
   for (const doc of targets) txn.remove(db, coll, doc);
   return targets.length;

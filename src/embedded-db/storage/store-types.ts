@@ -48,6 +48,8 @@ export interface FindOptions {
   sort?: Doc;
   /** Upper bound on documents the caller needs (after skip); lets an index scan stop early. */
   limit?: number;
+  /** The command's `let` variables, for `$$name` in the filter's `$expr`. */
+  variables?: Record<string, unknown>;
 }
 
 export interface Txn {

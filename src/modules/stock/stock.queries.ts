@@ -10,6 +10,7 @@ import { itemIdsInCategory, itemsByIds } from '../catalog/catalog.service';
 import { formatRatio, gramsOf, subUnitsPerBaseUnit } from '../catalog/units';
 import type { Region } from '../warehouses/regions';
 import { type WarehouseRecord, warehouseIdsInRegion, warehousesByIds } from '../warehouses/warehouses.service';
+import { type LedgerEntryDto, toLedgerEntryDto } from './stock.dto';
 import { isExpired, startOfToday } from './stock.ledger';
 import {
   type Condition,
@@ -21,7 +22,6 @@ import {
   type StockBalanceRecord,
   StockReservation,
 } from './stock.model';
-import { type LedgerEntryDto, toLedgerEntryDto } from './stock.service';
 
 export interface StockScope {
   warehouseId?: string;

@@ -42,9 +42,16 @@ const { condition: _condition, ...namedStock } = selector;
 
 const amount = { quantity: quantityValue().required(), unit: unitCode() };
 
+/**
+ * Moves and transfers name each side once: `fromLocationCode` → `toLocationCode` (and, for a transfer,
+ * `fromWarehouseId` → `toWarehouseId`); the selector's `locationCode` and `warehouseId` are not accepted beside them.
+ */
+const { locationCode: _locationCode, ...movedStock } = selector;
+const { warehouseId: _warehouseId, ...transferredStock } = movedStock;
+
 export const moveSchemas = {
   body: Joi.object<MoveInput>({
-    ...selector,
+    ...movedStock,
     fromLocationCode: optionalLocation(),
     toLocationCode: optionalLocation().required(),
     ...amount,
@@ -56,7 +63,7 @@ export const moveSchemas = {
 
 export const transferSchemas = {
   body: Joi.object<TransferInput>({
-    ...selector,
+    ...transferredStock,
     fromWarehouseId: objectId(),
     fromLocationCode: optionalLocation(),
     toWarehouseId: objectId().required(),
@@ -66,7 +73,7 @@ export const transferSchemas = {
     note: note(),
   })
     .or('balanceId', 'itemId')
-    .oxor('warehouseId', 'fromWarehouseId'),
+    .with('itemId', 'fromWarehouseId'),
 };
 
 export const adjustmentSchemas = {

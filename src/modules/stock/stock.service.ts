@@ -21,6 +21,7 @@ import {
   requireWarehouse,
   type WarehouseRecord,
 } from '../warehouses/warehouses.service';
+import { type StockOperationDto, toLedgerEntryDto } from './stock.dto';
 import {
   type CreditLine,
   credit,
@@ -45,66 +46,12 @@ import {
   type StockIdentity,
 } from './stock.model';
 
+export type { LedgerEntryDto, StockOperationDto } from './stock.dto';
 export { queuedOnStock } from './stock.ledger';
 export type { Condition, SourceDocument } from './stock.model';
 export { ledgerActorOf } from './stock.model';
 
 type Quantity = string | number;
-
-export interface LedgerEntryDto {
-  id: string;
-  type: string;
-  quantity: number;
-  unit: string;
-  balanceId: string;
-  balanceAfter: number;
-  warehouseId: string;
-  locationCode: string | null;
-  itemId: string;
-  lot: string | null;
-  expiryDate: Date | null;
-  condition: Condition;
-  operationId: string;
-  source: SourceDocument;
-  reason: string | null;
-  note: string | null;
-  actor: { kind: string; id: string; name: string };
-  at: Date;
-  reverses: string | null;
-  reversedBy: string | null;
-}
-
-export interface StockOperationDto {
-  operationId: string;
-  source: SourceDocument;
-  at: Date;
-  entries: LedgerEntryDto[];
-}
-
-export function toLedgerEntryDto(e: LedgerEntryRecord | NewLedgerEntry): LedgerEntryDto {
-  return {
-    id: String(e._id),
-    type: e.type,
-    quantity: e.quantity,
-    unit: e.unit,
-    balanceId: String(e.balanceId),
-    balanceAfter: e.balanceAfter,
-    warehouseId: String(e.warehouseId),
-    locationCode: e.locationCode ?? null,
-    itemId: String(e.itemId),
-    lot: e.lot ?? null,
-    expiryDate: e.expiryDate ?? null,
-    condition: e.condition,
-    operationId: String(e.operationId),
-    source: { type: e.source.type, id: e.source.id ?? null, number: e.source.number ?? null },
-    reason: e.reason ?? null,
-    note: e.note ?? null,
-    actor: { kind: e.actor.kind, id: e.actor.id, name: e.actor.name },
-    at: e.at,
-    reverses: e.reverses ? String(e.reverses) : null,
-    reversedBy: e.reversedBy ? String(e.reversedBy) : null,
-  };
-}
 
 export function operationDto(op: StockOperation, entries: NewLedgerEntry[]): StockOperationDto {
   return { operationId: String(op.id), source: op.source, at: op.at, entries: entries.map(toLedgerEntryDto) };
@@ -344,7 +291,8 @@ export function checkTracking(
 // ---------------------------------------------------------------------------------------------------------------
 // Moves and transfers
 
-export interface MoveInput extends BalanceSelectorInput {
+/** A move names its source bin `fromLocationCode` (the selector's `locationCode` has no place beside it). */
+export interface MoveInput extends Omit<BalanceSelectorInput, 'locationCode'> {
   fromLocationCode?: string | null;
   toLocationCode: string | null;
   quantity: Quantity;
@@ -355,11 +303,10 @@ export interface MoveInput extends BalanceSelectorInput {
 /** Moves stock between bins of one warehouse, keeping lot, expiry and condition. */
 export async function move(input: MoveInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const target = await resolveTarget(
-      { ...input, locationCode: input.fromLocationCode !== undefined ? input.fromLocationCode : input.locationCode },
-      s,
-      { warehouseId: 'warehouseId', locationCode: 'fromLocationCode' },
-    );
+    const target = await resolveTarget({ ...input, locationCode: input.fromLocationCode }, s, {
+      warehouseId: 'warehouseId',
+      locationCode: 'fromLocationCode',
+    });
     const to = requireLocation(target.warehouse, input.toLocationCode, 'toLocationCode');
     const quantity = quantityOf(target.item, input.quantity, input.unit);
     const op = new StockOperation(s, actor, ownSource('move'), null, input.note ?? null);
@@ -388,7 +335,8 @@ export async function move(input: MoveInput, actor: Actor, session?: ClientSessi
   });
 }
 
-export interface TransferInput extends BalanceSelectorInput {
+/** A transfer names each side once: `fromWarehouseId`/`fromLocationCode` → `toWarehouseId`/`toLocationCode`. */
+export interface TransferInput extends Omit<BalanceSelectorInput, 'locationCode' | 'warehouseId'> {
   fromWarehouseId?: string;
   toWarehouseId: string;
   fromLocationCode?: string | null;
@@ -406,7 +354,7 @@ export async function transfer(
   session?: ClientSession,
 ): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const fromWarehouseId = input.fromWarehouseId ?? input.warehouseId;
+    const fromWarehouseId = input.fromWarehouseId;
     // Both warehouses in one read (the source one only when named: a balanceId names it through the balance).
     const warehouses = await loadWarehouses(
       fromWarehouseId ? [fromWarehouseId, input.toWarehouseId] : [input.toWarehouseId],
@@ -416,7 +364,7 @@ export async function transfer(
       {
         ...input,
         warehouseId: fromWarehouseId,
-        locationCode: input.fromLocationCode !== undefined ? input.fromLocationCode : input.locationCode,
+        locationCode: input.fromLocationCode,
       },
       s,
       { warehouseId: 'fromWarehouseId', locationCode: 'fromLocationCode' },
