@@ -11,7 +11,8 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   root: here('./client'),
   base: '/',
-  publicDir: false,
+  // sw.js (the offline app shell) is copied as it is to the root of the build.
+  publicDir: here('./client/public'),
   // Vite 8 (Oxc) compiles TSX with React's automatic runtime, as src/web/tsconfig.json says ("jsx": "react-jsx"):
   // no plugin is needed for a production build.
   build: {
