@@ -54,7 +54,7 @@ import { connectMongoose, disconnectMongoose } from '../src/db/connection';
 import { renderDonationReceipt } from '../src/documents/donation-receipt';
 import { startEmbeddedServerThread } from '../src/embedded-db/thread';
 import { logger } from '../src/logger';
-import { SYSTEM_ACTOR } from '../src/modules/access/permissions';
+import { type Actor, organisationActor } from '../src/modules/access/permissions';
 import { issueSession } from '../src/modules/auth/sessions';
 import { createItem, type ItemDto, type ItemInput } from '../src/modules/catalog/catalog.service';
 import { donationReceiptData } from '../src/modules/donations/donations.receipt';
@@ -67,6 +67,9 @@ import { seedIdentity } from '../src/modules/users/seed';
 import { listUsers } from '../src/modules/users/users.service';
 import { createWarehouse, type WarehouseDto } from '../src/modules/warehouses/warehouses.service';
 import { formatRate, latencies, measure, percentile, printTable } from './bench/report';
+
+/** The demo operator organisation's system actor: every fixture record is that organisation's. */
+let benchActor: Actor;
 
 const PHASES = ['donations', 'transfers', 'issues', 'summary', 'pdf'] as const;
 type Phase = (typeof PHASES)[number];
@@ -283,19 +286,19 @@ async function createFixture(): Promise<Fixture> {
             { code: 'B-01', name: 'Rack B' },
           ],
         },
-        SYSTEM_ACTOR,
+        benchActor,
       ),
     );
   }
   const items: ItemDto[] = [];
-  for (let i = 0; i < 200; i++) items.push(await createItem(benchItem(i), SYSTEM_ACTOR));
+  for (let i = 0; i < 200; i++) items.push(await createItem(benchItem(i), benchActor));
   const donorIds: string[] = [];
   for (let i = 0; i < 10; i++) {
     donorIds.push(
       (
         await createDonor(
           { type: i % 2 ? 'company' : 'individual', name: `Bench donor ${i}`, country: 'KZ' },
-          SYSTEM_ACTOR,
+          benchActor,
         )
       ).id,
     );
@@ -365,7 +368,7 @@ async function benchTransfers(api: ApiClient, fx: Fixture): Promise<Row> {
         receive: true,
         lines: httpItems.map((item, k) => donationLine(item, '100000', k)),
       },
-      SYSTEM_ACTOR,
+      benchActor,
     );
   }
   const move = async (index: number) => {
@@ -401,7 +404,7 @@ async function benchIssueConflicts(api: ApiClient, fx: Fixture): Promise<Row[]> 
   for (let round = 0; round < SIZES.issueRounds; round++) {
     await adjust(
       { warehouseId: warehouse.id, itemId: item.id, quantity: BALANCE, reason: 'found', condition: 'new' },
-      SYSTEM_ACTOR,
+      benchActor,
     );
     let ok = 0;
     let refused = 0;
@@ -583,9 +586,9 @@ async function benchReceipts(fx: Fixture): Promise<Row[]> {
         notes: 'Receipt benchmark',
         lines: fx.items.slice(0, lineCount).map((item, k) => donationLine(item, String(1 + (k % 20)), k)),
       },
-      SYSTEM_ACTOR,
+      benchActor,
     );
-    const data = await donationReceiptData(await getDonationRecord(donation.id));
+    const data = await donationReceiptData(await getDonationRecord(donation.id, benchActor), benchActor);
     await renderDonationReceipt(data, 'kk'); // warm-up: fonts, Intl formatters, JIT
     const runs: number[] = [];
     for (let i = 0; i < SIZES.pdfRuns; i++) {
@@ -624,8 +627,9 @@ async function main(): Promise<number> {
   try {
     // The demo warehouse user, with a session issued directly (as test/support/given-identity.ts does): logging in
     // through POST /auth/login would also work but costs an argon2 hash and counts against the login rate limit.
-    await seedIdentity({ password: randomUUID() });
-    const users = await listUsers({ limit: 5, offset: 0, role: 'warehouse', q: 'warehouse@asar.demo' });
+    const seeded = await seedIdentity({ password: randomUUID() });
+    benchActor = organisationActor(seeded.organisations.operatorId);
+    const users = await listUsers({ limit: 5, offset: 0, role: 'warehouse', q: 'warehouse@asar.demo' }, benchActor);
     const warehouseUser = users.data.find((u) => u.email === 'warehouse@asar.demo');
     if (!warehouseUser) throw new Error('the demo warehouse user was not created');
     api.token = (await issueSession(warehouseUser.id, null)).token;

@@ -11,13 +11,7 @@
  * ASAR_SEED_PASSWORD, or a random one printed once when the users are first created.
  */
 import { Types } from 'mongoose';
-
-/** The embedded database refuses a data directory another process holds (see embedded-db/storage/lock-file.ts). */
-function isDataDirLocked(error: unknown): boolean {
-  return (
-    error instanceof Error && /in use by another database process|already open in this process/.test(error.message)
-  );
-}
+import { dataDirInUseMessage, isDataDirLocked } from '../src/start-problems';
 
 async function main(): Promise<number> {
   let config: typeof import('../src/config').config;
@@ -40,10 +34,7 @@ async function main(): Promise<number> {
     database = await connectDatabase(config);
   } catch (error) {
     if (isDataDirLocked(error)) {
-      console.error(`The data directory ${config.dataDir} is locked: ${(error as Error).message}`);
-      console.error(
-        'The API (npm start) or another seed is using the embedded database. Stop it, then run npm run seed again.',
-      );
+      console.error(dataDirInUseMessage(error as Error, config.dataDir, 'npm run seed'));
       return 1;
     }
     throw error;
@@ -54,6 +45,7 @@ async function main(): Promise<number> {
     const { seedIdentity, describeIdentitySeed, DEMO_EMAIL_DOMAIN } = await import('../src/modules/users/seed');
     const { listUsers } = await import('../src/modules/users/users.service');
     const { userActor } = await import('../src/modules/auth/auth.service');
+    const { organisationActor } = await import('../src/modules/access/permissions');
     const { seedDemoInventory } = await import('./seed/demo-inventory');
     // Let Mongoose finish building the indexes (unique SKUs, codes, emails) before anything is written.
     await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
@@ -67,7 +59,10 @@ async function main(): Promise<number> {
 
     const actorFor = async (role: 'admin' | 'warehouse') => {
       const email = `${role}@${DEMO_EMAIL_DOMAIN}`;
-      const user = (await listUsers({ limit: 5, offset: 0, role, q: email })).data.find((u) => u.email === email);
+      const operator = organisationActor(identity.organisations.operatorId);
+      const user = (await listUsers({ limit: 5, offset: 0, role, q: email }, operator)).data.find(
+        (u) => u.email === email,
+      );
       if (!user) throw new Error(`The demo user ${email} is missing after seeding identities`);
       if (!user.active)
         throw new Error(`The demo user ${email} is deactivated: reactivate it or seed another database`);

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   if (email().validate(values.email).error) throw new Error(`Not an email address: ${values.email}`);
 
   const { config } = await import('../src/config');
-  const { ROLES, SYSTEM_ACTOR } = await import('../src/modules/access/permissions');
+  const { ROLES, SYSTEM_ACTOR, organisationActor } = await import('../src/modules/access/permissions');
   const roles = values.role;
   const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
   if (unknown.length) throw new Error(`Unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
@@ -97,9 +97,11 @@ async function main(): Promise<void> {
       if (!organisation) throw new Error(`No organisation with id or BIN ${values.org}`);
       organisationId = String(organisation._id);
     }
+    // The deployment's operator belongs to no organisation; anyone else is created inside the one named by --org.
+    const actor = organisationId ? organisationActor(organisationId) : SYSTEM_ACTOR;
     const user = await createUser(
       { email: values.email, name: values.name, roles: roles as (typeof ROLES)[number][], organisationId, password },
-      SYSTEM_ACTOR,
+      actor,
     );
     console.log(`Created user ${user.email} (${user.roles.join(', ')}), id ${user.id}`);
   } finally {

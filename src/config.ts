@@ -69,6 +69,13 @@ export interface Config {
   publicUrl: string;
   /** Requests to the public verification page allowed per caller address and window (ASAR_VERIFY_RATE_LIMIT). */
   verifyRateLimit: RateLimit;
+  /**
+   * How long an Idempotency-Key stays claimed by an attempt that has not finished (its process may have died):
+   * until then a retry answers "still processing"; after it, the retry runs (nothing of the dead attempt committed).
+   */
+  idempotencyLockSeconds: number;
+  /** ASAR_TEST_FAULTS: the crash tests' fault points (http/idempotency.ts). Refused in production. */
+  testFaults: boolean;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -191,6 +198,12 @@ const schema = Joi.object({
     .replace(/\/+$/, '')
     .default(Joi.ref('PORT', { adjust: (port: number) => `http://localhost:${port}` })),
   ASAR_VERIFY_RATE_LIMIT: rateLimit.default('30/1m'),
+  ASAR_IDEMPOTENCY_LOCK_SECONDS: Joi.number().integer().min(1).max(3600).default(120),
+  ASAR_TEST_FAULTS: Joi.boolean()
+    .default(false)
+    // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
+    .when('NODE_ENV', { is: 'production', then: Joi.valid(false) })
+    .messages({ 'any.only': '{{#label}} kills the process on purpose (crash tests) and is refused in production' }),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -248,6 +261,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     }),
     publicUrl: v.ASAR_PUBLIC_URL,
     verifyRateLimit: Object.freeze(parseRateLimit(v.ASAR_VERIFY_RATE_LIMIT)),
+    idempotencyLockSeconds: v.ASAR_IDEMPOTENCY_LOCK_SECONDS,
+    testFaults: v.ASAR_TEST_FAULTS,
   };
   return Object.freeze(config);
 }

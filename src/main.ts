@@ -3,9 +3,11 @@
  * connections, let in-flight requests finish, close the database, exit 0.
  *
  * Modules are imported inside main() so that a configuration error is reported as one clear line instead of the
- * stack trace of a failed import.
+ * stack trace of a failed import; a data directory or a port already in use is one line too (start-problems.ts).
+ * `npm start` execs node directly (package.json), so SIGTERM sent to its process id reaches this process.
  */
 import type { Server } from 'node:http';
+import { dataDirInUseMessage, isDataDirLocked, portProblemMessage } from './start-problems';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -28,7 +30,16 @@ async function main(): Promise<void> {
     logger.warn('ASAR_TOKEN_SECRET is not set: using a random secret, sessions end when the process stops');
   }
 
-  const database = await connectDatabase(config);
+  let database: Awaited<ReturnType<typeof connectDatabase>>;
+  try {
+    database = await connectDatabase(config);
+  } catch (error) {
+    if (isDataDirLocked(error)) {
+      console.error(dataDirInUseMessage(error as Error, config.dataDir, 'npm start'));
+      process.exit(1);
+    }
+    throw error;
+  }
   logger.info({ backend: database.backend, uri: database.uri }, `Database connected (${database.backend})`);
 
   const app = buildApp();
@@ -42,6 +53,12 @@ async function main(): Promise<void> {
   } catch (error) {
     // The port is taken, say: close the database cleanly (the embedded one holds its data directory) before exiting.
     await database.close();
+    const problem = portProblemMessage(error, config.port, config.host);
+    if (problem) {
+      logger.flush();
+      console.error(problem);
+      process.exit(1);
+    }
     throw error;
   }
   const address = server.address();

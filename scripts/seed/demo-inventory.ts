@@ -321,7 +321,7 @@ function isoDaysFromNow(days: number, now: Date): Date {
 async function ensureWarehouses(actor: Actor, out: string[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const input of WAREHOUSES) {
-    const existing = (await listWarehouses({ ...FIRST, code: input.code })).data[0];
+    const existing = (await listWarehouses({ ...FIRST, code: input.code }, actor)).data[0];
     const warehouse = existing ?? (await createWarehouse(input, actor));
     ids.set(input.code, warehouse.id);
     out.push(`  warehouse ${input.code.padEnd(8)} ${input.city.padEnd(9)} ${existing ? 'already there' : 'created'}`);
@@ -360,8 +360,8 @@ async function ensureDonors(actor: Actor, out: string[]): Promise<Map<string, st
   let created = 0;
   for (const input of DONORS) {
     const candidates = input.anonymous
-      ? await listDonors({ limit: 1, offset: 0, anonymous: true })
-      : await listDonors({ limit: 20, offset: 0, q: input.name ?? '' });
+      ? await listDonors({ limit: 1, offset: 0, anonymous: true }, actor)
+      : await listDonors({ limit: 20, offset: 0, q: input.name ?? '' }, actor);
     const existing = candidates.data.find((d) => (input.anonymous ? d.anonymous : d.name === input.name));
     const donor = existing ?? (await createDonor(input, actor));
     if (!existing) created += 1;
@@ -572,7 +572,7 @@ export async function seedDemoInventory(actors: DemoActors): Promise<DemoInvento
   const demoWarehouseIds = [...warehouses.values()];
   let donationsThere = 0;
   for (const warehouseId of demoWarehouseIds)
-    donationsThere += (await listDonations({ ...FIRST, warehouseId })).page.total;
+    donationsThere += (await listDonations({ ...FIRST, warehouseId }, actors.admin)).page.total;
   if (donationsThere > 0) {
     out.push(`  donations and stock: ${donationsThere} donation(s) already in the demo warehouses, nothing posted`);
   } else {

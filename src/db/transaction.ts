@@ -7,13 +7,30 @@ import mongoose from 'mongoose';
 import { config } from '../config';
 import { type DatabaseBackend, databaseBackend } from './connection';
 
+// Inside a transaction's function, Mongoose gives the session to every operation that names none, and
+// withTransaction below finds the transaction in progress. Operations that must stay outside say `session: null`.
+mongoose.set('transactionAsyncLocalStorage', true);
+
+/** The transaction the current code runs in (through any number of awaits), if any. */
+function ambientSession(): ClientSession | undefined {
+  const store = (
+    mongoose as { transactionAsyncLocalStorage?: { getStore(): { session?: ClientSession } | undefined } }
+  ).transactionAsyncLocalStorage?.getStore();
+  return store?.session?.inTransaction() ? store.session : undefined;
+}
+
 /**
  * Runs `fn` in a transaction on the default connection and returns its result. The driver's withTransaction
  * semantics apply: the whole function is retried on TransientTransactionError and the commit on
  * UnknownTransactionCommitResult, so `fn` must be safe to run again (no side effects outside the session).
  * Mongoose resets the state of documents saved in an aborted attempt before retrying.
+ *
+ * Called inside another transaction (an idempotent request runs its whole route in one, see http/idempotency.ts),
+ * it joins that transaction: everything commits, or is retried, together.
  */
 export async function withTransaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T> {
+  const ambient = ambientSession();
+  if (ambient) return fn(ambient);
   return mongoose.connection.transaction(fn);
 }
 

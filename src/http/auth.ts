@@ -3,7 +3,8 @@
  * `authenticate` accepts `Authorization: Bearer <session token>` or `X-API-Key: <key>` and puts the caller in
  * `res.locals.actor` (and how it authenticated in `res.locals.credential`); anything else is UNAUTHENTICATED, with one
  * message whatever the reason, so a caller learns nothing about which tokens or keys exist.
- * `authorize(access)` answers FORBIDDEN when the caller's roles lack the route's permission.
+ * `authorize(access)` answers FORBIDDEN when the caller's roles lack the route's permission, or when the caller
+ * belongs to no organisation (only the deployment's operator acts without one).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../core/errors';
@@ -50,6 +51,11 @@ export function authorize(access: Access): RequestHandler {
     }
     const actor = res.locals.actor;
     if (!actor) throw new AppError('UNAUTHENTICATED', 'Authentication required');
+    // Every role acts inside an organisation; an account without one (other than the deployment's operator) has no
+    // records to act on, and is told so rather than shown empty lists.
+    if (access !== 'authenticated' && !actor.organisationId && !actor.roles.includes('operator')) {
+      throw new AppError('FORBIDDEN', 'This account belongs to no organisation; an admin of one must add it', {});
+    }
     if (access !== 'authenticated' && !actor.permissions.has(access)) {
       throw new AppError('FORBIDDEN', `Your role does not allow this (${access} is required)`, { permission: access });
     }

@@ -29,22 +29,26 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   const log: Logger = (req as Request & { log?: Logger }).log ?? logger;
   const appError = toAppError(error);
   if (appError) {
-    const status = HTTP_STATUS_BY_CODE[appError.code];
+    const status = statusOf(appError);
     if (status >= 500) log.error({ err: error }, appError.message);
     // RFC 9110 Retry-After for answers that say how long to wait (rate limits, a retry still in progress).
     const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
     if (typeof retryAfter === 'number' && (status === 429 || status === 409 || status === 503)) {
       res.set('Retry-After', String(Math.ceil(retryAfter)));
     }
-    res.status(status).json(bodyOf(appError));
+    res.status(status).json(errorBodyOf(appError));
     return;
   }
   const requestId = res.locals.requestId as string | undefined;
   log.error({ err: error }, 'Unhandled error while serving a request');
-  res.status(500).json(bodyOf(new AppError('INTERNAL', 'Internal server error', requestId ? { requestId } : {})));
+  res.status(500).json(errorBodyOf(new AppError('INTERNAL', 'Internal server error', requestId ? { requestId } : {})));
 };
 
-function bodyOf(error: AppError): ErrorBody {
+export function statusOf(error: AppError): number {
+  return HTTP_STATUS_BY_CODE[error.code];
+}
+
+export function errorBodyOf(error: AppError): ErrorBody {
   return { error: { code: error.code, message: error.message, details: error.details ?? {} } };
 }
 

@@ -1,32 +1,58 @@
 /**
- * Idempotency-Key support for POSTs that create or move something.
+ * Idempotency-Key: exactly once, across retries and crashes, for every route that declares `idempotent: true`.
  *
- * Field offices retry on flaky connections. A retry carrying the same key and the same body answers the first
- * response again and changes nothing; the same key with another body answers 409 IDEMPOTENCY_KEY_REUSED; a retry
- * that arrives while the first attempt is still running answers 409 CONFLICT (the client retries later).
+ * Field offices retry on flaky connections and power cuts. A retry carrying the same key and the same request answers
+ * the first answer again (`Idempotent-Replayed: true`) and changes nothing; the same key with another request answers
+ * 409 IDEMPOTENCY_KEY_REUSED. Keys are scoped to the caller (user or API key) and kept for 24 hours.
  *
- * Keys are scoped to the caller (user or API key) and kept for 24 hours. A response is remembered only when the
- * request finished with a status below 500 and was not a CONFLICT with a concurrent change: after those the key is
- * released so the retry runs again (a failed request wrote nothing).
- * Known limit: if the process dies between the business transaction's commit and the moment the response is
- * stored, the key stays "in progress" until its lock expires (2 minutes) and a later retry would run again.
+ * How exactly-once survives a crash:
+ * 1. The key is claimed first, outside any transaction: an `in_progress` record with a random claim token and a lock
+ *    (config.idempotencyLockSeconds). A concurrent retry sees it, waits briefly for the answer, and otherwise answers
+ *    409 CONFLICT "still being processed" with Retry-After: never a second execution.
+ * 2. The route runs inside ONE transaction. The services' own withTransaction calls join it (db/transaction.ts), and
+ *    so do their session-less reads and writes (Mongoose's transaction AsyncLocalStorage). Before that transaction
+ *    commits, the record becomes `done` with the answer, in the same transaction, guarded by the claim token.
+ * So after any crash a retry finds either the committed operation together with its answer, or neither: then the
+ * claim's lock expires and the retry runs it, once. A claim whose lock expired while its attempt was in fact still
+ * running cannot commit twice either: the other attempt took a new token, and the guarded `done` write of the first
+ * finds no record and aborts its transaction.
+ *
+ * A refusal (4xx: nothing was written) is remembered after the transaction aborted, so its retry answers the same; a
+ * 5xx or a CONFLICT with a concurrent change releases the key, so that the retry runs again.
+ * Document numbers reserved outside the transaction (numbering.service) stay outside it: a run that aborts leaves
+ * a gap in the sequence, as it does without a key.
  */
-import { createHash } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
 import mongoose, { Schema } from 'mongoose';
+import { config } from '../config';
 import { AppError } from '../core/errors';
+import { withTransaction } from '../db/transaction';
 import type { Actor } from '../modules/access/permissions';
+import { errorBodyOf, statusOf, toAppError } from './error-handler';
 
 const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;
 const RETENTION_SECONDS = 24 * 60 * 60;
-const IN_PROGRESS_LOCK_MS = 2 * 60 * 1000;
+/** How long a retry waits for a concurrent first attempt's answer before answering "still being processed". */
+const WAIT_FOR_ANSWER_MS = 2_000;
+const POLL_MS = 100;
+/** What a retry is told to wait when the first attempt is still running (its process may be alive and finish). */
+const RETRY_AFTER_SECONDS = 2;
+
+/** An answer as sent: its status and, unless 204, its JSON text (stored as text so a replay is byte for byte). */
+export interface Answer {
+  status: number;
+  json?: string;
+}
 
 interface IdempotencyRecord {
   _id: string;
   fingerprint: string;
   state: 'in_progress' | 'done';
+  /** Which attempt holds the claim: only that attempt may complete or release it. */
+  token: string;
   lockedUntil: Date;
-  response?: { status: number; body: unknown };
+  response?: Answer;
   createdAt: Date;
 }
 
@@ -35,8 +61,9 @@ const idempotencySchema = new Schema<IdempotencyRecord>(
     _id: { type: String, required: true },
     fingerprint: { type: String, required: true },
     state: { type: String, enum: ['in_progress', 'done'], required: true },
+    token: { type: String, required: true },
     lockedUntil: { type: Date, required: true },
-    response: { type: Schema.Types.Mixed },
+    response: { status: Number, json: String },
     createdAt: { type: Date, required: true, expires: RETENTION_SECONDS },
   },
   { collection: 'idempotency_keys', versionKey: false },
@@ -69,87 +96,158 @@ function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
 
-/** Claims the key, or returns the record that already holds it. */
-async function claim(id: string, fingerprint: string): Promise<IdempotencyRecord | null> {
-  const now = new Date();
-  // Every POST claims a key: the record is complete and typed here, so it is inserted without building and
-  // validating a Mongoose document.
+const lockFrom = (now: number) => new Date(now + config.idempotencyLockSeconds * 1000);
+
+type Claim = { token: string } | { existing: IdempotencyRecord };
+
+/** Claims the key for this attempt, or returns the record that already holds it. */
+async function claim(id: string, fingerprint: string): Promise<Claim> {
+  const now = Date.now();
+  const token = randomUUID();
   const record: IdempotencyRecord = {
     _id: id,
     fingerprint,
     state: 'in_progress',
-    lockedUntil: new Date(now.getTime() + IN_PROGRESS_LOCK_MS),
-    createdAt: now,
+    token,
+    lockedUntil: lockFrom(now),
+    createdAt: new Date(now),
   };
   try {
-    await IdempotencyKey.insertMany([record], { lean: true });
-    return null;
+    // Complete and typed here: inserted without building and validating a Mongoose document. Explicitly outside any
+    // transaction, so that a concurrent retry sees the claim at once.
+    await IdempotencyKey.insertMany([record], { lean: true, session: null });
+    return { token };
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }
   // Taken: a finished request, one still running, or one whose process died (lock expired: take it over).
   const takenOver = await IdempotencyKey.findOneAndUpdate(
-    { _id: id, fingerprint, state: 'in_progress', lockedUntil: { $lt: now } },
-    { $set: { lockedUntil: new Date(now.getTime() + IN_PROGRESS_LOCK_MS) } },
-    { returnDocument: 'after' },
+    { _id: id, fingerprint, state: 'in_progress', lockedUntil: { $lt: new Date(now) } },
+    { $set: { token, lockedUntil: lockFrom(now) } },
+    { returnDocument: 'after', session: null },
   ).lean();
-  if (takenOver) return null;
-  const existing = await IdempotencyKey.findById(id).lean();
+  if (takenOver) return { token };
+  const existing = await IdempotencyKey.findById(id, null, { session: null }).lean<IdempotencyRecord>();
   if (!existing) return claim(id, fingerprint); // expired and removed between the two reads
-  return existing;
+  return { existing };
 }
 
-export function idempotency() {
-  return async function idempotencyMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const key = req.get('Idempotency-Key');
-    if (key === undefined) return next();
-    if (!KEY_PATTERN.test(key)) {
-      throw new AppError('VALIDATION', 'Idempotency-Key must be 8 to 128 characters of letters, digits, - _ : .', [
-        { field: 'Idempotency-Key', message: 'invalid format', type: 'header.pattern' },
-      ]);
-    }
-    const actor = res.locals.actor as Actor | undefined;
-    const id = `${actor?.kind ?? 'anonymous'}:${actor?.id ?? '-'}:${key}`;
-    const fingerprint = fingerprintOf(req);
-
-    const existing = await claim(id, fingerprint);
-    if (existing) {
-      if (existing.fingerprint !== fingerprint) {
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request', {
-          idempotencyKey: key,
-        });
-      }
-      if (existing.state === 'in_progress' || !existing.response) {
-        throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still being processed; retry later', {
-          idempotencyKey: key,
-        });
-      }
-      res.set('Idempotent-Replayed', 'true');
-      res.status(existing.response.status).json(existing.response.body);
-      return;
-    }
-
-    const sendJson = res.json.bind(res);
-    res.json = (body: unknown) => {
-      remember(id, res.statusCode, body).then(
-        () => sendJson(body),
-        (error: unknown) => next(error),
-      );
-      return res;
-    };
-    next();
-  };
+/** The record once its first attempt has answered, waiting up to WAIT_FOR_ANSWER_MS; null when still running. */
+async function answered(id: string): Promise<IdempotencyRecord | null> {
+  const deadline = Date.now() + WAIT_FOR_ANSWER_MS;
+  for (;;) {
+    const record = await IdempotencyKey.findById(id, null, { session: null }).lean<IdempotencyRecord>();
+    if (!record) return null;
+    if (record.state === 'done' && record.response) return record;
+    if (Date.now() >= deadline || record.lockedUntil.getTime() <= Date.now()) return null;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
 }
 
-/** A CONFLICT says "this collided with a concurrent change; retry": replaying it would make the retry useless. */
-function isTransientConflict(status: number, body: unknown): boolean {
-  return status === 409 && (body as { error?: { code?: unknown } } | null)?.error?.code === 'CONFLICT';
-}
-
-async function remember(id: string, status: number, body: unknown): Promise<void> {
-  if (status >= 500 || isTransientConflict(status, body)) {
-    await IdempotencyKey.deleteOne({ _id: id });
+function send(res: Response, answer: Answer): void {
+  res.status(answer.status);
+  if (answer.json === undefined) {
+    res.end();
     return;
   }
-  await IdempotencyKey.updateOne({ _id: id }, { $set: { state: 'done', response: { status, body } } });
+  res.type('application/json').send(answer.json);
+}
+
+/** The key of this request, validated, or undefined when it carries none. */
+function keyOf(req: Request): string | undefined {
+  const key = req.get('Idempotency-Key');
+  if (key !== undefined && !KEY_PATTERN.test(key)) {
+    throw new AppError('VALIDATION', 'Idempotency-Key must be 8 to 128 characters of letters, digits, - _ : .', [
+      { field: 'Idempotency-Key', message: 'invalid format', type: 'header.pattern' },
+    ]);
+  }
+  return key;
+}
+
+/**
+ * Answers an idempotent route: runs `execute` (the route, returning its answer) at most once per key, in one
+ * transaction with the key's record when a key is given, and sends the answer.
+ */
+export async function answerIdempotently(req: Request, res: Response, execute: () => Promise<Answer>): Promise<void> {
+  const key = keyOf(req);
+  if (key === undefined) {
+    send(res, await execute());
+    return;
+  }
+  const actor = res.locals.actor as Actor | null | undefined;
+  const id = `${actor?.kind ?? 'anonymous'}:${actor?.id ?? '-'}:${key}`;
+  const fingerprint = fingerprintOf(req);
+
+  const claimed = await claim(id, fingerprint);
+  if ('existing' in claimed) {
+    if (claimed.existing.fingerprint !== fingerprint) {
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request', {
+        idempotencyKey: key,
+      });
+    }
+    const done = await answered(id);
+    if (!done?.response) {
+      throw new AppError(
+        'CONFLICT',
+        `A request with this Idempotency-Key is still being processed; retry after ${RETRY_AFTER_SECONDS} s`,
+        { idempotencyKey: key, retryAfterSeconds: RETRY_AFTER_SECONDS },
+      );
+    }
+    res.set('Idempotent-Replayed', 'true');
+    send(res, done.response);
+    return;
+  }
+
+  const { token } = claimed;
+  let answer: Answer;
+  try {
+    answer = await withTransaction(async (session) => {
+      const result = await execute();
+      const { matchedCount } = await IdempotencyKey.updateOne(
+        { _id: id, token, state: 'in_progress' },
+        { $set: { state: 'done', response: result, lockedUntil: new Date() } },
+        { session },
+      );
+      if (matchedCount === 0) {
+        throw new AppError(
+          'CONFLICT',
+          'This request ran longer than its Idempotency-Key lock and a retry took the key over; retry to get its answer',
+          { idempotencyKey: key, retryAfterSeconds: RETRY_AFTER_SECONDS },
+        );
+      }
+      injectFault(req, 'kill-before-commit');
+      return result;
+    });
+  } catch (error) {
+    await settleFailure(id, token, error);
+    throw error;
+  }
+  injectFault(req, 'kill-after-commit');
+  send(res, answer);
+}
+
+/** After a failed attempt: remember a refusal (4xx), release the key otherwise. Only while this attempt holds it. */
+async function settleFailure(id: string, token: string, error: unknown): Promise<void> {
+  const appError = toAppError(error);
+  const status = appError ? statusOf(appError) : 500;
+  const transientConflict = appError?.code === 'CONFLICT';
+  if (!appError || status >= 500 || transientConflict) {
+    await IdempotencyKey.deleteOne({ _id: id, token, state: 'in_progress' });
+    return;
+  }
+  const response: Answer = { status, json: JSON.stringify(errorBodyOf(appError)) };
+  await IdempotencyKey.updateOne(
+    { _id: id, token, state: 'in_progress' },
+    { $set: { state: 'done', response, lockedUntil: new Date() } },
+  );
+}
+
+export type FaultPoint = 'kill-before-commit' | 'kill-after-commit';
+
+/**
+ * The crash tests' fault points: with ASAR_TEST_FAULTS (which config refuses in production), a request carrying
+ * `X-Asar-Test-Fault: <point>` kills this process there, as a power cut would.
+ */
+function injectFault(req: Request, point: FaultPoint): void {
+  if (config.testFaults && req.get('X-Asar-Test-Fault') === point) process.kill(process.pid, 'SIGKILL');
 }

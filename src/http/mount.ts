@@ -1,13 +1,13 @@
 /**
  * Turns the route registry into Express routes. Every route gets the same chain, in this order:
- * authenticate (unless public) → authorize(access) → idempotency (when declared) → validate(schemas) → the route's
- * own `before` middleware → answer (run, then send). Nothing else mounts API routes, so no route can forget its guard
+ * authenticate (unless public) → authorize(access) → validate(schemas) → the route's own `before` middleware →
+ * answer (run, then send; for an idempotent route, run at most once per Idempotency-Key, see idempotency.ts). Nothing else mounts API routes, so no route can forget its guard
  * or its validation.
  */
 import { Readable } from 'node:stream';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { authenticate, authorize } from './auth';
-import { idempotency } from './idempotency';
+import { type Answer, answerIdempotently } from './idempotency';
 import {
   type FileAnswer,
   isReply,
@@ -29,20 +29,32 @@ export function fullPath(route: Pick<RouteDefinition, 'path'>): string {
 function answer(route: RouteDefinition): RequestHandler {
   return async function answerRequest(req: Request, res: Response): Promise<void> {
     const { params, query, body } = res.locals.input as ValidatedInput;
-    const result = await route.run({
-      params,
-      query,
-      body,
-      actor: res.locals.actor ?? null,
-      credential: res.locals.credential ?? null,
-      req,
-    });
-    send(res, route, result);
+    const run = () =>
+      route.run({
+        params,
+        query,
+        body,
+        actor: res.locals.actor ?? null,
+        credential: res.locals.credential ?? null,
+        req,
+      });
+    if (route.headers) res.set(route.headers);
+    if (route.idempotent) {
+      await answerIdempotently(req, res, async () => jsonAnswerOf(route, await run()));
+      return;
+    }
+    send(res, route, await run());
   };
 }
 
+/** The answer of a JSON route, as idempotency stores and replays it. */
+function jsonAnswerOf(route: RouteDefinition, result: unknown): Answer {
+  if (isReply(result)) return { status: result.status, json: JSON.stringify(result.body) };
+  if (route.success.status === 204) return { status: 204 };
+  return { status: route.success.status, json: JSON.stringify(result) };
+}
+
 function send(res: Response, route: RouteDefinition, result: unknown): void {
-  if (route.headers) res.set(route.headers);
   const { status, contentType } = route.success;
   if (contentType !== 'application/json') {
     // A file answer may carry its own status (the verification page's "not genuine" is a 404 page).
@@ -75,7 +87,6 @@ function send(res: Response, route: RouteDefinition, result: unknown): void {
 export function chainOf(route: RouteDefinition): RequestHandler[] {
   const chain: RequestHandler[] = [];
   if (route.access !== 'public') chain.push(authenticate, authorize(route.access));
-  if (route.idempotent) chain.push(idempotency());
   chain.push(validate(route.schemas), ...(route.before ?? []), answer(route));
   return chain;
 }

@@ -3,7 +3,7 @@
  * (`npm run job -- <name>`) and POST /api/v1/jobs/:name/run run a job through it by hand, under the same lease.
  *
  * Still to plug in when their modules land: `shipmentsOverdueJob(findOverdue)` (shipments, issue 11) and the
- * release of reservations and allocations past their expiry (stock reservations, issue 10; allocations, issue 12).
+ * release of allocations past their expiry (issue 12).
  */
 import { config } from '../config';
 import { logger } from '../logger';
@@ -12,6 +12,7 @@ import { idempotencyCleanupJob } from './idempotency-cleanup.job';
 import { importsResumeJob } from './imports-resume.job';
 import type { Job } from './job';
 import { lowStockJob } from './low-stock.job';
+import { reservationsExpiryJob } from './reservations-expiry.job';
 import { Scheduler } from './scheduler';
 import { stockReconciliationJob } from './stock-reconciliation.job';
 import { webhookDeliveriesJob } from './webhook-deliveries.job';
@@ -24,6 +25,7 @@ export function allJobs(): Job[] {
     idempotencyCleanupJob,
     webhookDeliveriesJob,
     importsResumeJob,
+    reservationsExpiryJob,
   ];
 }
 

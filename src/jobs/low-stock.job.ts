@@ -2,6 +2,8 @@
  * Low stock: every minimum level (set per item and warehouse by warehouse staff) against what is available there
  * (not damaged, not expired). One alert per level below its minimum: critical when nothing is left, else a warning.
  */
+
+import { type Actor, organisationActor } from '../modules/access/permissions';
 import type { AlertSighting } from '../modules/alerts/alerts.service';
 import { syncAlerts } from '../modules/alerts/alerts.service';
 import { minimumLevelsByWarehouse } from '../modules/alerts/minimum-levels.service';
@@ -14,10 +16,10 @@ import type { Job } from './job';
 const PAGE = 200;
 
 /** Available sub-units per item id in one warehouse. */
-async function availableIn(warehouseId: string): Promise<Map<string, number>> {
+async function availableIn(warehouseId: string, actor: Actor): Promise<Map<string, number>> {
   const available = new Map<string, number>();
   for (let offset = 0; ; offset += PAGE) {
-    const page = await availability({ warehouseId, limit: PAGE, offset });
+    const page = await availability({ warehouseId, limit: PAGE, offset }, actor);
     for (const row of page.data) if (row.item) available.set(row.item.id, row.available);
     if (offset + PAGE >= page.page.total) break;
   }
@@ -31,17 +33,20 @@ export const lowStockJob: Job = {
   async run() {
     const levels = await minimumLevelsByWarehouse();
     const all = [...levels.values()].flat();
+    // Each warehouse is read, and its stock counted, as the system acting inside the levels' organisation.
+    const actorOf = (warehouseLevels: readonly { organisationId: unknown }[]) =>
+      organisationActor(String(warehouseLevels[0]?.organisationId));
     const [warehouses, items] = await Promise.all([
-      warehousesByIds([...levels.keys()]),
+      Promise.all([...levels].map(([id, warehouseLevels]) => warehousesByIds(actorOf(warehouseLevels), [id]))),
       itemsByIds([...new Set(all.map((level) => String(level.itemId)))]),
     ]);
-    const warehouseById = new Map(warehouses.map((w) => [String(w._id), w]));
+    const warehouseById = new Map(warehouses.flat().map((w) => [String(w._id), w]));
     const itemById = new Map(items.map((i) => [String(i._id), i]));
     const sightings: AlertSighting[] = [];
     for (const [warehouseId, warehouseLevels] of levels) {
       const warehouse = warehouseById.get(warehouseId);
       if (!warehouse) continue;
-      const available = await availableIn(warehouseId);
+      const available = await availableIn(warehouseId, actorOf(warehouseLevels));
       for (const level of warehouseLevels) {
         const item = itemById.get(String(level.itemId));
         const have = available.get(String(level.itemId)) ?? 0;

@@ -20,7 +20,7 @@ export const stockReconciliationJob: Job = {
         kind: 'stock_invariant' as const,
         severity: 'critical' as const,
         subject: { type: 'balance', id: v.balanceId, label: `balance ${v.balanceId}` },
-        message: `Stock balance ${v.balanceId}: on hand ${v.onHand} but its ledger sums to ${v.ledgerSum}`,
+        message: `Stock balance ${v.balanceId}: on hand ${v.onHand} (ledger sum ${v.ledgerSum}), reserved ${v.reserved} (open reservations ${v.reservationSum})`,
         details: { ...v },
       })),
     );

@@ -157,10 +157,17 @@ describe('organisation scoping', () => {
     expect(list.body.page.total).toBe(1);
   });
 
-  test('when operator staff list organisations, then they see them all', async () => {
+  test("when an organisation's logistics staff list organisations, then they see their own only", async () => {
+    await given.organisation();
+    const { token, user } = await given.user({ role: 'logistics' });
+    const list = await t.api.get('/api/v1/organisations').set(bearer(token));
+    expect(list.body.data.map((o: { id: string }) => o.id)).toEqual([user.organisationId]);
+  });
+
+  test("when the deployment's operator lists organisations, then it sees them all", async () => {
     await given.organisation();
     await given.organisation();
-    const { token } = await given.user({ role: 'logistics' });
+    const { token } = await given.user({ role: 'operator' });
     const list = await t.api.get('/api/v1/organisations').set(bearer(token));
     expect(list.body.page.total).toBe(2);
   });

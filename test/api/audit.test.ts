@@ -14,11 +14,13 @@ afterEach(() => {
 
 describe('audit log', () => {
   test('when each kind of identity change happens, then each leaves one entry with actor, request id and address', async () => {
-    const admin = await given.user({ role: 'admin', name: 'Aigerim Admin' });
+    const operator = await given.user({ role: 'operator', name: 'Askar Operator' });
     const api = t.api;
+    const org = (
+      await api.post('/api/v1/organisations').set(bearer(operator.token)).send({ name: 'Qamqor', type: 'ngo' })
+    ).body;
+    const admin = await given.user({ role: 'admin', name: 'Aigerim Admin', organisationId: org.id });
     const as = bearer(admin.token);
-
-    const org = (await api.post('/api/v1/organisations').set(as).send({ name: 'Qamqor', type: 'ngo' })).body;
     await api.patch(`/api/v1/organisations/${org.id}`).set(as).send({ name: 'Qamqor Foundation' });
     const user = (
       await api
@@ -68,7 +70,13 @@ describe('audit log', () => {
       expect(entry.requestId).toEqual(expect.any(String));
       expect(entry.ip).toEqual(expect.any(String));
     }
-    expect(entries[0]?.actor).toMatchObject({ kind: 'user', id: admin.user.id, name: 'Aigerim Admin' });
+    expect(entries[0]?.actor).toMatchObject({ kind: 'user', id: operator.user.id, name: 'Askar Operator' });
+    expect(entries[1]?.actor).toMatchObject({ kind: 'user', id: admin.user.id, name: 'Aigerim Admin' });
+    // Every entry is the organisation's: its admin reads them all, another organisation's admin none.
+    expect(entries.every((e) => String(e.organisationId) === org.id)).toBe(true);
+    const theirs = await given.user({ role: 'admin' });
+    const listed = await api.get('/api/v1/audit').set(bearer(theirs.token));
+    expect(listed.body.data.map((e: { organisationId: string }) => e.organisationId)).not.toContain(org.id);
     expect(entries[4]?.actor).toMatchObject({ kind: 'anonymous', id: null });
     expect(JSON.stringify(entries)).not.toContain(key.key);
   });
@@ -111,6 +119,7 @@ describe('audit log', () => {
     // Entries at known times, an hour apart (written directly: the time filter is what is tested here).
     const at = (hour: number) => new Date(Date.UTC(2025, 0, 10, hour));
     const entry = (actorId: string, action: string, targetId: string, hour: number) => ({
+      organisationId: admin.user.organisationId,
       actor: { kind: 'user' as const, id: actorId, name: 'Someone', organisationId: null },
       action,
       targetType: 'organisation',

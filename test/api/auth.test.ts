@@ -226,13 +226,28 @@ describe('API keys', () => {
     expect(res.status).toBe(422);
   });
 
-  test('when a coordinator key has no organisation, then it is refused', async () => {
+  test('when an admin creates a key for another organisation, then it is refused; its own key acts for its own', async () => {
     const admin = await given.user({ role: 'admin' });
-    const res = await t.api
+    const other = await given.organisation();
+    const theirs = await t.api
+      .post('/api/v1/api-keys')
+      .set(bearer(admin.token))
+      .send({ label: 'NGO sync', roles: ['coordinator'], organisationId: other.id });
+    expect(theirs.status).toBe(400);
+    expect(theirs.body.error.details[0].field).toBe('organisationId');
+    const own = await t.api
       .post('/api/v1/api-keys')
       .set(bearer(admin.token))
       .send({ label: 'NGO sync', roles: ['coordinator'] });
-    expect(res.status).toBe(400);
-    expect(res.body.error.details[0].field).toBe('organisationId');
+    expect(own.status).toBe(201);
+    expect(own.body.apiKey.organisationId).toBe(admin.user.organisationId);
+  });
+
+  test('when a user belongs to no organisation and is not the operator, then it may not act', async () => {
+    const { token } = await given.user({ role: 'admin', organisationId: null });
+    expect((await t.api.get('/api/v1/auth/me').set(bearer(token))).status).toBe(200);
+    const res = await t.api.get('/api/v1/warehouses').set(bearer(token));
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('no organisation');
   });
 });

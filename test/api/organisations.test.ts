@@ -7,8 +7,8 @@ import { bearer, given, validBin } from '../support/given-identity';
 const t = setupTestApp();
 
 describe('organisations', () => {
-  test('when an admin registers an NGO with a valid BIN, then it is created and audited', async () => {
-    const admin = await given.user({ role: 'admin' });
+  test('when the operator registers an NGO with a valid BIN, then it is created and audited', async () => {
+    const admin = await given.user({ role: 'operator' });
 
     const res = await t.api
       .post('/api/v1/organisations')
@@ -33,7 +33,7 @@ describe('organisations', () => {
   });
 
   test('when the BIN check digit is wrong, then it answers 400 naming the field and creates nothing', async () => {
-    const admin = await given.user({ role: 'admin' });
+    const admin = await given.user({ role: 'operator' });
 
     const res = await t.api
       .post('/api/v1/organisations')
@@ -49,7 +49,7 @@ describe('organisations', () => {
   });
 
   test('when a BIN is already registered, then it answers 409', async () => {
-    const admin = await given.user({ role: 'admin' });
+    const admin = await given.user({ role: 'operator' });
     const bin = validBin();
     await given.organisation({ bin });
     const res = await t.api
@@ -60,7 +60,7 @@ describe('organisations', () => {
   });
 
   test('when a foreign donor has no BIN, then several of them can be registered', async () => {
-    const admin = await given.user({ role: 'admin' });
+    const admin = await given.user({ role: 'operator' });
     for (const name of ['Hong Kong Relief Society', 'Türk Kızılay']) {
       const res = await t.api
         .post('/api/v1/organisations')
@@ -71,8 +71,8 @@ describe('organisations', () => {
     }
   });
 
-  test("when an admin deactivates an organisation, then its members' sessions end and the change is audited", async () => {
-    const admin = await given.user({ role: 'admin' });
+  test("when the operator deactivates an organisation, then its members' sessions end and the change is audited", async () => {
+    const admin = await given.user({ role: 'operator' });
     const ngo = await given.organisation();
     const member = await given.user({ role: 'coordinator', organisationId: ngo.id });
 
@@ -84,5 +84,38 @@ describe('organisations', () => {
     expect((await t.api.get('/api/v1/auth/me').set(bearer(member.token))).status).toBe(401);
     const audit = await AuditEntry.findOne({ action: 'organisation.update' }).lean();
     expect(audit?.summary).toEqual({ changed: { active: { from: true, to: false } } });
+  });
+
+  test('when an organisation admin tries to create an organisation or deactivate its own, then it answers 403', async () => {
+    const admin = await given.user({ role: 'admin' });
+    const created = await t.api
+      .post('/api/v1/organisations')
+      .set(bearer(admin.token))
+      .send({ name: 'Shadow Foundation', type: 'ngo' });
+    expect(created.status).toBe(403);
+    const own = admin.user.organisationId as string;
+    const deactivated = await t.api
+      .patch(`/api/v1/organisations/${own}`)
+      .set(bearer(admin.token))
+      .send({ active: false });
+    expect(deactivated.status).toBe(403);
+    expect(await Organisation.countDocuments({ active: true })).toBe(1);
+  });
+
+  test("when an admin edits its own organisation's contact, then it changes; another organisation's answers 404", async () => {
+    const admin = await given.user({ role: 'admin' });
+    const other = await given.organisation({ name: 'Other foundation' });
+    const own = await t.api
+      .patch(`/api/v1/organisations/${admin.user.organisationId}`)
+      .set(bearer(admin.token))
+      .send({ contact: { phone: '+7 701 111 22 33' } });
+    expect(own.status).toBe(200);
+    const theirs = await t.api
+      .patch(`/api/v1/organisations/${other.id}`)
+      .set(bearer(admin.token))
+      .send({ name: 'Renamed' });
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.error.message).toBe(`Organisation ${other.id} not found`);
+    expect((await Organisation.findById(other.id).lean())?.name).toBe('Other foundation');
   });
 });

@@ -1,12 +1,11 @@
 import { withTransaction } from '../../src/db/transaction';
-import { SYSTEM_ACTOR } from '../../src/modules/access/permissions';
 import { LedgerEntry, StockBalance, StockReservation } from '../../src/modules/stock/stock.model';
 import { findInvariantViolations } from '../../src/modules/stock/stock.queries';
 import { reserve } from '../../src/modules/stock/stock.reservations';
 import { reverseOperation } from '../../src/modules/stock/stock.service';
 import { setupTestApp } from '../support/app';
 import { bearer, given } from '../support/given-identity';
-import { daysFromToday, givenInventory } from '../support/given-inventory';
+import { actorFor, daysFromToday, givenInventory } from '../support/given-inventory';
 
 const t = setupTestApp();
 
@@ -136,12 +135,13 @@ describe('reservations under concurrency', () => {
 
   test('when 64 callers reserve 1 of 10 in their own transactions (no queue), then exactly 10 succeed and invariants hold', async () => {
     const { warehouse, item } = await givenInventory.stockOf({ quantity: 10 });
+    const owner = await actorFor();
     const results = await Promise.allSettled(
       Array.from({ length: 64 }, (_, i) =>
         withTransaction((session) =>
           reserve(
             { warehouseId: warehouse.id, itemId: item.id, quantity: 1, source: shipment(`SH-${i}`) },
-            SYSTEM_ACTOR,
+            owner,
             session,
           ),
         ),
@@ -317,7 +317,7 @@ describe('nothing leaves from under a reservation', () => {
     expect(refused.every((r) => r.body.error.code === 'INSUFFICIENT_STOCK')).toBe(true);
     const receipt = await LedgerEntry.findOne({ itemId: item.id, type: 'receipt' }).lean();
     // The receipt came from a test source: reverse it as its owner (a donation) would.
-    await expect(reverseOperation(String(receipt?.operationId), {}, SYSTEM_ACTOR)).rejects.toMatchObject({
+    await expect(reverseOperation(String(receipt?.operationId), {}, await actorFor())).rejects.toMatchObject({
       code: 'INSUFFICIENT_STOCK',
     });
     const allowed = await post('moves', { ...target, fromLocationCode: 'A-01', toLocationCode: 'B-01', quantity: 2 });

@@ -504,8 +504,10 @@ describe('the ledger list', () => {
   async function givenHistory(warehouseId: string, itemId: string, count: number, daysAgo: number): Promise<void> {
     const at = Date.now() - daysAgo * 86_400_000;
     const balanceId = new Types.ObjectId();
+    const organisationId = new Types.ObjectId((await given.homeOrganisation()).id);
     await LedgerEntry.collection.insertMany(
       Array.from({ length: count }, (_, i) => ({
+        organisationId,
         type: 'receipt',
         quantity: 1,
         unit: 'piece',

@@ -13,9 +13,9 @@ const newUser = {
 };
 
 describe('users', () => {
-  test('when an admin creates a user, then the email is stored lowercase, the password hashed, and the audit names no personal data', async () => {
-    const admin = await given.user({ role: 'admin' });
+  test('when an admin creates a user, then it is of its organisation, the email stored lowercase, the password hashed, and the audit names no personal data', async () => {
     const ngo = await given.organisation();
+    const admin = await given.user({ role: 'admin', organisationId: ngo.id });
 
     const res = await t.api
       .post('/api/v1/users')
@@ -57,18 +57,46 @@ describe('users', () => {
     expect(res.body.error.details[0].field).toBe('password');
   });
 
-  test('when a coordinator is created without an organisation, or with one that does not exist, then it answers 400', async () => {
+  test('when an admin names another organisation, or one that does not exist, for a new user, then it answers 400', async () => {
     const admin = await given.user({ role: 'admin' });
-    const without = await t.api.post('/api/v1/users').set(bearer(admin.token)).send(newUser);
+    const other = await given.organisation();
+    const theirs = await t.api
+      .post('/api/v1/users')
+      .set(bearer(admin.token))
+      .send({ ...newUser, organisationId: other.id });
     const unknown = await t.api
       .post('/api/v1/users')
       .set(bearer(admin.token))
       .send({ ...newUser, organisationId: '64b0000000000000000000aa' });
-    for (const res of [without, unknown]) {
+    for (const res of [theirs, unknown]) {
       expect(res.status).toBe(400);
       expect(res.body.error.details[0].field).toBe('organisationId');
     }
     expect(await User.countDocuments()).toBe(1);
+  });
+
+  test('when an admin grants the operator role, then it answers 403 and creates nobody', async () => {
+    const admin = await given.user({ role: 'admin' });
+    const res = await t.api
+      .post('/api/v1/users')
+      .set(bearer(admin.token))
+      .send({ ...newUser, roles: ['operator'] });
+    expect(res.status).toBe(403);
+    expect(await User.countDocuments()).toBe(1);
+  });
+
+  test("when the operator creates an organisation's first admin, then that admin acts inside it", async () => {
+    const operator = await given.user({ role: 'operator' });
+    const ngo = await given.organisation();
+    const res = await t.api
+      .post(`/api/v1/organisations/${ngo.id}/admins`)
+      .set(bearer(operator.token))
+      .send({ email: 'first@meirim.kz', name: 'First Admin', password: 'twelve chars or more' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ organisationId: ngo.id, roles: ['admin'] });
+    // The operator itself reaches no organisation's records.
+    const users = await t.api.get('/api/v1/users').set(bearer(operator.token));
+    expect(users.status).toBe(403);
   });
 
   test("when an admin changes a user's roles, then the audit records the roles before and after", async () => {

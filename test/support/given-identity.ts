@@ -49,6 +49,18 @@ export interface GivenOrganisation {
   active?: boolean;
 }
 
+let home: OrganisationDto | undefined;
+
+/**
+ * The organisation factories use when a test names none: one per test (the database is emptied before each test, so
+ * it is created again when it is gone). Tests of isolation create a second one with `given.organisation()`.
+ */
+async function homeOrganisation(): Promise<OrganisationDto> {
+  if (home && (await Organisation.exists({ _id: home.id }))) return home;
+  home = await organisation({ name: 'Home test organisation' });
+  return home;
+}
+
 async function organisation(overrides: GivenOrganisation = {}): Promise<OrganisationDto> {
   sequence += 1;
   const created = await Organisation.create({
@@ -68,7 +80,7 @@ export interface GivenUser {
   roles?: Role[];
   email?: string;
   name?: string;
-  /** A coordinator gets a new organisation when none is given; others get none. */
+  /** Default: the home organisation (none for an operator). */
   organisationId?: string | null;
   active?: boolean;
   /** Hashes this password (slow: argon2) instead of reusing TEST_PASSWORD's hash. */
@@ -89,7 +101,7 @@ async function user(options: GivenUser = {}): Promise<UserWithToken> {
   const roles = options.roles ?? [options.role ?? 'admin'];
   let organisationId = options.organisationId;
   if (organisationId === undefined) {
-    organisationId = roles.includes('coordinator') ? (await organisation()).id : null;
+    organisationId = roles.includes('operator') ? null : (await homeOrganisation()).id;
   }
   defaultHash ??= hashPassword(TEST_PASSWORD);
   const passwordHash = await (options.password ? hashPassword(options.password) : defaultHash);
@@ -121,11 +133,11 @@ async function apiKey(options: GivenApiKey = {}): Promise<{ apiKey: ApiKeyDto; k
     keyHash: hashApiKey(key),
     hint: apiKeyHint(key),
     roles: options.roles ?? ['viewer'],
-    organisationId: options.organisationId ?? null,
+    organisationId: options.organisationId === undefined ? (await homeOrganisation()).id : options.organisationId,
     createdBy: { kind: 'system', id: 'system', name: 'system' },
     revokedAt: options.revoked ? new Date() : null,
   });
   return { apiKey: toApiKeyDto(created.toObject()), key };
 }
 
-export const given = { organisation, user, apiKey };
+export const given = { organisation, homeOrganisation, user, apiKey };

@@ -1,10 +1,12 @@
 /**
  * Factories for inventory tests: items, warehouses, donors and stock on hand, written through the services (so the
- * ledger invariant holds from the first balance) with the system actor.
+ * ledger invariant holds from the first balance) as the system acting for an organisation: the test's home
+ * organisation (given.homeOrganisation) unless `organisationId` names another. Items are the shared catalog's.
  *
  *   const { warehouse, item } = await givenInventory.stockOf({ quantity: 10 });
+ *   const theirs = await givenInventory.warehouse({}, { organisationId: other.id });
  */
-import { SYSTEM_ACTOR } from '../../src/modules/access/permissions';
+import { type Actor, organisationActor, SYSTEM_ACTOR } from '../../src/modules/access/permissions';
 import { createItem, type ItemDto, type ItemInput } from '../../src/modules/catalog/catalog.service';
 import { createDonor, type DonorDto, type DonorInput } from '../../src/modules/donors/donors.service';
 import type { Condition } from '../../src/modules/stock/stock.model';
@@ -15,7 +17,19 @@ import {
   type WarehouseInput,
 } from '../../src/modules/warehouses/warehouses.service';
 
+import { given } from './given-identity';
+
 let sequence = 0;
+
+/** Whose records a factory writes: the home organisation's by default. */
+export interface Owner {
+  organisationId?: string;
+}
+
+/** The system acting inside an organisation: the home organisation by default. */
+export async function actorFor(owner: Owner = {}): Promise<Actor> {
+  return organisationActor(owner.organisationId ?? (await given.homeOrganisation()).id);
+}
 const next = () => {
   sequence += 1;
   return sequence;
@@ -38,7 +52,7 @@ async function item(overrides: Partial<ItemInput> = {}): Promise<ItemDto> {
   );
 }
 
-async function warehouse(overrides: Partial<WarehouseInput> = {}): Promise<WarehouseDto> {
+async function warehouse(overrides: Partial<WarehouseInput> = {}, owner: Owner = {}): Promise<WarehouseDto> {
   const n = next();
   return createWarehouse(
     {
@@ -53,11 +67,11 @@ async function warehouse(overrides: Partial<WarehouseInput> = {}): Promise<Wareh
       ],
       ...overrides,
     },
-    SYSTEM_ACTOR,
+    await actorFor(owner),
   );
 }
 
-async function donor(overrides: Partial<DonorInput> = {}): Promise<DonorDto> {
+async function donor(overrides: Partial<DonorInput> = {}, owner: Owner = {}): Promise<DonorDto> {
   const n = next();
   return createDonor(
     {
@@ -67,7 +81,7 @@ async function donor(overrides: Partial<DonorInput> = {}): Promise<DonorDto> {
       contact: { phone: '+7 701 000 00 00' },
       ...overrides,
     },
-    SYSTEM_ACTOR,
+    await actorFor(owner),
   );
 }
 
@@ -81,12 +95,15 @@ export interface StockOfOptions {
   lot?: string | null;
   expiryDate?: Date | null;
   condition?: Condition;
+  /** The organisation of the warehouse (when a new one is made) and of the receipt. */
+  organisationId?: string;
 }
 
 /** A warehouse holding `quantity` of an item (received through the stock service, so the ledger has the entry). */
 async function stockOf(options: StockOfOptions = {}): Promise<{ warehouse: WarehouseDto; item: ItemDto }> {
   const theItem = options.item ?? (await item(options.itemOverrides));
-  const theWarehouse = options.warehouse ?? (await warehouse());
+  const owner = { organisationId: options.warehouse?.organisationId ?? options.organisationId };
+  const theWarehouse = options.warehouse ?? (await warehouse({}, owner));
   await receive(
     {
       warehouseId: theWarehouse.id,
@@ -103,7 +120,7 @@ async function stockOf(options: StockOfOptions = {}): Promise<{ warehouse: Wareh
         },
       ],
     },
-    SYSTEM_ACTOR,
+    await actorFor(owner),
   );
   return { warehouse: theWarehouse, item: theItem };
 }

@@ -1,6 +1,10 @@
 /**
  * Every permission a route can require, and which roles hold it: the one table of the access model.
  * A route names exactly one permission (see http/route-registry.ts); roles are sets of permissions.
+ *
+ * Every role but `operator` acts inside its own organisation: which records it reaches is decided by the scoped
+ * access path (scope.ts), not by the role. `operator` is the deployment's: it creates organisations, hubs and their
+ * first admins, and holds no permission on any organisation's records.
  */
 export const PERMISSIONS = [
   'catalog:read',
@@ -9,6 +13,7 @@ export const PERMISSIONS = [
   'warehouses:write',
   'donors:read',
   'donors:write',
+  'donors:contact',
   'donations:read',
   'donations:write',
   'stock:read',
@@ -28,7 +33,9 @@ export const PERMISSIONS = [
   'exports:read',
   'verification:manage',
   'organisations:read',
+  'organisations:edit',
   'organisations:manage',
+  'hubs:read',
   'users:manage',
   'apikeys:manage',
   'audit:read',
@@ -36,19 +43,27 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLES = ['admin', 'warehouse', 'logistics', 'coordinator', 'viewer'] as const;
+export const ROLES = ['admin', 'warehouse', 'logistics', 'coordinator', 'viewer', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Roles that act inside an organisation (every one but the deployment's operator). */
+export const ORGANISATION_ROLES = ROLES.filter((role) => role !== 'operator');
+
+/** Permissions of the deployment, never of an organisation: only the operator holds them. */
+const DEPLOYMENT_PERMISSIONS: readonly Permission[] = ['organisations:manage'];
 
 const READ_STOCK: Permission[] = ['catalog:read', 'warehouses:read', 'stock:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: PERMISSIONS,
+  admin: PERMISSIONS.filter((permission) => !DEPLOYMENT_PERMISSIONS.includes(permission)),
   warehouse: [
     ...READ_STOCK,
     'catalog:write',
     'warehouses:write',
     'donors:read',
     'donors:write',
+    'donors:contact',
+    'donors:contact',
     'donations:read',
     'donations:write',
     'stock:write',
@@ -86,9 +101,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'donations:read',
     'shipments:read',
     'reports:read',
+    'hubs:read',
     'organisations:read',
     'alerts:read',
   ],
+  operator: ['organisations:read', 'organisations:edit', 'organisations:manage', 'hubs:read'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {
@@ -106,11 +123,27 @@ export interface Actor {
   permissions: ReadonlySet<Permission>;
 }
 
+/**
+ * The deployment acting by itself (the seed creating organisations, a job): an operator, with no organisation, so it
+ * reaches no organisation's records. To act inside one, use `organisationActor`.
+ */
 export const SYSTEM_ACTOR: Actor = {
   kind: 'system',
   id: 'system',
   name: 'system',
   organisationId: null,
-  roles: ['admin'],
-  permissions: permissionsOf(['admin']),
+  roles: ['operator'],
+  permissions: permissionsOf(['operator']),
 };
+
+/** The system acting as an admin of one organisation (the seed loading its stock, a job working on its records). */
+export function organisationActor(organisationId: string, name = 'system'): Actor {
+  return {
+    kind: 'system',
+    id: 'system',
+    name,
+    organisationId,
+    roles: ['admin'],
+    permissions: permissionsOf(['admin']),
+  };
+}

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { quantityValue, unitCode } from '../catalog/catalog.schemas';
 import { ALERT_KINDS, ALERT_STATUSES, SEVERITIES } from './alerts.model';
 import { DELIVERY_STATUSES, WEBHOOK_EVENTS } from './webhooks.model';
@@ -38,8 +38,7 @@ export const createWebhookSchemas = {
       .max(2000)
       .uri({ scheme: ['https', 'http'] })
       .required(),
-    events: Joi.array()
-      .items(Joi.string().valid(...WEBHOOK_EVENTS))
+    events: arrayOf(Joi.string().valid(...WEBHOOK_EVENTS), WEBHOOK_EVENTS.length)
       .min(1)
       .default(['alert.raised', 'alert.escalated']),
     organisationId: objectId().allow(null),

@@ -8,8 +8,8 @@ import { type QueryFilter, Types } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { scopeFilter } from '../access/organisation-scope';
 import type { Actor } from '../access/permissions';
+import { ownerFilter } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { ledgerActorOf } from '../stock/stock.model';
 import {
@@ -198,7 +198,7 @@ export interface AlertQuery extends PageRequest {
 }
 
 export async function listAlerts(query: AlertQuery, actor: Actor): Promise<Page<AlertDto>> {
-  const filter: QueryFilter<AlertRecord> = { ...scopeFilter(actor) };
+  const filter: QueryFilter<AlertRecord> = { ...ownerFilter(actor) };
   if (query.status) filter.status = query.status;
   if (query.kind) filter.kind = query.kind;
   if (query.severity) filter.severity = query.severity;
@@ -208,7 +208,7 @@ export async function listAlerts(query: AlertQuery, actor: Actor): Promise<Page<
 }
 
 async function alertInScope(id: string, actor: Actor): Promise<AlertRecord> {
-  const alert = await Alert.findOne({ _id: id, ...scopeFilter(actor) }).lean<AlertRecord>();
+  const alert = await Alert.findOne({ _id: id, ...ownerFilter(actor) }).lean<AlertRecord>();
   if (!alert) throw notFound('Alert', id);
   return alert;
 }

@@ -6,8 +6,8 @@ import { type QueryFilter, Types } from 'mongoose';
 import { notFound } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { scopeFilter } from '../access/organisation-scope';
 import type { Actor } from '../access/permissions';
+import { ownerFilter } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { requireItems } from '../catalog/catalog.service';
 import { fromSubUnits, toSubUnits } from '../catalog/units';
@@ -44,7 +44,7 @@ export function organisationOfWarehouse(warehouse: object): Types.ObjectId | nul
 }
 
 export async function setMinimumLevel(input: MinimumLevelInput, actor: Actor): Promise<MinimumLevelDto> {
-  const warehouse = await requireWarehouse(input.warehouseId, 'warehouseId');
+  const warehouse = await requireWarehouse(actor, input.warehouseId, 'warehouseId');
   const item = (await requireItems([{ itemId: input.itemId, field: 'itemId' }])).get(input.itemId);
   if (!item) throw notFound('Item', input.itemId);
   const minimum = toSubUnits(item, input.minimum, input.unit, 'minimum', { allowZero: true });
@@ -99,7 +99,7 @@ export async function listMinimumLevels(
   query: MinimumLevelQuery,
   actor: Actor,
 ): Promise<Page<Omit<MinimumLevelDto, 'quantity' | 'baseUnit'>>> {
-  const filter: QueryFilter<MinimumLevelRecord> = { ...scopeFilter(actor) };
+  const filter: QueryFilter<MinimumLevelRecord> = { ...ownerFilter(actor) };
   if (query.warehouseId) filter.warehouseId = new Types.ObjectId(query.warehouseId);
   if (query.itemId) filter.itemId = new Types.ObjectId(query.itemId);
   const page = await paginate(MinimumLevel, filter, query, { warehouseId: 1, itemId: 1, _id: 1 });
@@ -108,7 +108,7 @@ export async function listMinimumLevels(
 
 export async function removeMinimumLevel(id: string, actor: Actor): Promise<void> {
   await withTransaction(async (session) => {
-    const removed = await MinimumLevel.findOneAndDelete({ _id: id, ...scopeFilter(actor) }, { session }).lean();
+    const removed = await MinimumLevel.findOneAndDelete({ _id: id, ...ownerFilter(actor) }, { session }).lean();
     if (!removed) throw notFound('Minimum level', id);
     await recordAudit(
       { actor, action: 'minimum_level.remove', targetType: 'minimum_level', targetId: removed._id, summary: {} },

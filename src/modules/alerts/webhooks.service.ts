@@ -12,8 +12,8 @@ import { notFound } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
 import { logger } from '../../logger';
-import { scopeFilter } from '../access/organisation-scope';
 import type { Actor } from '../access/permissions';
+import { ownerFilter } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { ledgerActorOf } from '../stock/stock.model';
 import {
@@ -113,12 +113,12 @@ export async function createWebhook(input: WebhookInput, actor: Actor): Promise<
 }
 
 export async function listWebhooks(query: PageRequest, actor: Actor): Promise<Page<WebhookDto>> {
-  const page = await paginate(Webhook, { ...scopeFilter(actor) }, query, { createdAt: -1, _id: -1 });
+  const page = await paginate(Webhook, { ...ownerFilter(actor) }, query, { createdAt: -1, _id: -1 });
   return { ...page, data: page.data.map(toWebhookDto) };
 }
 
 async function webhookInScope(id: string, actor: Actor): Promise<WebhookRecord> {
-  const webhook = await Webhook.findOne({ _id: id, ...scopeFilter(actor) }).lean<WebhookRecord>();
+  const webhook = await Webhook.findOne({ _id: id, ...ownerFilter(actor) }).lean<WebhookRecord>();
   if (!webhook) throw notFound('Webhook', id);
   return webhook;
 }

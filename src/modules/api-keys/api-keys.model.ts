@@ -4,6 +4,7 @@
  * meaningful.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { ownedByOrganisation } from '../access/ownership';
 import { ROLES, type Role } from '../access/permissions';
 
 export interface ApiKeyRecord {
@@ -27,7 +28,6 @@ const apiKeySchema = new Schema<ApiKeyRecord>(
     keyHash: { type: String, required: true },
     hint: { type: String, required: true },
     roles: { type: [{ type: String, enum: ROLES }], required: true },
-    organisationId: { type: Schema.Types.ObjectId, ref: 'Organisation', default: null },
     createdBy: { kind: String, id: String, name: String },
     lastUsedAt: { type: Date, default: null },
     revokedAt: { type: Date, default: null },
@@ -35,8 +35,9 @@ const apiKeySchema = new Schema<ApiKeyRecord>(
   { collection: 'api_keys', timestamps: true, versionKey: false },
 );
 
+apiKeySchema.plugin(ownedByOrganisation, { nullable: true });
 apiKeySchema.index({ keyHash: 1 }, { unique: true });
-apiKeySchema.index({ createdAt: -1 });
+apiKeySchema.index({ organisationId: 1, createdAt: -1, _id: -1 });
 
 export const ApiKey =
   (mongoose.models.ApiKey as mongoose.Model<ApiKeyRecord> | undefined) ??

@@ -9,7 +9,7 @@ export function apiKeyRoutes(): RouteDefinition[] {
       summary: 'List API keys (never the keys themselves)',
       access: 'apikeys:manage',
       schemas: schemas.listApiKeysSchemas,
-      run: ({ query }) => apiKeys.listApiKeys(query),
+      run: ({ query, actor }) => apiKeys.listApiKeys(query, actor),
     }),
     // Not idempotent on purpose: replaying the answer would mean storing the key in clear.
     route('POST /api-keys', {

@@ -3,13 +3,17 @@
  * creation and revocation). Append-only: this model refuses every update, and no service offers one.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { ownedByOrganisation } from '../access/ownership';
 
 export type AuditActorKind = 'user' | 'apiKey' | 'system' | 'anonymous';
 
 export interface AuditEntryRecord {
   _id: Types.ObjectId;
   actor: { kind: AuditActorKind; id: string | null; name: string; organisationId: Types.ObjectId | null };
-  /** The organisation the change concerns (the target's when known, otherwise the actor's). */
+  /**
+   * The organisation the change concerns (the target's when known, otherwise the actor's); null for a deployment-level
+   * event (a failed login with an unknown email, the operator acting outside any organisation).
+   */
   organisationId: Types.ObjectId | null;
   /** `<area>.<verb>`, e.g. 'user.create', 'auth.login_failed', 'stock.move'. */
   action: string;
@@ -30,7 +34,6 @@ const auditEntrySchema = new Schema<AuditEntryRecord>(
       name: { type: String, required: true },
       organisationId: { type: Schema.Types.ObjectId, default: null },
     },
-    organisationId: { type: Schema.Types.ObjectId, default: null },
     action: { type: String, required: true },
     targetType: { type: String, required: true },
     targetId: { type: String, default: null },
@@ -42,12 +45,12 @@ const auditEntrySchema = new Schema<AuditEntryRecord>(
   { collection: 'audit_entries', versionKey: false, minimize: false },
 );
 
-// The admin screen pages newest first, filtered by actor, target, action or organisation.
-auditEntrySchema.index({ at: -1 });
-auditEntrySchema.index({ 'actor.id': 1, at: -1 });
-auditEntrySchema.index({ targetType: 1, targetId: 1, at: -1 });
-auditEntrySchema.index({ action: 1, at: -1 });
-auditEntrySchema.index({ organisationId: 1, at: -1 });
+auditEntrySchema.plugin(ownedByOrganisation, { nullable: true });
+// An admin pages its organisation's entries newest first, filtered by actor, target or action.
+auditEntrySchema.index({ organisationId: 1, at: -1, _id: -1 });
+auditEntrySchema.index({ organisationId: 1, 'actor.id': 1, at: -1 });
+auditEntrySchema.index({ organisationId: 1, targetType: 1, targetId: 1, at: -1 });
+auditEntrySchema.index({ organisationId: 1, action: 1, at: -1 });
 
 function refuseChange(): never {
   throw new Error('audit entries are append-only');

@@ -9,7 +9,7 @@ export function auditRoutes(): RouteDefinition[] {
       summary: 'List audit entries, newest first, filtered by actor, organisation, target, action and time',
       access: 'audit:read',
       schemas: listAuditSchemas,
-      run: ({ query }) => listAuditEntries(query),
+      run: ({ query, actor }) => listAuditEntries(query, actor),
     }),
   ];
 }

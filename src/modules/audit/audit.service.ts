@@ -3,9 +3,10 @@
  * session of the transaction that makes the change, so the entry and the change commit or vanish together.
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
-import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import { type Page, type PageRequest, pageOf } from '../../core/pagination';
 import { currentRequest } from '../../core/request-context';
 import type { Actor } from '../access/permissions';
+import { owned } from '../access/scope';
 import { type AuditActorKind, AuditEntry, type AuditEntryRecord } from './audit.model';
 
 /** The caller of a request that identified nobody (a failed login). */
@@ -165,18 +166,24 @@ function toDto(entry: AuditEntryRecord): AuditEntryDto {
   };
 }
 
-/** The audit log, newest first. `from` is inclusive, `to` exclusive. */
-export async function listAuditEntries(query: AuditQuery): Promise<Page<AuditEntryDto>> {
+/**
+ * The audit log of the actor's organisation, newest first. `from` is inclusive, `to` exclusive. Another
+ * organisation's entries are never listed (naming it in `organisationId` lists nothing).
+ */
+export async function listAuditEntries(query: AuditQuery, actor: Actor): Promise<Page<AuditEntryDto>> {
+  const entries = owned(AuditEntry, actor);
+  if (query.organisationId && query.organisationId !== String(entries.organisationId)) {
+    return pageOf([], 0, query);
+  }
   const filter: QueryFilter<AuditEntryRecord> = {};
   if (query.actorId) filter['actor.id'] = query.actorId;
   if (query.actorKind) filter['actor.kind'] = query.actorKind;
-  if (query.organisationId) filter.organisationId = query.organisationId;
   if (query.targetType) filter.targetType = query.targetType;
   if (query.targetId) filter.targetId = query.targetId;
   if (query.action) filter.action = query.action;
   if (query.from || query.to) {
     filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
   }
-  const page = await paginate(AuditEntry, filter, query, { at: -1, _id: -1 });
+  const page = await entries.paginate(filter, query, { at: -1, _id: -1 });
   return { ...page, data: page.data.map(toDto) };
 }

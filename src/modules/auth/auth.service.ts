@@ -10,16 +10,16 @@
 import { AppError } from '../../core/errors';
 import { withTransaction } from '../../db/transaction';
 import { type Actor, permissionsOf, type Role } from '../access/permissions';
-import { ApiKey, type ApiKeyRecord } from '../api-keys/api-keys.model';
-import { type ApiKeyDto, toApiKeyDto } from '../api-keys/api-keys.service';
+import type { ApiKeyRecord } from '../api-keys/api-keys.model';
+import { type ApiKeyDto, findLiveApiKey, getApiKey, recordApiKeyUse } from '../api-keys/api-keys.service';
 import { ANONYMOUS, recordAudit } from '../audit/audit.service';
-import { Organisation } from '../organisations/organisations.model';
+import { organisationIsActive } from '../organisations/organisations.service';
 import { verifyAgainstDummy, verifyPassword } from '../users/passwords';
-import { normaliseEmail, User, type UserRecord } from '../users/users.model';
-import { toUserDto, type UserDto } from '../users/users.service';
+import { normaliseEmail, type UserRecord } from '../users/users.model';
+import { findActiveUser, findUserForLogin, recordLogin, toUserDto, type UserDto } from '../users/users.service';
 import type { LoginThrottle, Refusal } from './login-throttle';
 import { findLiveSession, issueSession, revokeSession } from './sessions';
-import { hashApiKey, looksLikeApiKey, looksLikeSessionToken } from './tokens';
+import { looksLikeApiKey, looksLikeSessionToken } from './tokens';
 
 export const INVALID_CREDENTIALS_MESSAGE = 'Email or password is incorrect';
 const API_KEY_USE_RECORD_INTERVAL_MS = 60_000;
@@ -59,9 +59,9 @@ export function apiKeyActor(key: Pick<ApiKeyRecord, '_id' | 'label' | 'organisat
   return actorOf('apiKey', key, key.label);
 }
 
-async function organisationIsActive(organisationId: UserRecord['organisationId']): Promise<boolean> {
-  if (!organisationId) return true;
-  return (await Organisation.exists({ _id: organisationId, active: true })) !== null;
+/** The operator's account has no organisation; anyone else's must be active. */
+async function holderMayAct(organisationId: UserRecord['organisationId']): Promise<boolean> {
+  return !organisationId || organisationIsActive(organisationId);
 }
 
 type LoginRefusal = 'unknown_account' | 'wrong_password' | 'inactive_user' | 'inactive_organisation';
@@ -106,24 +106,20 @@ export async function login(input: LoginInput, { throttle, address }: LoginConte
     });
   }
 
-  const user = await User.findOne({ email }).select('+passwordHash').lean<UserRecord>();
+  const user = await findUserForLogin(email);
   if (!user) {
     await verifyAgainstDummy(input.password);
     return refuseLogin('unknown_account', null);
   }
   if (!(await verifyPassword(user.passwordHash, input.password))) return refuseLogin('wrong_password', user);
   if (!user.active) return refuseLogin('inactive_user', user);
-  if (!(await organisationIsActive(user.organisationId))) return refuseLogin('inactive_organisation', user);
+  if (!(await holderMayAct(user.organisationId))) return refuseLogin('inactive_organisation', user);
 
   await throttle.recordSuccess(email, address);
   const actor = userActor(user);
   return withTransaction(async (session) => {
     const now = new Date();
-    const updated = await User.findByIdAndUpdate(
-      user._id,
-      { $set: { lastLoginAt: now } },
-      { session, returnDocument: 'after' },
-    ).lean<UserRecord>();
+    const updated = await recordLogin(user, now, session);
     if (!updated) throw new AppError('UNAUTHENTICATED', INVALID_CREDENTIALS_MESSAGE);
     const issued = await issueSession(user._id, session, { now });
     await recordAudit(
@@ -166,7 +162,7 @@ export async function authenticateSessionToken(token: string): Promise<Authentic
   if (!session) return null;
   // Checked on every request, not only at login, so that deactivation takes effect at once even for a session
   // that escaped revocation.
-  const user = await User.findOne({ _id: session.userId, active: true }).lean<UserRecord>();
+  const user = await findActiveUser(session.userId);
   if (!user) return null;
   return { actor: userActor(user), credential: { kind: 'session', sessionId: String(session._id) } };
 }
@@ -174,17 +170,9 @@ export async function authenticateSessionToken(token: string): Promise<Authentic
 /** The actor behind an API key, or null when the key is unknown, revoked, or its organisation inactive. */
 export async function authenticateApiKey(key: string): Promise<Authenticated | null> {
   if (!looksLikeApiKey(key)) return null;
-  const apiKey = await ApiKey.findOne({ keyHash: hashApiKey(key), revokedAt: null }).lean<ApiKeyRecord>();
-  if (!apiKey || !(await organisationIsActive(apiKey.organisationId))) return null;
-  const now = new Date();
-  // lastUsedAt is for admins deciding which keys are dead; a minute's precision spares a write per request.
-  await ApiKey.updateOne(
-    {
-      _id: apiKey._id,
-      $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: new Date(now.getTime() - API_KEY_USE_RECORD_INTERVAL_MS) } }],
-    },
-    { $set: { lastUsedAt: now } },
-  );
+  const apiKey = await findLiveApiKey(key);
+  if (!apiKey || !(await holderMayAct(apiKey.organisationId))) return null;
+  await recordApiKeyUse(apiKey, new Date(), API_KEY_USE_RECORD_INTERVAL_MS);
   return { actor: apiKeyActor(apiKey), credential: { kind: 'apiKey', apiKeyId: String(apiKey._id) } };
 }
 
@@ -196,14 +184,14 @@ export type Me =
 export async function describeMe(actor: Actor): Promise<Me> {
   const permissions = [...actor.permissions].sort();
   if (actor.kind === 'user') {
-    const user = await User.findById(actor.id).lean<UserRecord>();
+    const user = await findActiveUser(actor.id);
     if (!user) throw new AppError('UNAUTHENTICATED', 'Authentication required');
     return { kind: 'user', user: toUserDto(user), permissions };
   }
   if (actor.kind === 'apiKey') {
-    const key = await ApiKey.findById(actor.id).lean<ApiKeyRecord>();
-    if (!key) throw new AppError('UNAUTHENTICATED', 'Authentication required');
-    return { kind: 'apiKey', apiKey: toApiKeyDto(key), permissions };
+    const apiKey = await getApiKey(actor.id, actor);
+    if (!apiKey) throw new AppError('UNAUTHENTICATED', 'Authentication required');
+    return { kind: 'apiKey', apiKey, permissions };
   }
   return { kind: 'system', roles: actor.roles, permissions };
 }

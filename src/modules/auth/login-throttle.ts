@@ -3,7 +3,7 @@
  *
  * Failed attempts are counted in the database, so that every API process behind a balancer sees the same counts:
  * - per account and address pair: the first SLOW_AFTER failures are free (typos), then each attempt must wait
- *   twice as long as the one before (1 s, 2 s, 4 s, ...); after `max` failures in the window the pair is refused
+ *   twice as long as the one before (5 s, 10 s, 20 s, ... at most a minute); after `max` failures in the window the pair is refused
  *   until the window ends. Only that pair: the same person on another device or network still logs in.
  * - per address, the number of DIFFERENT accounts that failed from it (password spraying). Beyond
  *   ADDRESS_ACCOUNTS_FACTOR × max accounts, the address may only try accounts that have logged in from it before: an
@@ -24,6 +24,19 @@ import type { RateLimit } from '../../config';
 
 /** Failures of a pair before attempts are slowed down. */
 export const SLOW_AFTER = 3;
+/**
+ * The first wait once slowed down, doubling with each failure. It runs from the moment an attempt is admitted, so it
+ * must be well above the time a password check takes on a loaded machine, or the wait would be over before the
+ * answer is.
+ */
+export const FIRST_WAIT_MS = 5_000;
+/** The longest wait between two attempts, so that `max` failures fit in the window and the pair's limit is reached. */
+export const LONGEST_WAIT_MS = 60_000;
+
+/** How long a pair waits after its `failures`-th failure. */
+export function waitAfter(failures: number): number {
+  return failures >= SLOW_AFTER ? Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS * 2 ** (failures - SLOW_AFTER)) : 0;
+}
 /** Distinct accounts failing from one address, as a multiple of `max`, before the address is confined. */
 export const ADDRESS_ACCOUNTS_FACTOR = 2;
 /** Failures of one account from all addresses, as a multiple of `max`, before unknown addresses are refused. */
@@ -163,7 +176,7 @@ export class LoginThrottle {
         if (next > now) return { reason: 'pair', retryAfterSeconds: secondsUntil(next, now) };
       }
       const counted = failures + 1;
-      const delayMs = counted >= SLOW_AFTER ? 1000 * 2 ** (counted - SLOW_AFTER) : 0;
+      const delayMs = waitAfter(counted);
       const windowStart = live && current ? current.windowStart : new Date(now);
       const fields = {
         failures: counted,

@@ -7,6 +7,7 @@
  * the item (what the stock service posts). Estimated values are integer minor units (tiyn, cents) of their currency.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { ownedByOrganisation } from '../access/ownership';
 import { CONDITIONS, type Condition, type LedgerActor, ledgerActorSchema } from '../stock/stock.model';
 
 export const DONATION_STATUSES = ['draft', 'received', 'cancelled', 'reversed'] as const;
@@ -53,7 +54,8 @@ export interface DonationRecord {
   status: DonationStatus;
   donorId: Types.ObjectId;
   warehouseId: Types.ObjectId;
-  organisationId: Types.ObjectId | null;
+  /** The organisation whose warehouse received it. */
+  organisationId: Types.ObjectId;
   receivedAt: Date;
   lines: DonationLine[];
   notes: string | null;
@@ -77,7 +79,6 @@ const donationSchema = new Schema<DonationRecord>(
     status: { type: String, enum: DONATION_STATUSES, required: true, default: 'draft' },
     donorId: { type: Schema.Types.ObjectId, required: true },
     warehouseId: { type: Schema.Types.ObjectId, required: true },
-    organisationId: { type: Schema.Types.ObjectId, default: null },
     receivedAt: { type: Date, required: true },
     lines: [
       {
@@ -117,10 +118,12 @@ const donationSchema = new Schema<DonationRecord>(
   { collection: 'donations', timestamps: true, versionKey: false },
 );
 
+donationSchema.plugin(ownedByOrganisation);
 donationSchema.index({ number: 1 }, { unique: true });
-donationSchema.index({ donorId: 1, receivedAt: -1 });
-donationSchema.index({ warehouseId: 1, receivedAt: -1 });
-donationSchema.index({ status: 1, receivedAt: -1 });
+donationSchema.index({ organisationId: 1, receivedAt: -1, _id: -1 });
+donationSchema.index({ organisationId: 1, donorId: 1, receivedAt: -1 });
+donationSchema.index({ organisationId: 1, warehouseId: 1, receivedAt: -1 });
+donationSchema.index({ organisationId: 1, status: 1, receivedAt: -1 });
 
 export const Donation =
   (mongoose.models.Donation as mongoose.Model<DonationRecord> | undefined) ??

@@ -13,9 +13,10 @@ import {
 } from '../../documents/donation-receipt';
 import type { Money } from '../../documents/format';
 import type { Lang, LocalizedText, UnitCode } from '../../documents/labels';
+import type { Actor } from '../access/permissions';
 import { itemsByIds } from '../catalog/catalog.service';
 import { formatRatio, gramsOf, unitFamily } from '../catalog/units';
-import { getDonor } from '../donors/donors.service';
+import { getDonorRecord } from '../donors/donors.service';
 import { issueVerificationCode } from '../verification/verification.service';
 import { getWarehouse } from '../warehouses/warehouses.service';
 import type { DonationRecord } from './donations.model';
@@ -39,7 +40,7 @@ function calendarDay(date: Date): string {
   }).format(date);
 }
 
-export async function donationReceiptData(donation: DonationRecord): Promise<DonationReceiptData> {
+export async function donationReceiptData(donation: DonationRecord, actor: Actor): Promise<DonationReceiptData> {
   if (donation.status !== 'received' && donation.status !== 'reversed') {
     throw new AppError(
       'INVALID_STATE',
@@ -50,8 +51,8 @@ export async function donationReceiptData(donation: DonationRecord): Promise<Don
     );
   }
   const [donor, warehouse, items, verification] = await Promise.all([
-    getDonor(String(donation.donorId)),
-    getWarehouse(String(donation.warehouseId)),
+    getDonorRecord(String(donation.donorId), actor),
+    getWarehouse(String(donation.warehouseId), actor),
     itemsByIds(donation.lines.map((l) => l.itemId)),
     issueVerificationCode({
       documentType: 'donation_receipt',
@@ -123,8 +124,8 @@ export async function donationReceiptData(donation: DonationRecord): Promise<Don
 }
 
 /** The receipt as a file: the PDF, named after the donation's number and the language. */
-export async function donationReceiptPdf(id: string, lang: Lang): Promise<DocumentFile> {
-  const donation = await getDonationRecord(id);
-  const file = await renderDonationReceipt(await donationReceiptData(donation), lang);
+export async function donationReceiptPdf(id: string, lang: Lang, actor: Actor): Promise<DocumentFile> {
+  const donation = await getDonationRecord(id, actor);
+  const file = await renderDonationReceipt(await donationReceiptData(donation, actor), lang);
   return { file, filename: `${donation.number}-${lang}.pdf`, contentType: 'application/pdf' };
 }

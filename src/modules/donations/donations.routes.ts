@@ -9,7 +9,7 @@ export function donationRoutes(): RouteDefinition[] {
       summary: 'List donations',
       access: 'donations:read',
       schemas: schemas.listDonationsSchemas,
-      run: ({ query }) => donations.listDonations(query),
+      run: ({ query, actor }) => donations.listDonations(query, actor),
     }),
     route('POST /donations', {
       summary: 'Record a donation as a draft (or, with receive: true, receive it at once)',
@@ -23,7 +23,7 @@ export function donationRoutes(): RouteDefinition[] {
       summary: 'Get a donation',
       access: 'donations:read',
       schemas: schemas.donationIdSchemas,
-      run: ({ params }) => donations.getDonation(params.id),
+      run: ({ params, actor }) => donations.getDonation(params.id, actor),
     }),
     route('PATCH /donations/:id', {
       summary: 'Edit a draft donation',
@@ -57,7 +57,7 @@ export function donationRoutes(): RouteDefinition[] {
       access: 'donations:read',
       schemas: schemas.receiptSchemas,
       success: { status: 200, contentType: 'application/pdf', description: 'The receipt PDF' },
-      run: ({ params, query }) => donationReceiptPdf(params.id, query.lang),
+      run: ({ params, query, actor }) => donationReceiptPdf(params.id, query.lang, actor),
     }),
   ];
 }

@@ -5,10 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { notFound } from '../../core/errors';
-import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import type { Page, PageRequest } from '../../core/pagination';
 import { defineLifecycle } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
+import { acrossOrganisations } from '../access/ownership';
 import type { Actor } from '../access/permissions';
+import { owned, ownerFilter } from '../access/scope';
 import { type AuditInput, recordAudit, recordAudits } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';
 import {
@@ -99,7 +101,7 @@ export interface DonationDto {
   status: DonationStatus;
   donorId: string;
   warehouseId: string;
-  organisationId: string | null;
+  organisationId: string;
   receivedAt: Date;
   lines: DonationLineDto[];
   notes: string | null;
@@ -123,7 +125,7 @@ export function toDonationDto(d: DonationRecord): DonationDto {
     status: d.status,
     donorId: String(d.donorId),
     warehouseId: String(d.warehouseId),
-    organisationId: d.organisationId ? String(d.organisationId) : null,
+    organisationId: String(d.organisationId),
     receivedAt: d.receivedAt,
     lines: d.lines.map((l) => ({
       itemId: String(l.itemId),
@@ -170,11 +172,12 @@ interface BuiltLines {
 
 /** Checks references and converts every line exactly; errors name the request field (`lines[2].quantity`). */
 async function buildLines(
+  actor: Actor,
   warehouseId: string,
   lines: DonationLineInput[],
   session?: ClientSession,
 ): Promise<BuiltLines> {
-  const warehouse = await requireWarehouse(warehouseId, 'warehouseId', session);
+  const warehouse = await requireWarehouse(actor, warehouseId, 'warehouseId', session);
   const items = await requireItems(
     lines.map((line, i) => ({ itemId: line.itemId, field: `lines[${i}].itemId` })),
     session,
@@ -221,8 +224,8 @@ async function buildLines(
  * documents; the ledger, which has no gaps, is the accounting record).
  */
 export async function createDonation(input: DonationInput, actor: Actor): Promise<DonationDto> {
-  await requireDonor(input.donorId, 'donorId');
-  const built = await buildLines(input.warehouseId, input.lines);
+  await requireDonor(actor, input.donorId, 'donorId');
+  const built = await buildLines(actor, input.warehouseId, input.lines);
   const number = await reserveDocumentNumber('DN');
   // Receipts of the same goods into the same warehouse queue rather than conflict in the database (queuedOnStock).
   const stockTouched = input.receive
@@ -237,7 +240,7 @@ export async function createDonation(input: DonationInput, actor: Actor): Promis
         status: 'draft',
         donorId: new Types.ObjectId(input.donorId),
         warehouseId: built.warehouse._id,
-        organisationId: actor.organisationId ? new Types.ObjectId(actor.organisationId) : null,
+        organisationId: built.warehouse.organisationId,
         receivedAt: input.receivedAt ?? now,
         lines: built.lines,
         notes: input.notes || null,
@@ -261,7 +264,7 @@ export async function createDonation(input: DonationInput, actor: Actor): Promis
         summary: { number, lines: built.lines.length },
       };
       if (!input.receive) {
-        await insertDonation(draft, session);
+        await insertDonation(draft, actor, session);
         await recordAudit(createAudit, session);
         return draft;
       }
@@ -269,7 +272,7 @@ export async function createDonation(input: DonationInput, actor: Actor): Promis
       // instead of an insert and an update), with both audit entries in one insert.
       const posted = await postStock(draft, actor, session, built);
       const received = { ...draft, ...receivedFields(posted, actor) };
-      await insertDonation(received, session);
+      await insertDonation(received, actor, session);
       await recordAudits([createAudit, receiveAudit(received, posted, actor)], session);
       return received;
     }),
@@ -281,8 +284,8 @@ export async function createDonation(input: DonationInput, actor: Actor): Promis
  * Inserts a donation built in full by createDonation (every field of DonationRecord, typed, from checked input):
  * lean, without building and validating a Mongoose document on the hot path.
  */
-async function insertDonation(donation: DonationRecord, session: ClientSession): Promise<void> {
-  await Donation.insertMany([donation], { session, lean: true });
+async function insertDonation(donation: DonationRecord, actor: Actor, session: ClientSession): Promise<void> {
+  await owned(Donation, actor).insertMany([donation], { session, lean: true });
 }
 
 export async function updateDonation(id: string, input: DonationUpdate, actor: Actor): Promise<DonationDto> {
@@ -291,10 +294,11 @@ export async function updateDonation(id: string, input: DonationUpdate, actor: A
       id,
       actor,
       session,
+      scope: ownerFilter(actor),
       change: async (before) => {
         const set: Record<string, unknown> = {};
         if (input.donorId !== undefined) {
-          await requireDonor(input.donorId, 'donorId', session);
+          await requireDonor(actor, input.donorId, 'donorId', session);
           set.donorId = new Types.ObjectId(input.donorId);
         }
         if (input.warehouseId !== undefined) set.warehouseId = new Types.ObjectId(input.warehouseId);
@@ -303,7 +307,7 @@ export async function updateDonation(id: string, input: DonationUpdate, actor: A
         if (input.lines !== undefined || input.warehouseId !== undefined) {
           const warehouseId = input.warehouseId ?? String(before.warehouseId);
           const lines = input.lines ?? before.lines.map(lineInputOf);
-          set.lines = (await buildLines(warehouseId, lines, session)).lines;
+          set.lines = (await buildLines(actor, warehouseId, lines, session)).lines;
         }
         return { set, summary: { changed: Object.keys(set) } };
       },
@@ -334,6 +338,7 @@ export async function receiveDonation(id: string, actor: Actor): Promise<Donatio
       id,
       actor,
       session,
+      scope: ownerFilter(actor),
       change: async (donation) => {
         const posted = await postStock(donation, actor, session);
         return { set: receivedFields(posted, actor), summary: receiveAudit(donation, posted, actor).summary };
@@ -398,6 +403,7 @@ export async function cancelDonation(id: string, actor: Actor): Promise<Donation
       id,
       actor,
       session,
+      scope: ownerFilter(actor),
       change: (before) => ({ set: { cancelledAt: new Date() }, summary: { number: before.number } }),
     }),
   );
@@ -411,6 +417,7 @@ export async function reverseDonation(id: string, input: { reason: string }, act
       id,
       actor,
       session,
+      scope: ownerFilter(actor),
       change: async (donation) => {
         if (!donation.receiptOperationId) throw new Error(`donation ${donation.number} is received without a receipt`);
         const reversal = await stock.reverseOperation(
@@ -433,17 +440,27 @@ export async function reverseDonation(id: string, input: { reason: string }, act
   return toDonationDto(reversed);
 }
 
-export async function getDonationRecord(id: string): Promise<DonationRecord> {
-  const donation = await Donation.findById(id).lean<DonationRecord>();
+export async function getDonationRecord(id: string, actor: Actor): Promise<DonationRecord> {
+  const donation = await owned(Donation, actor).findById(id).lean<DonationRecord>();
   if (!donation) throw notFound('Donation', id);
   return donation;
 }
 
-export async function getDonation(id: string): Promise<DonationDto> {
-  return toDonationDto(await getDonationRecord(id));
+/**
+ * The donation a verified document names (a receipt's QR code checked on the public page), whoever owns it: the
+ * verification record is the grant. Null when there is none.
+ */
+export function getVerifiedDonationRecord(id: string): Promise<DonationRecord | null> {
+  return acrossOrganisations('a verified receipt names its donation', () =>
+    Donation.findOne({ _id: id }).lean<DonationRecord>().exec(),
+  );
 }
 
-export async function listDonations(query: DonationQuery): Promise<Page<DonationDto>> {
+export async function getDonation(id: string, actor: Actor): Promise<DonationDto> {
+  return toDonationDto(await getDonationRecord(id, actor));
+}
+
+export async function listDonations(query: DonationQuery, actor: Actor): Promise<Page<DonationDto>> {
   const filter: QueryFilter<DonationRecord> = {};
   if (query.status) filter.status = query.status;
   if (query.donorId) filter.donorId = new Types.ObjectId(query.donorId);
@@ -451,6 +468,6 @@ export async function listDonations(query: DonationQuery): Promise<Page<Donation
   if (query.number) filter.number = query.number;
   if (query.from || query.to)
     filter.receivedAt = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
-  const page = await paginate(Donation, filter, query, { receivedAt: -1, _id: -1 });
+  const page = await owned(Donation, actor).paginate(filter, query, { receivedAt: -1, _id: -1 });
   return { ...page, data: page.data.map(toDonationDto) };
 }

@@ -1,5 +1,6 @@
 /** Donors: people and bodies who give goods. An anonymous donor may have no name; receipts then say "anonymous". */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { ownedByOrganisation } from '../access/ownership';
 
 export const DONOR_TYPES = ['individual', 'company', 'ngo', 'government', 'foreign_organisation'] as const;
 export type DonorType = (typeof DONOR_TYPES)[number];
@@ -13,6 +14,8 @@ export interface DonorContact {
 
 export interface DonorRecord {
   _id: Types.ObjectId;
+  /** The organisation that registered the donor: each keeps its own list (and its donors' contact details). */
+  organisationId: Types.ObjectId;
   type: DonorType;
   name: string | null;
   /** ISO 3166-1 alpha-2. */
@@ -39,8 +42,10 @@ const donorSchema = new Schema<DonorRecord>(
   { collection: 'donors', timestamps: true, versionKey: false, minimize: false },
 );
 
-donorSchema.index({ type: 1, name: 1 });
-donorSchema.index({ country: 1 });
+donorSchema.plugin(ownedByOrganisation);
+donorSchema.index({ organisationId: 1, name: 1, _id: 1 });
+donorSchema.index({ organisationId: 1, type: 1, name: 1 });
+donorSchema.index({ organisationId: 1, country: 1 });
 
 export const Donor =
   (mongoose.models.Donor as mongoose.Model<DonorRecord> | undefined) ??

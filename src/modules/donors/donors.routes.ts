@@ -8,7 +8,7 @@ export function donorRoutes(): RouteDefinition[] {
       summary: 'List donors',
       access: 'donors:read',
       schemas: schemas.listDonorsSchemas,
-      run: ({ query }) => donors.listDonors(query),
+      run: ({ query, actor }) => donors.listDonors(query, actor),
     }),
     route('POST /donors', {
       summary: 'Register a donor (individual, company, NGO, government or foreign organisation; anonymous allowed)',
@@ -22,7 +22,7 @@ export function donorRoutes(): RouteDefinition[] {
       summary: 'Get a donor',
       access: 'donors:read',
       schemas: schemas.donorIdSchemas,
-      run: ({ params }) => donors.getDonor(params.id),
+      run: ({ params, actor }) => donors.getDonor(params.id, actor),
     }),
     route('PATCH /donors/:id', {
       summary: 'Update a donor',

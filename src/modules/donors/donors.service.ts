@@ -1,10 +1,15 @@
-/** Donors. Owns the `donors` collection; donations check a donor through `requireDonor`. */
+/**
+ * Donors. Owns the `donors` collection; donations check a donor through `requireDonor`. Each organisation keeps its
+ * own donors; their contact details (phone, e-mail, address, contact person) are shown only to roles holding
+ * `donors:contact` (an admin, the warehouse receiving the goods), and an anonymous donor's name never.
+ */
 import type { ClientSession, QueryFilter } from 'mongoose';
 import { notFound, validationError } from '../../core/errors';
-import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
+import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
+import { owned, ownerFilter } from '../access/scope';
 import { describeChanges, recordAudit } from '../audit/audit.service';
 import { Donor, type DonorContact, type DonorRecord, type DonorType } from './donors.model';
 
@@ -25,16 +30,24 @@ export interface DonorQuery extends PageRequest {
   q?: string;
 }
 
-/** A donor as the API answers it: the stored record with `id` in place of `_id`. */
-export type DonorDto = Omit<DonorRecord, '_id'> & { id: string };
+/**
+ * A donor as the API answers it: the stored record with `id` in place of `_id`; `contact` is null for a reader whose
+ * role does not need it.
+ */
+export type DonorDto = Omit<DonorRecord, '_id' | 'organisationId' | 'contact'> & {
+  id: string;
+  organisationId: string;
+  contact: DonorContact | null;
+};
 
-export function toDonorDto(d: DonorRecord): DonorDto {
+export function toDonorDto(d: DonorRecord, reader: Actor): DonorDto {
   return {
     id: String(d._id),
+    organisationId: String(d.organisationId),
     type: d.type,
-    name: d.name ?? null,
+    name: d.anonymous ? null : (d.name ?? null),
     country: d.country,
-    contact: d.contact ?? {},
+    contact: reader.permissions.has('donors:contact') ? (d.contact ?? {}) : null,
     anonymous: d.anonymous,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
@@ -46,7 +59,7 @@ const HIDDEN = ['contact', 'name'];
 
 export async function createDonor(input: DonorInput, actor: Actor): Promise<DonorDto> {
   const created = await withTransaction(async (session) => {
-    const [donor] = await Donor.create(
+    const [donor] = await owned(Donor, actor).create(
       [
         {
           type: input.type,
@@ -70,7 +83,7 @@ export async function createDonor(input: DonorInput, actor: Actor): Promise<Dono
     );
     return donor.toObject() as DonorRecord;
   });
-  return toDonorDto(created);
+  return toDonorDto(created, actor);
 }
 
 export async function updateDonor(id: string, input: Partial<DonorInput>, actor: Actor): Promise<DonorDto> {
@@ -81,6 +94,7 @@ export async function updateDonor(id: string, input: Partial<DonorInput>, actor:
         id,
         actor,
         session,
+        scope: ownerFilter(actor),
         action: 'donor.update',
         change: (before) => {
           const anonymous = input.anonymous ?? before.anonymous;
@@ -97,27 +111,39 @@ export async function updateDonor(id: string, input: Partial<DonorInput>, actor:
       },
     ),
   );
-  return toDonorDto(updated);
+  return toDonorDto(updated, actor);
 }
 
-export async function getDonor(id: string): Promise<DonorDto> {
-  const donor = await Donor.findById(id).lean<DonorRecord>();
+/** The stored donor, contact included, for the owning organisation's documents (a receipt); 404 otherwise. */
+export async function getDonorRecord(id: string, actor: Actor): Promise<DonorRecord> {
+  const donor = await owned(Donor, actor).findById(id).lean<DonorRecord>();
   if (!donor) throw notFound('Donor', id);
-  return toDonorDto(donor);
+  return donor;
 }
 
-export async function listDonors(query: DonorQuery): Promise<Page<DonorDto>> {
+export async function getDonor(id: string, actor: Actor): Promise<DonorDto> {
+  return toDonorDto(await getDonorRecord(id, actor), actor);
+}
+
+export async function listDonors(query: DonorQuery, actor: Actor): Promise<Page<DonorDto>> {
   const filter: QueryFilter<DonorRecord> = {};
   if (query.type) filter.type = query.type;
   if (query.country) filter.country = query.country;
   if (query.anonymous !== undefined) filter.anonymous = query.anonymous;
   if (query.q) filter.name = containsText(query.q);
-  const page = await paginate(Donor, filter, query, { name: 1, _id: 1 });
-  return { ...page, data: page.data.map(toDonorDto) };
+  const page = await owned(Donor, actor).paginate(filter, query, { name: 1, _id: 1 });
+  return { ...page, data: page.data.map((donor) => toDonorDto(donor, actor)) };
 }
 
-export async function requireDonor(id: string, field: string, session?: ClientSession): Promise<DonorRecord> {
-  const donor = await Donor.findById(id)
+/** One of the actor's organisation's donors, or VALIDATION naming `field` (another's is "not a known donor"). */
+export async function requireDonor(
+  actor: Actor,
+  id: string,
+  field: string,
+  session?: ClientSession,
+): Promise<DonorRecord> {
+  const donor = await owned(Donor, actor)
+    .findById(id)
     .session(session ?? null)
     .lean<DonorRecord>();
   if (!donor)

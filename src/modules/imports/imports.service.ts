@@ -16,8 +16,8 @@ import { AppError, notFound } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
 import { logger } from '../../logger';
-import { scopeFilter } from '../access/organisation-scope';
 import { type Actor, permissionsOf, ROLES, type Role } from '../access/permissions';
+import { ownerFilter } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { ledgerActorOf } from '../stock/stock.model';
 import { CsvFileError, csvRecords, type Delimiter, detectDelimiter } from './csv-rows';
@@ -227,7 +227,7 @@ export async function uploadImport(input: UploadInput, actor: Actor): Promise<Im
 }
 
 async function importInScope(id: string, actor: Actor): Promise<ImportRecord> {
-  const record = await Import.findOne({ _id: id, ...scopeFilter(actor) }).lean<ImportRecord>();
+  const record = await Import.findOne({ _id: id, ...ownerFilter(actor) }).lean<ImportRecord>();
   if (!record) throw notFound('Import', id);
   return record;
 }
@@ -237,7 +237,7 @@ export async function getImport(id: string, actor: Actor): Promise<ImportDto> {
 }
 
 export async function listImports(query: PageRequest, actor: Actor): Promise<Page<ImportDto>> {
-  const page = await paginate(Import, { ...scopeFilter(actor) }, query, { createdAt: -1, _id: -1 });
+  const page = await paginate(Import, { ...ownerFilter(actor) }, query, { createdAt: -1, _id: -1 });
   return { ...page, data: page.data.map(toImportDto) };
 }
 

@@ -1,10 +1,27 @@
 /**
- * Organisations: the operator of the warehouses, partner NGOs, government bodies, companies, foreign donors.
- * Users, API keys and organisation-owned records (families, distributions) point at one.
+ * Organisations: volunteer organisations, initiative groups, NGOs, hubs, social institutions, companies, government
+ * bodies. Every owned record (warehouses and their stock, donors, donations, counts, audit entries, users, API keys,
+ * and what later modules add) points at one. A hub coordinates member organisations (hub-membership.model.ts).
  */
 import mongoose, { Schema, type Types } from 'mongoose';
 
-export const ORGANISATION_TYPES = ['operator', 'ngo', 'government', 'company', 'international', 'other'] as const;
+/**
+ * What kind of body an organisation is: the types the field uses (a city volunteer headquarters coordinates volunteer
+ * organisations, initiative groups and NGOs; social institutions such as hospitals and social villages receive aid),
+ * and the earlier ones (`operator`: an organisation running warehouses for others; `international`: a foreign charity).
+ */
+export const ORGANISATION_TYPES = [
+  'volunteer_organisation',
+  'initiative_group',
+  'ngo',
+  'hub',
+  'social_institution',
+  'company',
+  'government',
+  'operator',
+  'international',
+  'other',
+] as const;
 export type OrganisationType = (typeof ORGANISATION_TYPES)[number];
 
 export interface OrganisationContact {

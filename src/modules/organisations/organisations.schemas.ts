@@ -1,8 +1,15 @@
 import Joi from 'joi';
-import { idParams, paginationKeys } from '../../http/joi-rules';
+import type { PageRequest } from '../../core/pagination';
+import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { isValidBin } from '../access/kz-identifiers';
+import { email, password } from '../users/users.schemas';
 import { ORGANISATION_TYPES } from './organisations.model';
-import type { CreateOrganisationInput, OrganisationQuery, UpdateOrganisationInput } from './organisations.service';
+import type {
+  CreateOrganisationInput,
+  MembershipInput,
+  OrganisationQuery,
+  UpdateOrganisationInput,
+} from './organisations.service';
 
 export const bin = (): Joi.StringSchema =>
   Joi.string()
@@ -62,5 +69,37 @@ export const listOrganisationsSchemas = {
     active: Joi.boolean(),
     q: Joi.string().trim().max(100),
     ...paginationKeys,
+  }),
+};
+
+export const addMemberSchemas = {
+  params: idParams,
+  body: Joi.object<MembershipInput>({
+    organisationId: objectId().required(),
+    from: Joi.date().iso(),
+    until: Joi.date()
+      .iso()
+      .allow(null)
+      // biome-ignore lint/suspicious/noThenProperty: Joi's conditional rule is spelled `then`.
+      .when('from', { is: Joi.exist(), then: Joi.date().greater(Joi.ref('from')) }),
+  }),
+};
+
+export const endMembershipSchemas = {
+  params: Joi.object<{ id: string; membershipId: string }>({
+    id: objectId().required(),
+    membershipId: objectId().required(),
+  }),
+  body: Joi.object<{ until?: Date }>({ until: Joi.date().iso() }),
+};
+
+export const listMembersSchemas = { params: idParams, query: Joi.object<PageRequest>(paginationKeys) };
+
+export const firstAdminSchemas = {
+  params: idParams,
+  body: Joi.object<{ email: string; name: string; password: string }>({
+    email: email().required(),
+    name: Joi.string().trim().min(1).max(200).required(),
+    password: password().required(),
   }),
 };

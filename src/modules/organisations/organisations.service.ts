@@ -1,15 +1,16 @@
 /**
- * Organisations: admins create and change them; every identified caller reads them, a coordinator only its own.
+ * Organisations and hubs. The deployment's operator creates organisations (and their first admin, see users),
+ * changes or deactivates any of them and manages hub memberships; every other caller sees only its own organisation,
+ * and its admin may change its name, BIN and contact details (never its type or whether it is active).
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
-import { notFound } from '../../core/errors';
+import { AppError, notFound } from '../../core/errors';
 import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { canSeeOrganisation, isOrganisationScoped } from '../access/organisation-scope';
-import type { Actor } from '../access/permissions';
+import { type Actor, organisationActor } from '../access/permissions';
 import { describeChanges, recordAudit } from '../audit/audit.service';
-import { revokeSessionsOfUsers } from '../auth/sessions';
-import { User } from '../users/users.model';
+import { endSessionsOfOrganisation } from '../users/users.service';
+import { HubMembership, type HubMembershipRecord } from './hub-membership.model';
 import {
   Organisation,
   type OrganisationContact,
@@ -85,11 +86,26 @@ export async function createOrganisation(input: CreateOrganisationInput, actor: 
   });
 }
 
+/** The operator reaches every organisation; anyone else only its own. */
+function isOperator(actor: Actor): boolean {
+  return actor.roles.includes('operator');
+}
+
+function canSee(actor: Actor, id: string): boolean {
+  return isOperator(actor) || actor.organisationId === id;
+}
+
 export async function updateOrganisation(
   id: string,
   input: UpdateOrganisationInput,
   actor: Actor,
 ): Promise<OrganisationDto> {
+  if (!canSee(actor, id)) throw notFound('Organisation', id);
+  if (!isOperator(actor) && (input.active !== undefined || input.type !== undefined)) {
+    throw new AppError('FORBIDDEN', "Only the deployment's operator changes an organisation's type or deactivates it", {
+      fields: ['active', 'type'].filter((field) => field in input),
+    });
+  }
   return withTransaction(async (session) => {
     const org = await Organisation.findById(id).session(session);
     if (!org) throw notFound('Organisation', id);
@@ -101,13 +117,7 @@ export async function updateOrganisation(
     else if (bin !== undefined) org.set('bin', bin);
     await org.save({ session });
     // An inactive organisation's people lose access at once (login refuses them too, see auth.service).
-    if (before.active && !org.active) {
-      const members = await User.find({ organisationId: org._id }, { _id: 1 }).session(session).lean();
-      await revokeSessionsOfUsers(
-        members.map((member) => member._id),
-        session,
-      );
-    }
+    if (before.active && !org.active) await endSessionsOfOrganisation(org._id, session);
     await recordAudit(
       {
         actor,
@@ -127,9 +137,9 @@ export async function updateOrganisation(
   });
 }
 
-/** One organisation; 404 when it does not exist or lies outside the actor's scope. */
+/** One organisation; 404 when it does not exist or is not the actor's. */
 export async function getOrganisation(id: string, actor: Actor): Promise<OrganisationDto> {
-  if (!canSeeOrganisation(actor, id)) throw notFound('Organisation', id);
+  if (!canSee(actor, id)) throw notFound('Organisation', id);
   const org = await Organisation.findById(id).lean<OrganisationRecord>();
   if (!org) throw notFound('Organisation', id);
   return toOrganisationDto(org);
@@ -137,7 +147,7 @@ export async function getOrganisation(id: string, actor: Actor): Promise<Organis
 
 export async function listOrganisations(query: OrganisationQuery, actor: Actor): Promise<Page<OrganisationDto>> {
   const filter: QueryFilter<OrganisationRecord> = {};
-  if (isOrganisationScoped(actor)) {
+  if (!isOperator(actor)) {
     filter._id = actor.organisationId ? new Types.ObjectId(actor.organisationId) : { $in: [] };
   }
   if (query.type) filter.type = query.type;
@@ -151,4 +161,150 @@ export async function listOrganisations(query: OrganisationQuery, actor: Actor):
 export async function organisationExists(id: string, session: ClientSession | null = null): Promise<boolean> {
   const found = await Organisation.exists({ _id: id }).session(session);
   return found !== null;
+}
+
+/**
+ * The system acting as each active organisation, for scheduled jobs that do the same work in every organisation
+ * (expiry warnings, low stock): each run stays inside one organisation's records.
+ */
+export async function eachOrganisationActor(): Promise<Actor[]> {
+  const organisations = await Organisation.find({ active: true }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  return organisations.map((org) => organisationActor(String(org._id)));
+}
+
+/** True when the organisation exists and is active: its users may log in and its keys work. */
+export async function organisationIsActive(id: string | Types.ObjectId): Promise<boolean> {
+  return (await Organisation.exists({ _id: id, active: true })) !== null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Hubs and their members
+
+export interface MembershipInput {
+  organisationId: string;
+  from?: Date;
+  until?: Date | null;
+}
+
+export interface MembershipDto {
+  id: string;
+  hubId: string;
+  member: { id: string; name: string; type: OrganisationType };
+  from: Date;
+  until: Date | null;
+}
+
+async function requireHub(id: string, actor: Actor, session: ClientSession | null = null): Promise<OrganisationRecord> {
+  if (!canSee(actor, id)) throw notFound('Hub', id);
+  const hub = await Organisation.findById(id).session(session).lean<OrganisationRecord>();
+  if (!hub || hub.type !== 'hub') throw notFound('Hub', id);
+  return hub;
+}
+
+function toMembershipDto(m: HubMembershipRecord, member: OrganisationRecord | undefined): MembershipDto {
+  return {
+    id: String(m._id),
+    hubId: String(m.hubId),
+    member: { id: String(m.memberId), name: member?.name ?? '', type: member?.type ?? 'other' },
+    from: m.from,
+    until: m.until ?? null,
+  };
+}
+
+/** The operator adds a member organisation to a hub, from a date (today by default) until one (open by default). */
+export async function addHubMember(hubId: string, input: MembershipInput, actor: Actor): Promise<MembershipDto> {
+  return withTransaction(async (session) => {
+    await requireHub(hubId, actor, session);
+    const member = await Organisation.findById(input.organisationId).session(session).lean<OrganisationRecord>();
+    if (!member || String(member._id) === hubId) {
+      throw new AppError('VALIDATION', '"organisationId" must name another existing organisation', [
+        { field: 'organisationId', message: '"organisationId" must name another organisation', type: 'any.invalid' },
+      ]);
+    }
+    const from = input.from ?? new Date();
+    const [created] = await HubMembership.create(
+      [{ hubId: new Types.ObjectId(hubId), memberId: member._id, from, until: input.until ?? null }],
+      { session },
+    );
+    if (!created) throw new Error('membership was not created');
+    await recordAudit(
+      {
+        actor,
+        action: 'hub.member_add',
+        targetType: 'organisation',
+        targetId: hubId,
+        organisationId: hubId,
+        summary: { memberId: String(member._id), from, until: input.until ?? null },
+      },
+      session,
+    );
+    return toMembershipDto(created.toObject(), member);
+  });
+}
+
+/** Ends a membership on a date (today by default): the hub's later figures no longer count the member. */
+export async function endHubMembership(
+  hubId: string,
+  membershipId: string,
+  input: { until?: Date },
+  actor: Actor,
+): Promise<MembershipDto> {
+  return withTransaction(async (session) => {
+    await requireHub(hubId, actor, session);
+    const until = input.until ?? new Date();
+    const updated = await HubMembership.findOneAndUpdate(
+      { _id: membershipId, hubId },
+      { $set: { until } },
+      { session, returnDocument: 'after' },
+    ).lean<HubMembershipRecord>();
+    if (!updated) throw notFound('Membership', membershipId);
+    await recordAudit(
+      {
+        actor,
+        action: 'hub.member_end',
+        targetType: 'organisation',
+        targetId: hubId,
+        organisationId: hubId,
+        summary: { memberId: String(updated.memberId), until },
+      },
+      session,
+    );
+    const member = await Organisation.findById(updated.memberId).session(session).lean<OrganisationRecord>();
+    return toMembershipDto(updated, member ?? undefined);
+  });
+}
+
+/** A hub's memberships, current and past: for the operator and the hub's own users. */
+export async function listHubMembers(hubId: string, query: PageRequest, actor: Actor): Promise<Page<MembershipDto>> {
+  await requireHub(hubId, actor);
+  const page = await paginate(HubMembership, { hubId: new Types.ObjectId(hubId) }, query, { from: 1, _id: 1 });
+  const members = await Organisation.find({ _id: { $in: page.data.map((m) => m.memberId) } }).lean<
+    OrganisationRecord[]
+  >();
+  const byId = new Map(members.map((m) => [String(m._id), m]));
+  return { ...page, data: page.data.map((m) => toMembershipDto(m, byId.get(String(m.memberId)))) };
+}
+
+/**
+ * The organisations that were members of the actor's hub at some time in [from, to) (now, when not given), with each
+ * one's membership windows: what a hub's aggregates may count. FORBIDDEN when the actor's organisation is not a hub.
+ */
+export async function hubMembersOf(
+  actor: Actor,
+  window: { from?: Date; to?: Date } = {},
+): Promise<{ memberId: Types.ObjectId; from: Date; until: Date | null }[]> {
+  const hubId = actor.organisationId;
+  const hub = hubId ? await Organisation.findById(hubId).lean<OrganisationRecord>() : null;
+  if (!hub || hub.type !== 'hub') {
+    throw new AppError('FORBIDDEN', "Aggregates are for a hub's users: your organisation is not a hub", {});
+  }
+  const now = new Date();
+  const from = window.from ?? now;
+  const to = window.to ?? new Date(now.getTime() + 1);
+  const memberships = await HubMembership.find({
+    hubId: hub._id,
+    from: { $lt: to },
+    $or: [{ until: null }, { until: { $gt: from } }],
+  }).lean<HubMembershipRecord[]>();
+  return memberships.map((m) => ({ memberId: m.memberId, from: m.from, until: m.until ?? null }));
 }

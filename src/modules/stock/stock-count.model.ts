@@ -3,6 +3,7 @@
  * posting the differences as count_correction adjustments. open → posted | cancelled.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { ownedByOrganisation } from '../access/ownership';
 import { CONDITIONS, type Condition, type LedgerActor, ledgerActorSchema } from './stock.model';
 
 export const COUNT_STATUSES = ['open', 'posted', 'cancelled'] as const;
@@ -25,6 +26,7 @@ export interface CountLine {
 
 export interface StockCountRecord {
   _id: Types.ObjectId;
+  organisationId: Types.ObjectId;
   number: string;
   warehouseId: Types.ObjectId;
   locationCode: string | null;
@@ -70,8 +72,10 @@ const countSchema = new Schema<StockCountRecord>(
   { collection: 'stock_counts', timestamps: true, versionKey: false },
 );
 
+countSchema.plugin(ownedByOrganisation);
 countSchema.index({ number: 1 }, { unique: true });
-countSchema.index({ warehouseId: 1, status: 1, createdAt: -1 });
+countSchema.index({ organisationId: 1, warehouseId: 1, status: 1, createdAt: -1 });
+countSchema.index({ organisationId: 1, createdAt: -1, _id: -1 });
 
 export const StockCount =
   (mongoose.models.StockCount as mongoose.Model<StockCountRecord> | undefined) ??

@@ -7,9 +7,10 @@
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
-import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import type { Page, PageRequest } from '../../core/pagination';
 import { type Change, defineLifecycle } from '../../core/transitions';
 import type { Actor } from '../access/permissions';
+import { owned, ownerFilter } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';
 import { subUnitOf, toSubUnits } from '../catalog/units';
@@ -115,14 +116,15 @@ function toCountDto(c: StockCountRecord): CountDto {
 
 export async function startCount(input: StartCountInput, actor: Actor, session?: ClientSession): Promise<CountDto> {
   const created = await inTransaction(session, async (s) => {
-    const warehouse = await requireWarehouse(input.warehouseId, 'warehouseId', s);
+    const warehouse = await requireWarehouse(actor, input.warehouseId, 'warehouseId', s);
     const locationCode = requireLocation(warehouse, input.locationCode, 'locationCode');
     // Two concurrent starts both increment the CNT counter below, so one of them retries and sees the other here.
-    const overlapping = await StockCount.findOne({
-      warehouseId: warehouse._id,
-      status: 'open',
-      ...(locationCode === null ? {} : { locationCode: { $in: [null, locationCode] } }),
-    })
+    const overlapping = await owned(StockCount, actor)
+      .findOne({
+        warehouseId: warehouse._id,
+        status: 'open',
+        ...(locationCode === null ? {} : { locationCode: { $in: [null, locationCode] } }),
+      })
       .session(s)
       .lean<StockCountRecord>();
     if (overlapping) {
@@ -137,12 +139,13 @@ export async function startCount(input: StartCountInput, actor: Actor, session?:
     }
     const filter: Record<string, unknown> = { warehouseId: warehouse._id, onHand: { $gt: 0 } };
     if (locationCode !== null) filter.locationCode = locationCode;
-    const balances = await StockBalance.find(filter)
+    const balances = await owned(StockBalance, actor)
+      .find(filter)
       .session(s)
       .sort({ itemId: 1, locationCode: 1, _id: 1 })
       .lean<StockBalanceRecord[]>();
     const number = await nextDocumentNumber('CNT', s);
-    const [count] = await StockCount.create(
+    const [count] = await owned(StockCount, actor).create(
       [
         {
           number,
@@ -202,6 +205,7 @@ export async function recordCountLines(
       id,
       actor,
       session: s,
+      scope: ownerFilter(actor),
       auditAction: 'stock.count_record',
       change: (count) => recordLines(count, input, actor, s),
     }),
@@ -216,7 +220,7 @@ async function recordLines(
   actor: Actor,
   s: ClientSession,
 ): Promise<Change> {
-  const warehouse = await requireWarehouse(String(count.warehouseId), 'warehouseId', s);
+  const warehouse = await requireWarehouse(actor, String(count.warehouseId), 'warehouseId', s);
   const refs = input.lines.map((line, i) => {
     const snapshot = line.balanceId
       ? count.lines.find((l) => l.balanceId && String(l.balanceId) === line.balanceId)
@@ -281,7 +285,8 @@ async function recordLines(
     if (!line_) continue;
     // The count is taken as of now: compare it with what the books say now, not at the start of the count, so
     // stock that moved while the count was open is not corrected twice.
-    const current = await StockBalance.findOne(identityFilter({ ...line_, warehouseId: count.warehouseId }))
+    const current = await owned(StockBalance, actor)
+      .findOne(identityFilter({ ...line_, warehouseId: count.warehouseId }))
       .session(s)
       .lean<StockBalanceRecord>();
     Object.assign(line_, {
@@ -302,6 +307,7 @@ export async function postCount(id: string, actor: Actor, session?: ClientSessio
       id,
       actor,
       session: s,
+      scope: ownerFilter(actor),
       auditAction: 'stock.count_post',
       change: (count) => postLines(count, actor, s),
     }),
@@ -336,7 +342,10 @@ async function postLines(count: StockCountRecord, actor: Actor, s: ClientSession
     if (difference > 0) {
       await credit(op, 'adjustment', identity, item, difference);
     } else {
-      const balance = await StockBalance.findOne(identityFilter(identity)).session(s).lean<StockBalanceRecord>();
+      const balance = await owned(StockBalance, actor)
+        .findOne(identityFilter(identity))
+        .session(s)
+        .lean<StockBalanceRecord>();
       if (!balance)
         throw new AppError('INSUFFICIENT_STOCK', 'The counted balance no longer exists', {
           requested: -difference,
@@ -365,6 +374,7 @@ export async function cancelCount(id: string, actor: Actor, session?: ClientSess
       id,
       actor,
       session: s,
+      scope: ownerFilter(actor),
       auditAction: 'stock.count_cancel',
       change: (count) => ({ set: { cancelledAt: new Date() }, summary: { number: count.number } }),
     }),
@@ -372,16 +382,16 @@ export async function cancelCount(id: string, actor: Actor, session?: ClientSess
   return toCountDto(cancelled);
 }
 
-export async function getCount(id: string): Promise<CountDto> {
-  const count = await StockCount.findById(id).lean<StockCountRecord>();
+export async function getCount(id: string, actor: Actor): Promise<CountDto> {
+  const count = await owned(StockCount, actor).findById(id).lean<StockCountRecord>();
   if (!count) throw notFound('Stock count', id);
   return toCountDto(count);
 }
 
-export async function listCounts(query: CountQuery): Promise<Page<CountDto>> {
+export async function listCounts(query: CountQuery, actor: Actor): Promise<Page<CountDto>> {
   const filter: QueryFilter<StockCountRecord> = {};
   if (query.warehouseId) filter.warehouseId = new Types.ObjectId(query.warehouseId);
   if (query.status) filter.status = query.status;
-  const page = await paginate(StockCount, filter, query, { createdAt: -1, _id: -1 });
+  const page = await owned(StockCount, actor).paginate(filter, query, { createdAt: -1, _id: -1 });
   return { ...page, data: page.data.map(toCountDto) };
 }

@@ -11,6 +11,7 @@ import { type ClientSession, Types } from 'mongoose';
 import { AppError } from '../../core/errors';
 import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
+import { organisationOf } from '../access/scope';
 import type { ItemRecord } from '../catalog/catalog.service';
 import { formatRatio, MAX_QUANTITY, subUnitOf, subUnitsPerBaseUnit } from '../catalog/units';
 import type { WarehouseRecord } from '../warehouses/warehouses.service';
@@ -30,9 +31,13 @@ import {
 
 export type NewLedgerEntry = Omit<LedgerEntryRecord, 'reversedBy'> & { reversedBy: null };
 
-/** One stock operation: the entries it writes share an operation id, a source document, an actor and a time. */
+/**
+ * One stock operation: the entries it writes share an operation id, a source document, an actor and a time. It works
+ * inside the actor's organisation: every balance it reads or writes is filtered by it (modules/access/ownership.ts).
+ */
 export class StockOperation {
   readonly id = new Types.ObjectId();
+  readonly organisationId: Types.ObjectId;
   readonly at = new Date();
   readonly entries: NewLedgerEntry[] = [];
   readonly source: SourceDocument;
@@ -46,6 +51,7 @@ export class StockOperation {
     readonly note: string | null = null,
   ) {
     this.source = typeof source === 'function' ? source(this.id) : source;
+    this.organisationId = organisationOf(actor);
   }
 
   record(
@@ -56,6 +62,7 @@ export class StockOperation {
   ): NewLedgerEntry {
     const entry: NewLedgerEntry = {
       _id: new Types.ObjectId(),
+      organisationId: balance.organisationId,
       type,
       quantity,
       unit: balance.unit,
@@ -174,7 +181,7 @@ export async function credit(
 ): Promise<NewLedgerEntry> {
   assertPositive(quantity);
   const balance = await StockBalance.findOneAndUpdate(
-    identityFilter(identity),
+    { ...identityFilter(identity), organisationId: op.organisationId },
     { $inc: { onHand: quantity, version: 1 }, $set: { unit: subUnitOf(item.baseUnit) } },
     { upsert: true, returnDocument: 'after', session: op.session },
   ).lean<StockBalanceRecord>();
@@ -240,7 +247,7 @@ export async function creditAll(op: StockOperation, type: LedgerType, lines: Cre
   await StockBalance.bulkWrite(
     lines.map((line) => ({
       updateOne: {
-        filter: identityFilter(line.identity),
+        filter: { ...identityFilter(line.identity), organisationId: op.organisationId },
         update: { $inc: { onHand: line.quantity, version: 1 }, $set: { unit: subUnitOf(line.item.baseUnit) } },
         upsert: true,
       },
@@ -250,6 +257,7 @@ export async function creditAll(op: StockOperation, type: LedgerType, lines: Cre
   // Served by the identity index (warehouseId, itemId, ...); the identities are then matched here.
   const distinct = (ids: Types.ObjectId[]) => [...new Map(ids.map((id) => [String(id), id])).values()];
   const balances = await StockBalance.find({
+    organisationId: op.organisationId,
     warehouseId: { $in: distinct(lines.map((l) => l.identity.warehouseId)) },
     itemId: { $in: distinct(lines.map((l) => l.identity.itemId)) },
   })
@@ -283,7 +291,7 @@ export async function creditBalance(
 ): Promise<NewLedgerEntry> {
   assertPositive(quantity);
   const balance = await StockBalance.findOneAndUpdate(
-    { _id: balanceId },
+    { _id: balanceId, organisationId: op.organisationId },
     { $inc: { onHand: quantity, version: 1 } },
     { returnDocument: 'after', session: op.session },
   ).lean<StockBalanceRecord>();
@@ -312,12 +320,14 @@ export async function debit(
 ): Promise<NewLedgerEntry> {
   assertPositive(quantity);
   const balance = await StockBalance.findOneAndUpdate(
-    { _id: balanceId, ...freeAtLeast(quantity) },
+    { _id: balanceId, organisationId: op.organisationId, ...freeAtLeast(quantity) },
     { $inc: { onHand: -quantity, version: 1 } },
     { returnDocument: 'after', session: op.session },
   ).lean<StockBalanceRecord>();
   if (balance) return op.record(type, balance, -quantity, extra);
-  const current = await StockBalance.findById(balanceId).session(op.session).lean<StockBalanceRecord>();
+  const current = await StockBalance.findOne({ _id: balanceId, organisationId: op.organisationId })
+    .session(op.session)
+    .lean<StockBalanceRecord>();
   throw insufficientStock(quantity, current ? freeOf(current) : 0, {
     reserved: current?.reserved ?? 0,
     itemId: current?.itemId,
@@ -388,6 +398,8 @@ export function isExpired(balance: Pick<StockIdentity, 'expiryDate'>, now = new 
 export type PickPolicy = 'issuable' | 'sound' | 'damaged' | 'expired' | 'any';
 
 export interface PickSelector {
+  /** The warehouse's organisation (the operation's). */
+  organisationId: Types.ObjectId;
   warehouseId: Types.ObjectId;
   itemId: Types.ObjectId;
   balanceId?: Types.ObjectId;
@@ -442,6 +454,7 @@ export async function pick(
   context: ShortageContext,
 ): Promise<StockPick[]> {
   const filter: Record<string, unknown> = {
+    organisationId: selector.organisationId,
     warehouseId: selector.warehouseId,
     itemId: selector.itemId,
     onHand: { $gt: 0 },

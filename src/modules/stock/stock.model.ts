@@ -9,6 +9,7 @@
  * 0 ≤ reserved ≤ onHand: every decrement is a guarded update on what is free (`onHand − reserved ≥ q`).
  */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { ownedByOrganisation } from '../access/ownership';
 
 export const CONDITIONS = ['new', 'good', 'used', 'damaged'] as const;
 export type Condition = (typeof CONDITIONS)[number];
@@ -42,6 +43,8 @@ export interface StockIdentity {
 
 export interface StockBalanceRecord extends StockIdentity {
   _id: Types.ObjectId;
+  /** The warehouse's organisation. */
+  organisationId: Types.ObjectId;
   /** Integer sub-units (see `unit`). */
   onHand: number;
   /** Sub-units set aside by open reservations (absent on balances written before reservations existed: 0). */
@@ -76,6 +79,8 @@ export function ledgerActorOf(actor: LedgerActor): LedgerActor {
 
 export interface LedgerEntryRecord extends StockIdentity {
   _id: Types.ObjectId;
+  /** The warehouse's organisation (the balance's). */
+  organisationId: Types.ObjectId;
   type: LedgerType;
   /** Signed integer sub-units. */
   quantity: number;
@@ -115,12 +120,15 @@ const balanceSchema = new Schema<StockBalanceRecord>(
   { collection: 'stock_balances', timestamps: true, versionKey: false },
 );
 
+balanceSchema.plugin(ownedByOrganisation);
+// A warehouse belongs to one organisation, so the identity (which starts with the warehouse) stays unique as it was.
 balanceSchema.index(
   { warehouseId: 1, itemId: 1, locationCode: 1, lot: 1, expiryDate: 1, condition: 1 },
   { unique: true },
 );
-balanceSchema.index({ itemId: 1, warehouseId: 1 });
-balanceSchema.index({ expiryDate: 1 });
+balanceSchema.index({ organisationId: 1, warehouseId: 1, itemId: 1 });
+balanceSchema.index({ organisationId: 1, itemId: 1, warehouseId: 1 });
+balanceSchema.index({ organisationId: 1, expiryDate: 1 });
 
 const ledgerSchema = new Schema<LedgerEntryRecord>(
   {
@@ -150,14 +158,15 @@ const ledgerSchema = new Schema<LedgerEntryRecord>(
   { collection: 'ledger_entries', versionKey: false },
 );
 
+ledgerSchema.plugin(ownedByOrganisation);
 ledgerSchema.index({ balanceId: 1, at: 1 });
 // The history list filters by warehouse or item (or neither) and sorts newest first with `_id` breaking ties:
 // these serve the filter and the whole sort, so a page reads only its own entries (stock.queries.ts, ledger()).
-ledgerSchema.index({ warehouseId: 1, at: -1, _id: -1 });
-ledgerSchema.index({ itemId: 1, at: -1, _id: -1 });
+ledgerSchema.index({ organisationId: 1, warehouseId: 1, at: -1, _id: -1 });
+ledgerSchema.index({ organisationId: 1, itemId: 1, at: -1, _id: -1 });
 ledgerSchema.index({ operationId: 1 });
 ledgerSchema.index({ 'source.type': 1, 'source.id': 1 });
-ledgerSchema.index({ at: -1, _id: -1 });
+ledgerSchema.index({ organisationId: 1, at: -1, _id: -1 });
 
 // Ledger entries are immutable: the only update allowed links an entry to its reversal.
 function onlyReversalLink(this: mongoose.Query<unknown, unknown>): void {
@@ -216,6 +225,8 @@ export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
  */
 export interface ReservationRecord extends StockIdentity {
   _id: Types.ObjectId;
+  /** The balance's organisation. */
+  organisationId: Types.ObjectId;
   balanceId: Types.ObjectId;
   unit: string;
   source: ReservationSource;
@@ -260,9 +271,11 @@ const reservationSchema = new Schema<ReservationRecord>(
   { collection: 'stock_reservations', versionKey: false },
 );
 
-reservationSchema.index({ 'source.type': 1, 'source.id': 1, status: 1 });
+reservationSchema.plugin(ownedByOrganisation);
+reservationSchema.index({ organisationId: 1, 'source.type': 1, 'source.id': 1, status: 1 });
 reservationSchema.index({ balanceId: 1, status: 1 });
-reservationSchema.index({ warehouseId: 1, itemId: 1, status: 1 });
+reservationSchema.index({ organisationId: 1, warehouseId: 1, itemId: 1, status: 1 });
+reservationSchema.index({ organisationId: 1, reservedAt: -1, _id: -1 });
 reservationSchema.index({ status: 1, expiresAt: 1 });
 
 export const StockReservation =

@@ -5,6 +5,9 @@
  */
 import { type PipelineStage, Types } from 'mongoose';
 import { type Page, type PageRequest, pageOf } from '../../core/pagination';
+import { acrossOrganisations } from '../access/ownership';
+import type { Actor } from '../access/permissions';
+import { organisationOf } from '../access/scope';
 import type { ItemCategory, ItemRecord, LocalizedName } from '../catalog/catalog.model';
 import { itemIdsInCategory, itemsByIds } from '../catalog/catalog.service';
 import { formatRatio, gramsOf, subUnitsPerBaseUnit } from '../catalog/units';
@@ -109,13 +112,16 @@ const refOfWarehouse = (w: WarehouseRecord): WarehouseRef => ({
   region: w.region,
 });
 
-/** The balance filter of a scope, or null when the scope matches nothing (a region without warehouses). */
-async function scopeFilter(scope: StockScope): Promise<Record<string, unknown> | null> {
+/**
+ * The balance filter of a scope inside the actor's organisation, or null when the scope matches nothing (a region
+ * without warehouses). It leads with `organisationId`, as the balances' indexes do.
+ */
+async function scopeFilter(scope: StockScope, actor: Actor): Promise<Record<string, unknown> | null> {
   const and: Record<string, unknown>[] = [];
   if (scope.warehouseId) and.push({ warehouseId: new Types.ObjectId(scope.warehouseId) });
   if (scope.itemId) and.push({ itemId: new Types.ObjectId(scope.itemId) });
   if (scope.region) {
-    const ids = await warehouseIdsInRegion(scope.region);
+    const ids = await warehouseIdsInRegion(actor, scope.region);
     if (ids.length === 0) return null;
     and.push({ warehouseId: { $in: ids } });
   }
@@ -124,13 +130,18 @@ async function scopeFilter(scope: StockScope): Promise<Record<string, unknown> |
     if (ids.length === 0) return null;
     and.push({ itemId: { $in: ids } });
   }
-  return and.length === 0 ? {} : and.length === 1 ? and[0] : { $and: and };
+  const organisationId = organisationOf(actor);
+  return and.length === 0
+    ? { organisationId }
+    : and.length === 1
+      ? { organisationId, ...and[0] }
+      : { organisationId, $and: and };
 }
 
-async function lookups(records: { itemId: Types.ObjectId; warehouseId?: Types.ObjectId }[]) {
+async function lookups(actor: Actor, records: { itemId: Types.ObjectId; warehouseId?: Types.ObjectId }[]) {
   const [items, warehouses] = await Promise.all([
     itemsByIds([...new Set(records.map((r) => String(r.itemId)))]),
-    warehousesByIds([...new Set(records.filter((r) => r.warehouseId).map((r) => String(r.warehouseId)))]),
+    warehousesByIds(actor, [...new Set(records.filter((r) => r.warehouseId).map((r) => String(r.warehouseId)))]),
   ]);
   return {
     items: new Map(items.map((i) => [String(i._id), i])),
@@ -264,8 +275,11 @@ function totalsOf(groups: ItemGroup[], items: Map<string, ItemRecord>): StockTot
 const EMPTY_TOTALS: StockTotals = { items: [], weightKg: '0', weightTonnes: '0', itemsWithoutWeight: 0 };
 
 /** Stock on hand by warehouse, item, category or region, with totals per item and in kg/tonnes. */
-export async function listBalances(query: BalanceQuery): Promise<Page<BalanceDto> & { totals: StockTotals }> {
-  const scope = await scopeFilter(query);
+export async function listBalances(
+  query: BalanceQuery,
+  actor: Actor,
+): Promise<Page<BalanceDto> & { totals: StockTotals }> {
+  const scope = await scopeFilter(query, actor);
   if (!scope) return { ...pageOf([], 0, query), totals: EMPTY_TOTALS };
   const filter: Record<string, unknown> = { ...scope };
   if (!query.includeZero) filter.onHand = { $gt: 0 };
@@ -284,7 +298,7 @@ export async function listBalances(query: BalanceQuery): Promise<Page<BalanceDto
   // The totals' items include the page's (same filter): one read of items serves both.
   const [items, warehouses] = await Promise.all([
     itemsByIds(groups.map((g) => g._id)),
-    warehousesByIds([...new Set(balances.map((b) => String(b.warehouseId)))]),
+    warehousesByIds(actor, [...new Set(balances.map((b) => String(b.warehouseId)))]),
   ]);
   const itemsById = new Map(items.map((i) => [String(i._id), i]));
   const warehousesById = new Map(warehouses.map((w) => [String(w._id), w]));
@@ -314,8 +328,8 @@ export interface AvailabilityDto {
 }
 
 /** What can be issued, per item and warehouse: on-hand stock neither damaged, expired nor reserved. */
-export async function availability(query: StockScope & PageRequest): Promise<Page<AvailabilityDto>> {
-  const scope = await scopeFilter(query);
+export async function availability(query: StockScope & PageRequest, actor: Actor): Promise<Page<AvailabilityDto>> {
+  const scope = await scopeFilter(query, actor);
   if (!scope) return pageOf([], 0, query);
   const pipeline: PipelineStage[] = [
     { $match: { ...scope, onHand: { $gt: 0 } } },
@@ -326,7 +340,10 @@ export async function availability(query: StockScope & PageRequest): Promise<Pag
     StoredSums & { _id: { itemId: Types.ObjectId; warehouseId: Types.ObjectId } }
   >(pipeline);
   const pageGroups = groups.slice(query.offset, query.offset + query.limit);
-  const { items, warehouses } = await lookups(pageGroups.map((g) => g._id));
+  const { items, warehouses } = await lookups(
+    actor,
+    pageGroups.map((g) => g._id),
+  );
   const data = pageGroups.map((g): AvailabilityDto => {
     const item = items.get(String(g._id.itemId));
     const warehouse = warehouses.get(String(g._id.warehouseId));
@@ -350,8 +367,8 @@ export interface ExpiringQuery extends StockScope, PageRequest {
 }
 
 /** Balances expiring within `days` days (and, if asked, those already expired), earliest first. */
-export async function expiring(query: ExpiringQuery): Promise<Page<BalanceDto & { daysLeft: number }>> {
-  const scope = await scopeFilter(query);
+export async function expiring(query: ExpiringQuery, actor: Actor): Promise<Page<BalanceDto & { daysLeft: number }>> {
+  const scope = await scopeFilter(query, actor);
   if (!scope) return pageOf([], 0, query);
   const today = startOfToday();
   const until = new Date(today.getTime() + (query.days + 1) * 86_400_000);
@@ -367,7 +384,7 @@ export async function expiring(query: ExpiringQuery): Promise<Page<BalanceDto & 
       .lean<StockBalanceRecord[]>(),
     StockBalance.countDocuments(filter),
   ]);
-  const { items, warehouses } = await lookups(balances);
+  const { items, warehouses } = await lookups(actor, balances);
   const data = balances.map((b) => ({
     ...toBalanceDto(b, items, warehouses),
     daysLeft: Math.floor(((b.expiryDate as Date).getTime() - today.getTime()) / 86_400_000),
@@ -439,8 +456,8 @@ async function countUpTo(filter: Record<string, unknown>, cap: number): Promise<
  * (`page.totalIsLowerBound` says so): counting every entry of a busy warehouse on every page would cost more than
  * the page.
  */
-export async function ledger(query: LedgerQuery): Promise<LedgerPage> {
-  const filter: Record<string, unknown> = {};
+export async function ledger(query: LedgerQuery, actor: Actor): Promise<LedgerPage> {
+  const filter: Record<string, unknown> = { organisationId: organisationOf(actor) };
   if (query.warehouseId) filter.warehouseId = new Types.ObjectId(query.warehouseId);
   if (query.itemId) filter.itemId = new Types.ObjectId(query.itemId);
   if (query.balanceId) filter.balanceId = new Types.ObjectId(query.balanceId);
@@ -471,18 +488,20 @@ export interface InvariantViolation {
  * all is well). Used by tests and the benchmark.
  */
 export async function findInvariantViolations(): Promise<InvariantViolation[]> {
-  const [sums, held, balances] = await Promise.all([
-    LedgerEntry.aggregate<{ _id: Types.ObjectId; sum: StoredSum }>([
-      { $group: { _id: '$balanceId', sum: exactSum('$quantity') } },
+  const [sums, held, balances] = await acrossOrganisations('the ledger invariant holds for every balance', () =>
+    Promise.all([
+      LedgerEntry.aggregate<{ _id: Types.ObjectId; sum: StoredSum }>([
+        { $group: { _id: '$balanceId', sum: exactSum('$quantity') } },
+      ]),
+      StockReservation.aggregate<{ _id: Types.ObjectId; sum: StoredSum }>([
+        { $match: { status: 'open' } },
+        { $group: { _id: '$balanceId', sum: exactSum('$quantity') } },
+      ]),
+      StockBalance.find({}, { onHand: 1, reserved: 1 }).lean<
+        { _id: Types.ObjectId; onHand: number; reserved?: number }[]
+      >(),
     ]),
-    StockReservation.aggregate<{ _id: Types.ObjectId; sum: StoredSum }>([
-      { $match: { status: 'open' } },
-      { $group: { _id: '$balanceId', sum: exactSum('$quantity') } },
-    ]),
-    StockBalance.find({}, { onHand: 1, reserved: 1 }).lean<
-      { _id: Types.ObjectId; onHand: number; reserved?: number }[]
-    >(),
-  ]);
+  );
   const bySum = new Map(sums.map((s) => [String(s._id), exactInt(s.sum)]));
   const byHeld = new Map(held.map((s) => [String(s._id), exactInt(s.sum)]));
   const violations: InvariantViolation[] = [];

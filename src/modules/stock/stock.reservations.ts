@@ -21,8 +21,9 @@
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, validationError } from '../../core/errors';
-import { type Page, type PageRequest, paginate } from '../../core/pagination';
+import type { Page, PageRequest } from '../../core/pagination';
 import type { Actor } from '../access/permissions';
+import { organisationOf, owned } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';
 import {
@@ -152,7 +153,7 @@ export async function reserve(input: ReserveInput, actor: Actor, session?: Clien
 }
 
 async function reserveIn(input: ReserveInput, actor: Actor, s: ClientSession): Promise<ReservationChange> {
-  const target = await resolveTarget(input, s);
+  const target = await resolveTarget(actor, input, s);
   const quantity = quantityOf(target.item, input.quantity, input.unit);
   const now = new Date();
   if (input.expiresAt && input.expiresAt <= now) {
@@ -165,13 +166,14 @@ async function reserveIn(input: ReserveInput, actor: Actor, s: ClientSession): P
   const records: ReservationRecord[] = [];
   for (const { balance, take } of picks) {
     const held = await StockBalance.findOneAndUpdate(
-      { _id: balance._id, ...freeAtLeast(take) },
+      { _id: balance._id, organisationId: balance.organisationId, ...freeAtLeast(take) },
       { $inc: { reserved: take, version: 1 } },
       { session: s, returnDocument: 'after' },
     ).lean<StockBalanceRecord>();
     if (!held) throw insufficientStock(take, 0, { ...context, reserved: balance.reserved ?? 0 });
     records.push({
       _id: new Types.ObjectId(),
+      organisationId: balance.organisationId,
       balanceId: balance._id,
       warehouseId: balance.warehouseId,
       locationCode: balance.locationCode ?? null,
@@ -236,9 +238,11 @@ interface Taken {
 /** The open reservations of a source (a line: only that line's; no line: every line's), with the item they hold. */
 async function openReservations(
   input: FromReservationsInput,
+  actor: Actor,
   s: ClientSession,
 ): Promise<{ reservations: ReservationRecord[]; item: ItemRecord | null }> {
   const filter: QueryFilter<ReservationRecord> = {
+    organisationId: organisationOf(actor),
     'source.type': input.source.type,
     'source.id': input.source.id,
     status: 'open',
@@ -292,7 +296,12 @@ async function shrink(
 ): Promise<ReservationRecord> {
   const left = reservation.quantity - take;
   const after = await StockReservation.findOneAndUpdate(
-    { _id: reservation._id, status: 'open', quantity: reservation.quantity },
+    {
+      _id: reservation._id,
+      organisationId: reservation.organisationId,
+      status: 'open',
+      quantity: reservation.quantity,
+    },
     {
       $set: { quantity: left, updatedAt: now, ...(left === 0 ? { status: 'closed', closedAt: now } : {}) },
       $inc: { [outcome]: take },
@@ -308,9 +317,10 @@ async function shrink(
 }
 
 /** Gives back reserved stock to what is free (the balance keeps its on-hand). */
-async function unreserve(balanceId: Types.ObjectId, take: number, s: ClientSession): Promise<void> {
+async function unreserve(reservation: ReservationRecord, take: number, s: ClientSession): Promise<void> {
+  const balanceId = reservation.balanceId;
   const balance = await StockBalance.findOneAndUpdate(
-    { _id: balanceId, reserved: { $gte: take } },
+    { _id: balanceId, organisationId: reservation.organisationId, reserved: { $gte: take } },
     { $inc: { reserved: -take, version: 1 } },
     { session: s, returnDocument: 'after' },
   ).lean<StockBalanceRecord>();
@@ -352,9 +362,10 @@ function reservedShortage(source: ReservationSource, requested: number, held: nu
 async function takeFromSource(
   input: FromReservationsInput,
   order: (a: ReservationRecord, b: ReservationRecord) => number,
+  actor: Actor,
   s: ClientSession,
 ): Promise<{ source: ReservationSource; unit: string | null; taken: Taken[] }> {
-  const { reservations, item } = await openReservations(input, s);
+  const { reservations, item } = await openReservations(input, actor, s);
   const source = sourceOf(input.source);
   const quantity = quantityIn(item, input);
   const unit = reservations[0]?.unit ?? null;
@@ -377,7 +388,7 @@ export async function release(
   session?: ClientSession,
 ): Promise<ReservationChange> {
   return inTransaction(session, async (s) => {
-    const { source, unit, taken } = await takeFromSource(input, releaseOrder, s);
+    const { source, unit, taken } = await takeFromSource(input, releaseOrder, actor, s);
     const changed = await releaseTaken(taken, 'releasedQuantity', s);
     const total = taken.reduce((sum, t) => sum + t.take, 0);
     if (total > 0) {
@@ -401,7 +412,7 @@ async function releaseTaken(taken: Taken[], outcome: Outcome, s: ClientSession):
   const changed: ReservationRecord[] = [];
   for (const { reservation, take } of taken) {
     changed.push(await shrink(reservation, take, outcome, s, now));
-    await unreserve(reservation.balanceId, take, s);
+    await unreserve(reservation, take, s);
   }
   return changed;
 }
@@ -431,7 +442,12 @@ async function releaseExpiredIn(
   s: ClientSession,
   now: Date,
 ): Promise<number> {
-  const expired = await StockReservation.find({ ...scope, status: 'open', expiresAt: { $ne: null, $lte: now } })
+  const expired = await StockReservation.find({
+    ...scope,
+    organisationId: organisationOf(actor),
+    status: 'open',
+    expiresAt: { $ne: null, $lte: now },
+  })
     .session(s)
     .lean<ReservationRecord[]>();
   if (expired.length === 0) return 0;
@@ -473,7 +489,7 @@ export async function issueReserved(
   session?: ClientSession,
 ): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const { source, taken } = await takeFromSource(input, issueOrder, s);
+    const { source, taken } = await takeFromSource(input, issueOrder, actor, s);
     if (taken.length === 0) throw reservedShortage(source, 0, 0, null);
     const ledgerSource: SourceDocument = { type: source.type, id: source.id, number: input.number ?? null };
     const op = new StockOperation(s, actor, ledgerSource, input.reason ?? null, input.note ?? null);
@@ -488,7 +504,12 @@ export async function issueReserved(
       }
       await shrink(reservation, take, 'issuedQuantity', s, now);
       const balance = await StockBalance.findOneAndUpdate(
-        { _id: reservation.balanceId, reserved: { $gte: take }, onHand: { $gte: take } },
+        {
+          _id: reservation.balanceId,
+          organisationId: reservation.organisationId,
+          reserved: { $gte: take },
+          onHand: { $gte: take },
+        },
         { $inc: { onHand: -take, reserved: -take, version: 1 } },
         { session: s, returnDocument: 'after' },
       ).lean<StockBalanceRecord>();
@@ -530,7 +551,11 @@ export async function cutReservations(
   s: ClientSession,
   context: ShortageContext = {},
 ): Promise<ReservationRecord[]> {
-  const reservations = await StockReservation.find({ balanceId: balance._id, status: 'open' })
+  const reservations = await StockReservation.find({
+    organisationId: balance.organisationId,
+    balanceId: balance._id,
+    status: 'open',
+  })
     .session(s)
     .lean<ReservationRecord[]>();
   const newestFirst = [...reservations].sort((a, b) => b.reservedAt.getTime() - a.reservedAt.getTime());
@@ -576,7 +601,7 @@ export interface ReservationQuery extends PageRequest {
 }
 
 /** Reservations, newest first: of a source document (and line), a warehouse, an item or a balance. */
-export async function listReservations(query: ReservationQuery): Promise<Page<ReservationDto>> {
+export async function listReservations(query: ReservationQuery, actor: Actor): Promise<Page<ReservationDto>> {
   const filter: QueryFilter<ReservationRecord> = {};
   if (query.sourceType) filter['source.type'] = query.sourceType;
   if (query.sourceId) filter['source.id'] = query.sourceId;
@@ -585,6 +610,6 @@ export async function listReservations(query: ReservationQuery): Promise<Page<Re
   if (query.itemId) filter.itemId = new Types.ObjectId(query.itemId);
   if (query.balanceId) filter.balanceId = new Types.ObjectId(query.balanceId);
   if (query.status) filter.status = query.status;
-  const page = await paginate(StockReservation, filter, query, { reservedAt: -1, _id: -1 });
+  const page = await owned(StockReservation, actor).paginate(filter, query, { reservedAt: -1, _id: -1 });
   return { ...page, data: page.data.map(toReservationDto) };
 }

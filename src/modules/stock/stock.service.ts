@@ -10,6 +10,7 @@ import type { ClientSession } from 'mongoose';
 import { Types } from 'mongoose';
 import { AppError, validationError } from '../../core/errors';
 import type { Actor } from '../access/permissions';
+import { owned } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { type ItemRecord, requireItems } from '../catalog/catalog.service';
 import { toSubUnits } from '../catalog/units';
@@ -96,6 +97,7 @@ export interface BalanceSelectorInput {
 
 /** Resolves a selector (a balance id, or warehouse + item with optional identity parts) to checked records. */
 export async function resolveTarget(
+  actor: Actor,
   input: BalanceSelectorInput,
   session: ClientSession,
   fields: { warehouseId: string; locationCode: string } = { warehouseId: 'warehouseId', locationCode: 'locationCode' },
@@ -104,7 +106,10 @@ export async function resolveTarget(
   let warehouseId = input.warehouseId;
   let itemId = input.itemId;
   if (input.balanceId) {
-    const balance = await StockBalance.findById(input.balanceId).session(session).lean<StockBalanceRecord>();
+    const balance = await owned(StockBalance, actor)
+      .findById(input.balanceId)
+      .session(session)
+      .lean<StockBalanceRecord>();
     if (!balance)
       throw validationError([
         { field: 'balanceId', message: '"balanceId" is not a known stock balance', type: 'any.unknownReference' },
@@ -133,10 +138,14 @@ export async function resolveTarget(
   }
   const warehouse = warehouses?.has(warehouseId)
     ? checkedWarehouse(warehouses.get(warehouseId), fields.warehouseId)
-    : await requireWarehouse(warehouseId, fields.warehouseId, session);
+    : await requireWarehouse(actor, warehouseId, fields.warehouseId, session);
   const items = await requireItems([{ itemId, field: 'itemId' }], session);
   const item = items.get(itemId) as ItemRecord;
-  const selector: PickSelector = { warehouseId: warehouse._id, itemId: item._id };
+  const selector: PickSelector = {
+    organisationId: warehouse.organisationId,
+    warehouseId: warehouse._id,
+    itemId: item._id,
+  };
   if (input.balanceId) selector.balanceId = new Types.ObjectId(input.balanceId);
   if (input.locationCode !== undefined) {
     selector.locationCode =
@@ -231,7 +240,7 @@ export async function receive(
       loaded !== undefined &&
       String(loaded.warehouse._id) === input.warehouseId &&
       input.lines.every((line) => loaded.items.has(line.itemId));
-    const warehouse = reuse ? loaded.warehouse : await requireWarehouse(input.warehouseId, 'warehouseId', s);
+    const warehouse = reuse ? loaded.warehouse : await requireWarehouse(actor, input.warehouseId, 'warehouseId', s);
     const items = reuse
       ? loaded.items
       : await requireItems(
@@ -303,7 +312,7 @@ export interface MoveInput extends Omit<BalanceSelectorInput, 'locationCode'> {
 /** Moves stock between bins of one warehouse, keeping lot, expiry and condition. */
 export async function move(input: MoveInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const target = await resolveTarget({ ...input, locationCode: input.fromLocationCode }, s, {
+    const target = await resolveTarget(actor, { ...input, locationCode: input.fromLocationCode }, s, {
       warehouseId: 'warehouseId',
       locationCode: 'fromLocationCode',
     });
@@ -357,10 +366,12 @@ export async function transfer(
     const fromWarehouseId = input.fromWarehouseId;
     // Both warehouses in one read (the source one only when named: a balanceId names it through the balance).
     const warehouses = await loadWarehouses(
+      actor,
       fromWarehouseId ? [fromWarehouseId, input.toWarehouseId] : [input.toWarehouseId],
       s,
     );
     const target = await resolveTarget(
+      actor,
       {
         ...input,
         warehouseId: fromWarehouseId,
@@ -429,7 +440,7 @@ const ADJUSTMENT_SIGN: Record<AdjustmentReason, 1 | -1 | 0> = {
  */
 export async function adjust(input: AdjustInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const target = await resolveTarget(input, s);
+    const target = await resolveTarget(actor, input, s);
     const signed = toSubUnits(target.item, input.quantity, input.unit, 'quantity', { allowNegative: true });
     const sign = ADJUSTMENT_SIGN[input.reason];
     if (sign !== 0 && Math.sign(signed) !== sign) {
@@ -492,7 +503,7 @@ export interface DisposeInput extends BalanceSelectorInput {
 /** Disposes of damaged or expired stock, as the reason says (never sound stock). */
 export async function dispose(input: DisposeInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const target = await resolveTarget(input, s);
+    const target = await resolveTarget(actor, input, s);
     const quantity = quantityOf(target.item, input.quantity, input.unit);
     const op = new StockOperation(s, actor, ownSource('disposal'), input.reason, input.note ?? null);
     await takePicks(op, target, quantity, input.reason, 'disposal');
@@ -528,7 +539,7 @@ export interface IssueInput extends BalanceSelectorInput {
  */
 export async function issue(input: IssueInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const target = await resolveTarget(input, s);
+    const target = await resolveTarget(actor, input, s);
     const quantity = quantityOf(target.item, input.quantity, input.unit);
     const source = input.source ?? ownSource('issue', input.reference ?? null);
     const op = new StockOperation(s, actor, source, input.reason ?? null, input.note ?? null);
@@ -556,10 +567,11 @@ export interface KitInput {
 }
 
 async function kitTarget(
+  actor: Actor,
   input: KitInput,
   s: ClientSession,
 ): Promise<{ warehouse: WarehouseRecord; kit: ItemRecord; components: Map<string, ItemRecord> }> {
-  const warehouse = await requireWarehouse(input.warehouseId, 'warehouseId', s);
+  const warehouse = await requireWarehouse(actor, input.warehouseId, 'warehouseId', s);
   const kit = (await requireItems([{ itemId: input.kitItemId, field: 'kitItemId' }], s)).get(
     input.kitItemId,
   ) as ItemRecord;
@@ -587,14 +599,18 @@ function needed(perKit: number, kits: number, field: string): number {
 /** Assembles kits: consumes components FEFO (never damaged or expired) and produces kits expiring with their earliest component. */
 export async function assembleKits(input: KitInput, actor: Actor, session?: ClientSession): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const { warehouse, kit, components } = await kitTarget(input, s);
+    const { warehouse, kit, components } = await kitTarget(actor, input, s);
     const kits = quantityOf(kit, input.quantity, input.unit);
     const op = new StockOperation(s, actor, ownSource('kit_assembly'), null, input.note ?? null);
     let expiry: Date | null = null;
     let allNew = true;
     for (const component of kit.components) {
       const item = components.get(String(component.itemId)) as ItemRecord;
-      const selector: PickSelector = { warehouseId: warehouse._id, itemId: item._id };
+      const selector: PickSelector = {
+        organisationId: warehouse.organisationId,
+        warehouseId: warehouse._id,
+        itemId: item._id,
+      };
       if (input.locationCode) selector.locationCode = input.locationCode;
       const picks = await takePicks(
         op,
@@ -636,10 +652,14 @@ export async function disassembleKits(
   session?: ClientSession,
 ): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const { warehouse, kit, components } = await kitTarget(input, s);
+    const { warehouse, kit, components } = await kitTarget(actor, input, s);
     const kits = quantityOf(kit, input.quantity, input.unit);
     const op = new StockOperation(s, actor, ownSource('kit_disassembly'), null, input.note ?? null);
-    const selector: PickSelector = { warehouseId: warehouse._id, itemId: kit._id };
+    const selector: PickSelector = {
+      organisationId: warehouse.organisationId,
+      warehouseId: warehouse._id,
+      itemId: kit._id,
+    };
     if (input.locationCode) selector.locationCode = input.locationCode;
     if (input.lot) selector.lot = input.lot;
     const picks = await takePicks(op, { warehouse, item: kit, selector }, kits, 'sound', 'kit_disassembly');
@@ -697,7 +717,7 @@ export async function reverseEntry(
   options: { sourceTypes?: readonly string[] } = { sourceTypes: STOCK_SOURCE_TYPES },
 ): Promise<StockOperationDto> {
   return inTransaction(session, async (s) => {
-    const entry = await LedgerEntry.findById(entryId).session(s).lean<LedgerEntryRecord>();
+    const entry = await owned(LedgerEntry, actor).findById(entryId).session(s).lean<LedgerEntryRecord>();
     if (!entry) throw new AppError('NOT_FOUND', `Ledger entry ${entryId} not found`, { id: entryId });
     if (options.sourceTypes && !options.sourceTypes.includes(entry.source.type)) {
       throw new AppError(
@@ -728,7 +748,11 @@ async function reverseOperationIn(
   actor: Actor,
   s: ClientSession,
 ): Promise<StockOperationDto> {
-  const originals = await LedgerEntry.find({ operationId }).session(s).sort({ _id: 1 }).lean<LedgerEntryRecord[]>();
+  const originals = await owned(LedgerEntry, actor)
+    .find({ operationId })
+    .session(s)
+    .sort({ _id: 1 })
+    .lean<LedgerEntryRecord[]>();
   if (originals.length === 0)
     throw new AppError('NOT_FOUND', `Stock operation ${String(operationId)} not found`, {
       operationId: String(operationId),
@@ -753,7 +777,7 @@ async function reverseOperationIn(
       original.quantity < 0
         ? await creditBalance(op, 'reversal', original.balanceId, -original.quantity, extra)
         : await debit(op, 'reversal', original.balanceId, original.quantity, {}, extra);
-    const linked = await LedgerEntry.updateOne(
+    const linked = await owned(LedgerEntry, actor).updateOne(
       { _id: original._id, reversedBy: null },
       { $set: { reversedBy: entry._id } },
       { session: s },

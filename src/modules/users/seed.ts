@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { config } from '../../config';
-import { ROLES, type Role, SYSTEM_ACTOR } from '../access/permissions';
+import { acrossOrganisations } from '../access/ownership';
+import { organisationActor, ROLES, type Role, SYSTEM_ACTOR } from '../access/permissions';
 import { Organisation, type OrganisationRecord } from '../organisations/organisations.model';
 import { type CreateOrganisationInput, createOrganisation } from '../organisations/organisations.service';
 import { User } from './users.model';
@@ -33,6 +34,7 @@ const DEMO_NAMES: Record<Role, string> = {
   logistics: 'Dana Logistics',
   coordinator: 'Saule Coordinator',
   viewer: 'Nurlan Viewer',
+  operator: 'Askar Operator',
 };
 
 export interface IdentitySeedResult {
@@ -60,18 +62,19 @@ export async function seedIdentity({
   const users: IdentitySeedResult['users'] = [];
   for (const role of ROLES) {
     const email = `${role}@${DEMO_EMAIL_DOMAIN}`;
-    const exists = (await User.exists({ email })) !== null;
+    const exists =
+      (await acrossOrganisations('the seed finds its demo users by email', () => User.exists({ email }))) !== null;
     if (!exists) {
       await createUser(
         {
           email,
           name: DEMO_NAMES[role],
-          // The coordinator works for the partner NGO; everyone else for the operator.
-          organisationId: role === 'coordinator' ? partnerNgoId : operatorId,
+          // The coordinator works for the partner NGO, the operator for no organisation, everyone else for the operator.
+          organisationId: role === 'operator' ? null : role === 'coordinator' ? partnerNgoId : operatorId,
           roles: [role],
           password: demoPassword,
         },
-        SYSTEM_ACTOR,
+        role === 'operator' ? SYSTEM_ACTOR : organisationActor(role === 'coordinator' ? partnerNgoId : operatorId),
       );
     }
     users.push({ email, role, created: !exists });

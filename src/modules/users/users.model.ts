@@ -3,6 +3,7 @@
  * lowercased), so its unique index makes it unique regardless of case.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { ownedByOrganisation } from '../access/ownership';
 import { ROLES, type Role } from '../access/permissions';
 
 export interface UserRecord {
@@ -10,6 +11,7 @@ export interface UserRecord {
   /** Normalised: see normaliseEmail. */
   email: string;
   name: string;
+  /** The organisation the user acts for; null only for the deployment's operators. */
   organisationId: Types.ObjectId | null;
   roles: Role[];
   active: boolean;
@@ -24,7 +26,6 @@ const userSchema = new Schema<UserRecord>(
   {
     email: { type: String, required: true },
     name: { type: String, required: true, trim: true },
-    organisationId: { type: Schema.Types.ObjectId, ref: 'Organisation', default: null },
     roles: { type: [{ type: String, enum: ROLES }], required: true },
     active: { type: Boolean, required: true, default: true },
     lastLoginAt: { type: Date, default: null },
@@ -33,6 +34,7 @@ const userSchema = new Schema<UserRecord>(
   { collection: 'users', timestamps: true, versionKey: false },
 );
 
+userSchema.plugin(ownedByOrganisation, { nullable: true });
 userSchema.index({ email: 1 }, { unique: true });
 userSchema.index({ organisationId: 1, name: 1 });
 

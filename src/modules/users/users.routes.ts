@@ -9,13 +9,13 @@ export function userRoutes(): RouteDefinition[] {
       summary: 'List users',
       access: 'users:manage',
       schemas: schemas.listUsersSchemas,
-      run: ({ query }) => users.listUsers(query),
+      run: ({ query, actor }) => users.listUsers(query, actor),
     }),
     route('GET /users/:id', {
       summary: 'Get a user',
       access: 'users:manage',
       schemas: schemas.userIdSchemas,
-      run: ({ params }) => users.getUser(params.id),
+      run: ({ params, actor }) => users.getUser(params.id, actor),
     }),
     route('POST /users', {
       summary: 'Create a user with roles and an initial password (at least 12 characters)',

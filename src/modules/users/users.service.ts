@@ -1,17 +1,21 @@
 /**
- * User administration: admins create users, change their name, roles, organisation or password, and deactivate
- * or reactivate them. Deactivation and a password change end the user's sessions in the same transaction.
- * Audit entries say which fields changed; names, emails and passwords are personal data or secrets and are
+ * User administration: an organisation's admins create its users, change their name, roles or password, and
+ * deactivate or reactivate them, always inside their own organisation (another organisation's user is not found).
+ * The deployment's operator creates an organisation's first admin (createFirstAdmin). Also the users' face for
+ * authentication (findUserForLogin, findActiveUser, recordLogin), so that no other module queries the model.
+ * Deactivation and a password change end the user's sessions in the same transaction. Audit entries say which fields changed; names, emails and passwords are personal data or secrets and are
  * never written into them.
  */
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, QueryFilter, Types } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
-import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
+import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
+import { acrossOrganisations } from '../access/ownership';
 import type { Actor, Role } from '../access/permissions';
+import { organisationOf, owned } from '../access/scope';
 import { describeChanges, recordAudit } from '../audit/audit.service';
 import { revokeSessionsOfUsers } from '../auth/sessions';
-import { organisationExists } from '../organisations/organisations.service';
+import { organisationExists, organisationIsActive } from '../organisations/organisations.service';
 import { hashPassword } from './passwords';
 import { normaliseEmail, User, type UserRecord } from './users.model';
 
@@ -64,21 +68,23 @@ export interface UserQuery extends PageRequest {
 }
 
 /**
- * A coordinator acts for one organisation, so it must belong to one; any referenced organisation must exist.
- * Shared with API keys, which carry roles and an organisation the same way.
+ * Every role acts for one organisation, so an account must belong to one; only the deployment's `operator` belongs to
+ * none, and holds no other role. A referenced organisation must exist. Shared with API keys, which carry roles and an
+ * organisation the same way.
  */
 export async function checkRolesAndOrganisation(
   roles: readonly Role[],
   organisationId: string | null,
   session: ClientSession | null,
 ): Promise<void> {
-  if (roles.includes('coordinator') && !organisationId) {
-    throw new AppError('VALIDATION', 'A coordinator must belong to an organisation', [
-      {
-        field: 'organisationId',
-        message: '"organisationId" is required for the coordinator role',
-        type: 'any.required',
-      },
+  if (roles.includes('operator') && (roles.length > 1 || organisationId)) {
+    throw new AppError('VALIDATION', "The operator role is the deployment's: alone, without an organisation", [
+      { field: 'roles', message: '"roles" cannot combine operator with an organisation', type: 'any.invalid' },
+    ]);
+  }
+  if (!roles.includes('operator') && !organisationId) {
+    throw new AppError('VALIDATION', 'An account must belong to an organisation', [
+      { field: 'organisationId', message: '"organisationId" is required', type: 'any.required' },
     ]);
   }
   if (organisationId && !(await organisationExists(organisationId, session))) {
@@ -88,7 +94,34 @@ export async function checkRolesAndOrganisation(
   }
 }
 
+/**
+ * An admin creates a user of its own organisation (`organisationId`, when given, must be it); the operator role is
+ * never granted here. Scripts pass an organisation's actor (organisationActor) or create the operator explicitly.
+ */
 export async function createUser(input: CreateUserInput, actor: Actor): Promise<UserDto> {
+  const organisationId = input.roles.includes('operator') ? null : String(organisationOf(actor));
+  if (input.roles.includes('operator') && !actor.roles.includes('operator')) {
+    throw new AppError('FORBIDDEN', "Only the deployment's operator grants the operator role", { field: 'roles' });
+  }
+  if (input.organisationId != null && input.organisationId !== organisationId) {
+    throw new AppError('VALIDATION', 'A user is created in your own organisation', [
+      { field: 'organisationId', message: '"organisationId" must be your own organisation', type: 'any.invalid' },
+    ]);
+  }
+  return insertUser({ ...input, organisationId }, actor);
+}
+
+/** The operator creates an organisation's first admin (or another admin, when its admins are locked out). */
+export async function createFirstAdmin(
+  organisationId: string,
+  input: Omit<CreateUserInput, 'roles' | 'organisationId'>,
+  actor: Actor,
+): Promise<UserDto> {
+  if (!(await organisationExists(organisationId))) throw notFound('Organisation', organisationId);
+  return insertUser({ ...input, roles: ['admin'], organisationId }, actor);
+}
+
+async function insertUser(input: CreateUserInput, actor: Actor): Promise<UserDto> {
   const organisationId = input.organisationId ?? null;
   // Hash before the transaction: it is slow, and the transaction may be retried.
   const passwordHash = await hashPassword(input.password);
@@ -114,13 +147,13 @@ export async function createUser(input: CreateUserInput, actor: Actor): Promise<
   });
 }
 
-export async function getUser(id: string): Promise<UserDto> {
-  const user = await User.findById(id).lean<UserRecord>();
+export async function getUser(id: string, actor: Actor): Promise<UserDto> {
+  const user = await owned(User, actor).findById(id).lean<UserRecord>();
   if (!user) throw notFound('User', id);
   return toUserDto(user);
 }
 
-export async function listUsers(query: UserQuery): Promise<Page<UserDto>> {
+export async function listUsers(query: UserQuery, actor: Actor): Promise<Page<UserDto>> {
   const filter: QueryFilter<UserRecord> = {};
   if (query.organisationId) filter.organisationId = query.organisationId;
   if (query.role) filter.roles = query.role;
@@ -129,15 +162,23 @@ export async function listUsers(query: UserQuery): Promise<Page<UserDto>> {
     const pattern = containsText(query.q);
     filter.$or = [{ email: pattern }, { name: pattern }];
   }
-  const page = await paginate(User, filter, query, { name: 1, _id: 1 });
+  const page = await owned(User, actor).paginate(filter, query, { name: 1, _id: 1 });
   return { ...page, data: page.data.map(toUserDto) };
 }
 
 export async function updateUser(id: string, input: UpdateUserInput, actor: Actor): Promise<UserDto> {
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
   return withTransaction(async (session) => {
-    const user = await User.findById(id).session(session);
+    const user = await owned(User, actor).findById(id).session(session);
     if (!user) throw notFound('User', id);
+    if (input.roles?.includes('operator') && !user.roles.includes('operator')) {
+      throw new AppError('FORBIDDEN', "Only the deployment's operator grants the operator role", { field: 'roles' });
+    }
+    if (input.organisationId !== undefined && input.organisationId !== String(user.organisationId)) {
+      throw new AppError('VALIDATION', 'A user stays in its organisation', [
+        { field: 'organisationId', message: '"organisationId" cannot change', type: 'any.invalid' },
+      ]);
+    }
     const before = user.toObject();
     const { password: _password, ...changes } = input;
     user.set(changes);
@@ -181,11 +222,9 @@ export async function reactivateUser(id: string, actor: Actor): Promise<UserDto>
 
 async function setActive(id: string, active: boolean, actor: Actor): Promise<UserDto> {
   return withTransaction(async (session) => {
-    const user = await User.findByIdAndUpdate(
-      id,
-      { $set: { active } },
-      { session, returnDocument: 'after' },
-    ).lean<UserRecord>();
+    const user = await owned(User, actor)
+      .findOneAndUpdate({ _id: id }, { $set: { active } }, { session, returnDocument: 'after' })
+      .lean<UserRecord>();
     if (!user) throw notFound('User', id);
     const revokedSessions = active ? 0 : await revokeSessionsOfUsers([user._id], session);
     await recordAudit(
@@ -201,4 +240,46 @@ async function setActive(id: string, active: boolean, actor: Actor): Promise<Use
     );
     return toUserDto(user);
   });
+}
+
+/** Ends the sessions of every user of an organisation (it was deactivated). */
+export async function endSessionsOfOrganisation(organisationId: Types.ObjectId, session: ClientSession): Promise<void> {
+  const members = await User.find({ organisationId }, { _id: 1 }).session(session).lean<{ _id: Types.ObjectId }[]>();
+  await revokeSessionsOfUsers(
+    members.map((member) => member._id),
+    session,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// For authentication: a login names an email, a session a user id, before anyone's organisation is known.
+
+/** The account with this email, with its password hash, in any organisation; null when there is none. */
+export function findUserForLogin(email: string): Promise<UserRecord | null> {
+  return acrossOrganisations('login finds the account by its email', () =>
+    User.findOne({ email: normaliseEmail(email) })
+      .select('+passwordHash')
+      .lean<UserRecord>()
+      .exec(),
+  );
+}
+
+/** The active user behind a session, or null; its organisation must be active too. */
+export async function findActiveUser(id: string | Types.ObjectId): Promise<UserRecord | null> {
+  const user = await acrossOrganisations('a session names its user', () =>
+    User.findOne({ _id: id, active: true }).lean<UserRecord>().exec(),
+  );
+  if (!user) return null;
+  return !user.organisationId || (await organisationIsActive(user.organisationId)) ? user : null;
+}
+
+/** Stamps a successful login; the updated user, or null when it vanished meanwhile. */
+export function recordLogin(user: UserRecord, at: Date, session: ClientSession): Promise<UserRecord | null> {
+  return User.findOneAndUpdate(
+    { _id: user._id, organisationId: user.organisationId },
+    { $set: { lastLoginAt: at } },
+    { session, returnDocument: 'after' },
+  )
+    .lean<UserRecord>()
+    .exec();
 }

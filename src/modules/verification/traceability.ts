@@ -11,10 +11,13 @@
  * shipments and distributions modules fill in; until then a shipped line shows the shipment's number only.
  */
 import { Types } from 'mongoose';
-import { AppError } from '../../core/errors';
+import { AppError, notFound } from '../../core/errors';
+import { acrossOrganisations } from '../access/ownership';
+import { type Actor, organisationActor } from '../access/permissions';
 import { itemsByIds } from '../catalog/catalog.service';
 import { fromSubUnits } from '../catalog/units';
-import { getDonationRecord } from '../donations/donations.service';
+import type { DonationRecord } from '../donations/donations.model';
+import { getDonationRecord, getVerifiedDonationRecord } from '../donations/donations.service';
 import { getDonor } from '../donors/donors.service';
 import { LedgerEntry, type LedgerEntryRecord } from '../stock/stock.model';
 import { warehousesByIds } from '../warehouses/warehouses.service';
@@ -171,8 +174,19 @@ function walk(donationId: string, entries: LedgerEntryRecord[]): Walk {
   return { tallies, remaining, followed };
 }
 
-export async function traceDonation(donationId: string): Promise<DonationTrace> {
-  const donation = await getDonationRecord(donationId);
+/**
+ * Where a donation's goods went. `actor`: an organisation's user reading its own donation (another's is NOT_FOUND);
+ * absent: the public verification page, whose checked code is the grant to this one donation. The goods' journey is
+ * then followed through the ledger wherever it leads.
+ */
+export async function traceDonation(donationId: string, actor?: Actor): Promise<DonationTrace> {
+  const found = actor ? await getDonationRecord(donationId, actor) : await getVerifiedDonationRecord(donationId);
+  if (!found) throw notFound('Donation', donationId);
+  const donation = found;
+  return acrossOrganisations("a donation's goods are followed wherever they went", () => traceFound(donation));
+}
+
+async function traceFound(donation: DonationRecord): Promise<DonationTrace> {
   if (donation.status === 'draft' || donation.status === 'cancelled') {
     throw new AppError('INVALID_STATE', `Donation ${donation.number} is ${donation.status}: nothing was received`, {
       status: donation.status,
@@ -204,7 +218,7 @@ export async function traceDonation(donationId: string): Promise<DonationTrace> 
   return describe(donation, result);
 }
 
-async function describe(donation: Awaited<ReturnType<typeof getDonationRecord>>, w: Walk): Promise<DonationTrace> {
+async function describe(donation: DonationRecord, w: Walk): Promise<DonationTrace> {
   const itemIds = [...w.tallies.keys()];
   const warehouseIds = [
     String(donation.warehouseId),
@@ -212,8 +226,8 @@ async function describe(donation: Awaited<ReturnType<typeof getDonationRecord>>,
   ];
   const [items, warehouses, donor] = await Promise.all([
     itemsByIds(itemIds),
-    warehousesByIds([...new Set(warehouseIds)]),
-    getDonor(String(donation.donorId)),
+    warehousesByIds(organisationActor(String(donation.organisationId)), [...new Set(warehouseIds)]),
+    getDonor(String(donation.donorId), organisationActor(String(donation.organisationId))),
   ]);
   const itemById = new Map(items.map((i) => [String(i._id), i]));
   const warehouseById = new Map(warehouses.map((wh) => [String(wh._id), wh]));

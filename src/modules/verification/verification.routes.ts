@@ -105,7 +105,7 @@ export function verificationRoutes(): RouteDefinition[] {
       tag: 'donations',
       access: 'donations:read',
       schemas: { params: idParams },
-      run: ({ params }) => traceDonation(params.id),
+      run: ({ params, actor }) => traceDonation(params.id, actor),
     }),
   ];
 }

@@ -14,8 +14,8 @@ import { type ClientSession, Types } from 'mongoose';
 import { config } from '../../config';
 import { AppError, notFound } from '../../core/errors';
 import { withTransaction } from '../../db/transaction';
-import { canSeeOrganisation } from '../access/organisation-scope';
 import type { Actor } from '../access/permissions';
+import { ownsRecord } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { ledgerActorOf } from '../stock/stock.model';
 import { VerificationCode, type VerificationCodeRecord } from './verification.model';
@@ -98,7 +98,7 @@ export async function revokeVerificationCode(
 ): Promise<{ code: string; revokedAt: Date }> {
   const code = normaliseCode(input.code);
   const record = code ? await VerificationCode.findOne({ code }).lean<VerificationCodeRecord>() : null;
-  if (!record || !canSeeOrganisation(actor, record.organisationId)) throw notFound('Verification code', input.code);
+  if (!record || !ownsRecord(actor, record.organisationId)) throw notFound('Verification code', input.code);
   return withTransaction(async (session) => {
     const revokedAt = new Date();
     const revoked = await VerificationCode.findOneAndUpdate(

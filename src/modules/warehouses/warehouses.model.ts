@@ -3,6 +3,7 @@
  * removed once created (history refers to it), only deactivated.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { ownedByOrganisation } from '../access/ownership';
 import { REGIONS, type Region } from './regions';
 
 export interface StorageLocation {
@@ -13,6 +14,8 @@ export interface StorageLocation {
 
 export interface WarehouseRecord {
   _id: Types.ObjectId;
+  /** The organisation that runs the warehouse and owns its bins, balances and ledger. */
+  organisationId: Types.ObjectId;
   code: string;
   name: string;
   region: Region;
@@ -44,8 +47,10 @@ const warehouseSchema = new Schema<WarehouseRecord>(
   { collection: 'warehouses', timestamps: true, versionKey: false },
 );
 
-warehouseSchema.index({ code: 1 }, { unique: true });
-warehouseSchema.index({ region: 1, active: 1 });
+warehouseSchema.plugin(ownedByOrganisation);
+// A code is unique within its organisation: two organisations may both call their main warehouse AST-01.
+warehouseSchema.index({ organisationId: 1, code: 1 }, { unique: true });
+warehouseSchema.index({ organisationId: 1, region: 1, active: 1 });
 
 export const Warehouse =
   (mongoose.models.Warehouse as mongoose.Model<WarehouseRecord> | undefined) ??

@@ -8,7 +8,7 @@ export function warehouseRoutes(): RouteDefinition[] {
       summary: 'List warehouses',
       access: 'warehouses:read',
       schemas: schemas.listWarehousesSchemas,
-      run: ({ query }) => warehouses.listWarehouses(query),
+      run: ({ query, actor }) => warehouses.listWarehouses(query, actor),
     }),
     route('POST /warehouses', {
       summary: 'Create a warehouse with its storage locations',
@@ -22,7 +22,7 @@ export function warehouseRoutes(): RouteDefinition[] {
       summary: 'Get a warehouse',
       access: 'warehouses:read',
       schemas: schemas.warehouseIdSchemas,
-      run: ({ params }) => warehouses.getWarehouse(params.id),
+      run: ({ params, actor }) => warehouses.getWarehouse(params.id, actor),
     }),
     route('PATCH /warehouses/:id', {
       summary: 'Update a warehouse',

@@ -1,13 +1,15 @@
 /**
  * Warehouses and their bins. Owns the `warehouses` collection; the stock service checks warehouses and locations
- * through `requireWarehouse` / `requireLocation`.
+ * through `requireWarehouse` / `requireLocation`. Every warehouse belongs to one organisation: every function takes the
+ * acting identity and reaches only its organisation's warehouses (modules/access/scope.ts).
  */
 import type { ClientSession, QueryFilter, Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
-import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
+import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
+import { owned, ownerFilter } from '../access/scope';
 import { describeChanges, recordAudit } from '../audit/audit.service';
 import type { Region } from './regions';
 import { Warehouse, type WarehouseRecord } from './warehouses.model';
@@ -34,11 +36,12 @@ export interface WarehouseQuery extends PageRequest {
 }
 
 /** A warehouse as the API answers it: the stored record with `id` in place of `_id`. */
-export type WarehouseDto = Omit<WarehouseRecord, '_id'> & { id: string };
+export type WarehouseDto = Omit<WarehouseRecord, '_id' | 'organisationId'> & { id: string; organisationId: string };
 
 export function toWarehouseDto(w: WarehouseRecord): WarehouseDto {
   return {
     id: String(w._id),
+    organisationId: String(w.organisationId),
     code: w.code,
     name: w.name,
     region: w.region,
@@ -53,7 +56,7 @@ export function toWarehouseDto(w: WarehouseRecord): WarehouseDto {
 
 export async function createWarehouse(input: WarehouseInput, actor: Actor): Promise<WarehouseDto> {
   const created = await withTransaction(async (session) => {
-    const [warehouse] = await Warehouse.create(
+    const [warehouse] = await owned(Warehouse, actor).create(
       [
         {
           code: input.code,
@@ -104,6 +107,7 @@ async function changeWarehouse(
         id,
         actor,
         session,
+        scope: ownerFilter(actor),
         action,
         change: (before) => {
           const { update, filter, summary } = change(before);
@@ -161,13 +165,13 @@ export function updateLocation(
   });
 }
 
-export async function getWarehouse(id: string): Promise<WarehouseDto> {
-  const warehouse = await Warehouse.findById(id).lean<WarehouseRecord>();
+export async function getWarehouse(id: string, actor: Actor): Promise<WarehouseDto> {
+  const warehouse = await owned(Warehouse, actor).findById(id).lean<WarehouseRecord>();
   if (!warehouse) throw notFound('Warehouse', id);
   return toWarehouseDto(warehouse);
 }
 
-export async function listWarehouses(query: WarehouseQuery): Promise<Page<WarehouseDto>> {
+export async function listWarehouses(query: WarehouseQuery, actor: Actor): Promise<Page<WarehouseDto>> {
   const filter: QueryFilter<WarehouseRecord> = {};
   if (query.region) filter.region = query.region;
   if (query.active !== undefined) filter.active = query.active;
@@ -176,13 +180,22 @@ export async function listWarehouses(query: WarehouseQuery): Promise<Page<Wareho
     const text = containsText(query.q);
     filter.$or = [{ code: text }, { name: text }, { city: text }];
   }
-  const page = await paginate(Warehouse, filter, query, { code: 1, _id: 1 });
+  const page = await owned(Warehouse, actor).paginate(filter, query, { code: 1, _id: 1 });
   return { ...page, data: page.data.map(toWarehouseDto) };
 }
 
-/** Loads a warehouse or throws VALIDATION naming `field`; an inactive warehouse takes no new stock. */
-export async function requireWarehouse(id: string, field: string, session?: ClientSession): Promise<WarehouseRecord> {
-  const warehouse = await Warehouse.findById(id)
+/**
+ * Loads one of the actor's organisation's warehouses or throws VALIDATION naming `field` (another organisation's is
+ * "not a known warehouse", exactly as a missing one); an inactive warehouse takes no new stock.
+ */
+export async function requireWarehouse(
+  actor: Actor,
+  id: string,
+  field: string,
+  session?: ClientSession,
+): Promise<WarehouseRecord> {
+  const warehouse = await owned(Warehouse, actor)
+    .findById(id)
     .session(session ?? null)
     .lean<WarehouseRecord>();
   return checkedWarehouse(warehouse, field);
@@ -193,10 +206,12 @@ export async function requireWarehouse(id: string, field: string, session?: Clie
  * so that errors name the right field in the right order. Saves a round trip per warehouse (a transfer reads two).
  */
 export async function loadWarehouses(
+  actor: Actor,
   ids: readonly string[],
   session?: ClientSession,
 ): Promise<Map<string, WarehouseRecord>> {
-  const found = await Warehouse.find({ _id: { $in: [...new Set(ids)] } })
+  const found = await owned(Warehouse, actor)
+    .find({ _id: { $in: [...new Set(ids)] } })
     .session(session ?? null)
     .lean<WarehouseRecord[]>();
   return new Map(found.map((w) => [String(w._id), w]));
@@ -232,12 +247,17 @@ export function requireLocation(
   return code;
 }
 
-export async function warehousesByIds(ids: readonly (string | Types.ObjectId)[]): Promise<WarehouseRecord[]> {
+export async function warehousesByIds(
+  actor: Actor,
+  ids: readonly (string | Types.ObjectId)[],
+): Promise<WarehouseRecord[]> {
   if (ids.length === 0) return [];
-  return Warehouse.find({ _id: { $in: ids } }).lean<WarehouseRecord[]>();
+  return owned(Warehouse, actor)
+    .find({ _id: { $in: ids } })
+    .lean<WarehouseRecord[]>();
 }
 
-export async function warehouseIdsInRegion(region: Region): Promise<Types.ObjectId[]> {
-  const warehouses = await Warehouse.find({ region }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+export async function warehouseIdsInRegion(actor: Actor, region: Region): Promise<Types.ObjectId[]> {
+  const warehouses = await owned(Warehouse, actor).find({ region }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
   return warehouses.map((w) => w._id);
 }

@@ -8,26 +8,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient, MongoServerError } from 'mongodb';
+import { freePort } from '../../support/free-port';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const ROUNDS = 4;
 
 jest.setTimeout(120_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function startDatabase(port: number, dbPath: string): ChildProcess {
   const child = spawn(

@@ -18,13 +18,14 @@ describe('seedIdentity', () => {
       'logistics@asar.demo',
       'coordinator@asar.demo',
       'viewer@asar.demo',
+      'operator@asar.demo',
     ]);
     expect(result.generatedPassword).toEqual(expect.any(String));
     const coordinator = await User.findOne({ email: 'coordinator@asar.demo' }).select('+passwordHash').lean();
     expect(String(coordinator?.organisationId)).toBe(result.organisations.partnerNgoId);
     expect(await verifyPassword(coordinator?.passwordHash ?? '', result.generatedPassword ?? '')).toBe(true);
     for (const org of await Organisation.find().lean()) expect(isValidBin(org.bin ?? '')).toBe(true);
-    expect(await AuditEntry.countDocuments({ action: 'user.create', 'actor.kind': 'system' })).toBe(5);
+    expect(await AuditEntry.countDocuments({ action: 'user.create', 'actor.kind': 'system' })).toBe(6);
   });
 
   test('when run again, then it changes nothing and prints no new password', async () => {
@@ -32,7 +33,7 @@ describe('seedIdentity', () => {
     const again = await seedIdentity({ password: undefined });
     expect(again.users.every((u) => !u.created)).toBe(true);
     expect(again.generatedPassword).toBeNull();
-    expect(await User.countDocuments()).toBe(5);
+    expect(await User.countDocuments()).toBe(6);
     expect(await Organisation.countDocuments()).toBe(2);
   });
 });
