@@ -63,7 +63,9 @@ export async function seedIdentity({
   for (const role of ROLES) {
     const email = `${role}@${DEMO_EMAIL_DOMAIN}`;
     const exists =
-      (await acrossOrganisations('the seed finds its demo users by email', () => User.exists({ email }))) !== null;
+      // .exec() inside: a Query runs when awaited, which must happen inside acrossOrganisations' context.
+      (await acrossOrganisations('the seed finds its demo users by email', () => User.exists({ email }).exec())) !==
+      null;
     if (!exists) {
       await createUser(
         {
