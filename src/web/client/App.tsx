@@ -13,6 +13,8 @@ const ReceiveDonation = lazy(() => import('./screens/ReceiveDonation'));
 const DonationView = lazy(() => import('./screens/DonationView'));
 const Donations = lazy(() => import('./screens/Donations'));
 const Queue = lazy(() => import('./screens/Queue'));
+const Counts = lazy(() => import('./screens/Counts'));
+const CountSheet = lazy(() => import('./screens/CountSheet'));
 
 function Waiting() {
   return (
@@ -91,6 +93,22 @@ export function App() {
         element={
           <Private>
             <Queue />
+          </Private>
+        }
+      />
+      <Route
+        path="/counts"
+        element={
+          <Private>
+            <Counts />
+          </Private>
+        }
+      />
+      <Route
+        path="/counts/:id"
+        element={
+          <Private>
+            <CountSheet />
           </Private>
         }
       />
