@@ -1,12 +1,11 @@
 /** One donation: its lines and status, and its receipt (the API's PDF, in the language chosen) to print. */
-import { Badge, Button, Card, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { DocumentLanguage, useDocumentLang } from '../components/DocumentLanguage';
 import { QueryState } from '../components/QueryState';
 import { ScrollTable } from '../components/ScrollTable';
-import { isLang, LANG_NAMES, LANGS, type Lang } from '../i18n';
 import { api } from '../lib/api';
 import { useDonors, useItems, useWarehouses } from '../lib/data';
 import { useFormat } from '../lib/format';
@@ -14,14 +13,14 @@ import { usePrintPdf } from '../lib/print';
 import { type Donation, nameIn } from '../lib/types';
 
 export default function DonationView() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const format = useFormat();
   const { id = '' } = useParams();
   const donation = useQuery({ queryKey: ['donations', id], queryFn: () => api<Donation>(`/donations/${id}`) });
   const items = useItems();
   const warehouses = useWarehouses();
   const donors = useDonors();
-  const [receiptLang, setReceiptLang] = useState<Lang>(isLang(i18n.language) ? i18n.language : 'kk');
+  const [receiptLang, setReceiptLang] = useDocumentLang();
   const receipt = usePrintPdf();
 
   const d = donation.data;
@@ -81,12 +80,7 @@ export default function DonationView() {
           <Card withBorder>
             <Stack>
               <Text fw={700}>{t('donation.receipt')}</Text>
-              <SegmentedControl
-                aria-label={t('donation.receiptLanguage')}
-                value={receiptLang}
-                onChange={(value) => isLang(value) && setReceiptLang(value)}
-                data={LANGS.map((lang) => ({ value: lang, label: LANG_NAMES[lang] }))}
-              />
+              <DocumentLanguage value={receiptLang} onChange={setReceiptLang} />
               {receipt.error && <Text c="red.9">{receipt.error}</Text>}
               <Group>
                 <Button
