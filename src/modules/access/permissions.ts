@@ -49,8 +49,11 @@ export type Role = (typeof ROLES)[number];
 /** Roles that act inside an organisation (every one but the deployment's operator). */
 export const ORGANISATION_ROLES = ROLES.filter((role) => role !== 'operator');
 
-/** Permissions of the deployment, never of an organisation: only the operator holds them. */
-const DEPLOYMENT_PERMISSIONS: readonly Permission[] = ['organisations:manage'];
+/**
+ * Permissions of the deployment, never of an organisation: only the operator holds them. Scheduled jobs work across
+ * every organisation (reconciliation, expiry warnings), so running one by hand is the deployment's too.
+ */
+const DEPLOYMENT_PERMISSIONS: readonly Permission[] = ['organisations:manage', 'jobs:manage'];
 
 const READ_STOCK: Permission[] = ['catalog:read', 'warehouses:read', 'stock:read'];
 
@@ -62,7 +65,6 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'warehouses:write',
     'donors:read',
     'donors:write',
-    'donors:contact',
     'donors:contact',
     'donations:read',
     'donations:write',
@@ -105,7 +107,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'organisations:read',
     'alerts:read',
   ],
-  operator: ['organisations:read', 'organisations:edit', 'organisations:manage', 'hubs:read'],
+  operator: ['organisations:read', 'organisations:edit', 'organisations:manage', 'hubs:read', 'jobs:manage'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {
