@@ -715,6 +715,32 @@ describe('between warehouses and organisations', () => {
     expect(posted.shipmentStatus).toBe('received');
     const ngoStock = await StockBalance.find({ warehouseId: new Types.ObjectId(ngoStore.id) }).lean();
     expect(ngoStock.reduce((s, b) => s + b.onHand, 0)).toBe(20);
+    // The goods are the NGO's now: its balances and the ledger entries that put them there are owned by it; the
+    // village's transit balance (owned by the village) is empty and its own shelf is down by what it sent.
+    expect(ngoStock.every((b) => String(b.organisationId) === ngo.organisation.id)).toBe(true);
+    const arrivedEntries = await LedgerEntry.find({ warehouseId: new Types.ObjectId(ngoStore.id) }).lean();
+    expect(arrivedEntries.map((e) => [e.type, e.quantity, String(e.organisationId)])).toEqual([
+      ['transfer_in', 20, ngo.organisation.id],
+    ]);
+    const transit = await StockBalance.find({ warehouseId: new Types.ObjectId(created.id) }).lean();
+    expect(transit.map((b) => [b.onHand, String(b.organisationId)])).toEqual([[0, village.organisation.id]]);
+    const villageShelf = await StockBalance.find({ warehouseId: new Types.ObjectId(villageStore.id) }).lean();
+    expect(villageShelf.map((b) => [b.onHand, b.reserved])).toEqual([[10, 0]]);
+    // The NGO's stock answers through its own API; the village's stock list does not show the NGO's shelf.
+    const ngoBalances = await ok<{ data: { warehouseId: string; onHand: number }[] }>(
+      t.api.get(`/api/v1/stock?warehouseId=${ngoStore.id}`).set(ngo.viewer),
+    );
+    expect(ngoBalances.data.map((b) => b.onHand)).toEqual([20]);
+    const villageView = await ok<{ data: unknown[] }>(
+      t.api.get(`/api/v1/stock?warehouseId=${ngoStore.id}`).set(village.viewer),
+    );
+    expect(villageView.data).toEqual([]);
+    // The village sees the NGO's receipt of what it sent; a stranger sees neither the shipment nor the receipt.
+    const seenByShipper = await ok<{ data: { id: string; number: string }[] }>(
+      t.api.get(`${base}/receipts`).set(village.viewer),
+    );
+    expect(seenByShipper.data.map((r) => r.id)).toEqual([receipt.id]);
+    expect((await t.api.get(`${base}/receipts/${receipt.id}`).set(stranger.viewer)).status).toBe(404);
     expect(await ShipmentReceipt.countDocuments({ organisationId: ngo.organisation.id })).toBe(1);
     // The NGO reads its goods received note; the village's other shipments stay invisible to it.
     const [grn] = (await pdfs([t.api.get(`${base}/receipts/${receipt.id}/grn.pdf?lang=kk`).set(ngo.viewer)])).map(flat);

@@ -3,10 +3,10 @@
  * quantities that must convert are checked by the service, which names the field in its errors as Joi does.
  */
 import Joi from 'joi';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
 import { quantityValue, unitCode } from '../catalog/catalog.schemas';
 import { countryCode } from '../donors/donors.schemas';
-import { CONDITIONS } from '../stock/stock.model';
+import { CONDITIONS } from '../stock';
 import { lot } from '../stock/stock.schemas';
 import { locationCode } from '../warehouses/warehouses.schemas';
 import { isValidContainerNumber, normaliseContainerNumber } from './iso6346';
@@ -104,7 +104,7 @@ const transportUnit = Joi.object<TransportUnitInput>({
     type: Joi.string()
       .valid(...CONTAINER_TYPES)
       .required(),
-    seals: Joi.array().items(text(32)).max(10).default([]),
+    seals: arrayOf(text(32), 10).default([]),
   })
     // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
     .when('kind', { is: 'container', then: Joi.required(), otherwise: Joi.forbidden() }),
@@ -123,7 +123,7 @@ const shipmentFields = {
   consignee: party,
   origin: place,
   destination: place,
-  donorIds: Joi.array().items(objectId()).max(50).unique(),
+  donorIds: arrayOf(objectId(), 50).unique(),
   mode: Joi.string().valid(...TRANSPORT_MODES),
   plannedDispatchAt: Joi.date().iso(),
   plannedArrivalAt: Joi.date().iso(),
@@ -141,7 +141,7 @@ export const createShipmentSchemas = {
     consignee: party.required(),
     origin: place.required(),
     destination: place.required(),
-    transportUnits: Joi.array().items(transportUnit).max(200),
+    transportUnits: arrayOf(transportUnit, 200),
   }),
 };
 
@@ -194,7 +194,7 @@ const handlingUnit = Joi.object<HandlingUnitInput>({
   count: Joi.number().integer().min(1).max(1000).default(1),
   parentId: objectId(),
   transportUnitId: objectId(),
-  lines: Joi.array().items(line).max(200).default([]),
+  lines: arrayOf(line, 200).default([]),
   tareKg: decimalAmount(),
   grossKg: decimalAmount(),
   dimensions,
@@ -203,7 +203,7 @@ const handlingUnit = Joi.object<HandlingUnitInput>({
 
 export const addHandlingUnitsSchemas = {
   params: idParams,
-  body: Joi.object({ units: Joi.array().items(handlingUnit).min(1).max(1000).required() }),
+  body: Joi.object({ units: arrayOf(handlingUnit, 1000).min(1).required() }),
 };
 
 export const handlingUnitParams = Joi.object({ id: objectId().required(), unitId: objectId().required() });
@@ -234,7 +234,7 @@ export const lostSchemas = {
   params: idParams,
   body: Joi.object<LostInput>({
     /** Some units; every unit still in transit when absent. */
-    handlingUnitIds: Joi.array().items(objectId()).min(1).max(5000).unique(),
+    handlingUnitIds: arrayOf(objectId(), 5000).min(1).unique(),
     reason: text(500).required(),
   }),
 };
@@ -261,40 +261,36 @@ const count = () => quantityValue().allow(0, '0');
 export const receiptCountsSchemas = {
   params: receiptParams,
   body: Joi.object<ReceiptCountsInput>({
-    lines: Joi.array()
-      .items(
-        Joi.object({
-          lineId: objectId().required(),
-          good: count(),
-          damaged: count(),
-          short: count(),
-          unit: unitCode(),
-          reason: text(500),
-          lot: lot().allow(null),
-          expiryDate: Joi.date().iso().allow(null),
-          locationCode: locationCode().allow(null),
-        }),
-      )
-      .max(5000)
-      .default([]),
+    lines: arrayOf(
+      Joi.object({
+        lineId: objectId().required(),
+        good: count(),
+        damaged: count(),
+        short: count(),
+        unit: unitCode(),
+        reason: text(500),
+        lot: lot().allow(null),
+        expiryDate: Joi.date().iso().allow(null),
+        locationCode: locationCode().allow(null),
+      }),
+      5000,
+    ).default([]),
     /** Goods that arrived without being sent. */
-    excess: Joi.array()
-      .items(
-        Joi.object({
-          itemId: objectId().required(),
-          quantity: quantityValue().required(),
-          unit: unitCode(),
-          condition: Joi.string()
-            .valid(...CONDITIONS)
-            .default('good'),
-          reason: text(500),
-          lot: lot().allow(null),
-          expiryDate: Joi.date().iso().allow(null),
-          locationCode: locationCode().allow(null),
-        }),
-      )
-      .max(500)
-      .default([]),
+    excess: arrayOf(
+      Joi.object({
+        itemId: objectId().required(),
+        quantity: quantityValue().required(),
+        unit: unitCode(),
+        condition: Joi.string()
+          .valid(...CONDITIONS)
+          .default('good'),
+        reason: text(500),
+        lot: lot().allow(null),
+        expiryDate: Joi.date().iso().allow(null),
+        locationCode: locationCode().allow(null),
+      }),
+      500,
+    ).default([]),
   }).or('lines', 'excess'),
 };
 
