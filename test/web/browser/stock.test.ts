@@ -41,9 +41,15 @@ test(
     expect(text).toMatch(/кг · [\d\s,]+ т/);
     // Every card is in AST-01 once both filters apply. The list re-renders when the second filter's answer arrives,
     // so the cards are read in one pass inside the page rather than one locator at a time.
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="balance"]')].every((card) => card.textContent?.includes('AST-01')),
-    );
+    await page.waitForFunction(() => {
+      // Runs in the page (this file is typed for Node, which has no DOM types).
+      const { document } = globalThis as unknown as {
+        document: { querySelectorAll(selector: string): Iterable<{ textContent: string | null }> };
+      };
+      return [...document.querySelectorAll('[data-testid="balance"]')].every((card) =>
+        card.textContent?.includes('AST-01'),
+      );
+    });
     const cards = await page.getByTestId('balance').allInnerTexts();
     expect(cards.length).toBeGreaterThan(0);
     for (const card of cards) expect(card).toContain('AST-01');
@@ -59,3 +65,23 @@ async function expectText(locator: import('playwright-core').Locator, text: stri
   await locator.waitFor();
   expect(await locator.innerText()).toContain(text);
 }
+
+test(
+  'when a signed-in phone reloads Asar without a connection, then the app still opens from its offline copy',
+  async () => {
+    const context = await world.newContext();
+    const page = await context.newPage();
+    await signIn(page);
+    await page.goto('/stock');
+    await page.getByTestId('balance').first().waitFor();
+    // The service worker controls the page once it has activated.
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Қалдықтар' }).waitFor();
+    expect(await page.getByTestId('connection').textContent()).toBe('Байланыс жоқ');
+    await context.setOffline(false);
+  },
+  FLOW_TIMEOUT,
+);
