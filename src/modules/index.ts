@@ -12,6 +12,7 @@ import { donationRoutes } from './donations/donations.routes';
 import { donorRoutes } from './donors/donors.routes';
 import { importRoutes } from './imports/imports.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
+import { reportRoutes } from './reports/reports.routes';
 import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
 import { verificationRoutes } from './verification/verification.routes';
@@ -33,5 +34,6 @@ export function allRoutes(): RouteDefinition[] {
     ...jobRoutes(),
     ...verificationRoutes(),
     ...importRoutes(),
+    ...reportRoutes(),
   ];
 }
