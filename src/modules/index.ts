@@ -14,8 +14,9 @@ import { donorRoutes } from './donors/donors.routes';
 import { householdRoutes } from './households/households.routes';
 import { importRoutes } from './imports/imports.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
-import { shipmentRoutes } from './shipments';
 import { programmeRoutes } from './programmes/programmes.routes';
+import { reportRoutes } from './reports/reports.routes';
+import { shipmentRoutes } from './shipments';
 import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
 import { verificationRoutes } from './verification/verification.routes';
@@ -41,5 +42,6 @@ export function allRoutes(): RouteDefinition[] {
     ...jobRoutes(),
     ...verificationRoutes(),
     ...importRoutes(),
+    ...reportRoutes(),
   ];
 }
