@@ -149,10 +149,21 @@ class LoadClient {
 
 /** Database commands started on each app's client, by app (the driver's command monitoring). */
 const commands: Record<AppName, number> = { asar: 0, baseline: 0 };
+/** The round being measured: its app and its commands by name (to print what a request is made of). */
+let measuring: { app: AppName; byName: Map<string, number> } | null = null;
 
 function countCommands(client: MongoClient, app: AppName): void {
-  client.on('commandStarted', () => {
+  client.on('commandStarted', (event: { commandName: string }) => {
     commands[app] += 1;
+    if (measuring?.app !== app) return;
+    const { byName } = measuring;
+    byName.set(event.commandName, (byName.get(event.commandName) ?? 0) + 1);
+  });
+  // What transactions conflict on: a WriteConflict makes the driver run the whole transaction again.
+  client.on('commandFailed', (event: { commandName: string; failure: Error & { codeName?: string } }) => {
+    if (measuring?.app !== app) return;
+    const key = `(failed ${event.commandName} ${event.failure.codeName ?? event.failure.name})`;
+    measuring.byName.set(key, (measuring.byName.get(key) ?? 0) + 1);
   });
 }
 
@@ -164,6 +175,7 @@ interface Totals {
   threadMs: number;
   processCpuMs: number;
   databaseCpuMs: number | null;
+  byName: Map<string, number>;
   unexpected: LoadResult['unexpected'];
 }
 
@@ -176,6 +188,7 @@ function emptyTotals(): Totals {
     threadMs: 0,
     processCpuMs: 0,
     databaseCpuMs: null,
+    byName: new Map(),
     unexpected: [],
   };
 }
@@ -191,7 +204,9 @@ async function measuredRound(
   const thread = mainThreadCpuMs();
   const cpu = process.cpuUsage();
   const databaseCpu = await database.cpu();
+  measuring = { app, byName: totals.byName };
   const result = await load.run(round);
+  measuring = null;
   const used = process.cpuUsage(cpu);
   const databaseCpuAfter = await database.cpu();
   totals.requests += round.requests.length;
@@ -449,6 +464,15 @@ function report(result: TopologyResult): boolean {
     ],
     rows,
   );
+  for (const kind of ['transfer', 'donation'] as const) {
+    for (const app of ['asar', 'baseline'] as const) {
+      const { byName, requests } = result.totals[kind][app];
+      const parts = [...byName.entries()]
+        .sort((x, y) => y[1] - x[1])
+        .map(([name, n]) => `${name} ${(n / requests).toFixed(2)}`);
+      console.log(`  ${app} ${kind}, commands per request: ${parts.join(', ')}`);
+    }
+  }
   for (const kind of ['transfer', 'donation'] as const) {
     for (const app of ['asar', 'baseline'] as const) {
       const { unexpected } = result.totals[kind][app];
