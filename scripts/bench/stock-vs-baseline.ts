@@ -16,7 +16,7 @@
  * balance (the baseline writes the same collections); the script exits 1 on a violation or an unexpected answer.
  *
  *   npm run bench:stock -- [--topology in-process|out-of-process|both] [--rounds 3] [--requests 600]
- *                          [--concurrency 16] [--quick] [--profile-dir /tmp/prof]
+ *                          [--concurrency 16] [--quick] [--kinds transfer,donation] [--profile-dir /tmp/prof]
  *
  * `--profile-dir` writes a CPU profile of this process's main thread over Asar's measured rounds, per kind and
  * topology (`<topology>-<kind>.cpuprofile`). The older phases (issue conflicts, the stock summary over a million
@@ -59,6 +59,7 @@ const { values: flags } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     quick: { type: 'boolean', default: false },
     'profile-dir': { type: 'string' },
+    kinds: { type: 'string', default: 'transfer,donation' },
   },
   strict: true,
 });
@@ -73,6 +74,7 @@ if (!TOPOLOGIES.every((t) => t === 'in-process' || t === 'out-of-process')) {
   console.error('--topology must be in-process, out-of-process or both');
   process.exit(2);
 }
+const KINDS = (flags.kinds ?? '').split(',').filter((k): k is Kind => k === 'transfer' || k === 'donation');
 const CONCURRENCY = Number(flags.concurrency);
 const ROUNDS = Number(flags.rounds ?? (flags.quick ? 2 : 3));
 const REQUESTS = Number(flags.requests ?? (flags.quick ? 300 : 600));
@@ -370,7 +372,7 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
       transfer: { asar: emptyTotals(), baseline: emptyTotals() },
       donation: { asar: emptyTotals(), baseline: emptyTotals() },
     };
-    for (const kind of ['transfer', 'donation'] as const) {
+    for (const kind of KINDS) {
       // Warm-up: JIT, connection pools, the first balances.
       for (const app of ['asar', 'baseline'] as const) {
         const warm = await load.run(roundOf(app, kind, WARMUP));
@@ -419,7 +421,7 @@ function describe(t: Totals): {
 function report(result: TopologyResult): boolean {
   const rows: string[][] = [];
   let met = true;
-  for (const kind of ['transfer', 'donation'] as const) {
+  for (const kind of KINDS) {
     const asar = describe(result.totals[kind].asar);
     const base = describe(result.totals[kind].baseline);
     const ratio = asar.rate / base.rate;
@@ -464,7 +466,7 @@ function report(result: TopologyResult): boolean {
     ],
     rows,
   );
-  for (const kind of ['transfer', 'donation'] as const) {
+  for (const kind of KINDS) {
     for (const app of ['asar', 'baseline'] as const) {
       const { byName, requests } = result.totals[kind][app];
       const parts = [...byName.entries()]
@@ -473,7 +475,7 @@ function report(result: TopologyResult): boolean {
       console.log(`  ${app} ${kind}, commands per request: ${parts.join(', ')}`);
     }
   }
-  for (const kind of ['transfer', 'donation'] as const) {
+  for (const kind of KINDS) {
     for (const app of ['asar', 'baseline'] as const) {
       const { unexpected } = result.totals[kind][app];
       if (unexpected.length) {
