@@ -316,6 +316,19 @@ describe('outbound international: the Türkiye convoy', () => {
     const second = await t.api.get(`${base}/manifest.pdf?lang=kk`).set(shipper.viewer);
     expect(Buffer.compare(first.body as Buffer, second.body as Buffer)).toBe(0);
     expect(await ShipmentDocument.countDocuments({ shipmentId: planned.id })).toBe(6);
+    // The code printed under the manifest's QR code opens the public verification page of that very document.
+    const code = manifest.match(/\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/)?.[0];
+    expect(code).toBeDefined();
+    const verified = await ok<{
+      documentType: string;
+      document: { fields: Record<string, string>; content: { packages: number; grossKg: string } };
+    }>(t.api.get(`/api/v1/verification/${code}`));
+    const manifestRecord = await ShipmentDocument.findOne({ shipmentId: planned.id, type: 'manifest' }).lean();
+    const now = await ok<ShipmentBody>(t.api.get(base).set(shipper.viewer));
+    expect(verified.documentType).toBe('shipment_manifest');
+    expect(verified.document.fields).toMatchObject({ number: manifestRecord?.number, shipment: planned.number });
+    expect(manifest).toContain(manifestRecord?.number as string);
+    expect(verified.document.content).toMatchObject({ packages: now.totals.packages, grossKg: now.totals.grossKg });
 
     // Delivered abroad: the shipper's staff record the consignee's signed receipt; the goods leave the system.
     await ok(t.api.post(`${base}/arrive`).set(shipper.warehouse).send());
@@ -334,8 +347,14 @@ describe('outbound international: the Türkiye convoy', () => {
     );
     expect(posted.shipmentStatus).toBe('received');
     expect(await balance(planned.id, blanket.id)).toBe(0);
+    // Everything that went into transit left it as an issue to the consignee abroad: nothing stays on any shelf.
     const delivered = await LedgerEntry.find({ 'source.id': planned.id, type: 'issue' }).lean();
-    expect(delivered.reduce((s, e) => s + e.quantity, 0)).toBeLessThan(0);
+    const intoTransit = await LedgerEntry.find({
+      warehouseId: new Types.ObjectId(planned.id),
+      type: 'transfer_in',
+    }).lean();
+    expect(delivered.reduce((s, e) => s + e.quantity, 0)).toBe(-intoTransit.reduce((s, e) => s + e.quantity, 0));
+    expect(intoTransit.length).toBeGreaterThan(0);
   });
 });
 
