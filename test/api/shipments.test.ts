@@ -709,6 +709,28 @@ describe('between warehouses and organisations', () => {
         await ok<{ data: { id: string }[] }>(t.api.get('/api/v1/shipments?direction=incoming').set(ngo.viewer))
       ).data.map((s) => s.id),
     ).toEqual([created.id]);
+    // The village's own transfer between its warehouses is none of the NGO's business.
+    const villageOther = await givenInventory.warehouse(
+      { code: 'SLM-03' },
+      { organisationId: village.organisation.id },
+    );
+    const ownTransfer = await ok<ShipmentBody>(
+      t.api
+        .post('/api/v1/shipments')
+        .set(village.logistics)
+        .send({
+          kind: 'transfer',
+          origin: { warehouseId: villageStore.id },
+          destination: { warehouseId: villageOther.id },
+          consignee: { organisationId: village.organisation.id },
+        }),
+      201,
+    );
+    const ngoList = await ok<{ data: { id: string }[] }>(t.api.get('/api/v1/shipments').set(ngo.viewer));
+    expect(ngoList.data.map((s) => s.id)).toEqual([created.id]);
+    expect((await t.api.get(`/api/v1/shipments/${ownTransfer.id}`).set(ngo.viewer)).status).toBe(404);
+    const strangerList = await ok<{ data: unknown[] }>(t.api.get('/api/v1/shipments').set(stranger.viewer));
+    expect(strangerList.data).toEqual([]);
     // The consignee cannot change the shipper's plan; the shipper cannot receive for the consignee.
     expect((await t.api.post(`${base}/cancel`).set(ngo.logistics).send()).status).toBe(404);
     await ok(t.api.post(`${base}/arrive`).set(ngo.warehouse).send());
