@@ -13,6 +13,7 @@ import { donorRoutes } from './donors/donors.routes';
 import { importRoutes } from './imports/imports.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
 import { reportRoutes } from './reports/reports.routes';
+import { shipmentRoutes } from './shipments';
 import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
 import { verificationRoutes } from './verification/verification.routes';
@@ -30,6 +31,7 @@ export function allRoutes(): RouteDefinition[] {
     ...donorRoutes(),
     ...donationRoutes(),
     ...stockRoutes(),
+    ...shipmentRoutes(),
     ...alertRoutes(),
     ...jobRoutes(),
     ...verificationRoutes(),
