@@ -1,5 +1,5 @@
 /**
- * `npm run bench:stock`: the inventory core under load, through real HTTP (issue 5, "Benchmark").
+ * `npm run bench:stock:core`: the inventory core under load, through real HTTP (issue 5, "Benchmark").
  *
  * One process starts the embedded database in memory (on its own worker thread, as npm start does), connects
  * Mongoose, builds the app with buildApp() and listens on an ephemeral port; 16 concurrent keep-alive HTTP
@@ -27,7 +27,7 @@
  * Clients use node:http with a keep-alive agent (what fetch/undici does, at a fraction of fetch's CPU cost: the
  * clients share this process, and its 2 cores, with the server and the database).
  *
- *   npm run bench:stock -- [--only donations,transfers,issues,summary,pdf] [--quick] [--ledger 1000000]
+ *   npm run bench:stock:core -- [--only donations,transfers,issues,summary,pdf] [--quick] [--ledger 1000000]
  *                          [--no-idempotency-keys] [--strict] [--concurrency 16] [--count-commands]
  *                          [--profile-dir /tmp/prof]
  *
@@ -39,12 +39,9 @@
  *   node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx scripts/bench-stock.ts --only donations
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import http, { type Server } from 'node:http';
-import inspector from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import mongoose, { Types } from 'mongoose';
@@ -56,17 +53,17 @@ import { startEmbeddedServerThread } from '../src/embedded-db/thread';
 import { logger } from '../src/logger';
 import { type Actor, organisationActor } from '../src/modules/access/permissions';
 import { issueSession } from '../src/modules/auth/sessions';
-import { createItem, type ItemDto, type ItemInput } from '../src/modules/catalog/catalog.service';
+import type { ItemDto } from '../src/modules/catalog/catalog.service';
 import { donationReceiptData } from '../src/modules/donations/donations.receipt';
-import { createDonation, type DonationLineInput, getDonationRecord } from '../src/modules/donations/donations.service';
-import { createDonor } from '../src/modules/donors/donors.service';
+import { createDonation, getDonationRecord } from '../src/modules/donations/donations.service';
 import { LedgerEntry, StockBalance } from '../src/modules/stock/stock.model';
 import { findInvariantViolations } from '../src/modules/stock/stock.queries';
 import { adjust } from '../src/modules/stock/stock.service';
 import { seedIdentity } from '../src/modules/users/seed';
 import { listUsers } from '../src/modules/users/users.service';
-import { createWarehouse, type WarehouseDto } from '../src/modules/warehouses/warehouses.service';
-import { formatRate, latencies, measure, percentile, printTable } from './bench/report';
+import type { WarehouseDto } from '../src/modules/warehouses/warehouses.service';
+import { createFixture, donationLine, EXPIRY, type Fixture, fiveItems, ITEM_COUNT_HTTP } from './bench/fixture';
+import { formatRate, latencies, measure, percentile, printTable, profiled } from './bench/report';
 
 /** The demo operator organisation's system actor: every fixture record is that organisation's. */
 let benchActor: Actor;
@@ -120,27 +117,6 @@ function watchCommands(): void {
     const key = `failed ${event.commandName} ${event.failure.codeName ?? event.failure.name}`;
     commandCounts.set(key, (commandCounts.get(key) ?? 0) + 1);
   });
-}
-
-/** Profiles the main thread while `run` runs, into `<dir>/<name>.cpuprofile` (the inspector's CPU profiler). */
-async function profiled<T>(dir: string | undefined, name: string, run: () => Promise<T>): Promise<T> {
-  if (!dir) return run();
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.start');
-  try {
-    return await run();
-  } finally {
-    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  }
 }
 
 /** Runs a measured phase and, with --count-commands, prints its round trips per operation. */
@@ -219,111 +195,6 @@ const unexpected: { phase: string; status: number; body: unknown }[] = [];
 function expectStatus(phase: string, answer: Answer, ...allowed: number[]): Answer {
   if (!allowed.includes(answer.status)) unexpected.push({ phase, status: answer.status, body: answer.body });
   return answer;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Fixture through the services (as the system actor)
-
-interface Fixture {
-  warehouses: WarehouseDto[];
-  items: ItemDto[];
-  donorIds: string[];
-}
-
-const ITEM_COUNT_HTTP = 50;
-
-function benchItem(i: number): ItemInput {
-  const kind = i % 10;
-  const base: Pick<ItemInput, 'sku' | 'name'> = {
-    sku: `BENCH-${String(i).padStart(4, '0')}`,
-    name: { kk: `Гуманитарлық жүк ${i}`, ru: `Гуманитарный груз ${i}`, en: `Aid item ${i}` },
-  };
-  if (kind === 0)
-    return { ...base, category: 'food', baseUnit: 'kg', packs: [{ unit: 'bag', quantity: 25, of: 'kg' }] };
-  if (kind === 1) return { ...base, category: 'water', baseUnit: 'l', weightKgPerUnit: '1' };
-  if (kind === 2)
-    return {
-      ...base,
-      category: 'medicine',
-      baseUnit: 'piece',
-      weightKgPerUnit: '0.02',
-      lotTracked: true,
-      expiryTracked: true,
-    };
-  return {
-    ...base,
-    category: 'bedding',
-    baseUnit: 'piece',
-    weightKgPerUnit: '1.8',
-    packs: [{ unit: 'box', quantity: 12, of: 'piece' }],
-  };
-}
-
-async function createFixture(): Promise<Fixture> {
-  const regions = [
-    ['astana', 'Astana'],
-    ['almaty_city', 'Almaty'],
-    ['shymkent', 'Shymkent'],
-    ['karaganda', 'Karaganda'],
-    ['aktobe', 'Aktobe'],
-    ['pavlodar', 'Pavlodar'],
-    ['turkistan', 'Turkistan'],
-    ['kostanay', 'Kostanay'],
-    ['atyrau', 'Atyrau'],
-    ['abai', 'Semey'],
-  ] as const;
-  const warehouses: WarehouseDto[] = [];
-  for (const [index, [region, city]] of regions.entries()) {
-    warehouses.push(
-      await createWarehouse(
-        {
-          code: `WH-${String(index + 1).padStart(2, '0')}`,
-          name: `${city} warehouse`,
-          region,
-          city,
-          locations: [
-            { code: 'A-01', name: 'Rack A' },
-            { code: 'B-01', name: 'Rack B' },
-          ],
-        },
-        benchActor,
-      ),
-    );
-  }
-  const items: ItemDto[] = [];
-  for (let i = 0; i < 200; i++) items.push(await createItem(benchItem(i), benchActor));
-  const donorIds: string[] = [];
-  for (let i = 0; i < 10; i++) {
-    donorIds.push(
-      (
-        await createDonor(
-          { type: i % 2 ? 'company' : 'individual', name: `Bench donor ${i}`, country: 'KZ' },
-          benchActor,
-        )
-      ).id,
-    );
-  }
-  return { warehouses, items, donorIds };
-}
-
-const EXPIRY = new Date(Date.UTC(new Date().getUTCFullYear() + 2, 0, 31));
-
-function donationLine(item: ItemDto, quantity: string, index: number): DonationLineInput {
-  const line: DonationLineInput = {
-    itemId: item.id,
-    quantity,
-    condition: 'new',
-    estimatedValue: { amount: '1500', currency: 'KZT' },
-  };
-  if (item.lotTracked) line.lot = `L-${index % 7}`;
-  if (item.expiryTracked) line.expiryDate = EXPIRY;
-  return line;
-}
-
-/** Five distinct items of the first 50, chosen from the donation's index. */
-function fiveItems(items: ItemDto[], index: number): ItemDto[] {
-  const start = (index * 7) % ITEM_COUNT_HTTP;
-  return Array.from({ length: 5 }, (_, k) => items[(start + k * 11) % ITEM_COUNT_HTTP] as ItemDto);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -634,7 +505,7 @@ async function main(): Promise<number> {
     if (!warehouseUser) throw new Error('the demo warehouse user was not created');
     api.token = (await issueSession(warehouseUser.id, null)).token;
     expectStatus('login', await api.request('GET', '/auth/me'), 200);
-    const fx = await createFixture();
+    const fx = await createFixture(benchActor);
     console.log(
       `bench:stock on node ${process.version}, ${os.cpus().length} CPUs, load average ${os
         .loadavg()

@@ -12,6 +12,7 @@ import { donationRoutes } from './donations/donations.routes';
 import { donorRoutes } from './donors/donors.routes';
 import { importRoutes } from './imports/imports.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
+import { shipmentRoutes } from './shipments';
 import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
 import { verificationRoutes } from './verification/verification.routes';
@@ -29,6 +30,7 @@ export function allRoutes(): RouteDefinition[] {
     ...donorRoutes(),
     ...donationRoutes(),
     ...stockRoutes(),
+    ...shipmentRoutes(),
     ...alertRoutes(),
     ...jobRoutes(),
     ...verificationRoutes(),

@@ -14,6 +14,8 @@ import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 const WEB_SOURCE = join(REPO_ROOT, 'src', 'web');
 const STAMP_FILE = '.build-stamp';
+/** Everything `vite build` is given as its environment. */
+const BUILD_ENVIRONMENT: Readonly<Record<string, string>> = Object.freeze({ NODE_ENV: 'production' });
 
 /** Where the built front end lives: dist/web from the sources, also when running the compiled dist/src/main.js. */
 export function webOutputDir(): string {
@@ -65,8 +67,10 @@ export async function buildWeb(log: (line: string) => void = () => {}): Promise<
     const child = spawn(
       process.execPath,
       [vite, 'build', '--config', join(WEB_SOURCE, 'vite.config.mts'), '--outDir', staging, '--logLevel', 'warn'],
-      // NODE_ENV decides React's build: under Jest it is "test", which would bundle React's development runtime.
-      { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } },
+      // The build's whole environment, named here rather than inherited: the build depends on its sources alone
+      // (the stamp hashes them), not on whatever the caller's environment holds. NODE_ENV decides React's build:
+      // under Jest it is "test", which would bundle React's development runtime.
+      { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: BUILD_ENVIRONMENT },
     );
     child.on('error', fail);
     child.on('exit', (code, signal) =>

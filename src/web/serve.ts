@@ -53,6 +53,12 @@ export function webFrontEnd(dir: string = webOutputDir()): RequestHandler {
     '/assets',
     express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
   );
+  // The service worker: never cached by the browser's HTTP cache, so that a new build's worker is seen at once.
+  router.get('/sw.js', (_req, res, next) => {
+    const worker = join(dir, 'sw.js');
+    if (!existsSync(worker)) return next();
+    res.set('Cache-Control', 'no-cache').type('js').sendFile(worker);
+  });
   router.use((req, res, next) => {
     if (!wantsPage(req)) return next();
     const index = join(dir, 'index.html');

@@ -11,13 +11,15 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   root: here('./client'),
   base: '/',
-  publicDir: false,
+  // sw.js (the offline app shell) is copied as it is to the root of the build.
+  publicDir: here('./client/public'),
   // Vite 8 (Oxc) compiles TSX with React's automatic runtime, as src/web/tsconfig.json says ("jsx": "react-jsx"):
   // no plugin is needed for a production build.
   build: {
     outDir: here('../../dist/web'),
     emptyOutDir: true,
-    target: 'es2020',
+    // The oldest browsers Mantine supports (README: Supported browsers).
+    target: ['chrome108', 'edge108', 'firefox101', 'safari15.4'],
     sourcemap: false,
     chunkSizeWarningLimit: 600,
     rolldownOptions: {

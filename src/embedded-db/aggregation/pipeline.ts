@@ -5,10 +5,10 @@
  * through `PipelineContext.collection`, which gives the running transaction's view.
  */
 import { Int32, Long } from 'bson';
-import { MongoCommandError } from '../errors';
+import { MongoCommandError, mongoError } from '../errors';
 import { compileFilter } from '../query/matcher';
 import { compileSort } from '../query/sort';
-import { keyOf, setField } from '../query/values';
+import { keyOf, type StringCompare, setField } from '../query/values';
 import type { Doc } from '../types';
 import { type Accumulator, type AccumulatorSpec, parseAccumulator } from './accumulators';
 import { compareExpr, isPlainObject, typeName } from './expr-support';
@@ -22,6 +22,23 @@ export interface PipelineContext {
   /** Documents of another collection in the same database, as the running transaction sees them (for $lookup/$unionWith). */
   collection(name: string): Doc[];
   variables?: Record<string, unknown>;
+  /** The aggregate's collation (undefined: simple): $match and $sort compare strings by it. */
+  collation?: StringCompare;
+}
+
+/**
+ * The stages that honour a collation here. Others compare strings inside expressions or group keys, which this
+ * engine does by code point only: under a collation they are refused rather than answered differently from mongod.
+ */
+const COLLATION_STAGES = new Set(['$match', '$sort', '$skip', '$limit', '$count', '$unset', '$sample']);
+
+/** A $group with a constant key that only sums (what countDocuments sends): no string comparison in it. */
+function countingGroup(spec: unknown): boolean {
+  if (!isPlainObject(spec) || typeof spec._id === 'string' || isPlainObject(spec._id) || Array.isArray(spec._id))
+    return false;
+  return Object.entries(spec).every(
+    ([k, v]) => k === '_id' || (isPlainObject(v) && Object.keys(v).length === 1 && isNumeric(v.$sum)),
+  );
 }
 
 type Stage = (docs: Doc[]) => Doc[];
@@ -76,6 +93,8 @@ function compileStage(stage: unknown, ctx: PipelineContext): Stage {
   }
   const name = Object.keys(stage)[0];
   const spec = stage[name];
+  if (ctx.collation && !COLLATION_STAGES.has(name) && !(name === '$group' && countingGroup(spec)))
+    throw mongoError('CommandNotSupported', `the embedded database does not support ${name} with a collation`);
   switch (name) {
     case '$match':
       return matchStage(spec, ctx);
@@ -89,7 +108,7 @@ function compileStage(stage: unknown, ctx: PipelineContext): Stage {
     case '$group':
       return groupStage(spec, ctx);
     case '$sort':
-      return sortStage(spec);
+      return sortStage(spec, ctx);
     case '$skip':
       return skipStage(spec);
     case '$limit':
@@ -128,7 +147,7 @@ function perDocument(transform: (doc: Doc, ectx: ExprContext) => Doc, ctx: Pipel
 
 function matchStage(spec: unknown, ctx: PipelineContext): Stage {
   if (!isPlainObject(spec)) throw stageError(15959, 'the match filter must be an expression in an object');
-  const predicate = compileFilter(spec, { variables: ctx.variables ?? {}, now: ctx.now });
+  const predicate = compileFilter(spec, { variables: ctx.variables ?? {}, now: ctx.now, collation: ctx.collation });
   return (docs) => docs.filter((doc) => predicate(doc));
 }
 
@@ -272,10 +291,10 @@ function bucketStage(spec: unknown, ctx: PipelineContext): Stage {
 // $sort, $skip, $limit, $sample
 // ---------------------------------------------------------------------------------------------------------
 
-function sortStage(spec: unknown): Stage {
+function sortStage(spec: unknown, ctx: PipelineContext): Stage {
   if (!isPlainObject(spec)) throw stageError(15973, 'the $sort key specification must be an object');
   if (Object.keys(spec).length === 0) throw stageError(15976, '$sort stage must have at least one sort key');
-  const compare = compileSort(spec);
+  const compare = compileSort(spec, ctx.collation);
   // Array.prototype.sort is stable: ties keep their input order.
   return compare ? (docs) => [...docs].sort(compare) : (docs) => docs;
 }

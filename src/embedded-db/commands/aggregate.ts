@@ -7,7 +7,7 @@ import { runPipeline } from '../aggregation/pipeline';
 import { mongoError } from '../errors';
 import type { FindOptions, ReadPlan, Txn } from '../storage/store-types';
 import type { Doc } from '../types';
-import { isPlainObject, numberValue, optionalBool, refuseOptions, requiredArray } from './args';
+import { collationArg, isPlainObject, numberValue, optionalBool, requiredArray } from './args';
 import type { CommandContext } from './context';
 import { cursorOptionBatchSize, firstBatchReply } from './cursor-reply';
 import { commandVariables } from './let';
@@ -53,6 +53,8 @@ export function executePipeline(ctx: CommandContext, txn: Txn, coll: string, pip
   const now = new Date();
   const variables = commandVariables(ctx, now);
   options.variables = variables;
+  const collation = collationArg(ctx, coll)?.compare;
+  options.collation = collation;
   if (rest.length > 0 && stageName(rest[0]) === '$match' && isPlainObject(rest[0].$match)) {
     filter = rest[0].$match;
     rest = rest.slice(1);
@@ -74,6 +76,7 @@ export function executePipeline(ctx: CommandContext, txn: Txn, coll: string, pip
     now,
     collection: (name: string) => txn.find(ctx.db, name, {}).docs,
     variables,
+    collation,
   });
   return { docs: output, plan, filter, nInput: docs.length, pushedDown };
 }
@@ -93,7 +96,6 @@ export function parsePipeline(ctx: CommandContext): Doc[] {
 }
 
 export function aggregate(ctx: CommandContext): Doc {
-  refuseOptions(ctx, ['collation']);
   const target = ctx.body[ctx.name];
   if (typeof target !== 'string') {
     throw mongoError(

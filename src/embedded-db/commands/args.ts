@@ -4,6 +4,7 @@
  */
 import { Decimal128, Double, Int32, Long } from 'bson';
 import { MongoCommandError, mongoError } from '../errors';
+import { type Collation, parseCollation } from '../query/collation';
 import type { Doc } from '../types';
 import type { CommandContext } from './context';
 
@@ -133,18 +134,20 @@ export function rejectUnknownFields(source: Doc, allowed: ReadonlySet<string>, p
   }
 }
 
+/**
+ * The collation an operation runs with: its own `collation` field, else the collection's default (from `create`);
+ * undefined is the simple collation.
+ */
+export function collationArg(ctx: CommandContext, coll: string, source: Doc = ctx.body): Collation | undefined {
+  if (source.collation !== undefined) return parseCollation(source.collation);
+  return ctx.server.store.collectionCollation(ctx.db, coll);
+}
+
 /** Options the embedded database cannot honour are refused rather than ignored: a silently wrong result is worse. */
 export function refuseOptions(ctx: CommandContext, fields: string[], source: Doc = ctx.body): void {
   for (const field of fields) {
     const value = source[field];
     if (value === undefined || value === null) continue;
-    if (
-      field === 'collation' &&
-      isPlainObject(value) &&
-      (value.locale === 'simple' || Object.keys(value).length === 0)
-    ) {
-      continue; // the simple collation is what the server does anyway
-    }
     throw mongoError('CommandNotSupported', `the embedded database does not support '${field}' in ${ctx.name}`);
   }
 }

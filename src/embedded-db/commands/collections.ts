@@ -1,5 +1,7 @@
 /** Collection-level commands: create, drop, listCollections, collStats. */
+
 import { mongoError } from '../errors';
+import { parseCollation } from '../query/collation';
 import { compileFilter } from '../query/matcher';
 import type { Doc } from '../types';
 import { collectionArg, optionalBool, optionalDoc, refuseOptions } from './args';
@@ -34,7 +36,6 @@ export async function create(ctx: CommandContext): Promise<Doc> {
     'pipeline',
     'validator',
     'clusteredIndex',
-    'collation',
     'changeStreamPreAndPostImages',
     'encryptedFields',
   ]);
@@ -42,6 +43,10 @@ export async function create(ctx: CommandContext): Promise<Doc> {
   for (const [key, value] of Object.entries(ctx.body)) {
     if (key !== ctx.name && !GENERIC_FIELDS.has(key)) options[key] = value;
   }
+  // The default collation is kept in full (as listCollections reports it); the simple one is no collation at all.
+  const collation = parseCollation(ctx.body.collation);
+  if (collation) options.collation = collation.spec;
+  else delete options.collation;
   await ctx.server.store.createCollection(ctx.db, coll, options);
   return { ok: 1 };
 }

@@ -2,14 +2,14 @@
 import { MongoCommandError, mongoError } from '../errors';
 import { compareValues, keyOf } from '../query/values';
 import type { Doc } from '../types';
-import { collectionArg, optionalDoc, optionalInt, refuseOptions } from './args';
+import { collationArg, collectionArg, optionalDoc, optionalInt } from './args';
 import type { CommandContext } from './context';
 import { runQuery } from './query';
 import { runRead } from './statements';
 
 export function count(ctx: CommandContext): Doc {
-  refuseOptions(ctx, ['collation']);
   const coll = collectionArg(ctx);
+  const collation = collationArg(ctx, coll);
   const query = optionalDoc(ctx, 'query') ?? {};
   const skip = optionalInt(ctx, 'skip') ?? 0;
   if (skip < 0) {
@@ -26,7 +26,7 @@ export function count(ctx: CommandContext): Doc {
     n = Math.max(0, n - skip);
     if (limit > 0) n = Math.min(n, limit);
   } else {
-    n = runRead(ctx, (txn) => runQuery(txn, ctx.db, coll, { filter: query, skip, limit }).docs.length);
+    n = runRead(ctx, (txn) => runQuery(txn, ctx.db, coll, { filter: query, skip, limit, collation }).docs.length);
   }
   return { n, ok: 1 };
 }
@@ -53,13 +53,13 @@ function valuesAtPath(value: unknown, parts: string[], out: unknown[]): void {
 }
 
 export function distinct(ctx: CommandContext): Doc {
-  refuseOptions(ctx, ['collation']);
   const coll = collectionArg(ctx);
+  const collation = collationArg(ctx, coll);
   const key = ctx.body.key;
   if (typeof key !== 'string' || key === '')
     throw mongoError('TypeMismatch', "BSON field 'distinct.key' must be a non-empty string");
   const query = optionalDoc(ctx, 'query') ?? {};
-  const docs = runRead(ctx, (txn) => runQuery(txn, ctx.db, coll, { filter: query }).docs);
+  const docs = runRead(ctx, (txn) => runQuery(txn, ctx.db, coll, { filter: query, collation }).docs);
   const seen = new Map<string, unknown>();
   const parts = key.split('.');
   for (const doc of docs) {
@@ -70,6 +70,10 @@ export function distinct(ctx: CommandContext): Doc {
       if (!seen.has(k)) seen.set(k, value);
     }
   }
-  const values = [...seen.values()].sort(compareValues);
+  if (!collation) return { values: [...seen.values()].sort((a, b) => compareValues(a, b)), ok: 1 };
+  // Under a collation, values it holds equal are one value (the first met), in the collation's order.
+  const strings = collation.compare;
+  const sorted = [...seen.values()].sort((a, b) => compareValues(a, b, strings));
+  const values = sorted.filter((v, i) => i === 0 || compareValues(sorted[i - 1], v, strings) !== 0);
   return { values, ok: 1 };
 }

@@ -1,7 +1,7 @@
 /** The `delete` command: `limit: 1` removes the first match, `limit: 0` every match. */
 import { mongoError } from '../errors';
 import type { Doc } from '../types';
-import { collectionArg, isPlainObject, optionalInt, refuseOptions, requiredArray } from './args';
+import { collationArg, collectionArg, isPlainObject, optionalInt, requiredArray } from './args';
 import type { CommandContext } from './context';
 import { commandVariables } from './let';
 import { failsWholeTransactionCommand, writeErrorEntry } from './reply';
@@ -21,7 +21,6 @@ export async function remove(ctx: CommandContext): Promise<Doc> {
     try {
       const raw = statements[index];
       if (!isPlainObject(raw)) throw mongoError('TypeMismatch', 'each delete statement must be an object');
-      refuseOptions(ctx, ['collation'], raw);
       const q = raw.q ?? {};
       if (!isPlainObject(q))
         throw mongoError('TypeMismatch', "BSON field 'delete.deletes.q' is the wrong type, expected type 'object'");
@@ -29,7 +28,8 @@ export async function remove(ctx: CommandContext): Promise<Doc> {
       if (limit !== 0 && limit !== 1) {
         throw mongoError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`);
       }
-      n += await runWrite(ctx, (txn) => runDeleteStatement(txn, ctx.db, coll, q, limit, variables));
+      const collation = collationArg(ctx, coll, raw)?.compare;
+      n += await runWrite(ctx, (txn) => runDeleteStatement(txn, ctx.db, coll, q, limit, variables, collation));
     } catch (err) {
       if (ctx.txn && failsWholeTransactionCommand(err)) throw err;
       writeErrors.push(writeErrorEntry(index, err));

@@ -5,7 +5,7 @@
 import { mongoError } from '../errors';
 import { compileProjection } from '../query/projection';
 import type { Doc } from '../types';
-import { collectionArg, optionalArray, optionalBool, optionalDoc, refuseOptions } from './args';
+import { collationArg, collectionArg, optionalArray, optionalBool, optionalDoc } from './args';
 import type { CommandContext } from './context';
 import { commandVariables } from './let';
 import { runQuery } from './query';
@@ -13,8 +13,8 @@ import { runWrite } from './statements';
 import { updatedVersion, upsertDocument, validateUpdateSpec } from './write-statements';
 
 export async function findAndModify(ctx: CommandContext): Promise<Doc> {
-  refuseOptions(ctx, ['collation']);
   const coll = collectionArg(ctx);
+  const collation = collationArg(ctx, coll);
   const query = optionalDoc(ctx, 'query') ?? {};
   const sort = optionalDoc(ctx, 'sort');
   const remove = optionalBool(ctx, 'remove') ?? false;
@@ -40,7 +40,7 @@ export async function findAndModify(ctx: CommandContext): Promise<Doc> {
   else ctx.server.opcounters.update++;
 
   const outcome = await runWrite(ctx, (txn) => {
-    const [doc] = runQuery(txn, ctx.db, coll, { filter: query, sort, limit: 1, variables }).docs;
+    const [doc] = runQuery(txn, ctx.db, coll, { filter: query, sort, limit: 1, variables, collation }).docs;
     if (!doc) {
       if (!upsert || !u) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
       const inserted = upsertDocument(query, u, { arrayFilters, now });

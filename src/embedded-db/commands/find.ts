@@ -5,6 +5,7 @@ import { MongoCommandError, mongoError } from '../errors';
 import { compileProjection } from '../query/projection';
 import type { Doc } from '../types';
 import {
+  collationArg,
   collectionArg,
   fieldSet,
   optionalArray,
@@ -60,7 +61,7 @@ const FIND_FIELDS = fieldSet(
 
 export function parseFind(ctx: CommandContext): FindRequest {
   rejectUnknownFields(ctx.body, FIND_FIELDS, 'find');
-  refuseOptions(ctx, ['collation', 'min', 'max', 'returnKey', 'showRecordId', 'tailable', 'awaitData']);
+  refuseOptions(ctx, ['min', 'max', 'returnKey', 'showRecordId', 'tailable', 'awaitData']);
   if (ctx.body.$where !== undefined) throw mongoError('BadValue', '$where is not supported');
   const coll = collectionArg(ctx);
   let limit = optionalInt(ctx, 'limit');
@@ -77,6 +78,7 @@ export function parseFind(ctx: CommandContext): FindRequest {
   return {
     coll,
     filter: optionalDoc(ctx, 'filter') ?? {},
+    collation: collationArg(ctx, coll),
     sort: optionalDoc(ctx, 'sort'),
     projection: optionalDoc(ctx, 'projection'),
     skip,

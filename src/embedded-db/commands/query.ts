@@ -2,6 +2,7 @@
  * The read path shared by find, count, explain and findAndModify: ask the store for matching documents (it picks an
  * index from the filter and, where it can, from the sort), then sort, skip and limit exactly as MongoDB does.
  */
+import type { Collation } from '../query/collation';
 import { compileSort } from '../query/sort';
 import type { ReadPlan, Txn } from '../storage/store-types';
 import type { Doc } from '../types';
@@ -20,6 +21,8 @@ export interface QuerySpec {
   hintOrder?: Doc;
   /** The command's `let` variables (see let.ts). */
   variables?: Record<string, unknown>;
+  /** The operation's collation; undefined is the simple collation. */
+  collation?: Collation;
 }
 
 export interface QueryResult {
@@ -40,11 +43,13 @@ export function runQuery(txn: Txn, db: string, coll: string, spec: QuerySpec): Q
   const backwards = natural !== undefined && numberValue(natural) === -1;
   const sort = requested ?? (natural === undefined ? spec.hintOrder : undefined);
   // Compile first so that an invalid sort fails before any work.
-  const compare = compileSort(sort);
+  const strings = spec.collation?.compare;
+  const compare = compileSort(sort, strings);
   const { docs, plan } = txn.find(db, coll, spec.filter, {
     sort: backwards ? { $natural: -1 } : sort,
     limit: limit === undefined ? undefined : skip + limit,
     variables: spec.variables,
+    collation: strings,
   });
   // The store may already return index order; Array.prototype.sort is stable, so re-sorting is cheap and safe.
   let result = compare ? [...docs].sort(compare) : backwards ? [...docs].reverse() : docs;

@@ -1,7 +1,10 @@
 /** The `update` command: one statement per entry of `updates`, each in its own implicit transaction. */
+
 import { mongoError } from '../errors';
+import type { StringCompare } from '../query/values';
 import type { Doc } from '../types';
 import {
+  collationArg,
   collectionArg,
   fieldSet,
   isPlainObject,
@@ -23,6 +26,7 @@ interface ParsedStatement {
   upsert: boolean;
   multi: boolean;
   arrayFilters?: Doc[];
+  collation?: StringCompare;
 }
 
 /**
@@ -36,9 +40,9 @@ const STATEMENT_FIELDS = fieldSet(['q', 'u', 'c', 'upsert', 'multi', 'arrayFilte
   generic: false,
 });
 
-function parseStatement(ctx: CommandContext, raw: unknown): ParsedStatement {
+function parseStatement(ctx: CommandContext, coll: string, raw: unknown): ParsedStatement {
   if (!isPlainObject(raw)) throw mongoError('TypeMismatch', 'each update statement must be an object');
-  refuseOptions(ctx, ['collation', 'c'], raw);
+  refuseOptions(ctx, ['c'], raw);
   const q = raw.q ?? {};
   if (!isPlainObject(q))
     throw mongoError('TypeMismatch', "BSON field 'update.updates.q' is the wrong type, expected type 'object'");
@@ -50,6 +54,7 @@ function parseStatement(ctx: CommandContext, raw: unknown): ParsedStatement {
     upsert: optionalBool(ctx, 'upsert', raw) ?? false,
     multi,
     arrayFilters,
+    collation: collationArg(ctx, coll, raw)?.compare,
   };
 }
 
@@ -71,9 +76,14 @@ export async function update(ctx: CommandContext): Promise<Doc> {
   const writeErrors: Doc[] = [];
   for (let index = 0; index < statements.length; index++) {
     try {
-      const stmt = parseStatement(ctx, statements[index]);
+      const stmt = parseStatement(ctx, coll, statements[index]);
       const outcome = await runWrite(ctx, (txn) =>
-        runUpdateStatement(txn, ctx.db, coll, stmt, { arrayFilters: stmt.arrayFilters, now, variables }),
+        runUpdateStatement(txn, ctx.db, coll, stmt, {
+          arrayFilters: stmt.arrayFilters,
+          now,
+          variables,
+          collation: stmt.collation,
+        }),
       );
       n += outcome.n;
       nModified += outcome.nModified;

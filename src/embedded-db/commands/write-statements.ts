@@ -5,7 +5,7 @@
 import { ObjectId } from 'bson';
 import { mongoError } from '../errors';
 import { applyUpdate, isOperatorUpdate, upsertSeed } from '../query/update';
-import { valuesEqual } from '../query/values';
+import { type StringCompare, valuesEqual } from '../query/values';
 import type { Txn } from '../storage/store-types';
 import type { Doc } from '../types';
 import { checkDocumentSize, withId } from './insert';
@@ -17,6 +17,8 @@ export interface UpdateOptions {
   now: Date;
   /** The command's `let` variables, for `$$name` in the filter's `$expr`. */
   variables?: Record<string, unknown>;
+  /** The statement's collation (undefined: simple), for the filter. */
+  collation?: StringCompare;
 }
 
 /** Checks the update's shape before any document is touched (so that an empty collection still rejects a bad update). */
@@ -99,7 +101,11 @@ export function runUpdateStatement(
   stmt: { q: Doc; u: UpdateSpec; upsert: boolean; multi: boolean },
   options: UpdateOptions,
 ): UpdateOutcome {
-  const { docs } = txn.find(db, coll, stmt.q, { limit: stmt.multi ? undefined : 1, variables: options.variables });
+  const { docs } = txn.find(db, coll, stmt.q, {
+    limit: stmt.multi ? undefined : 1,
+    variables: options.variables,
+    collation: options.collation,
+  });
   const targets = stmt.multi ? docs : docs.slice(0, 1);
   if (targets.length === 0) {
     if (!stmt.upsert) return { n: 0, nModified: 0 };
@@ -124,8 +130,9 @@ export function runDeleteStatement(
   q: Doc,
   limit: number,
   variables?: Record<string, unknown>,
+  collation?: StringCompare,
 ): number {
-  const { docs } = txn.find(db, coll, q, { limit: limit === 1 ? 1 : undefined, variables });
+  const { docs } = txn.find(db, coll, q, { limit: limit === 1 ? 1 : undefined, variables, collation });
   const targets = limit === 1 ? docs.slice(0, 1) : docs;
   for (const doc of targets) txn.remove(db, coll, doc);
   return targets.length;

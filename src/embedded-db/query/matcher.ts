@@ -20,6 +20,7 @@ import {
   isNumber,
   isPlainObject,
   keyOf,
+  type StringCompare,
   simpleNumber,
   toNumber,
   typeRank,
@@ -31,6 +32,8 @@ export interface FilterOptions {
   variables?: Record<string, unknown>;
   /** $$NOW for $expr; defaults to the time the filter is compiled. */
   now?: Date;
+  /** A collation's string order (see collation.ts); undefined is the simple collation. */
+  collation?: StringCompare;
 }
 
 /** Called for each value a path reaches; `undefined` means the path is missing there. True stops the walk. */
@@ -217,8 +220,13 @@ function regexVisitor(spec: RegexSpec): Visit {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Equality with MongoDB semantics (null also matches missing), with fast paths for common operand types. */
-function equalityVisitor(operand: unknown): Visit {
+function equalityVisitor(operand: unknown, strings?: StringCompare): Visit {
   if (operand === null || operand === undefined) return (v) => v === null || v === undefined;
+  if (strings) {
+    // Under a collation any string inside the operand compares by it; the fast paths below are binary.
+    const rank = typeRank(operand);
+    return (v) => v !== undefined && typeRank(v) === rank && compareValues(v, operand, strings) === 0;
+  }
   if (typeof operand === 'string') {
     return (v) =>
       v === operand || (typeof v === 'object' && v !== null && bsonType(v) === 'symbol' && String(v) === operand);
@@ -240,7 +248,7 @@ const MIN_KEY_RANK = typeRank({ _bsontype: 'MinKey' });
 const MAX_KEY_RANK = typeRank({ _bsontype: 'MaxKey' });
 
 /** $lt/$lte/$gt/$gte: only values of the operand's canonical type compare (type bracketing); NaN only equals NaN. */
-function comparisonVisitor(op: ComparisonOp, operand: unknown): Visit {
+function comparisonVisitor(op: ComparisonOp, operand: unknown, strings?: StringCompare): Visit {
   const rank = typeRank(operand);
   const acceptsEqual = op === '$lte' || op === '$gte';
   const wantsLess = op === '$lt' || op === '$lte';
@@ -253,7 +261,7 @@ function comparisonVisitor(op: ComparisonOp, operand: unknown): Visit {
   const generic: Visit = (v) => {
     if (typeRank(v) !== rank) return false;
     if (operandNaN || isNaNValue(v)) return acceptsEqual && operandNaN && isNaNValue(v);
-    const c = compareValues(v, operand);
+    const c = compareValues(v, operand, strings);
     if (c === 0) return acceptsEqual;
     return wantsLess ? c < 0 : c > 0;
   };
@@ -285,7 +293,7 @@ function comparisonVisitor(op: ComparisonOp, operand: unknown): Visit {
 }
 
 /** $in: a hash lookup for plain values, plus regex tests; `null` in the list also matches missing. */
-function inVisitor(list: unknown[], opName: string): Visit {
+function inVisitor(list: unknown[], opName: string, collation?: StringCompare): Visit {
   // Plain strings (the common case) are looked up as themselves; everything else by its canonical key.
   const strings = new Set<string>();
   const keys = new Set<string>();
@@ -308,6 +316,11 @@ function inVisitor(list: unknown[], opName: string): Visit {
     // A symbol equals the string with the same text.
     return hasSymbols && typeof v === 'object' && v !== null && bsonType(v) === 'symbol' && strings.has(String(v));
   };
+  if (collation) {
+    // Under a collation the list is compared item by item (equal strings need not be equal text).
+    const equals = list.filter((item) => !regexSpecOf(item)).map((item) => equalityVisitor(item, collation));
+    return (v) => equals.some((e) => e(v)) || regexes.some((r) => r(v));
+  }
   if (regexes.length === 0) return byValue;
   return (v) => byValue(v) || regexes.some((r) => r(v));
 }
@@ -508,20 +521,20 @@ function compileOperator(
 ): Test {
   switch (op) {
     case '$eq':
-      return anyValue(traverse, equalityVisitor(operand));
+      return anyValue(traverse, equalityVisitor(operand, ctx.options.collation));
     case '$ne': {
-      const eq = anyValue(traverse, equalityVisitor(operand));
+      const eq = anyValue(traverse, equalityVisitor(operand, ctx.options.collation));
       return (root) => !eq(root);
     }
     case '$lt':
     case '$lte':
     case '$gt':
     case '$gte':
-      return anyValue(traverse, comparisonVisitor(op, operand));
+      return anyValue(traverse, comparisonVisitor(op, operand, ctx.options.collation));
     case '$in':
     case '$nin': {
       if (!Array.isArray(operand)) throw mongoError('BadValue', `${op} needs an array`);
-      const test = anyValue(traverse, inVisitor(operand, op));
+      const test = anyValue(traverse, inVisitor(operand, op, ctx.options.collation));
       return op === '$in' ? test : (root) => !test(root);
     }
     case '$exists': {
@@ -581,7 +594,7 @@ function compileAll(operand: unknown, traverse: Traverse, ctx: CompileContext): 
     }
     if (isOperatorObject(item)) throw mongoError('BadValue', 'no $ expressions in $all');
     const spec = regexSpecOf(item);
-    return anyValue(traverse, spec ? regexVisitor(spec) : equalityVisitor(item));
+    return anyValue(traverse, spec ? regexVisitor(spec) : equalityVisitor(item, ctx.options.collation));
   });
   return allOf(tests);
 }
@@ -656,7 +669,7 @@ function compileField(path: string, condition: unknown, ctx: CompileContext): Te
   if (isOperatorObject(condition)) return compileOperators(condition, traverse, ctx);
   const spec = regexSpecOf(condition);
   if (spec) return anyValue(traverse, regexVisitor(spec));
-  return anyValue(traverse, equalityVisitor(condition));
+  return anyValue(traverse, equalityVisitor(condition, ctx.options.collation));
 }
 
 function logicalClauses(op: string, operand: unknown, ctx: CompileContext): Test[] {
@@ -689,6 +702,9 @@ export function loadExpressions(): ExpressionsModule {
 }
 
 function compileExpr(expr: unknown, ctx: CompileContext): Test {
+  // Aggregation expressions compare strings by code point here; under a collation that would be a different answer.
+  if (ctx.options.collation)
+    throw mongoError('BadValue', 'the embedded database does not support $expr with a collation');
   const { evaluate } = loadExpressions();
   const variables = ctx.options.variables ?? {};
   return (root) => truthy(evaluate(expr, { root: root as Doc, variables, now: ctx.now }));

@@ -6,7 +6,7 @@
 
 import { MongoCommandError, mongoError } from '../errors';
 import type { Doc } from '../types';
-import { compareValues, isNumber, isPlainObject, toNumber } from './values';
+import { compareValues, isNumber, isPlainObject, type StringCompare, toNumber } from './values';
 
 export type Comparator = (a: Doc, b: Doc) => number;
 
@@ -62,7 +62,7 @@ function collectKeys(container: unknown, parts: string[], k: number, out: unknow
   else out.push(null);
 }
 
-function compareKeys(a: unknown, b: unknown): number {
+function compareKeys(a: unknown, b: unknown, strings?: StringCompare): number {
   if (a === EMPTY_ARRAY || b === EMPTY_ARRAY) {
     if (a === b) return 0;
     const other = a === EMPTY_ARRAY ? b : a;
@@ -71,11 +71,11 @@ function compareKeys(a: unknown, b: unknown): number {
     const emptyFirst = otherIsMinKey ? 1 : -1;
     return a === EMPTY_ARRAY ? emptyFirst : -emptyFirst;
   }
-  return compareValues(a, b);
+  return compareValues(a, b, strings);
 }
 
 /** The one value that represents a document for this field: min ascending, max descending. */
-function sortKey(doc: Doc, field: SortField): unknown {
+function sortKey(doc: Doc, field: SortField, strings: StringCompare | undefined): unknown {
   if (field.parts.length === 1) {
     const v = fieldValue(doc, field.parts[0]);
     if (!Array.isArray(v)) return v === undefined ? null : v;
@@ -84,13 +84,14 @@ function sortKey(doc: Doc, field: SortField): unknown {
   collectKeys(doc, field.parts, 0, keys);
   let best = keys[0];
   for (let i = 1; i < keys.length; i++) {
-    const c = compareKeys(keys[i], best);
+    const c = compareKeys(keys[i], best, strings);
     if (field.direction === 1 ? c < 0 : c > 0) best = keys[i];
   }
   return best;
 }
 
-export function compileSort(sort: Doc | undefined): Comparator | undefined {
+/** `strings` is the operation's collation (undefined: simple); it orders strings wherever they are in the keys. */
+export function compileSort(sort: Doc | undefined, strings?: StringCompare): Comparator | undefined {
   if (sort === undefined || sort === null) return undefined;
   if (!isPlainObject(sort)) throw mongoError('TypeMismatch', 'sort must be an object');
   const fields: SortField[] = [];
@@ -112,7 +113,7 @@ export function compileSort(sort: Doc | undefined): Comparator | undefined {
   if (fields.length === 0) return undefined;
   return (a, b) => {
     for (const field of fields) {
-      const c = compareKeys(sortKey(a, field), sortKey(b, field));
+      const c = compareKeys(sortKey(a, field, strings), sortKey(b, field, strings), strings);
       if (c !== 0) return field.direction === 1 ? c : -c;
     }
     return 0;

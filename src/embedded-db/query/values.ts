@@ -386,7 +386,7 @@ function entriesOf(v: object): [string, unknown][] {
   return Object.entries(v);
 }
 
-function compareObjects(a: object, b: object): number {
+function compareObjects(a: object, b: object, strings?: StringCompare): number {
   const ea = entriesOf(a);
   const eb = entriesOf(b);
   const n = Math.min(ea.length, eb.length);
@@ -397,19 +397,19 @@ function compareObjects(a: object, b: object): number {
     if (ra !== rb) return ra < rb ? -1 : 1;
     const c = compareStrings(ea[i][0], eb[i][0]);
     if (c !== 0) return c;
-    const cv = compareValues(ea[i][1], eb[i][1]);
+    const cv = compareValues(ea[i][1], eb[i][1], strings);
     if (cv !== 0) return cv;
   }
   return ea.length < eb.length ? -1 : ea.length > eb.length ? 1 : 0;
 }
 
-function compareArrays(a: unknown[], b: unknown[]): number {
+function compareArrays(a: unknown[], b: unknown[], strings?: StringCompare): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const ra = typeRank(a[i]);
     const rb = typeRank(b[i]);
     if (ra !== rb) return ra < rb ? -1 : 1;
-    const c = compareValues(a[i], b[i]);
+    const c = compareValues(a[i], b[i], strings);
     if (c !== 0) return c;
   }
   return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
@@ -431,8 +431,14 @@ function regexParts(v: unknown): RegexLike {
   return v as RegexLike;
 }
 
-/** Total BSON order; values of different canonical types order by type. */
-export function compareValues(a: unknown, b: unknown): number {
+/** A string order other than code points: a collation's (see collation.ts). */
+export type StringCompare = (a: string, b: string) => number;
+
+/**
+ * Total BSON order; values of different canonical types order by type. `strings` is a collation's string order
+ * (field names keep code-point order, as in mongod); without it strings compare by code point.
+ */
+export function compareValues(a: unknown, b: unknown, strings?: StringCompare): number {
   if (a === b) return 0;
   const ra = typeRank(a);
   const rb = typeRank(b);
@@ -445,11 +451,11 @@ export function compareValues(a: unknown, b: unknown): number {
     case RANK.number:
       return compareNumbers(a, b);
     case RANK.string:
-      return compareStrings(String(a), String(b));
+      return strings ? strings(String(a), String(b)) : compareStrings(String(a), String(b));
     case RANK.object:
-      return compareObjects(a as object, b as object);
+      return compareObjects(a as object, b as object, strings);
     case RANK.array:
-      return compareArrays(a as unknown[], b as unknown[]);
+      return compareArrays(a as unknown[], b as unknown[], strings);
     case RANK.binData: {
       const x = binaryBytes(a);
       const y = binaryBytes(b);
@@ -487,7 +493,7 @@ export function compareValues(a: unknown, b: unknown): number {
       const y = b as { code: string; scope?: object | null };
       const c = compareStrings(String(x.code), String(y.code));
       if (c !== 0 || ra === RANK.javascript) return c;
-      return compareObjects(x.scope ?? {}, y.scope ?? {});
+      return compareObjects(x.scope ?? {}, y.scope ?? {}, strings);
     }
     default:
       return compareStrings(String(a), String(b));

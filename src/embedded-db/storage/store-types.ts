@@ -4,6 +4,8 @@
  * collections directly: every read and write goes through a `Txn`, so multi-document transactions, implicit
  * single-statement transactions and retryable writes all share one path.
  */
+import type { Collation } from '../query/collation';
+import type { StringCompare } from '../query/values';
 import type { Doc } from '../types';
 
 export interface IndexSpec {
@@ -50,6 +52,11 @@ export interface FindOptions {
   limit?: number;
   /** The command's `let` variables, for `$$name` in the filter's `$expr`. */
   variables?: Record<string, unknown>;
+  /**
+   * The operation's collation (undefined: simple). Strings in the filter compare by it; the read then scans the
+   * collection, because the indexes' keys are ordered by code point.
+   */
+  collation?: StringCompare;
 }
 
 export interface Txn {
@@ -92,6 +99,8 @@ export interface Store {
   listCollections(db: string): CollectionInfo[];
   /** Throws 48 NamespaceExists when it exists. */
   createCollection(db: string, coll: string, options: Doc): Promise<void>;
+  /** The collection's default collation (its `create` option); undefined: simple, or no such collection. */
+  collectionCollation(db: string, coll: string): Collation | undefined;
   /** Returns false when there was no such collection. */
   dropCollection(db: string, coll: string): Promise<boolean>;
   /** Number of documents committed in db.coll (for `count` without a filter and collStats). */

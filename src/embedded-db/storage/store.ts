@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { calculateObjectSize, UUID } from 'bson';
 import { mongoError } from '../errors';
+import { type Collation, parseCollation } from '../query/collation';
 import { keyOf } from '../query/values';
 import type { Doc } from '../types';
 import { BtreeIndex } from './btree-index';
@@ -269,6 +270,11 @@ class StoreImpl implements Store, StoreExtras, TxnHost {
     return [...(this.catalog.get(db)?.values() ?? [])]
       .filter((c) => c.creator === undefined)
       .map((c) => ({ name: c.name, options: c.options, uuid: c.uuid }));
+  }
+
+  collectionCollation(db: string, name: string): Collation | undefined {
+    const spec = this.collection(db, name)?.options.collation;
+    return spec === undefined ? undefined : parseCollation(spec);
   }
 
   async createCollection(db: string, name: string, options: Doc): Promise<void> {

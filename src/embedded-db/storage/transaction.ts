@@ -114,13 +114,15 @@ export class Transaction implements Txn, LockOwner {
     if (!coll) {
       // As mongod, the filter is parsed before the collection is looked at: a bad filter fails even when there is
       // nothing to read (and an upsert does not insert).
-      compileFilter(filter, { variables: options.variables });
+      compileFilter(filter, { variables: options.variables, collation: options.collation });
       return { docs, plan: { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 } };
     }
 
-    const scan = planRead(coll, filter);
+    const scan: ReturnType<typeof planRead> = options.collation ? { kind: 'COLLSCAN' } : planRead(coll, filter);
     const predicate =
-      scan.kind === 'IDHACK' && scan.exact ? undefined : compileFilter(filter, { variables: options.variables });
+      scan.kind === 'IDHACK' && scan.exact
+        ? undefined
+        : compileFilter(filter, { variables: options.variables, collation: options.collation });
     let keysExamined = 0;
     let docsExamined = 0;
     const consider = (doc: Doc) => {

@@ -20,6 +20,10 @@ export const PERMISSIONS = [
   'stock:write',
   'shipments:read',
   'shipments:write',
+  /** Add, move and remove handling units; pack and unpack. */
+  'shipments:pack',
+  /** Record arrival and receive: open, count and post receipts. */
+  'shipments:receive',
   'households:read',
   'households:write',
   'distributions:read',
@@ -70,6 +74,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'donations:write',
     'stock:write',
     'shipments:read',
+    'shipments:pack',
+    'shipments:receive',
     'organisations:read',
     'alerts:read',
     'alerts:write',
@@ -81,6 +87,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     ...READ_STOCK,
     'shipments:read',
     'shipments:write',
+    'shipments:pack',
     'donations:read',
     'donors:read',
     'organisations:read',

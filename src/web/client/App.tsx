@@ -1,6 +1,6 @@
 /** Routes: the sign-in page for visitors; every other screen inside the layout, for a signed-in user. */
 import { Center, Loader } from '@mantine/core';
-import { lazy, type ReactNode, Suspense } from 'react';
+import { type ComponentType, lazy, type ReactNode, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout';
 import { useAuth } from './lib/auth';
@@ -13,6 +13,8 @@ const ReceiveDonation = lazy(() => import('./screens/ReceiveDonation'));
 const DonationView = lazy(() => import('./screens/DonationView'));
 const Donations = lazy(() => import('./screens/Donations'));
 const Queue = lazy(() => import('./screens/Queue'));
+const Counts = lazy(() => import('./screens/Counts'));
+const CountSheet = lazy(() => import('./screens/CountSheet'));
 
 function Waiting() {
   return (
@@ -34,66 +36,34 @@ function Private({ children }: { children: ReactNode }) {
   );
 }
 
+/** Every signed-in screen: its path and the screen (each loaded when first opened). */
+const SCREENS: [path: string, Screen: ComponentType][] = [
+  ['/', Home],
+  ['/stock', Stock],
+  ['/stock/ledger/:balanceId', Ledger],
+  ['/donations', Donations],
+  ['/donations/new', ReceiveDonation],
+  ['/donations/:id', DonationView],
+  ['/queue', Queue],
+  ['/counts', Counts],
+  ['/counts/:id', CountSheet],
+];
+
 export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignIn />} />
-      <Route
-        path="/"
-        element={
-          <Private>
-            <Home />
-          </Private>
-        }
-      />
-      <Route
-        path="/stock"
-        element={
-          <Private>
-            <Stock />
-          </Private>
-        }
-      />
-      <Route
-        path="/stock/ledger/:balanceId"
-        element={
-          <Private>
-            <Ledger />
-          </Private>
-        }
-      />
-      <Route
-        path="/donations"
-        element={
-          <Private>
-            <Donations />
-          </Private>
-        }
-      />
-      <Route
-        path="/donations/new"
-        element={
-          <Private>
-            <ReceiveDonation />
-          </Private>
-        }
-      />
-      <Route
-        path="/donations/:id"
-        element={
-          <Private>
-            <DonationView />
-          </Private>
-        }
-      />
-      <Route
-        path="/queue"
-        element={
-          <Private>
-            <Queue />
-          </Private>
-        }
-      />
+      {SCREENS.map(([path, Screen]) => (
+        <Route
+          key={path}
+          path={path}
+          element={
+            <Private>
+              <Screen />
+            </Private>
+          }
+        />
+      ))}
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
   );

@@ -29,6 +29,15 @@ const queryClient = new QueryClient({
   },
 });
 
+// The offline app shell (public/sw.js); browsers allow it on HTTPS and localhost only.
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => {
+      // Without it Asar still works online; only a reload without a connection fails.
+    });
+  });
+}
+
 const root = document.getElementById('root');
 if (!root) throw new Error('no #root element');
 createRoot(root).render(

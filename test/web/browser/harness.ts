@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The browser tests' world: the real app (buildApp) on an ephemeral port with this worker's test database, loaded
  * with the demo data by the real seed script (the data a new user sees after `npm run seed`), the web front end

@@ -23,7 +23,7 @@ interface Violation {
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
     return (await axe.run()).violations;
   });
   return violations
@@ -63,6 +63,7 @@ const SCREENS: { name: string; open(page: Page): Promise<void> }[] = [
       await page.getByTestId('donation-lines').waitFor();
     },
   },
+  { name: 'counts', open: (page) => page.goto('/counts').then(() => page.getByTestId('start-count').waitFor()) },
   { name: 'queue', open: (page) => page.goto('/queue').then(() => page.getByTestId('queue-empty').waitFor()) },
 ];
 

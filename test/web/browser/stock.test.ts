@@ -59,3 +59,23 @@ async function expectText(locator: import('playwright-core').Locator, text: stri
   await locator.waitFor();
   expect(await locator.innerText()).toContain(text);
 }
+
+test(
+  'when a signed-in phone reloads Asar without a connection, then the app still opens from its offline copy',
+  async () => {
+    const context = await world.newContext();
+    const page = await context.newPage();
+    await signIn(page);
+    await page.goto('/stock');
+    await page.getByTestId('balance').first().waitFor();
+    // The service worker controls the page once it has activated.
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Қалдықтар' }).waitFor();
+    expect(await page.getByTestId('connection').textContent()).toBe('Байланыс жоқ');
+    await context.setOffline(false);
+  },
+  FLOW_TIMEOUT,
+);

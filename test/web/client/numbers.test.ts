@@ -3,7 +3,7 @@ import { en } from '../../../src/web/client/i18n/en';
 import { kk } from '../../../src/web/client/i18n/kk';
 import { parseDecimal, parsePositiveQuantity } from '../../../src/web/client/lib/decimal';
 import { decimalShift, formatNumber, kgAndTonnes } from '../../../src/web/client/lib/format';
-import { addDecimal, balanceFigures, subtractDecimal } from '../../../src/web/client/lib/stock';
+import { addDecimal, balanceFigures, inBaseUnit, subtractDecimal } from '../../../src/web/client/lib/stock';
 import type { Balance } from '../../../src/web/client/lib/types';
 
 describe('parseDecimal', () => {
@@ -51,11 +51,30 @@ describe('exact decimal arithmetic', () => {
     expect(subtractDecimal('1', '1.5')).toBe('-0.5');
   });
 
-  test('when a balance has no reservations field, then everything on hand is available', () => {
-    const balance = { quantity: '300', baseUnit: 'kg' } as Balance;
+  test('when a balance has reservations, then reserved and available are shown in the base unit, exactly', () => {
+    const balance = { quantity: '300', baseUnit: 'kg', onHand: 300000, unit: 'g' } as Balance;
+    expect(balanceFigures({ ...balance, reserved: 120500, available: 179500 })).toEqual({
+      onHand: '300',
+      reserved: '120.5',
+      available: '179.5',
+    });
+    // Damaged or expired stock is on hand but not available.
+    expect(balanceFigures({ ...balance, reserved: 0, available: 0 }).available).toBe('0');
+    // Counted items have no sub-unit.
+    const pieces = { quantity: '40', baseUnit: 'piece', onHand: 40, unit: 'piece', reserved: 15, available: 25 };
+    expect(balanceFigures(pieces as Balance)).toEqual({ onHand: '40', reserved: '15', available: '25' });
+  });
+
+  test('when the API answers without reservations, then everything on hand is available', () => {
+    const balance = { quantity: '300', baseUnit: 'kg', onHand: 300000, unit: 'g' } as Balance;
     expect(balanceFigures(balance)).toEqual({ onHand: '300', reserved: '0', available: '300' });
-    const reserved = { ...balance, reservedQuantity: '120.5' } as Balance;
-    expect(balanceFigures(reserved)).toEqual({ onHand: '300', reserved: '120.5', available: '179.5' });
+  });
+
+  test('when sub-units become base units, then grams are kg and millilitres litres', () => {
+    expect(inBaseUnit(12500, 'g', 'kg')).toBe('12.5');
+    expect(inBaseUnit(1500, 'ml', 'l')).toBe('1.5');
+    expect(inBaseUnit(7, 'piece', 'piece')).toBe('7');
+    expect(inBaseUnit(7, 'piece', 'kg')).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@ import { kk } from '../../../src/web/client/i18n/kk';
 import { ru } from '../../../src/web/client/i18n/ru';
 import { ApiError } from '../../../src/web/client/lib/api';
 import { errorText, formErrorsOf, formPath } from '../../../src/web/client/lib/field-errors';
-import { resolveScan, WedgeBuffer } from '../../../src/web/client/lib/scan';
+import { placeScan, resolveScan, WedgeBuffer } from '../../../src/web/client/lib/scan';
 import type { Item } from '../../../src/web/client/lib/types';
 
 const flour: Item = {
@@ -33,6 +33,28 @@ describe('resolveScan', () => {
   test('when an unknown code is scanned, then nothing matches', () => {
     expect(resolveScan('NOPE', [flour])).toBeNull();
     expect(resolveScan('', [flour])).toBeNull();
+  });
+});
+
+describe('placeScan', () => {
+  const sack = { item: flour, quantity: '1', unit: 'sack' };
+
+  test('when the scanned item and unit already have a line, then that line grows by the scan, exactly', () => {
+    const lines = [{ itemId: 'flour', quantity: '2,5', unit: 'sack' }];
+    expect(placeScan(lines, sack)).toEqual({ index: 0, quantity: '3.5', fresh: false });
+  });
+
+  test('when the same item is on a line in another unit, then the scan goes to the first empty line', () => {
+    const lines = [
+      { itemId: 'flour', quantity: '12', unit: 'kg' },
+      { itemId: null, quantity: '', unit: null },
+    ];
+    expect(placeScan(lines, sack)).toEqual({ index: 1, quantity: '1', fresh: true });
+  });
+
+  test('when no line is empty, then the scan adds a line at the end', () => {
+    const lines = [{ itemId: 'other', quantity: '1', unit: 'piece' }];
+    expect(placeScan(lines, sack)).toEqual({ index: 1, quantity: '1', fresh: true });
   });
 });
 

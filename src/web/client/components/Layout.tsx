@@ -22,6 +22,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/stock', label: t('nav.stock'), show: can('stock:read') },
     { to: '/donations/new', label: t('nav.receive'), show: can('donations:write') },
     { to: '/donations', label: t('nav.donations'), show: can('donations:read') },
+    { to: '/counts', label: t('nav.counts'), show: can('stock:write') },
     { to: '/queue', label: t('nav.queue'), show: true },
   ];
   const waiting = queued.length;

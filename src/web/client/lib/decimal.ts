@@ -26,3 +26,9 @@ export function parsePositiveQuantity(text: string): { value: string } | { error
   if (/^0(\.0*)?$/.test(value)) return { error: 'positive' };
   return { value };
 }
+
+/** The canonical string of a quantity more than zero, or null. */
+export function positiveOrNull(text: string): string | null {
+  const parsed = parsePositiveQuantity(text);
+  return 'value' in parsed ? parsed.value : null;
+}

@@ -6,6 +6,8 @@
  * What a code means (resolveScan): an item's barcode or SKU is one base unit of it; a pack's barcode, or the SKU and
  * the pack's unit as printed on Asar's labels ("FOOD-FLOUR/sack"), is one pack, i.e. the pack's quantity.
  */
+import { positiveOrNull } from './decimal';
+import { addDecimal } from './stock';
 import type { Item } from './types';
 
 export interface ScanMatch {
@@ -56,4 +58,30 @@ export class WedgeBuffer {
     this.chars = gap <= this.maxGapMs ? this.chars + key : key;
     return null;
   }
+}
+
+/** A line of a form that scans add to (a donation's lines, a handling unit's contents). */
+export interface ScannedLine {
+  itemId: string | null;
+  quantity: string;
+  unit: string | null;
+}
+
+/**
+ * Where a scan goes among a form's lines: onto the line of the same item and unit (its quantity grows by the scan's,
+ * exactly), else into the first empty line, else a new line at the end (`index` is then `lines.length`).
+ */
+export function placeScan(
+  lines: readonly ScannedLine[],
+  match: ScanMatch,
+): { index: number; quantity: string; fresh: boolean } {
+  const same = lines.findIndex(
+    (line) => line.itemId === match.item.id && (line.unit ?? match.item.baseUnit) === match.unit,
+  );
+  if (same >= 0) {
+    const current = positiveOrNull(lines[same].quantity);
+    return { index: same, quantity: current ? addDecimal(current, match.quantity) : match.quantity, fresh: false };
+  }
+  const blank = lines.findIndex((line) => !line.itemId);
+  return { index: blank >= 0 ? blank : lines.length, quantity: match.quantity, fresh: true };
 }

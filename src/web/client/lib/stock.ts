@@ -1,4 +1,5 @@
 /** What a balance shows: on hand, reserved and available in its base unit (decimal strings). */
+import { decimalShift } from './format';
 import type { Balance } from './types';
 
 export interface BalanceFigures {
@@ -36,18 +37,31 @@ export function subtractDecimal(a: string, b: string): string {
   return unscaled(scaled(a, scale) - scaled(b, scale), scale);
 }
 
+/** Powers of ten from a stored sub-unit to a base unit (units.ts on the server: g, kg, t; ml, l; counted units). */
+const SUB_UNIT_SHIFT: Record<string, Record<string, number>> = {
+  g: { g: 0, kg: 3, t: 6 },
+  ml: { ml: 0, l: 3 },
+};
+
 /**
- * Reserved and available as the API gives them once reservations exist (`reservedQuantity`/`availableQuantity`, or
- * `reserved`/`available` as decimal strings); before that, nothing is reserved.
+ * Integer sub-units (what the API stores and answers as `onHand`, `reserved`, `available` with their `unit`) in
+ * the item's base unit, exactly: 120500 g is "120.5" kg. Undefined for a pair of units it does not know.
+ */
+export function inBaseUnit(subUnits: number, unit: string, baseUnit: string): string | undefined {
+  if (unit === baseUnit) return String(subUnits);
+  const shift = SUB_UNIT_SHIFT[unit]?.[baseUnit];
+  return shift === undefined ? undefined : decimalShift(String(subUnits), -shift);
+}
+
+/**
+ * On hand, reserved and available in the item's base unit. The API gives on hand as a decimal string in the base
+ * unit (`quantity`) and all three as integer sub-units (`onHand`, `reserved`, `available`, in `unit`).
  */
 export function balanceFigures(balance: Balance): BalanceFigures {
-  const record = balance as unknown as Record<string, unknown>;
-  const decimal = (...keys: string[]) => {
-    for (const key of keys) if (typeof record[key] === 'string') return record[key] as string;
-    return undefined;
-  };
   const onHand = balance.quantity;
-  const reserved = decimal('reservedQuantity', 'reserved') ?? '0';
-  const available = decimal('availableQuantity', 'available') ?? subtractDecimal(onHand, reserved);
+  const convert = (subUnits: number | undefined) =>
+    subUnits === undefined ? undefined : inBaseUnit(subUnits, balance.unit, balance.baseUnit);
+  const reserved = convert(balance.reserved) ?? '0';
+  const available = convert(balance.available) ?? subtractDecimal(onHand, reserved);
   return { onHand, reserved, available };
 }

@@ -70,9 +70,12 @@ export interface Balance {
   quantity: string;
   baseUnit: string;
   weightKg: string | null;
-  /** Present once reservations exist (decimal strings in the base unit). */
-  reservedQuantity?: string;
-  availableQuantity?: string;
+  /** Integer sub-units of `unit` (grams, millilitres or whole units). */
+  onHand: number;
+  reserved?: number;
+  /** On hand − reserved; 0 when damaged or expired. */
+  available?: number;
+  unit: string;
   daysLeft?: number;
 }
 
@@ -125,4 +128,28 @@ export function nameIn(name: LocalizedName | undefined, lang: 'kk' | 'ru' | 'en'
     if (value?.trim()) return value;
   }
   return '';
+}
+
+export interface StockCountLine {
+  balanceId: string | null;
+  itemId: string;
+  locationCode: string | null;
+  lot: string | null;
+  expiryDate: string | null;
+  condition: string;
+  /** Sub-units of `unit`. */
+  unit: string;
+  expected: number;
+  counted: number | null;
+  difference: number | null;
+}
+
+export interface StockCount {
+  id: string;
+  number: string;
+  warehouseId: string;
+  locationCode: string | null;
+  status: 'open' | 'posted' | 'cancelled';
+  lines: StockCountLine[];
+  createdAt: string;
 }

@@ -1,48 +1,27 @@
 /** One donation: its lines and status, and its receipt (the API's PDF, in the language chosen) to print. */
-import { Badge, Button, Card, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { DocumentLanguage, useDocumentLang } from '../components/DocumentLanguage';
 import { QueryState } from '../components/QueryState';
 import { ScrollTable } from '../components/ScrollTable';
-import { isLang, LANG_NAMES, LANGS, type Lang } from '../i18n';
-import { api, apiBlob } from '../lib/api';
+import { api } from '../lib/api';
 import { useDonors, useItems, useWarehouses } from '../lib/data';
-import { errorText } from '../lib/field-errors';
 import { useFormat } from '../lib/format';
+import { usePrintPdf } from '../lib/print';
 import { type Donation, nameIn } from '../lib/types';
 
 export default function DonationView() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const format = useFormat();
   const { id = '' } = useParams();
   const donation = useQuery({ queryKey: ['donations', id], queryFn: () => api<Donation>(`/donations/${id}`) });
   const items = useItems();
   const warehouses = useWarehouses();
   const donors = useDonors();
-  const [receiptLang, setReceiptLang] = useState<Lang>(isLang(i18n.language) ? i18n.language : 'kk');
-  const [printing, setPrinting] = useState(false);
-  const [printError, setPrintError] = useState<string | null>(null);
-
-  const print = async () => {
-    setPrinting(true);
-    setPrintError(null);
-    // Opened before the download, inside the click: browsers block a window opened later.
-    const tab = window.open('', '_blank');
-    try {
-      const pdf = await apiBlob(`/donations/${id}/receipt.pdf`, { query: { lang: receiptLang } });
-      const url = URL.createObjectURL(pdf);
-      if (tab) tab.location.href = url;
-      else window.location.href = url;
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (error) {
-      tab?.close();
-      setPrintError(errorText(error, t));
-    } finally {
-      setPrinting(false);
-    }
-  };
+  const [receiptLang, setReceiptLang] = useDocumentLang();
+  const receipt = usePrintPdf();
 
   const d = donation.data;
   const donor = donors.data?.find((x) => x.id === d?.donorId);
@@ -101,15 +80,14 @@ export default function DonationView() {
           <Card withBorder>
             <Stack>
               <Text fw={700}>{t('donation.receipt')}</Text>
-              <SegmentedControl
-                aria-label={t('donation.receiptLanguage')}
-                value={receiptLang}
-                onChange={(value) => isLang(value) && setReceiptLang(value)}
-                data={LANGS.map((lang) => ({ value: lang, label: LANG_NAMES[lang] }))}
-              />
-              {printError && <Text c="red.9">{printError}</Text>}
+              <DocumentLanguage value={receiptLang} onChange={setReceiptLang} />
+              {receipt.error && <Text c="red.9">{receipt.error}</Text>}
               <Group>
-                <Button onClick={() => void print()} loading={printing} data-testid="print-receipt">
+                <Button
+                  onClick={() => void receipt.print(`/donations/${id}/receipt.pdf`, { lang: receiptLang })}
+                  loading={receipt.isPrinting()}
+                  data-testid="print-receipt"
+                >
                   {t('donation.printReceipt')}
                 </Button>
                 <Button component={Link} to="/donations/new" variant="light">

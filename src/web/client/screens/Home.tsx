@@ -3,6 +3,7 @@ import { Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Tit
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { AlertsCard } from '../components/AlertsCard';
 import { QueryState } from '../components/QueryState';
 import { ScrollTable } from '../components/ScrollTable';
 import { api, type Page } from '../lib/api';
@@ -63,6 +64,7 @@ export default function Home() {
           </Card>
         </SimpleGrid>
       )}
+      {can('alerts:read') && <AlertsCard />}
       {can('stock:read') && (
         <Card withBorder>
           <Title order={2} size="h3" mb="sm">

@@ -7,6 +7,7 @@ import { QueryState } from '../components/QueryState';
 import { ScrollTable } from '../components/ScrollTable';
 import { api, type Page } from '../lib/api';
 import { useFormat } from '../lib/format';
+import { inBaseUnit } from '../lib/stock';
 import { type Balance, type LedgerEntry, nameIn } from '../lib/types';
 
 export default function Ledger() {
@@ -32,6 +33,11 @@ export default function Ledger() {
   });
   const entries = balance.data?.data ?? [];
   const subject = balances.data;
+  /** Entries count sub-units (grams); shown in the item's base unit (kg) once the balance is known. */
+  const amount = (subUnits: number, unit: string) => {
+    const base = subject ? inBaseUnit(subUnits, unit, subject.baseUnit) : undefined;
+    return base === undefined || !subject ? format.quantity(subUnits, unit) : format.quantity(base, subject.baseUnit);
+  };
 
   return (
     <Stack>
@@ -74,9 +80,9 @@ export default function Ledger() {
                   </Table.Td>
                   <Table.Td ta="right">
                     {entry.quantity > 0 ? '+' : ''}
-                    {format.quantity(entry.quantity, entry.unit)}
+                    {amount(entry.quantity, entry.unit)}
                   </Table.Td>
-                  <Table.Td ta="right">{format.quantity(entry.balanceAfter, entry.unit)}</Table.Td>
+                  <Table.Td ta="right">{amount(entry.balanceAfter, entry.unit)}</Table.Td>
                   <Table.Td>
                     {entry.source?.type === 'donation' ? (
                       <Anchor component={Link} to={`/donations/${entry.source.id}`}>

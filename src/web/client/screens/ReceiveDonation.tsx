@@ -34,8 +34,7 @@ import { parsePositiveQuantity } from '../lib/decimal';
 import { errorText, formErrorsOf } from '../lib/field-errors';
 import { useFormat } from '../lib/format';
 import { useOffline } from '../lib/offline';
-import { resolveScan } from '../lib/scan';
-import { addDecimal } from '../lib/stock';
+import { placeScan, resolveScan } from '../lib/scan';
 import { type Donation, type Item, nameIn } from '../lib/types';
 
 interface LineValues {
@@ -113,17 +112,11 @@ export default function ReceiveDonation() {
       return;
     }
     const lines = form.getValues().lines;
-    const index = lines.findIndex(
-      (line) => line.itemId === match.item.id && (line.unit ?? match.item.baseUnit) === match.unit,
-    );
-    const blank = lines.findIndex((line) => !line.itemId);
-    if (index >= 0) {
-      const current = parsePositiveQuantity(lines[index].quantity);
-      const next = 'value' in current ? addDecimal(current.value, match.quantity) : match.quantity;
-      form.setFieldValue(`lines.${index}.quantity`, next);
-    } else {
-      const line = { ...emptyLine(), itemId: match.item.id, quantity: match.quantity, unit: match.unit };
-      if (blank >= 0) form.setFieldValue(`lines.${blank}`, line);
+    const place = placeScan(lines, match);
+    if (!place.fresh) form.setFieldValue(`lines.${place.index}.quantity`, place.quantity);
+    else {
+      const line = { ...emptyLine(), itemId: match.item.id, quantity: place.quantity, unit: match.unit };
+      if (place.index < lines.length) form.setFieldValue(`lines.${place.index}`, line);
       else form.insertListItem('lines', line);
     }
     notifications.show({

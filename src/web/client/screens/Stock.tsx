@@ -145,7 +145,11 @@ function BalanceCard({ balance }: { balance: Balance }) {
               {balance.item?.sku} · {balance.warehouse?.code} · {balance.locationCode ?? t('stock.noLocation')}
             </Text>
           </div>
-          <Badge color={balance.condition === 'damaged' || balance.expired ? 'red.9' : 'gray.7'} variant="outline">
+          <Badge
+            color={balance.condition === 'damaged' || balance.expired ? 'red.9' : 'gray.7'}
+            variant="outline"
+            style={{ flexShrink: 0 }}
+          >
             {t(`conditions.${balance.condition}` as 'conditions.new')}
           </Badge>
         </Group>
