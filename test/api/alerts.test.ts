@@ -8,14 +8,15 @@ import { RETRY_DELAYS_MS, settleDeliveries, signatureOf } from '../../src/module
 import { StockBalance } from '../../src/modules/stock/stock.model';
 import { setupTestApp } from '../support/app';
 import { bearer, given } from '../support/given-identity';
-import { daysFromToday, givenInventory } from '../support/given-inventory';
+import { actorFor, daysFromToday, givenInventory } from '../support/given-inventory';
 
 const t = setupTestApp();
 
-const tokenOf = async (role: 'admin' | 'warehouse' | 'viewer') => bearer((await given.user({ role })).token);
+const tokenOf = async (role: 'admin' | 'warehouse' | 'viewer' | 'operator') =>
+  bearer((await given.user({ role })).token);
 
 async function runJob(name: string) {
-  const res = await t.api.post(`/api/v1/jobs/${name}/run`).set(await tokenOf('admin'));
+  const res = await t.api.post(`/api/v1/jobs/${name}/run`).set(await tokenOf('operator'));
   expect(res.status).toBe(200);
   expect(res.body.status).toBe('succeeded');
   return res.body;
@@ -158,12 +159,13 @@ describe('reconciliation and housekeeping', () => {
     expect((await IdempotencyKey.find().lean()).map((k) => k._id)).toEqual(['fresh-key']);
   });
 
-  test('when a job is run by a role without jobs:manage or by an unknown name, then 403 and 404', async () => {
-    const forbidden = await t.api.post('/api/v1/jobs/low-stock/run').set(await tokenOf('warehouse'));
+  test("when a job is run by an organisation's admin or by an unknown name, then 403 and 404", async () => {
+    // Jobs work across every organisation: only the deployment's operator runs them by hand.
+    const forbidden = await t.api.post('/api/v1/jobs/low-stock/run').set(await tokenOf('admin'));
     expect(forbidden.status).toBe(403);
-    const unknown = await t.api.post('/api/v1/jobs/no-such-job/run').set(await tokenOf('admin'));
+    const unknown = await t.api.post('/api/v1/jobs/no-such-job/run').set(await tokenOf('operator'));
     expect(unknown.status).toBe(404);
-    const listed = await t.api.get('/api/v1/jobs').set(await tokenOf('admin'));
+    const listed = await t.api.get('/api/v1/jobs').set(await tokenOf('operator'));
     expect(listed.body.data.map((j: { name: string }) => j.name)).toEqual(
       expect.arrayContaining(['expiry-warnings', 'low-stock', 'stock-reconciliation', 'idempotency-cleanup']),
     );
@@ -255,5 +257,32 @@ describe('webhooks', () => {
       .send({ url: 'file:///etc/passwd' });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].field).toBe('url');
+  });
+});
+
+describe('reservations past their expiry', () => {
+  test('when a reservation has expired, then the reservations-expiry job releases it through the stock module', async () => {
+    const { reserve } = await import('../../src/modules/stock');
+    const { StockReservation } = await import('../../src/modules/stock/stock.model');
+    const { warehouse, item } = await givenInventory.stockOf({ quantity: 10 });
+    await reserve(
+      {
+        warehouseId: warehouse.id,
+        itemId: item.id,
+        quantity: 4,
+        source: { type: 'shipment', id: new Types.ObjectId().toHexString(), line: '1' },
+        expiresAt: new Date(Date.now() + 1_000),
+      },
+      await actorFor(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const run = await runJob('reservations-expiry');
+    expect(run.result).toEqual({ released: 1 });
+    const organisationId = (await given.homeOrganisation()).id;
+    expect(await StockReservation.findOne({ organisationId }).lean()).toMatchObject({
+      status: 'closed',
+      quantity: 0,
+      releasedQuantity: 4,
+    });
   });
 });

@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'households:write',
   'distributions:read',
   'distributions:write',
+  'households:reveal',
+  'aid:override',
   'reports:read',
   'alerts:read',
   'alerts:write',
@@ -47,16 +49,30 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLES = ['admin', 'warehouse', 'logistics', 'coordinator', 'viewer', 'operator'] as const;
+export const ROLES = ['admin', 'warehouse', 'logistics', 'coordinator', 'supervisor', 'viewer', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Roles that act inside an organisation (every one but the deployment's operator). */
 export const ORGANISATION_ROLES = ROLES.filter((role) => role !== 'operator');
 
-/** Permissions of the deployment, never of an organisation: only the operator holds them. */
-const DEPLOYMENT_PERMISSIONS: readonly Permission[] = ['organisations:manage'];
+/**
+ * Permissions of the deployment, never of an organisation: only the operator holds them. Scheduled jobs work across
+ * every organisation (reconciliation, expiry warnings), so running one by hand is the deployment's too.
+ */
+const DEPLOYMENT_PERMISSIONS: readonly Permission[] = ['organisations:manage', 'jobs:manage'];
 
 const READ_STOCK: Permission[] = ['catalog:read', 'warehouses:read', 'stock:read'];
+
+const COORDINATOR: Permission[] = [
+  ...READ_STOCK,
+  'households:read',
+  'households:write',
+  // IINs, phones and addresses in clear, for the coordinator who calls or visits a family (each reveal is audited).
+  'households:reveal',
+  'distributions:read',
+  'distributions:write',
+  'organisations:read',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS.filter((permission) => !DEPLOYMENT_PERMISSIONS.includes(permission)),
@@ -67,7 +83,6 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'donors:read',
     'donors:write',
     'donors:contact',
-    'donors:contact',
     'donations:read',
     'donations:write',
     'stock:write',
@@ -75,6 +90,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'shipments:pack',
     'shipments:receive',
     'organisations:read',
+    'reports:read',
     'alerts:read',
     'alerts:write',
     'imports:write',
@@ -89,19 +105,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'donations:read',
     'donors:read',
     'organisations:read',
+    'reports:read',
     'alerts:read',
     'alerts:write',
   ],
-  coordinator: [
-    ...READ_STOCK,
-    'households:read',
-    'households:write',
-    'distributions:read',
-    'distributions:write',
-    'organisations:read',
-    'alerts:read',
-    'alerts:write',
-  ],
+  coordinator: [...COORDINATOR, 'reports:read', 'alerts:read', 'alerts:write'],
+  // A coordinator who may also let a duplicate enrolment through (with a reason, audited).
+  supervisor: [...COORDINATOR, 'reports:read', 'alerts:read', 'alerts:write', 'aid:override'],
   viewer: [
     ...READ_STOCK,
     'donors:read',
@@ -112,7 +122,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'organisations:read',
     'alerts:read',
   ],
-  operator: ['organisations:read', 'organisations:edit', 'organisations:manage', 'hubs:read'],
+  operator: ['organisations:read', 'organisations:edit', 'organisations:manage', 'hubs:read', 'jobs:manage'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {

@@ -33,6 +33,7 @@ const DEMO_NAMES: Record<Role, string> = {
   warehouse: 'Yerlan Warehouse',
   logistics: 'Dana Logistics',
   coordinator: 'Saule Coordinator',
+  supervisor: 'Gulnar Supervisor',
   viewer: 'Nurlan Viewer',
   operator: 'Askar Operator',
 };
@@ -66,16 +67,13 @@ export async function seedIdentity({
       (await acrossOrganisations('the seed finds its demo users by email', () => User.exists({ email }).exec())) !==
       null;
     if (!exists) {
+      // The coordinator and the supervisor work for the partner NGO, the operator for no organisation,
+      // everyone else for the operator.
+      const home =
+        role === 'operator' ? null : role === 'coordinator' || role === 'supervisor' ? partnerNgoId : operatorId;
       await createUser(
-        {
-          email,
-          name: DEMO_NAMES[role],
-          // The coordinator works for the partner NGO, the operator for no organisation, everyone else for the operator.
-          organisationId: role === 'operator' ? null : role === 'coordinator' ? partnerNgoId : operatorId,
-          roles: [role],
-          password: demoPassword,
-        },
-        role === 'operator' ? SYSTEM_ACTOR : organisationActor(role === 'coordinator' ? partnerNgoId : operatorId),
+        { email, name: DEMO_NAMES[role], organisationId: home, roles: [role], password: demoPassword },
+        home === null ? SYSTEM_ACTOR : organisationActor(home),
       );
     }
     users.push({ email, role, created: !exists });

@@ -1,4 +1,4 @@
-import { isValidBin } from '../../../src/modules/access/kz-identifiers';
+import { isValidBin } from '../../../src/core/kz-identifiers';
 import { AuditEntry } from '../../../src/modules/audit/audit.model';
 import { Organisation } from '../../../src/modules/organisations/organisations.model';
 import { verifyPassword } from '../../../src/modules/users/passwords';
@@ -17,6 +17,7 @@ describe('seedIdentity', () => {
       'warehouse@asar.demo',
       'logistics@asar.demo',
       'coordinator@asar.demo',
+      'supervisor@asar.demo',
       'viewer@asar.demo',
       'operator@asar.demo',
     ]);
@@ -25,7 +26,7 @@ describe('seedIdentity', () => {
     expect(String(coordinator?.organisationId)).toBe(result.organisations.partnerNgoId);
     expect(await verifyPassword(coordinator?.passwordHash ?? '', result.generatedPassword ?? '')).toBe(true);
     for (const org of await Organisation.find().lean()) expect(isValidBin(org.bin ?? '')).toBe(true);
-    expect(await AuditEntry.countDocuments({ action: 'user.create', 'actor.kind': 'system' })).toBe(6);
+    expect(await AuditEntry.countDocuments({ action: 'user.create', 'actor.kind': 'system' })).toBe(7);
   });
 
   test('when run again, then it changes nothing and prints no new password', async () => {
@@ -33,7 +34,7 @@ describe('seedIdentity', () => {
     const again = await seedIdentity({ password: undefined });
     expect(again.users.every((u) => !u.created)).toBe(true);
     expect(again.generatedPassword).toBeNull();
-    expect(await User.countDocuments()).toBe(6);
+    expect(await User.countDocuments()).toBe(7);
     expect(await Organisation.countDocuments()).toBe(2);
   });
 });
