@@ -127,11 +127,13 @@ describe('the duplicate check across organisations', () => {
     expect(await Enrolment.countDocuments({ roundId, status: 'enrolled' })).toBe(2);
   });
 
-  test('when an enrolment is withdrawn, then its claims go and another organisation may enrol the person', async () => {
+  test('when an enrolment is withdrawn, then its claims stop blocking and another organisation may enrol the person', async () => {
     const { lead, other, programme, roundId } = await twoNgosInOneProgramme();
     const input = householdInput();
     const first = await enrolHousehold(programme.id, roundId, (await givenHouseholds.household(lead, input)).id, lead);
-    await withdrawEnrolment(first.id, lead);
+    const withdrawn = await withdrawEnrolment(first.id, lead);
+    expect(withdrawn.status).toBe('withdrawn');
+    expect(await AidClaim.countDocuments({ enrolmentId: first.id, active: true })).toBe(0);
     const second = await enrolHousehold(
       programme.id,
       roundId,
@@ -139,6 +141,21 @@ describe('the duplicate check across organisations', () => {
       other,
     );
     expect(second.outcome).toBe('unique');
+    // The withdrawn enrolment and its claims stay as history: two IINs and the person key of the child without one.
+    expect(await Enrolment.countDocuments({ roundId })).toBe(2);
+    expect(await AidClaim.countDocuments({ enrolmentId: first.id, active: false })).toBe(3);
+    const again = await caught(withdrawEnrolment(first.id, lead));
+    expect(again.code).toBe('INVALID_STATE');
+  });
+
+  test('when the same household is enrolled again after its withdrawal, then it is enrolled anew', async () => {
+    const { lead, programme, roundId } = await twoNgosInOneProgramme();
+    const household = await givenHouseholds.household(lead);
+    const first = await enrolHousehold(programme.id, roundId, household.id, lead);
+    await withdrawEnrolment(first.id, lead);
+    const second = await enrolHousehold(programme.id, roundId, household.id, lead);
+    expect(second.id).not.toBe(first.id);
+    expect(await Enrolment.countDocuments({ roundId, householdId: household.id, status: 'enrolled' })).toBe(1);
   });
 
   test('when a bulk enrolment holds a duplicate, then the others are enrolled and the duplicate is listed', async () => {
