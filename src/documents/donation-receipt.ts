@@ -165,7 +165,7 @@ export async function renderDonationReceipt(data: DonationReceiptData, lang: Lan
   );
 }
 
-function organisationDetails(organisation: OrganisationHeader, lang: Lang): string[] {
+export function organisationDetails(organisation: OrganisationHeader, lang: Lang): string[] {
   const details: string[] = [];
   const address = pickText(organisation.address, lang);
   if (address) details.push(address);

@@ -34,7 +34,16 @@ export interface DocumentSetup {
   readonly footerText?: string;
   /** Printed at the top of pages 2..N so a loose page still says which document it belongs to. */
   readonly runningHeader?: string;
+  /** A4 unless told: handling-unit labels are A6. */
+  readonly size?: PageSize;
+  /** Wide tables (a manifest with a dozen columns) read better across the page. */
+  readonly landscape?: boolean;
 }
+
+export type PageSize = 'A4' | 'A6';
+
+/** A6 is a quarter of A4: the margins shrink with it, keeping room for the footer. */
+const SMALL_MARGINS = { top: 22, bottom: 34, left: 18, right: 18 } as const;
 
 /**
  * Creates an A4 document with the fonts registered, lets `draw` fill it, adds headers and page footers once the
@@ -42,8 +51,9 @@ export interface DocumentSetup {
  */
 export async function renderPdf(setup: DocumentSetup, draw: (doc: Doc) => void | Promise<void>): Promise<Buffer> {
   const doc = new PDFDocument({
-    size: 'A4',
-    margins: { ...THEME.margins },
+    size: setup.size ?? 'A4',
+    layout: setup.landscape ? 'landscape' : 'portrait',
+    margins: { ...(setup.size === 'A6' ? SMALL_MARGINS : THEME.margins) },
     bufferPages: true,
     lang: labels(setup.lang).locale,
     displayTitle: true,
@@ -218,6 +228,20 @@ export function drawParagraph(doc: Doc, text: string, options: { heading?: strin
   doc.y += 8;
 }
 
+/** A heading over an empty framed box to write in by hand (shortages noted before signing); never split. */
+export function drawWritingBox(doc: Doc, heading: string, height: number): void {
+  const left = contentLeft(doc);
+  const width = contentWidth(doc);
+  useFont(doc, true, THEME.size.body);
+  const headingHeight = doc.heightOfString(heading, { width });
+  ensureSpace(doc, headingHeight + 4 + height);
+  doc.text(heading, left, doc.y, { width });
+  const top = doc.y + 3;
+  doc.rect(left, top, width, height).lineWidth(0.5).strokeColor(THEME.color.rule).stroke();
+  doc.x = left;
+  doc.y = top + height + 10;
+}
+
 export interface SummaryRow {
   readonly label: string;
   /** Several values (e.g. one per currency) are printed one under another. */
@@ -271,6 +295,39 @@ export interface TableSpec {
   readonly columns: readonly TableColumn[];
   readonly rows: ReadonlyArray<readonly string[]>;
   readonly fontSize?: number;
+  /** Rows are at least this tall (a signature grid leaves room to write by hand). */
+  readonly minRowHeight?: number;
+  /**
+   * Height of what must follow the table on the same page (totals, signatures): the last row moves to a new page
+   * with it rather than leave the signatures alone on the last page.
+   */
+  readonly keepWithNext?: number;
+}
+
+/**
+ * Column widths in proportion to the weights, widened where a header word would not fit (a header never breaks
+ * mid-word: "Количество" stays whole), the width taken from columns that have room to spare.
+ */
+function columnWidths(doc: Doc, table: TableSpec, fontSize: number): number[] {
+  const width = contentWidth(doc);
+  const totalWeight = table.columns.reduce((sum, column) => sum + column.weight, 0);
+  const widths = table.columns.map((column) => (column.weight / totalWeight) * width);
+  useFont(doc, true, fontSize);
+  // PDFKit's line wrapper measures a word with the space after it, and breaks the word when that does not fit.
+  const minimum = table.columns.map(
+    (column) =>
+      Math.max(0, ...column.header.split(/\s+/).map((word) => doc.widthOfString(`${word} `))) +
+      2 * THEME.cellPadding +
+      1,
+  );
+  const deficit = widths.reduce((sum, w, i) => sum + Math.max(0, (minimum[i] ?? 0) - w), 0);
+  const slack = widths.reduce((sum, w, i) => sum + Math.max(0, w - (minimum[i] ?? 0)), 0);
+  if (deficit === 0 || slack <= 0) return widths;
+  const share = Math.min(1, deficit / slack);
+  return widths.map((w, i) => {
+    const min = minimum[i] ?? 0;
+    return w < min ? min : w - (w - min) * share;
+  });
 }
 
 /**
@@ -282,27 +339,46 @@ export function drawTable(doc: Doc, table: TableSpec): void {
   const pad = THEME.cellPadding;
   const left = contentLeft(doc);
   const width = contentWidth(doc);
-  const totalWeight = table.columns.reduce((sum, column) => sum + column.weight, 0);
-  const widths = table.columns.map((column) => (column.weight / totalWeight) * width);
+  const widths = columnWidths(doc, table, fontSize);
+  const minRowHeight = table.minRowHeight ?? 0;
   const headers = table.columns.map((column) => column.header);
+
+  // Most cells are lines that fit their column: those are measured and drawn line by line, without PDFKit's line
+  // wrapper, which dominates the time of a long table (a 3,000-line manifest measures and draws 24,000 cells).
+  // A line that does not fit goes through the wrapper as before.
+  const fits = (cell: string, i: number): boolean =>
+    cell.split('\n').every((line) => doc.widthOfString(line) <= (widths[i] ?? 0) - 2 * pad);
 
   const measure = (cells: readonly string[], bold: boolean): number => {
     useFont(doc, bold, fontSize);
+    const lineHeight = doc.currentLineHeight(true);
     let height = 0;
     cells.forEach((cell, i) => {
-      if (cell !== '') height = Math.max(height, doc.heightOfString(cell, { width: (widths[i] ?? 0) - 2 * pad }));
+      if (cell === '') return;
+      const cellHeight = fits(cell, i)
+        ? cell.split('\n').length * lineHeight
+        : doc.heightOfString(cell, { width: (widths[i] ?? 0) - 2 * pad });
+      height = Math.max(height, cellHeight);
     });
-    return Math.max(height, fontSize * 1.2) + 2 * pad;
+    return Math.max(height + 2 * pad, fontSize * 1.2 + 2 * pad, minRowHeight);
   };
 
   const drawRow = (cells: readonly string[], y: number, height: number, bold: boolean, fill?: string): void => {
     if (fill) doc.rect(left, y, width, height).fill(fill);
     useFont(doc, bold, fontSize);
+    const lineHeight = doc.currentLineHeight(true);
     let x = left;
     cells.forEach((cell, i) => {
       const cellWidth = widths[i] ?? 0;
-      if (cell !== '') {
-        doc.text(cell, x + pad, y + pad, { width: cellWidth - 2 * pad, align: table.columns[i]?.align ?? 'left' });
+      const align = table.columns[i]?.align ?? 'left';
+      if (cell !== '' && fits(cell, i)) {
+        cell.split('\n').forEach((line, n) => {
+          const free = cellWidth - 2 * pad - doc.widthOfString(line);
+          const offset = align === 'right' ? free : align === 'center' ? free / 2 : 0;
+          doc.text(line, x + pad + offset, y + pad + n * lineHeight, { lineBreak: false });
+        });
+      } else if (cell !== '') {
+        doc.text(cell, x + pad, y + pad, { width: cellWidth - 2 * pad, align });
       }
       x += cellWidth;
     });
@@ -320,10 +396,12 @@ export function drawTable(doc: Doc, table: TableSpec): void {
   ensureSpace(doc, headerHeight + firstRowHeight);
   let y = drawHeader(doc.y);
 
+  const last = table.rows.length - 1;
   table.rows.forEach((row, index) => {
     const height = index === 0 ? firstRowHeight : measure(row, false);
+    const needed = index === last ? height + (table.keepWithNext ?? 0) : height;
     // `y > top` guards a row taller than a whole page: it is drawn (and clipped) instead of looping forever.
-    if (y + height > contentBottom(doc) && y > doc.page.margins.top + headerHeight) {
+    if (y + needed > contentBottom(doc) && y > doc.page.margins.top + headerHeight) {
       doc.addPage();
       y = drawHeader(doc.page.margins.top);
     }

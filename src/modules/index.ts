@@ -8,13 +8,14 @@ import { apiKeyRoutes } from './api-keys/api-keys.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { authRoutes } from './auth/auth.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
-import { distributionRoutes } from './distributions/distributions.routes';
+import { distributionRoutes } from './distributions';
 import { donationRoutes } from './donations/donations.routes';
 import { donorRoutes } from './donors/donors.routes';
-import { householdRoutes } from './households/households.routes';
+import { householdRoutes } from './households';
 import { importRoutes } from './imports/imports.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
-import { programmeRoutes } from './programmes/programmes.routes';
+import { programmeRoutes } from './programmes';
+import { shipmentRoutes } from './shipments';
 import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
 import { verificationRoutes } from './verification/verification.routes';
@@ -35,6 +36,7 @@ export function allRoutes(): RouteDefinition[] {
     ...householdRoutes(),
     ...programmeRoutes(),
     ...distributionRoutes(),
+    ...shipmentRoutes(),
     ...alertRoutes(),
     ...jobRoutes(),
     ...verificationRoutes(),

@@ -127,7 +127,9 @@ describe('CSV import', () => {
         },
       },
     );
-    const run = await t.api.post('/api/v1/jobs/imports-resume/run').set(bearer((await given.user()).token));
+    const run = await t.api
+      .post('/api/v1/jobs/imports-resume/run')
+      .set(bearer((await given.user({ role: 'operator' })).token));
     expect(run.body).toMatchObject({ status: 'succeeded', result: { resumed: 1 } });
     expect(await untilFinished(headers, body.id)).toMatchObject({
       status: 'done',

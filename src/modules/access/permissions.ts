@@ -20,6 +20,10 @@ export const PERMISSIONS = [
   'stock:write',
   'shipments:read',
   'shipments:write',
+  /** Add, move and remove handling units; pack and unpack. */
+  'shipments:pack',
+  /** Record arrival and receive: open, count and post receipts. */
+  'shipments:receive',
   'households:read',
   'households:write',
   'distributions:read',
@@ -51,8 +55,11 @@ export type Role = (typeof ROLES)[number];
 /** Roles that act inside an organisation (every one but the deployment's operator). */
 export const ORGANISATION_ROLES = ROLES.filter((role) => role !== 'operator');
 
-/** Permissions of the deployment, never of an organisation: only the operator holds them. */
-const DEPLOYMENT_PERMISSIONS: readonly Permission[] = ['organisations:manage'];
+/**
+ * Permissions of the deployment, never of an organisation: only the operator holds them. Scheduled jobs work across
+ * every organisation (reconciliation, expiry warnings), so running one by hand is the deployment's too.
+ */
+const DEPLOYMENT_PERMISSIONS: readonly Permission[] = ['organisations:manage', 'jobs:manage'];
 
 const READ_STOCK: Permission[] = ['catalog:read', 'warehouses:read', 'stock:read'];
 
@@ -76,11 +83,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'donors:read',
     'donors:write',
     'donors:contact',
-    'donors:contact',
     'donations:read',
     'donations:write',
     'stock:write',
     'shipments:read',
+    'shipments:pack',
+    'shipments:receive',
     'organisations:read',
     'alerts:read',
     'alerts:write',
@@ -92,6 +100,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     ...READ_STOCK,
     'shipments:read',
     'shipments:write',
+    'shipments:pack',
     'donations:read',
     'donors:read',
     'organisations:read',
@@ -111,7 +120,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'organisations:read',
     'alerts:read',
   ],
-  operator: ['organisations:read', 'organisations:edit', 'organisations:manage', 'hubs:read'],
+  operator: ['organisations:read', 'organisations:edit', 'organisations:manage', 'hubs:read', 'jobs:manage'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {

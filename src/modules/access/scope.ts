@@ -70,8 +70,15 @@ export class OwnedCollection<T> {
     this.organisationId = organisationOf(actor);
   }
 
-  /** `filter` restricted to the actor's organisation. */
+  /**
+   * `filter` restricted to the actor's organisation. A filter that itself names an organisation (a list filtered on
+   * `organisationId`) keeps it, so that naming another organisation finds nothing rather than the actor's own records.
+   */
   filter(filter: Filter<T> = {}): Filter<T> {
+    const named = (filter as { organisationId?: unknown }).organisationId;
+    if (named !== undefined && String(named) !== String(this.organisationId)) {
+      return { $and: [filter, { organisationId: this.organisationId }] } as Filter<T>;
+    }
     return { ...filter, organisationId: this.organisationId } as Filter<T>;
   }
 

@@ -8,12 +8,12 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { type ClientSession, Types } from 'mongoose';
-import { notFound } from '../../core/errors';
+import { AppError, notFound } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
 import { logger } from '../../logger';
 import type { Actor } from '../access/permissions';
-import { ownerFilter } from '../access/scope';
+import { organisationOf, ownerFilter } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { ledgerActorOf } from '../stock/stock.model';
 import {
@@ -80,14 +80,19 @@ const toDeliveryDto = (d: WebhookDeliveryRecord): DeliveryDto => ({
 
 /** Registers a webhook; the answer carries its signing secret, shown this once. */
 export async function createWebhook(input: WebhookInput, actor: Actor): Promise<WebhookDto & { secret: string }> {
-  const organisationId =
-    input.organisationId !== undefined && actor.roles.includes('admin') ? input.organisationId : actor.organisationId;
+  // A webhook hears its organisation's events only: naming another organisation is refused like a user's would be.
+  const organisationId = String(organisationOf(actor));
+  if (input.organisationId != null && input.organisationId !== organisationId) {
+    throw new AppError('VALIDATION', 'A webhook is registered for your own organisation', [
+      { field: 'organisationId', message: '"organisationId" must be your own organisation', type: 'any.invalid' },
+    ]);
+  }
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
   return withTransaction(async (session) => {
     const [created] = await Webhook.create(
       [
         {
-          organisationId: organisationId ? new Types.ObjectId(organisationId) : null,
+          organisationId: new Types.ObjectId(organisationId),
           url: input.url,
           events: [...new Set(input.events)],
           secret,

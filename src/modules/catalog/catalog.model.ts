@@ -46,6 +46,12 @@ export interface ItemRecord {
   volumeCm3PerUnit: number | null;
   lotTracked: boolean;
   expiryTracked: boolean;
+  /** Harmonized System code for customs documents: 6, 8 or 10 digits (the EAEU's TN VED uses 10). */
+  hsCode: string | null;
+  /** ISO 3166-1 alpha-2 country the goods were made in. */
+  originCountry: string | null;
+  /** Value of one base unit for customs purposes, in minor units of `currency`. */
+  unitValue: { amountMinor: number; currency: string } | null;
   components: KitComponent[];
   active: boolean;
   createdAt: Date;
@@ -75,6 +81,17 @@ const itemSchema = new Schema<ItemRecord>(
     volumeCm3PerUnit: { type: Number, default: null },
     lotTracked: { type: Boolean, default: false },
     expiryTracked: { type: Boolean, default: false },
+    hsCode: { type: String, default: null },
+    originCountry: { type: String, default: null },
+    unitValue: {
+      type: new Schema(
+        { amountMinor: { type: Number, required: true }, currency: { type: String, required: true } },
+        {
+          _id: false,
+        },
+      ),
+      default: null,
+    },
     components: [
       {
         _id: false,

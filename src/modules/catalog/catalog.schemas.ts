@@ -73,6 +73,27 @@ const itemFields = {
   volumeM3PerUnit: decimal().allow(null),
   lotTracked: Joi.boolean(),
   expiryTracked: Joi.boolean(),
+  // Written with or without dots and spaces ("6301.40.100 0"); stored as digits only.
+  hsCode: Joi.string()
+    .trim()
+    .replace(/[.\s]/g, '')
+    .pattern(/^\d{6}(\d{2}){0,2}$/)
+    .allow(null)
+    .messages({ 'string.pattern.base': '{{#label}} must be an HS code of 6, 8 or 10 digits' }),
+  originCountry: Joi.string()
+    .trim()
+    .uppercase()
+    .pattern(/^[A-Z]{2}$/)
+    .allow(null)
+    .messages({ 'string.pattern.base': '{{#label}} must be an ISO 3166 two-letter country code' }),
+  unitValue: Joi.object({
+    amount: decimal().required(),
+    currency: Joi.string()
+      .trim()
+      .uppercase()
+      .pattern(/^[A-Z]{3}$/)
+      .required(),
+  }).allow(null),
   components: arrayOf(component, 50),
   active: Joi.boolean(),
 };

@@ -39,6 +39,9 @@ export interface ItemInput {
   volumeM3PerUnit?: string | number | null;
   lotTracked?: boolean;
   expiryTracked?: boolean;
+  hsCode?: string | null;
+  originCountry?: string | null;
+  unitValue?: { amount: string | number; currency: string } | null;
   components?: ComponentInput[];
   active?: boolean;
 }
@@ -60,6 +63,10 @@ export interface ItemDto {
   volumeCm3PerUnit: number | null;
   lotTracked: boolean;
   expiryTracked: boolean;
+  hsCode: string | null;
+  originCountry: string | null;
+  /** Value of one base unit for customs purposes. */
+  unitValue: { amount: string; currency: string } | null;
   isKit: boolean;
   components: { itemId: string; quantity: number }[];
   active: boolean;
@@ -92,6 +99,11 @@ export function toItemDto(item: ItemRecord): ItemDto {
     volumeCm3PerUnit: item.volumeCm3PerUnit ?? null,
     lotTracked: item.lotTracked,
     expiryTracked: item.expiryTracked,
+    hsCode: item.hsCode ?? null,
+    originCountry: item.originCountry ?? null,
+    unitValue: item.unitValue
+      ? { amount: formatRatio(item.unitValue.amountMinor, 100), currency: item.unitValue.currency }
+      : null,
     isKit: (item.components ?? []).length > 0,
     components: (item.components ?? []).map((c) => ({ itemId: String(c.itemId), quantity: c.quantity })),
     active: item.active,
@@ -106,6 +118,11 @@ function weightGrams(baseUnit: string, weightKg: string | number | null | undefi
   if (weightKg === undefined) return undefined;
   if (weightKg === null) return null;
   return decimalToScaledInteger(weightKg, 3, 'weightKgPerUnit');
+}
+
+function unitValueOf(value: ItemInput['unitValue']): ItemRecord['unitValue'] | undefined {
+  if (value === undefined || value === null) return value;
+  return { amountMinor: decimalToScaledInteger(value.amount, 2, 'unitValue.amount'), currency: value.currency };
 }
 
 function volumeCm3(volumeM3: string | number | null | undefined): number | null | undefined {
@@ -177,6 +194,9 @@ export async function createItem(input: ItemInput, actor: Actor): Promise<ItemDt
           volumeCm3PerUnit,
           lotTracked: input.lotTracked ?? false,
           expiryTracked: input.expiryTracked ?? false,
+          hsCode: input.hsCode ?? null,
+          originCountry: input.originCountry ?? null,
+          unitValue: unitValueOf(input.unitValue) ?? null,
           components,
           active: input.active ?? true,
         },
@@ -214,6 +234,10 @@ export async function updateItem(id: string, input: ItemUpdate, actor: Actor): P
     if (input.lotTracked !== undefined) set.lotTracked = input.lotTracked;
     if (input.expiryTracked !== undefined) set.expiryTracked = input.expiryTracked;
     if (input.active !== undefined) set.active = input.active;
+    if (input.hsCode !== undefined) set.hsCode = input.hsCode;
+    if (input.originCountry !== undefined) set.originCountry = input.originCountry;
+    const unitValue = unitValueOf(input.unitValue);
+    if (unitValue !== undefined) set.unitValue = unitValue;
     if (input.components !== undefined && input.components.length > 0) {
       const usedIn = await Item.findOne({ 'components.itemId': before._id }, { sku: 1 })
         .session(session)

@@ -164,6 +164,41 @@ export async function organisationExists(id: string, session: ClientSession | nu
 }
 
 /**
+ * The public face of an organisation another one names as a party (a shipment's consignee) or prints on its letterhead:
+ * name, BIN, address, phone and email, nothing else of its record. Null when it does not exist.
+ */
+export async function organisationParty(
+  id: string | Types.ObjectId,
+  session: ClientSession | null = null,
+): Promise<OrganisationParty | null> {
+  const org = await Organisation.findById(id).session(session).lean<{
+    name: string;
+    bin?: string | null;
+    active: boolean;
+    contact?: { address?: string | null; phone?: string | null; email?: string | null };
+  }>();
+  if (!org) return null;
+  return {
+    name: org.name,
+    bin: org.bin ?? null,
+    address: org.contact?.address ?? null,
+    phone: org.contact?.phone ?? null,
+    email: org.contact?.email ?? null,
+    active: org.active,
+  };
+}
+
+/** What documents print of an organisation: the letterhead of its own papers, or a party named on them. */
+export interface OrganisationParty {
+  name: string;
+  bin: string | null;
+  address: string | null;
+  phone: string | null;
+  email: string | null;
+  active: boolean;
+}
+
+/**
  * The system acting as each active organisation, for scheduled jobs that do the same work in every organisation
  * (expiry warnings, low stock): each run stays inside one organisation's records.
  */

@@ -8,7 +8,13 @@
  *     await Shipment.updateOne({ _id: id, status: 'draft' }, { $set: { status: 'packed' } }, { session });
  *   });
  */
-export type { Condition, LedgerActor, ReservationSource, ReservationStatus, SourceDocument } from './stock.model';
+export type {
+  Condition,
+  LedgerActor,
+  ReservationSource,
+  ReservationStatus,
+  SourceDocument,
+} from './stock.model';
 export { CONDITIONS, ledgerActorOf, ledgerActorSchema } from './stock.model';
 export { availability, findInvariantViolations, listBalances } from './stock.queries';
 export {
@@ -44,3 +50,12 @@ export {
   type StockOperationDto,
   transfer,
 } from './stock.service';
+export {
+  type ArrivalInput,
+  dispatchReserved,
+  type LeaveTransitInput,
+  leaveTransit,
+  receiveFromTransit,
+  TRANSIT_LOCATION,
+  type TransitMovement,
+} from './stock.transit';

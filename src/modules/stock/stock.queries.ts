@@ -25,6 +25,7 @@ import {
   type StockBalanceRecord,
   StockReservation,
 } from './stock.model';
+import { TRANSIT_LOCATION } from './stock.transit';
 
 export interface StockScope {
   warehouseId?: string;
@@ -119,6 +120,8 @@ const refOfWarehouse = (w: WarehouseRecord): WarehouseRef => ({
 async function scopeFilter(scope: StockScope, actor: Actor): Promise<Record<string, unknown> | null> {
   const and: Record<string, unknown>[] = [];
   if (scope.warehouseId) and.push({ warehouseId: new Types.ObjectId(scope.warehouseId) });
+  // Goods in transit are on a shipment, not in a warehouse: only the shipment shows them.
+  else and.push({ locationCode: { $ne: TRANSIT_LOCATION } });
   if (scope.itemId) and.push({ itemId: new Types.ObjectId(scope.itemId) });
   if (scope.region) {
     const ids = await warehouseIdsInRegion(actor, scope.region);

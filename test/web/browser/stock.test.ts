@@ -41,15 +41,9 @@ test(
     expect(text).toMatch(/кг · [\d\s,]+ т/);
     // Every card is in AST-01 once both filters apply. The list re-renders when the second filter's answer arrives,
     // so the cards are read in one pass inside the page rather than one locator at a time.
-    await page.waitForFunction(() => {
-      // Runs in the page (this file is typed for Node, which has no DOM types).
-      const { document } = globalThis as unknown as {
-        document: { querySelectorAll(selector: string): Iterable<{ textContent: string | null }> };
-      };
-      return [...document.querySelectorAll('[data-testid="balance"]')].every((card) =>
-        card.textContent?.includes('AST-01'),
-      );
-    });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="balance"]')].every((card) => card.textContent?.includes('AST-01')),
+    );
     const cards = await page.getByTestId('balance').allInnerTexts();
     expect(cards.length).toBeGreaterThan(0);
     for (const card of cards) expect(card).toContain('AST-01');
