@@ -35,6 +35,7 @@ import { Allocation, HandOver } from '../src/modules/distributions/distributions
 import { allocate, createBatch, handOver } from '../src/modules/distributions/distributions.service';
 import { Household, type HouseholdRecord } from '../src/modules/households/households.model';
 import { iinHash } from '../src/modules/households/households.service';
+import { HubMembership } from '../src/modules/organisations/hub-membership.model';
 import { Organisation } from '../src/modules/organisations/organisations.model';
 import { claimsOnKeys, verdictFor } from '../src/modules/programmes/dedup';
 import {
@@ -162,9 +163,11 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   try {
     const [orgA, orgB] = await Organisation.insertMany([
-      { name: 'Love Kazakhstan', type: 'ngo', contact: {}, active: true },
+      // A leads the programme as the hub that B is a member of.
+      { name: 'Love Kazakhstan', type: 'hub', contact: {}, active: true },
       { name: 'Kamkor', type: 'ngo', contact: {}, active: true },
     ]);
+    await HubMembership.create({ hubId: orgA?._id, memberId: orgB?._id, from: new Date('2024-01-01') });
     const a = coordinatorOf(orgA?._id as Types.ObjectId, 'Coordinator A');
     const b = coordinatorOf(orgB?._id as Types.ObjectId, 'Coordinator B');
     // Organisation B's storekeeper: its warehouse serves B's distribution day.

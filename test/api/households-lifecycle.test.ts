@@ -7,6 +7,7 @@ import { AuditEntry } from '../../src/modules/audit/audit.model';
 import { AidRequest } from '../../src/modules/distributions/aid-requests.model';
 import { Allocation } from '../../src/modules/distributions/distributions.model';
 import { Household } from '../../src/modules/households/households.model';
+import { HubMembership } from '../../src/modules/organisations/hub-membership.model';
 import { Enrolment } from '../../src/modules/programmes/programmes.model';
 import { StockBalance, StockReservation } from '../../src/modules/stock/stock.model';
 import { findInvariantViolations } from '../../src/modules/stock/stock.queries';
@@ -18,8 +19,8 @@ import { givenInventory } from '../support/given-inventory';
 const t = setupTestApp();
 const API = '/api/v1';
 
-async function coordinator(name?: string) {
-  const organisation = await given.organisation(name ? { name } : {});
+async function coordinator(name?: string, type?: 'hub') {
+  const organisation = await given.organisation({ ...(name ? { name } : {}), ...(type ? { type } : {}) });
   const { token } = await given.user({ role: 'coordinator', organisationId: organisation.id });
   return { organisation, auth: bearer(token) };
 }
@@ -110,8 +111,13 @@ describe('a household', () => {
 
 describe('a round', () => {
   test('when the lead closes it, then enrolment answers 409, and a participant may not close it (403)', async () => {
-    const lead = await coordinator('Astana headquarters');
+    const lead = await coordinator('Astana headquarters', 'hub');
     const ngo = await coordinator('Kamkor');
+    await HubMembership.create({
+      hubId: lead.organisation.id,
+      memberId: ngo.organisation.id,
+      from: new Date('2024-01-01'),
+    });
     const item = await givenInventory.item();
     const programme = await programmeOf(lead.auth, item.id, { participatingOrganisationIds: [ngo.organisation.id] });
     const path = `/programmes/${programme.id}/rounds/${programme.roundId}`;
@@ -177,44 +183,48 @@ describe('an allocation', () => {
   });
 });
 
-describe('an aid request to another organisation', () => {
-  test('when the serving organisation decides it with its own warehouse, then the requester sees the decision, and a third organisation sees nothing', async () => {
+describe('an aid request within a programme', () => {
+  test("when the programme's lead decides it with its own warehouse, then the requester sees the decision, and a third organisation sees nothing", async () => {
+    const salem = await coordinator('Salem Social Village', 'hub');
     const ngo = await coordinator('28 Loops');
-    const social = await given.organisation({ name: 'Salem Social Village' });
-    const storekeeper = await given.user({ role: 'warehouse', organisationId: social.id });
+    await HubMembership.create({
+      hubId: salem.organisation.id,
+      memberId: ngo.organisation.id,
+      from: new Date('2024-01-01'),
+    });
+    const storekeeper = await given.user({ role: 'warehouse', organisationId: salem.organisation.id });
     const third = await coordinator('Meirim');
-    const warehouse = await givenInventory.warehouse({}, { organisationId: social.id });
+    const warehouse = await givenInventory.warehouse({}, { organisationId: salem.organisation.id });
     const item = await givenInventory.item();
-
-    const bad = await post('/aid-requests', ngo.auth, {
-      servingOrganisationId: social.id,
-      warehouseId: warehouse.id,
+    const programme = await programmeOf(salem.auth, item.id, { participatingOrganisationIds: [ngo.organisation.id] });
+    const ngoWarehouse = await givenInventory.warehouse({}, { organisationId: ngo.organisation.id });
+    const body = {
+      programmeId: programme.id,
       purpose: 'Blankets for the winter',
       neededBy: '2024-12-01',
       lines: [{ itemId: item.id, quantity: 10 }],
-    });
+    };
+
+    const bad = await post('/aid-requests', ngo.auth, { ...body, warehouseId: ngoWarehouse.id });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'warehouseId' })]);
-
-    const request = await post('/aid-requests', ngo.auth, {
-      servingOrganisationId: social.id,
-      purpose: 'Blankets for the winter',
-      neededBy: '2024-12-01',
-      lines: [{ itemId: item.id, quantity: 10 }],
-    });
+    const request = await post('/aid-requests', ngo.auth, body);
     expect(request.status).toBe(201);
-    expect(request.body).toMatchObject({ status: 'submitted', warehouseId: null, servingOrganisationId: social.id });
+    expect(request.body).toMatchObject({
+      status: 'submitted',
+      warehouseId: null,
+      servingOrganisationId: salem.organisation.id,
+    });
+    expect((await post('/aid-requests', third.auth, body)).status).toBe(404);
 
-    const decide = (auth: Record<string, string>, body: unknown) =>
-      post(`/aid-requests/${request.body.id}/decision`, auth, body);
-    const third403 = await decide(
-      bearer((await given.user({ role: 'warehouse', organisationId: third.organisation.id })).token),
-      {
-        warehouseId: warehouse.id,
-        lines: [{ itemId: item.id, approved: 10 }],
-      },
-    );
-    expect(third403.status).toBe(404);
+    const decide = (auth: Record<string, string>, decision: unknown) =>
+      post(`/aid-requests/${request.body.id}/decision`, auth, decision);
+    const outsider = await given.user({ role: 'warehouse', organisationId: third.organisation.id });
+    const byOutsider = await decide(bearer(outsider.token), {
+      warehouseId: warehouse.id,
+      lines: [{ itemId: item.id, approved: 10 }],
+    });
+    expect(byOutsider.status).toBe(404);
     const noWarehouse = await decide(bearer(storekeeper.token), { lines: [{ itemId: item.id, approved: 6 }] });
     expect(noWarehouse.status).toBe(400);
     const decided = await decide(bearer(storekeeper.token), {
@@ -236,14 +246,15 @@ describe('an aid request to another organisation', () => {
     expect((await t.api.get(`${API}/aid-requests/${request.body.id}`).set(third.auth)).status).toBe(404);
     expect((await t.api.get(`${API}/aid-requests`).set(third.auth)).body.data).toEqual([]);
 
-    const shipped = await post(`/aid-requests/${request.body.id}/shipments`, bearer(storekeeper.token), {
+    // A shipment the serving organisation does not hold is answered as missing, and nothing is recorded.
+    const madeUp = await post(`/aid-requests/${request.body.id}/shipments`, bearer(storekeeper.token), {
       shipmentId: new Types.ObjectId().toHexString(),
       delivered: [{ itemId: item.id, quantity: 6 }],
     });
-    expect(shipped.status).toBe(200);
-    expect(shipped.body.status).toBe('fulfilled');
+    expect(madeUp.status).toBe(404);
     expect(await AidRequest.findById(request.body.id).lean()).toMatchObject({
-      status: 'fulfilled',
+      status: 'partly_approved',
+      fulfilments: [],
       organisationId: new Types.ObjectId(ngo.organisation.id),
     });
   });

@@ -1,5 +1,6 @@
 import type { AppError } from '../../../src/core/errors';
 import { type Actor, permissionsOf } from '../../../src/modules/access/permissions';
+import { HubMembership } from '../../../src/modules/organisations/hub-membership.model';
 import { AidClaim, Enrolment } from '../../../src/modules/programmes/programmes.model';
 import {
   enrolHousehold,
@@ -26,7 +27,12 @@ function actorOf(organisationId: string, role: 'coordinator' | 'supervisor' = 'c
 }
 
 async function twoNgosInOneProgramme(options: { disclose?: boolean } = {}) {
-  const [a, b] = [await given.organisation({ name: 'Love Kazakhstan' }), await given.organisation({ name: 'Kamkor' })];
+  // The headquarters-style lead: a hub whose member takes part in its programme.
+  const [a, b] = [
+    await given.organisation({ name: 'Love Kazakhstan', type: 'hub' }),
+    await given.organisation({ name: 'Kamkor' }),
+  ];
+  await HubMembership.create({ hubId: a.id, memberId: b.id, from: new Date('2024-01-01') });
   const item = await givenInventory.item();
   const lead = actorOf(a.id);
   const other = actorOf(b.id);
