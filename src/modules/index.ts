@@ -15,6 +15,7 @@ import { householdRoutes } from './households';
 import { importRoutes } from './imports/imports.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
 import { programmeRoutes } from './programmes';
+import { reportRoutes } from './reports/reports.routes';
 import { shipmentRoutes } from './shipments';
 import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
@@ -33,13 +34,14 @@ export function allRoutes(): RouteDefinition[] {
     ...donorRoutes(),
     ...donationRoutes(),
     ...stockRoutes(),
+    ...shipmentRoutes(),
     ...householdRoutes(),
     ...programmeRoutes(),
     ...distributionRoutes(),
-    ...shipmentRoutes(),
     ...alertRoutes(),
     ...jobRoutes(),
     ...verificationRoutes(),
     ...importRoutes(),
+    ...reportRoutes(),
   ];
 }

@@ -19,6 +19,7 @@ import {
   isNumber,
   isPlainObject,
   multiplyNumbers,
+  type StringCompare,
   setField,
   toNumber,
   valuesEqual,
@@ -29,6 +30,16 @@ export interface UpdateContext {
   arrayFilters?: Doc[];
   query?: Doc;
   now: Date;
+  /**
+   * The statement's collation (undefined: simple): the positional `$`, arrayFilters, $pull, $pullAll, $addToSet,
+   * $min, $max and $push's $sort compare strings by it. Whether a document changed is still decided by code point.
+   */
+  collation?: StringCompare;
+}
+
+/** Equality of two values under a collation (undefined: BSON equality). */
+function equalUnder(strings: StringCompare | undefined): (a: unknown, b: unknown) => boolean {
+  return strings ? (a, b) => compareValues(a, b, strings) === 0 : valuesEqual;
 }
 
 type Container = Record<string, unknown> | unknown[];
@@ -190,20 +201,23 @@ interface FieldUpdate {
   to?: string[];
 }
 
+/** `$`, `$[]` and `$[ident]`: path components that stand for array positions. */
+function isPositional(part: string): boolean {
+  return part === '$' || /^\$\[[a-z0-9]*\]$/i.test(part);
+}
+
+/**
+ * Any other `$`-prefixed component is a field name (MongoDB 5.0+): `a.$x` may be set and unset, and a top-level
+ * `$x` only by an upsert's insert or by $unset (see checkTopLevelDollar).
+ */
 function validatePath(path: string, op: string): string[] {
   if (path === '') throw new MongoCommandError(56, 'An empty update path is not valid.');
   const parts = path.split('.');
   for (const part of parts) {
     if (part === '')
       throw new MongoCommandError(56, `The update path '${path}' contains an empty field name, which is not allowed.`);
-    if (part.startsWith('$') && part !== '$' && !/^\$\[[a-z0-9]*\]$/i.test(part)) {
-      throw mongoError(
-        'DollarPrefixedFieldName',
-        `The dollar ($) prefixed field '${part}' in '${path}' is not valid for storage.`,
-      );
-    }
   }
-  if (parts[0].startsWith('$'))
+  if (isPositional(parts[0]))
     throw mongoError(
       'BadValue',
       `Cannot have positional (i.e. '$') element in the first position in path '${path}' (${op})`,
@@ -241,7 +255,7 @@ function parseOperatorUpdate(update: Doc): FieldUpdate[] {
             `The source and target field for $rename must differ: ${path}: ${describe(arg)}`,
           );
         const to = validatePath(arg, op);
-        if (parts.some((p) => p.startsWith('$')) || to.some((p) => p.startsWith('$'))) {
+        if (parts.some(isPositional) || to.some(isPositional)) {
           throw mongoError(
             'BadValue',
             `The source and target field for $rename must not contain positional operators: ${path}`,
@@ -259,8 +273,8 @@ function parseOperatorUpdate(update: Doc): FieldUpdate[] {
 /** Positional components ($, $[], $[x]) stand for array positions: they collide with each other and with indexes. */
 function componentsCollide(a: string, b: string): boolean {
   if (a === b) return true;
-  const pa = a.startsWith('$');
-  const pb = b.startsWith('$');
+  const pa = isPositional(a);
+  const pb = isPositional(b);
   return (pa && (pb || isIndex(b))) || (pb && isIndex(a));
 }
 
@@ -332,7 +346,7 @@ function filterIdentifier(filter: Doc): string | undefined {
   return undefined;
 }
 
-function compileArrayFilters(arrayFilters: Doc[] | undefined): Map<string, ArrayFilter> {
+function compileArrayFilters(arrayFilters: Doc[] | undefined, collation?: StringCompare): Map<string, ArrayFilter> {
   const out = new Map<string, ArrayFilter>();
   for (const filter of arrayFilters ?? []) {
     if (!isPlainObject(filter)) throw mongoError('TypeMismatch', 'Each array filter must be an object');
@@ -347,7 +361,7 @@ function compileArrayFilters(arrayFilters: Doc[] | undefined): Map<string, Array
     }
     if (out.has(ident))
       throw mongoError('FailedToParse', `Found multiple array filters with the same top-level field name ${ident}`);
-    const predicate = compileFilter(filter);
+    const predicate = compileFilter(filter, { collation });
     out.set(ident, { test: (el) => predicate({ [ident]: el }), used: false });
   }
   return out;
@@ -362,7 +376,7 @@ interface ApplyState {
 
 /** Expands `$`, `$[]` and `$[ident]` into the concrete paths they name in the current document. */
 function expandPositional(doc: Doc, parts: string[], state: ApplyState): string[][] {
-  if (!parts.some((p) => p.startsWith('$'))) return [parts];
+  if (!parts.some(isPositional)) return [parts];
   const results: string[][] = [];
   const walk = (value: unknown, prefix: string[], i: number): void => {
     if (i === parts.length) {
@@ -370,7 +384,7 @@ function expandPositional(doc: Doc, parts: string[], state: ApplyState): string[
       return;
     }
     const part = parts[i];
-    if (!part.startsWith('$')) {
+    if (!isPositional(part)) {
       walk(childOf(value, part), [...prefix, part], i + 1);
       return;
     }
@@ -407,7 +421,7 @@ function expandPositional(doc: Doc, parts: string[], state: ApplyState): string[
 
 function positionalIndex(arrayPath: string, state: ApplyState): number {
   const query = state.ctx.query;
-  if (query && !state.queryPredicate) state.queryPredicate = compileFilter(query);
+  if (query && !state.queryPredicate) state.queryPredicate = compileFilter(query, { collation: state.ctx.collation });
   const index =
     query && state.queryPredicate
       ? positionalMatchIndex(query, state.queryPredicate, state.original, arrayPath)
@@ -488,11 +502,11 @@ interface PushSpec {
   sort?: (a: unknown, b: unknown) => number;
 }
 
-function parseSortModifier(sort: unknown): (a: unknown, b: unknown) => number {
+function parseSortModifier(sort: unknown, strings?: StringCompare): (a: unknown, b: unknown) => number {
   if (isNumber(sort)) {
     const dir = toNumber(sort);
     if (dir !== 1 && dir !== -1) throw mongoError('BadValue', 'The $sort element value must be either 1 or -1');
-    return (a, b) => dir * compareValues(a, b);
+    return (a, b) => dir * compareValues(a, b, strings);
   }
   if (!isPlainObject(sort)) {
     throw mongoError(
@@ -502,13 +516,13 @@ function parseSortModifier(sort: unknown): (a: unknown, b: unknown) => number {
   }
   if (Object.keys(sort).length === 0)
     throw mongoError('BadValue', 'The $sort pattern is empty when it should be a set of fields.');
-  const cmp = compileSort(sort) as (a: Doc, b: Doc) => number;
+  const cmp = compileSort(sort, strings) as (a: Doc, b: Doc) => number;
   // Non-document elements have no fields: every sort field reads as null for them.
   const asDoc = (v: unknown): Doc => (isPlainObject(v) ? v : {});
   return (a, b) => cmp(asDoc(a), asDoc(b));
 }
 
-function parsePushArg(arg: unknown, op: '$push' | '$addToSet'): PushSpec {
+function parsePushArg(arg: unknown, op: '$push' | '$addToSet', strings?: StringCompare): PushSpec {
   if (!isPlainObject(arg) || !Object.hasOwn(arg, '$each')) return { each: [arg] };
   const spec: PushSpec = { each: [] };
   for (const [key, value] of Object.entries(arg)) {
@@ -535,7 +549,7 @@ function parsePushArg(arg: unknown, op: '$push' | '$addToSet'): PushSpec {
       case '$sort':
         if (op !== '$push')
           throw mongoError('BadValue', `Found unexpected fields after $each in $addToSet: ${describe(arg)}`);
-        spec.sort = parseSortModifier(value);
+        spec.sort = parseSortModifier(value, strings);
         break;
       default:
         throw mongoError('BadValue', `Unrecognized clause in ${op}: ${key}`);
@@ -569,15 +583,15 @@ function applyPush(current: unknown[], spec: PushSpec): unknown[] {
 }
 
 /** A test for $pull: operator objects apply to each element, plain objects are queries on element documents. */
-function pullMatcher(cond: unknown): (el: unknown) => boolean {
+function pullMatcher(cond: unknown, collation?: StringCompare): (el: unknown) => boolean {
   if (isPlainObject(cond)) {
     const keys = Object.keys(cond);
     if (keys.length > 0 && keys[0].startsWith('$')) {
       // Value form: {$gte: 6} tests each element itself.
-      const test = compileElemMatchElement(cond);
+      const test = compileElemMatchElement(cond, { collation });
       return (el) => test(el);
     }
-    const test = compileElemMatchElement(cond);
+    const test = compileElemMatchElement(cond, { collation });
     return (el) => isPlainObject(el) && test(el);
   }
   const regex =
@@ -588,7 +602,8 @@ function pullMatcher(cond: unknown): (el: unknown) => boolean {
     const re = cond instanceof RegExp ? cond : toJsRegExp(regex.pattern ?? '', regex.options ?? '');
     return (el) => typeof el === 'string' && re.test(el);
   }
-  return (el) => valuesEqual(el, cond);
+  const equal = equalUnder(collation);
+  return (el) => equal(el, cond);
 }
 
 function bitOperand(v: unknown, path: string): Int32 | Long {
@@ -668,7 +683,7 @@ function applyOne(doc: Doc, u: FieldUpdate, parts: string[], state: ApplyState):
     }
     case '$min':
     case '$max': {
-      const c = current === undefined ? 0 : compareValues(u.arg, current);
+      const c = current === undefined ? 0 : compareValues(u.arg, current, state.ctx.collation);
       if (current === undefined || (u.op === '$min' ? c < 0 : c > 0)) setAt(doc, parts, cloneDoc(u.arg));
       return;
     }
@@ -677,13 +692,14 @@ function applyOne(doc: Doc, u: FieldUpdate, parts: string[], state: ApplyState):
       return;
     case '$push':
     case '$addToSet': {
-      const spec = parsePushArg(u.arg, u.op);
+      const spec = parsePushArg(u.arg, u.op, state.ctx.collation);
       const arr = existingArray(path, current, doc) ?? [];
       if (u.op === '$push') {
         setAt(doc, parts, applyPush(arr, spec));
       } else {
         const out = [...arr];
-        for (const item of spec.each) if (!out.some((el) => valuesEqual(el, item))) out.push(cloneDoc(item));
+        const equal = equalUnder(state.ctx.collation);
+        for (const item of spec.each) if (!out.some((el) => equal(el, item))) out.push(cloneDoc(item));
         setAt(doc, parts, out);
       }
       return;
@@ -695,9 +711,10 @@ function applyOne(doc: Doc, u: FieldUpdate, parts: string[], state: ApplyState):
         if (!Array.isArray(u.arg))
           throw mongoError('BadValue', `$pullAll requires an array argument but was given a ${typeNameOf(u.arg)}`);
         const values = u.arg;
-        test = (el) => values.some((v) => valuesEqual(el, v));
+        const equal = equalUnder(state.ctx.collation);
+        test = (el) => values.some((v) => equal(el, v));
       } else {
-        test = pullMatcher(u.arg);
+        test = pullMatcher(u.arg, state.ctx.collation);
       }
       if (current === undefined) return;
       if (!Array.isArray(current)) throw mongoError('BadValue', `Cannot apply ${u.op} to a non-array value`);
@@ -820,7 +837,11 @@ const PIPELINE_UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unse
 import * as pipelineModule from '../aggregation/pipeline';
 
 interface PipelineModule {
-  runPipeline(input: Doc[], pipeline: Doc[], ctx: { db: string; now: Date; collection(name: string): Doc[] }): Doc[];
+  runPipeline(
+    input: Doc[],
+    pipeline: Doc[],
+    ctx: { db: string; now: Date; collection(name: string): Doc[]; collation?: StringCompare },
+  ): Doc[];
 }
 
 function applyPipeline(doc: Doc, pipeline: Doc[], ctx: UpdateContext): Doc {
@@ -835,6 +856,7 @@ function applyPipeline(doc: Doc, pipeline: Doc[], ctx: UpdateContext): Doc {
   const out = runPipeline([cloneDoc(doc)], pipeline, {
     db: '',
     now: ctx.now,
+    collation: ctx.collation,
     collection: () => {
       throw mongoError('InvalidOptions', 'Pipeline-style updates cannot read other collections');
     },
@@ -844,13 +866,29 @@ function applyPipeline(doc: Doc, pipeline: Doc[], ctx: UpdateContext): Doc {
   return keepId(doc, out[0], true);
 }
 
+/**
+ * An update that modifies a stored document may not create or change a top-level `$`-prefixed field (an upsert's
+ * insert may, as an insert may; $unset may remove one; $setField in a pipeline update is the way to change one).
+ */
+function checkTopLevelDollar(before: Doc, after: Doc): void {
+  for (const key of Object.keys(after)) {
+    if (key.startsWith('$') && !(Object.hasOwn(before, key) && identical(before[key], after[key]))) {
+      throw mongoError(
+        'DollarPrefixedFieldName',
+        `The dollar ($) prefixed field '${key}' in '${key}' is not valid for storage.`,
+      );
+    }
+  }
+}
+
 function applyOperators(doc: Doc, update: Doc, ctx: UpdateContext): Doc {
   const updates = parseOperatorUpdate(update).sort((a, b) => comparePaths(a.parts, b.parts));
   const working = cloneDoc(doc);
-  const state: ApplyState = { ctx, original: doc, filters: compileArrayFilters(ctx.arrayFilters) };
+  const state: ApplyState = { ctx, original: doc, filters: compileArrayFilters(ctx.arrayFilters, ctx.collation) };
   for (const u of updates) {
     for (const parts of expandPositional(working, u.parts, state)) applyOne(working, u, parts, state);
   }
+  if (!ctx.isUpsertInsert) checkTopLevelDollar(doc, working);
   for (const [ident, filter] of state.filters) {
     if (!filter.used)
       throw mongoError(

@@ -90,6 +90,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'shipments:pack',
     'shipments:receive',
     'organisations:read',
+    'reports:read',
     'alerts:read',
     'alerts:write',
     'imports:write',
@@ -104,12 +105,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'donations:read',
     'donors:read',
     'organisations:read',
+    'reports:read',
     'alerts:read',
     'alerts:write',
   ],
-  coordinator: [...COORDINATOR, 'alerts:read', 'alerts:write'],
+  coordinator: [...COORDINATOR, 'reports:read', 'alerts:read', 'alerts:write'],
   // A coordinator who may also let a duplicate enrolment through (with a reason, audited).
-  supervisor: [...COORDINATOR, 'alerts:read', 'alerts:write', 'aid:override'],
+  supervisor: [...COORDINATOR, 'reports:read', 'alerts:read', 'alerts:write', 'aid:override'],
   viewer: [
     ...READ_STOCK,
     'donors:read',
