@@ -19,6 +19,7 @@ import { fullPath } from '../../src/http/mount';
 import type { RouteDefinition } from '../../src/http/route-registry';
 import { type Permission, permissionsOf } from '../../src/modules/access/permissions';
 import { setupTestApp } from '../support/app';
+import { givenHouseholds } from '../support/given-households';
 import { given, validBin } from '../support/given-identity';
 import {
   givenOrganisationRecords,
@@ -49,12 +50,14 @@ const COLLECTION_ALIASES: Record<string, string> = {
   kit_item: 'items',
   target: 'warehouses',
   balance: 'stock_balances',
+  institution: 'households',
 };
 
 /** Path parameters that are not record ids, by `<segment>/:<name>`. */
 const VALUE_PARAMS: Record<string, (o: OrganisationRecords) => string> = {
   'locations/:code': (o) => o.warehouse.locationCode,
   'jobs/:name': () => 'stock-reconciliation',
+  'rounds/:roundId': (o) => o.roundId,
 };
 
 /**
@@ -70,6 +73,7 @@ const REFERENCE_FIELDS: Record<string, (o: OrganisationRecords) => unknown> = {
   transportUnitId: (o) => o.transportUnitId,
   sourceId: (o) => o.reservationSource.id,
   source: (o) => o.reservationSource,
+  roundId: (o) => o.roundId,
 };
 
 interface World {
@@ -189,6 +193,7 @@ const NAMED_VALUES: Record<string, () => unknown> = {
   quantity: () => '1',
   minimum: () => '1',
   lang: () => 'en',
+  iin: () => givenHouseholds.iin(),
 };
 
 type Side = 'a' | 'b' | 'missing';
@@ -245,7 +250,10 @@ async function example(
       if (!item) return [];
       const length = Math.max(1, ruleArg(d, 'min', 'limit') ?? 1);
       const values = [];
-      for (let i = 0; i < length; i += 1) values.push(await example(world, item, key, `${where}[${i}]`, slots, fill));
+      // A list of ids (`householdIds`) holds records like the field `householdId` would.
+      const itemKey = key.replace(/Ids$/, 'Id');
+      for (let i = 0; i < length; i += 1)
+        values.push(await example(world, item, itemKey, `${where}[${i}]`, slots, fill));
       return values;
     }
     case 'alternatives': {
@@ -354,7 +362,10 @@ async function probesOf(world: World, route: RouteDefinition): Promise<Probe[]> 
     let slot: Slot;
     if (valueParam) {
       // A value, not a record: what it names is decided by the record ids beside it.
-      slot = { ...recordSlot(where, valueParam(world.a), valueParam(world.b)), missing: 'MISSING-1', reference: true };
+      const ofA = valueParam(world.a);
+      // A value shaped as an id (a round's) is missing as another id; any other value as a name no record has.
+      const missing = /^[0-9a-f]{24}$/.test(ofA) ? missingId() : 'MISSING-1';
+      slot = { ...recordSlot(where, ofA, valueParam(world.b)), missing, reference: true };
     } else if (description?.flags?.only && description.allow?.length) {
       pathParts.push(String(description.allow[0]));
       continue;
