@@ -54,6 +54,7 @@ export const DEMO_USERS: readonly { email: string; name: string; role: Role; org
   { email: 'warehouse@asar.demo', name: 'Yerlan Warehouse', role: 'warehouse', organisation: 'operator' },
   { email: 'logistics@asar.demo', name: 'Dana Logistics', role: 'logistics', organisation: 'operator' },
   { email: 'coordinator@asar.demo', name: 'Saule Coordinator', role: 'coordinator', organisation: 'partnerNgo' },
+  { email: 'supervisor@asar.demo', name: 'Gulnar Supervisor', role: 'supervisor', organisation: 'partnerNgo' },
   { email: 'viewer@asar.demo', name: 'Nurlan Viewer', role: 'viewer', organisation: 'operator' },
   { email: 'operator@asar.demo', name: 'Askar Operator', role: 'operator', organisation: null },
   { email: 'ngo-admin@asar.demo', name: 'Madina NGO Admin', role: 'admin', organisation: 'partnerNgo' },

@@ -1,4 +1,4 @@
-import { isValidBin } from '../../../src/modules/access/kz-identifiers';
+import { isValidBin } from '../../../src/core/kz-identifiers';
 import { AuditEntry } from '../../../src/modules/audit/audit.model';
 import { HubMembership } from '../../../src/modules/organisations/hub-membership.model';
 import { Organisation } from '../../../src/modules/organisations/organisations.model';
@@ -18,6 +18,7 @@ describe('seedIdentity', () => {
       'warehouse@asar.demo',
       'logistics@asar.demo',
       'coordinator@asar.demo',
+      'supervisor@asar.demo',
       'viewer@asar.demo',
       'operator@asar.demo',
       'ngo-admin@asar.demo',
@@ -29,7 +30,7 @@ describe('seedIdentity', () => {
     expect(String(coordinator?.organisationId)).toBe(result.organisations.partnerNgoId);
     expect(await verifyPassword(coordinator?.passwordHash ?? '', result.generatedPassword ?? '')).toBe(true);
     for (const org of await Organisation.find().lean()) expect(isValidBin(org.bin ?? '')).toBe(true);
-    expect(await AuditEntry.countDocuments({ action: 'user.create', 'actor.kind': 'system' })).toBe(9);
+    expect(await AuditEntry.countDocuments({ action: 'user.create', 'actor.kind': 'system' })).toBe(10);
     const { operatorId, partnerNgoId, hubId } = result.organisations;
     expect((await Organisation.findById(hubId).lean())?.type).toBe('hub');
     const members = await HubMembership.find({ hubId }).lean();
@@ -45,7 +46,7 @@ describe('seedIdentity', () => {
     const again = await seedIdentity({ password: undefined });
     expect(again.users.every((u) => !u.created)).toBe(true);
     expect(again.generatedPassword).toBeNull();
-    expect(await User.countDocuments()).toBe(9);
+    expect(await User.countDocuments()).toBe(10);
     expect(await Organisation.countDocuments()).toBe(3);
     expect(await HubMembership.countDocuments()).toBe(2);
   });
