@@ -19,6 +19,7 @@ import { fullPath } from '../../src/http/mount';
 import type { RouteDefinition } from '../../src/http/route-registry';
 import { type Permission, permissionsOf } from '../../src/modules/access/permissions';
 import { setupTestApp } from '../support/app';
+import { givenHouseholds } from '../support/given-households';
 import { given, validBin } from '../support/given-identity';
 import {
   givenOrganisationRecords,
@@ -49,6 +50,7 @@ const COLLECTION_ALIASES: Record<string, string> = {
   kit_item: 'items',
   target: 'warehouses',
   balance: 'stock_balances',
+  institution: 'households',
 };
 
 /** Path parameters that are not record ids, by `<segment>/:<name>`. */
@@ -61,13 +63,14 @@ const VALUE_PARAMS: Record<string, (o: OrganisationRecords) => string> = {
  * Fields through which a record is addressed to another organisation on purpose (a delivery's consignee): naming A
  * there is allowed, so the walk checks only that nothing of A is quoted or changed.
  */
-const ADDRESSING_FIELDS = new Set(['consignee.organisationId']);
+const ADDRESSING_FIELDS = new Set(['consignee.organisationId', 'servingOrganisationId']);
 
 /** Fields whose value is a reference of the organisation's that is not a record id. */
 const REFERENCE_FIELDS: Record<string, (o: OrganisationRecords) => unknown> = {
   operationId: (o) => o.ledgerOperationId,
   lineId: (o) => o.receiptLineId,
   transportUnitId: (o) => o.transportUnitId,
+  roundId: (o) => o.roundId,
   sourceId: (o) => o.reservationSource.id,
   source: (o) => o.reservationSource,
 };
@@ -180,7 +183,7 @@ const NAMED_VALUES: Record<string, () => unknown> = {
   password: () => 'walk password long enough',
   url: () => 'https://hook.example.org/walk',
   bin: () => validBin(),
-  code: () => `WALK-${++serial}`,
+  code: () => `walk${++serial}`,
   country: () => 'KZ',
   phone: () => '+7 700 000 00 00',
   locationCode: () => 'A-01',
@@ -189,6 +192,7 @@ const NAMED_VALUES: Record<string, () => unknown> = {
   quantity: () => '1',
   minimum: () => '1',
   lang: () => 'en',
+  iin: () => givenHouseholds.iin(),
 };
 
 type Side = 'a' | 'b' | 'missing';

@@ -15,16 +15,20 @@ import { raiseAlert } from '../../src/modules/alerts/alerts.service';
 import { setMinimumLevel } from '../../src/modules/alerts/minimum-levels.service';
 import { createWebhook } from '../../src/modules/alerts/webhooks.service';
 import type { ItemDto } from '../../src/modules/catalog/catalog.service';
+import { submitRequest } from '../../src/modules/distributions/aid-requests.service';
+import { allocate, createBatch, handOver } from '../../src/modules/distributions/distributions.service';
 import { createDonation } from '../../src/modules/donations/donations.service';
 import { uploadImport } from '../../src/modules/imports/imports.service';
 import { HubMembership } from '../../src/modules/organisations/hub-membership.model';
 import type { OrganisationType } from '../../src/modules/organisations/organisations.model';
+import { enrolHousehold } from '../../src/modules/programmes/programmes.service';
 import { arriveShipment, dispatchShipment, packShipment } from '../../src/modules/shipments/shipments.flow';
 import { openReceipt } from '../../src/modules/shipments/shipments.receiving';
 import { addHandlingUnits, createShipment } from '../../src/modules/shipments/shipments.service';
 import { reserve } from '../../src/modules/stock';
 import { LedgerEntry } from '../../src/modules/stock/stock.model';
 import { startCount } from '../../src/modules/stock/stock-count.service';
+import { givenHouseholds } from './given-households';
 import { apiKeyHeader, bearer, given } from './given-identity';
 import { givenInventory } from './given-inventory';
 
@@ -57,6 +61,8 @@ export interface OrganisationRecords {
   /** A line of the open shipment receipt (counts name it), and the shipment's truck. */
   receiptLineId: string;
   transportUnitId: string;
+  /** The open round of its programme. */
+  roundId: string;
 }
 
 export interface GivenOrganisationRecords {
@@ -168,6 +174,43 @@ export async function givenOrganisationRecords(options: GivenOrganisationRecords
   await arriveShipment(planned.id, actor);
   const receipt = await openReceipt(planned.id, { notes: marker }, actor);
 
+  // A family, enrolled in a programme, allocated from a distribution batch and handed its goods; an aid request.
+  const headIin = givenHouseholds.iin();
+  const household = await givenHouseholds.household(actor, {
+    head: { name: 'Мамырбаев Айдар', birthDate: new Date('1985-04-12T00:00:00Z'), iin: headIin, phone: '+77011234567' },
+  });
+  const { programme, roundId } = await givenHouseholds.programme(actor, catalog.item.id, {
+    name: `${marker} programme`,
+  });
+  await enrolHousehold(programme.id, roundId, household.id, actor);
+  const batch = await createBatch(
+    {
+      programmeId: programme.id,
+      roundId,
+      warehouseId: warehouse.id,
+      site: { name: `${marker} school`, region: 'almaty_region', settlement: `${marker} village` },
+      plannedOn: new Date(),
+    },
+    actor,
+  );
+  const allocated = await allocate(batch.id, { householdIds: [household.id] }, actor);
+  const allocation = allocated.allocated[0];
+  if (!allocation) throw new Error(`the fixture's allocation failed: ${JSON.stringify(allocated.failed)}`);
+  await handOver(
+    allocation.id,
+    { outcome: 'all', receivedBy: { kind: 'head', iin: headIin }, proof: { kind: 'paper', sheet: `${marker}-1` } },
+    actor,
+  );
+  await submitRequest(
+    {
+      warehouseId: warehouse.id,
+      purpose: `${marker} winter help`,
+      neededBy: new Date(Date.now() + 30 * 86_400_000),
+      lines: [{ itemId: catalog.item.id, quantity: '2' }],
+    },
+    actor,
+  );
+
   for (const memberId of options.members ?? []) {
     await HubMembership.create({ hubId: organisationId, memberId, from: new Date('2026-01-01') });
   }
@@ -186,11 +229,14 @@ export async function givenOrganisationRecords(options: GivenOrganisationRecords
       stock_counts: count.id,
       ledger_entries: String(entry._id),
       shipments: planned.id,
+      households: household.id,
+      programmes: programme.id,
     },
     warehouse: { id: warehouse.id, code: warehouse.code, locationCode: 'A-01' },
     reservationSource,
     ledgerOperationId: String(entry.operationId),
     receiptLineId: String(receipt.lines[0]?.id),
     transportUnitId: String(transportUnitId),
+    roundId,
   };
 }
