@@ -64,16 +64,16 @@ const VALUE_PARAMS: Record<string, (o: OrganisationRecords) => string> = {
  * Fields through which a record is addressed to another organisation on purpose (a delivery's consignee): naming A
  * there is allowed, so the walk checks only that nothing of A is quoted or changed.
  */
-const ADDRESSING_FIELDS = new Set(['consignee.organisationId']);
+const ADDRESSING_FIELDS = new Set(['consignee.organisationId', 'servingOrganisationId']);
 
 /** Fields whose value is a reference of the organisation's that is not a record id. */
 const REFERENCE_FIELDS: Record<string, (o: OrganisationRecords) => unknown> = {
   operationId: (o) => o.ledgerOperationId,
   lineId: (o) => o.receiptLineId,
   transportUnitId: (o) => o.transportUnitId,
+  roundId: (o) => o.roundId,
   sourceId: (o) => o.reservationSource.id,
   source: (o) => o.reservationSource,
-  roundId: (o) => o.roundId,
 };
 
 interface World {
@@ -184,7 +184,7 @@ const NAMED_VALUES: Record<string, () => unknown> = {
   password: () => 'walk password long enough',
   url: () => 'https://hook.example.org/walk',
   bin: () => validBin(),
-  code: () => `WALK-${++serial}`,
+  code: () => `walk${++serial}`,
   country: () => 'KZ',
   phone: () => '+7 700 000 00 00',
   locationCode: () => 'A-01',
