@@ -2,8 +2,7 @@
  * Every scheduled job, and the process's scheduler. `npm start` starts `scheduler()` (main.ts); the job command
  * (`npm run job -- <name>`) and POST /api/v1/jobs/:name/run run a job through it by hand, under the same lease.
  *
- * Still to plug in when their modules land: `shipmentsOverdueJob(findOverdue)` (shipments, issue 11) and the
- * release of allocations past their expiry (issue 12).
+ * Still to plug in when its module lands: the release of allocations past their expiry (issue 12).
  */
 import { config } from '../config';
 import { logger } from '../logger';
@@ -14,6 +13,7 @@ import type { Job } from './job';
 import { lowStockJob } from './low-stock.job';
 import { reservationsExpiryJob } from './reservations-expiry.job';
 import { Scheduler } from './scheduler';
+import { findOverdueShipments, shipmentsOverdueJob } from './shipments-overdue.job';
 import { stockReconciliationJob } from './stock-reconciliation.job';
 import { webhookDeliveriesJob } from './webhook-deliveries.job';
 
@@ -26,6 +26,7 @@ export function allJobs(): Job[] {
     webhookDeliveriesJob,
     importsResumeJob,
     reservationsExpiryJob,
+    shipmentsOverdueJob(findOverdueShipments),
   ];
 }
 

@@ -1,10 +1,13 @@
 /**
- * Shipments overdue in transit: dispatched, not yet arrived, past their expected arrival. The shipments module
- * (issue 11) answers which ones; this job turns them into alerts. Until it lands the job is not in the list of
- * jobs (jobs/index.ts): to plug it in, pass the module's finder to `shipmentsOverdueJob(...)` there.
+ * Shipments overdue in transit: dispatched, not yet arrived, past their planned arrival. `findOverdueShipments`
+ * answers which ones, reading each active organisation's own shipments in turn; this job turns them into alerts of
+ * the dispatching organisation (one per shipment, refreshed while it stays overdue, resolved once it arrives).
  */
 import type { Types } from 'mongoose';
+import { owned } from '../modules/access/scope';
 import { syncAlerts } from '../modules/alerts/alerts.service';
+import { eachOrganisationActor } from '../modules/organisations/organisations.service';
+import { Shipment, type ShipmentRecord } from '../modules/shipments/shipments.model';
 import type { Job } from './job';
 
 /** What the shipments module reports for each overdue shipment (no personal data: numbers, places, dates). */
@@ -19,6 +22,27 @@ export interface OverdueShipment {
 }
 
 export type FindOverdueShipments = (now: Date) => Promise<OverdueShipment[]>;
+
+/** Dispatched (in transit, not arrived) shipments whose planned arrival has passed, organisation by organisation. */
+export const findOverdueShipments: FindOverdueShipments = async (now) => {
+  const overdue: OverdueShipment[] = [];
+  for (const actor of await eachOrganisationActor()) {
+    const found = await owned(Shipment, actor)
+      .find({ status: 'dispatched', plannedArrivalAt: { $ne: null, $lt: now } })
+      .lean<ShipmentRecord[]>();
+    for (const s of found) {
+      overdue.push({
+        id: String(s._id),
+        number: s.number,
+        organisationId: s.organisationId,
+        destination: s.destination.name ?? s.destination.code ?? s.destination.country ?? '?',
+        expectedArrival: s.plannedArrivalAt as Date,
+        dispatchedAt: s.dispatchedAt ?? now,
+      });
+    }
+  }
+  return overdue;
+};
 
 export function shipmentsOverdueJob(findOverdue: FindOverdueShipments): Job {
   return {

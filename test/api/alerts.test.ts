@@ -286,3 +286,46 @@ describe('reservations past their expiry', () => {
     });
   });
 });
+
+describe('shipments overdue in transit', () => {
+  test('when a dispatched shipment is past its planned arrival, then the job raises one alert for its organisation, and none for one still on time', async () => {
+    const headers = await tokenOf('admin');
+    const { warehouse, item } = await givenInventory.stockOf({ quantity: 20 });
+    const plan = async (plannedArrivalAt: string) => {
+      const planned = await t.api
+        .post('/api/v1/shipments')
+        .set(headers)
+        .send({
+          kind: 'outbound',
+          consignee: { name: 'Bishkek Red Crescent', country: 'KG', address: 'Bishkek' },
+          origin: { warehouseId: warehouse.id },
+          destination: { name: 'Bishkek depot', country: 'KG', address: 'Bishkek' },
+          plannedArrivalAt,
+        });
+      expect(planned.status).toBe(201);
+      const id = planned.body.id as string;
+      await t.api
+        .post(`/api/v1/shipments/${id}/units`)
+        .set(headers)
+        .send({ units: [{ kind: 'box', count: 1, lines: [{ itemId: item.id, quantity: 2 }] }] });
+      expect((await t.api.post(`/api/v1/shipments/${id}/pack`).set(headers).send()).status).toBe(200);
+      expect((await t.api.post(`/api/v1/shipments/${id}/dispatch`).set(headers).send()).status).toBe(200);
+      return planned.body.number as string;
+    };
+    const late = await plan(daysFromToday(-4).toISOString());
+    await plan(daysFromToday(5).toISOString());
+    const other = await given.organisation();
+    const run = await runJob('shipments-overdue');
+    expect(run.result).toMatchObject({ overdue: 1 });
+    const alerts = await t.api.get('/api/v1/alerts?kind=shipment_overdue').set(headers);
+    expect(alerts.body.data).toEqual([
+      expect.objectContaining({ severity: 'critical', subject: expect.objectContaining({ label: late }) }),
+    ]);
+    expect(await Alert.countDocuments({ organisationId: other.id })).toBe(0);
+    // Run again: the open alert is refreshed, not repeated.
+    await runJob('shipments-overdue');
+    expect(
+      await Alert.countDocuments({ organisationId: (await given.homeOrganisation()).id, kind: 'shipment_overdue' }),
+    ).toBe(1);
+  });
+});

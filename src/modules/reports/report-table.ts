@@ -30,7 +30,7 @@ export interface ReportTable {
   /** Whose figures these are: an organisation's name, or a hub's with its member count. */
   scope: Text;
   /** What the report covers, as printed: grouping, period. */
-  filters: { label: Text; value: string }[];
+  filters: { label: Text; value: Text }[];
   /** The grouping column's header; the value columns follow. */
   groupHeader: Text;
   columns: ReportColumn[];
@@ -62,7 +62,7 @@ export function reportJson(table: ReportTable, lang: Lang): ReportJson {
     report: table.report,
     title: table.title[lang],
     scope: table.scope[lang],
-    filters: Object.fromEntries(table.filters.map((f) => [FILTER_KEY(f.label), f.value])),
+    filters: Object.fromEntries(table.filters.map((f) => [FILTER_KEY(f.label), f.value[lang]])),
     columns: [
       { key: 'label', header: table.groupHeader[lang] },
       ...table.columns.map((c) => ({ key: c.key, header: c.header[lang] })),
@@ -112,7 +112,7 @@ export async function reportPdf(table: ReportTable, lang: Lang): Promise<Documen
       });
       drawFieldGrid(doc, [
         { label: SCOPE[lang], value: table.scope[lang] },
-        ...table.filters.map((f) => ({ label: f.label[lang], value: f.value })),
+        ...table.filters.map((f) => ({ label: f.label[lang], value: f.value[lang] })),
       ]);
       drawTable(doc, {
         columns: [

@@ -62,10 +62,10 @@ function periodMatch(field: string, period: Period): Record<string, unknown> {
   return Object.keys(range).length ? { [field]: range } : {};
 }
 
-function periodFilters(period: Period): { label: Text; value: string }[] {
+function periodFilters(period: Period): { label: Text; value: Text }[] {
   return [
-    { label: text('From', 'С', 'Бастап'), value: period.from?.toISOString().slice(0, 10) ?? '—' },
-    { label: text('Until', 'По', 'Дейін'), value: period.to?.toISOString().slice(0, 10) ?? '—' },
+    { label: text('From', 'С', 'Бастап'), value: verbatim(period.from?.toISOString().slice(0, 10) ?? '—') },
+    { label: text('Until', 'По', 'Дейін'), value: verbatim(period.to?.toISOString().slice(0, 10) ?? '—') },
   ];
 }
 
@@ -141,7 +141,6 @@ const GROUPED_BY = text('Grouped by', 'Группировка', 'Топтау');
 async function table(
   scope: ReportScope,
   parts: Pick<ReportTable, 'report' | 'title' | 'groupHeader'> & {
-    groupBy: string;
     /** A report over a period prints it; a snapshot (stock on hand) has none. */
     period?: Period;
     countColumn: ReportColumn;
@@ -149,12 +148,12 @@ async function table(
     all: Entry;
   },
 ): Promise<ReportTable> {
-  const { countColumn, groups, all, groupBy, period, ...rest } = parts;
+  const { countColumn, groups, all, period, ...rest } = parts;
   const missingWeight = all.totals.withoutWeight > 0;
   return {
     ...rest,
     scope: await scopeName(scope),
-    filters: [{ label: GROUPED_BY, value: groupBy }, ...(period ? periodFilters(period) : [])],
+    filters: [{ label: GROUPED_BY, value: parts.groupHeader }, ...(period ? periodFilters(period) : [])],
     columns: [countColumn, ...MEASURE_COLUMNS],
     rows: groups.sorted().map(([group, e]) => ({
       group,
@@ -216,7 +215,6 @@ export async function stockReport(scope: ReportScope, query: { groupBy: StockGro
   return table(scope, {
     report: `stock-by-${query.groupBy}`,
     title: text('Stock on hand', 'Остатки на складах', 'Қоймадағы қалдық'),
-    groupBy: query.groupBy,
     groupHeader: STOCK_GROUP_HEADERS[query.groupBy],
     countColumn: { key: 'lines', header: text('stock lines', 'строк', 'жолдар'), numeric: true },
     groups: rows,
@@ -310,7 +308,6 @@ export async function inflowsReport(
   return table(scope, {
     report: `inflows-by-${query.groupBy.replace('_', '-')}`,
     title: text('Donations received', 'Полученные пожертвования', 'Алынған қайырмалдықтар'),
-    groupBy: query.groupBy,
     period: query,
     groupHeader: INFLOW_GROUP_HEADERS[query.groupBy],
     countColumn: { key: 'donations', header: text('donations', 'пожертвований', 'қайырмалдық'), numeric: true },
@@ -378,7 +375,6 @@ export async function outflowsReport(
   return table(scope, {
     report: `outflows-by-${query.groupBy}`,
     title: text('Goods issued from stock', 'Выдано со складов', 'Қоймадан берілген тауарлар'),
-    groupBy: query.groupBy,
     period: query,
     groupHeader: OUTFLOW_GROUP_HEADERS[query.groupBy],
     countColumn: { key: 'lines', header: text('issue lines', 'строк выдачи', 'беру жолдары'), numeric: true },
@@ -471,7 +467,6 @@ export async function shippedReport(
   return table(scope, {
     report: `shipped-by-${query.groupBy}`,
     title: text('Tonnage shipped', 'Отгружено (тоннаж)', 'Жөнелтілген тоннаж'),
-    groupBy: query.groupBy,
     period: query,
     groupHeader: SHIPPED_GROUP_HEADERS[query.groupBy],
     countColumn: { key: 'shipments', header: text('shipments', 'отправок', 'жөнелтім'), numeric: true },
