@@ -47,12 +47,14 @@ const COLLECTION_ALIASES: Record<string, string> = {
   kit_item: 'items',
   target: 'warehouses',
   balance: 'stock_balances',
+  parent: 'handling_units',
 };
 
 /** Path parameters that are not record ids, by `<segment>/:<name>`. */
 const VALUE_PARAMS: Record<string, (o: OrganisationRecords) => string> = {
   'locations/:code': (o) => o.warehouse.locationCode,
   'jobs/:name': () => 'stock-reconciliation',
+  'transport-units/:transportUnitId': (o) => o.transportUnitId,
 };
 
 /** Fields whose value is a reference of the organisation's that is not a record id. */
@@ -60,6 +62,8 @@ const REFERENCE_FIELDS: Record<string, (o: OrganisationRecords) => unknown> = {
   operationId: (o) => o.ledgerOperationId,
   sourceId: (o) => o.reservationSource.id,
   source: (o) => o.reservationSource,
+  lineId: (o) => o.receiptLineId,
+  transportUnitId: (o) => o.transportUnitId,
 };
 
 interface World {
@@ -131,6 +135,10 @@ async function fieldSlot(world: World, key: string, where: string): Promise<Slot
     return { where, a, b: reference(world.b), missing, shared: false, reference: true };
   }
   if (!/Id$/.test(key)) return null;
+  // A shipment's shipper or consignee names an organisation as a party (its public name and address, as a letter's
+  // addressee), not as one of its records: B may consign goods to A. It is the same in both requests.
+  if (key === 'organisationId' && /\.(shipper|consignee)\.organisationId$/.test(where))
+    return recordSlot(where, world.a.organisationId, world.a.organisationId, true);
   if (key === 'kitItemId') return recordSlot(where, world.catalog.kit.id, world.catalog.kit.id, true);
   const stem = key.replace(/Id$/, '').replace(/^(from|to)([A-Z])/, (_, _side, first: string) => first.toLowerCase());
   const collection = collectionOf(stem, world.collections);
@@ -328,7 +336,9 @@ async function probesOf(world: World, route: RouteDefinition): Promise<Probe[]> 
     let slot: Slot;
     if (valueParam) {
       // A value, not a record: what it names is decided by the record ids beside it.
-      slot = { ...recordSlot(where, valueParam(world.a), valueParam(world.b)), missing: 'MISSING-1', reference: true };
+      const a = valueParam(world.a);
+      const missing = /^[0-9a-f]{24}$/.test(a) ? missingId() : 'MISSING-1';
+      slot = { ...recordSlot(where, a, valueParam(world.b)), missing, reference: true };
     } else if (description?.flags?.only && description.allow?.length) {
       pathParts.push(String(description.allow[0]));
       continue;
