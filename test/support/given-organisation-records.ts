@@ -19,7 +19,7 @@ import { createDonation } from '../../src/modules/donations/donations.service';
 import { uploadImport } from '../../src/modules/imports/imports.service';
 import { HubMembership } from '../../src/modules/organisations/hub-membership.model';
 import type { OrganisationType } from '../../src/modules/organisations/organisations.model';
-import { arriveShipment } from '../../src/modules/shipments/shipments.flow';
+import { arriveShipment, dispatchShipment, packShipment } from '../../src/modules/shipments/shipments.flow';
 import { openReceipt } from '../../src/modules/shipments/shipments.receiving';
 import { addHandlingUnits, createShipment } from '../../src/modules/shipments/shipments.service';
 import { reserve } from '../../src/modules/stock';
@@ -54,10 +54,9 @@ export interface OrganisationRecords {
   warehouse: { id: string; code: string; locationCode: string };
   reservationSource: { type: string; id: string; line: string | null };
   ledgerOperationId: string;
-  /** A transport unit of its shipment (embedded in the shipment, so no collection names it). */
-  transportUnitId: string;
-  /** A line of its open receipt (embedded in the receipt). */
+  /** A line of the open shipment receipt (counts name it), and the shipment's truck. */
   receiptLineId: string;
+  transportUnitId: string;
 }
 
 export interface GivenOrganisationRecords {
@@ -136,27 +135,39 @@ export async function givenOrganisationRecords(options: GivenOrganisationRecords
     },
     actor,
   );
-  // An inbound shipment on a truck, arrived, with a pallet and an open receipt: its transport unit, handling unit and
-  // receipt are what the shipment routes' other path parameters name.
-  const shipment = await createShipment(
+  // A transfer between its two warehouses, arrived and being received: a shipment with a truck, a pallet, a receipt.
+  const second = await givenInventory.warehouse({ name: `${marker} second warehouse` }, owner);
+  const planned = await createShipment(
     {
-      kind: 'inbound',
-      shipper: { name: `${marker} shipper`, country: 'CN' },
-      consignee: { organisationId },
-      origin: { name: `${marker} port`, country: 'CN' },
-      destination: { warehouseId: warehouse.id },
-      notes: `${marker} container`,
+      kind: 'transfer',
+      consignee: { name: `${marker} second warehouse` },
+      origin: { warehouseId: warehouse.id },
+      destination: { warehouseId: second.id },
+      notes: marker,
       transportUnits: [{ kind: 'vehicle', vehicle: { truckPlate: '123 ABC 02', driverName: `${marker} driver` } }],
     },
     actor,
   );
-  const { handlingUnits } = await addHandlingUnits(
-    shipment.id,
-    { units: [{ kind: 'pallet', count: 1, lines: [{ itemId: catalog.item.id, quantity: '2', condition: 'new' }] }] },
+  const transportUnitId = planned.transportUnits[0]?.id;
+  await addHandlingUnits(
+    planned.id,
+    {
+      units: [
+        {
+          kind: 'pallet',
+          count: 1,
+          transportUnitId,
+          lines: [{ itemId: catalog.item.id, quantity: '4', condition: 'new' }],
+        },
+      ],
+    },
     actor,
   );
-  await arriveShipment(shipment.id, actor);
-  const receipt = await openReceipt(shipment.id, { deliveredBy: `${marker} carrier` }, actor);
+  await packShipment(planned.id, actor);
+  await dispatchShipment(planned.id, actor);
+  await arriveShipment(planned.id, actor);
+  const receipt = await openReceipt(planned.id, { notes: marker }, actor);
+
   for (const memberId of options.members ?? []) {
     await HubMembership.create({ hubId: organisationId, memberId, from: new Date('2026-01-01') });
   }
@@ -174,14 +185,12 @@ export async function givenOrganisationRecords(options: GivenOrganisationRecords
       donations: draft.id,
       stock_counts: count.id,
       ledger_entries: String(entry._id),
-      shipments: shipment.id,
-      handling_units: handlingUnits[0]?.id as string,
-      shipment_receipts: receipt.id,
+      shipments: planned.id,
     },
-    transportUnitId: shipment.transportUnits[0]?.id as string,
-    receiptLineId: receipt.lines[0]?.id as string,
     warehouse: { id: warehouse.id, code: warehouse.code, locationCode: 'A-01' },
     reservationSource,
     ledgerOperationId: String(entry.operationId),
+    receiptLineId: String(receipt.lines[0]?.id),
+    transportUnitId: String(transportUnitId),
   };
 }
