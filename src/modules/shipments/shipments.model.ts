@@ -3,12 +3,14 @@
  * - `shipments`: the consignment (kind, parties, places, dates, references, transport units, customs events, state);
  * - `handling_units`: pallets, boxes, bales and bundles of a shipment, possibly nested, each with its lines;
  * - `shipment_receipts`: counts of what arrived (good, damaged, short, excess per line), posted to stock;
- * - `shipment_documents`: the number, date and verification reference each printed document got the first time, so
- *   that a reprint is identical.
+ * - `shipment_documents`: the number and date each printed document got the first time an organisation printed it,
+ *   so that a reprint is identical (its verification code is the verification module's, keyed by this record).
  *
- * Every record belongs to an organisation (`organisationId`, required and indexed; compound indexes lead with it).
- * A shipment consigned to another organisation names it in `consigneeOrganisationId`, the one field through which
- * that organisation reads it; its receipts belong to the organisation that counted them.
+ * Every record belongs to an organisation (`organisationId`, required and indexed; compound indexes lead with it) and
+ * carries the ownedByOrganisation plugin. A shipment consigned to another organisation names it in
+ * `consigneeOrganisationId`, copied onto its handling units: the declared `addressedTo` field through which that
+ * organisation reads them (owned(...).addressed(...)). Receipts belong to the organisation that counted them and are
+ * addressed to the shipper (`shipperOrganisationId`), which reads what was received of what it sent.
  *
  * Quantities are integers of the item's sub-unit (grams, millilitres, pieces), as in stock; weights are grams,
  * volumes cm³, dimensions millimetres and money minor units: every total is an exact integer sum.

@@ -974,11 +974,11 @@ export async function moveHandlingUnit(
 ): Promise<HandlingUnitDto> {
   return withTransaction(async (session) => {
     const shipment = await loadOwnShipment(id, actor, session);
-    assertStatus(shipment, EDITABLE, 'move handling units');
     const units = await unitsOf(shipment, actor, session);
     const byId = new Map(units.map((u) => [String(u._id), u]));
     const unit = byId.get(unitId);
     if (!unit) throw notFound('Handling unit', unitId);
+    assertStatus(shipment, EDITABLE, 'move handling units');
     const set: Record<string, unknown> = {};
     if (input.parentId !== undefined) {
       if (input.parentId !== null) {
@@ -1041,12 +1041,13 @@ export async function moveHandlingUnit(
 export async function removeHandlingUnit(id: string, unitId: string, actor: Actor): Promise<{ removed: string }> {
   return withTransaction(async (session) => {
     const shipment = await loadOwnShipment(id, actor, session);
-    assertStatus(shipment, EDITABLE, 'remove handling units');
+    // The unit is looked up before the state is checked: another organisation's unit is not found, whatever state.
     const unit = await owned(HandlingUnit, actor)
       .findOne({ _id: unitId, shipmentId: shipment._id })
       .session(session)
       .lean<HandlingUnitRecord>();
     if (!unit) throw notFound('Handling unit', unitId);
+    assertStatus(shipment, EDITABLE, 'remove handling units');
     if (await owned(HandlingUnit, actor).exists({ shipmentId: shipment._id, parentId: unit._id }).session(session))
       throw new AppError('INVALID_STATE', `Unit ${unit.code} holds other units: move or remove them first`, { unitId });
     // The scoped collection has no delete: the filter is still the one it builds.
