@@ -9,7 +9,8 @@
  * A donation of n lines, received: the session lookup, the key record, a document number (counter increment outside
  * the transaction, as Asar does), then in one transaction: n upsert-increments (one bulkWrite), one read of the
  * balances (each entry's balanceAfter), the donation (one insert), n ledger entries (one insert), one audit entry,
- * the key record done; commit. 10 commands.
+ * the key record done; commit. 10 commands. Like Asar, it queues receipts of the same goods into the same warehouse
+ * in this process until their transaction has ended, so that neither app spends its time on write conflicts.
  *
  * What it leaves out, and Asar does not: checking that the user is active and its organisation, that the warehouses,
  * item, donor belong to the caller's organisation and exist (the baseline trusts the ids), unit conversion (the
@@ -53,6 +54,32 @@ function positiveInteger(value: unknown, field: string): number {
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) throw new Refusal(400, `VALIDATION ${field}`);
   return n;
+}
+
+/** Per warehouse+item, the tail of the receipts queued on it (see the top comment). */
+const queues = new Map<string, Promise<void>>();
+
+async function queued<T>(keys: string[], fn: () => Promise<T>): Promise<T> {
+  const releases: (() => void)[] = [];
+  for (const key of [...new Set(keys)].sort()) {
+    const previous = queues.get(key);
+    let release = () => {};
+    const tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const chained = previous ? previous.then(() => tail) : tail;
+    queues.set(key, chained);
+    releases.push(() => {
+      release();
+      if (queues.get(key) === chained) queues.delete(key);
+    });
+    if (previous) await previous;
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const release of releases) release();
+  }
 }
 
 export function buildBaselineApp({ client, db, hashToken }: BaselineOptions): Express {
@@ -251,74 +278,77 @@ export function buildBaselineApp({ client, db, hashToken }: BaselineOptions): Ex
       { upsert: true, returnDocument: 'after' },
     );
     const number = `BDN-${String(counter?.seq ?? 0).padStart(6, '0')}`;
-    const body = await idempotent(req, caller, async (session) => {
-      const at = new Date();
-      const operationId = new ObjectId();
-      const donationId = new ObjectId();
-      const identity = (line: (typeof checked)[number]) => ({
-        organisationId: caller.organisationId,
-        warehouseId,
-        itemId: line.itemId,
-        locationCode: null,
-        lot: line.lot,
-        expiryDate: line.expiryDate,
-        condition: line.condition,
-      });
-      await balances.bulkWrite(
-        checked.map((line) => ({
-          updateOne: {
-            filter: identity(line),
-            update: {
-              $inc: { onHand: line.quantity, version: 1 },
-              $set: { unit: 'piece', updatedAt: at },
-              $setOnInsert: { reserved: 0, createdAt: at },
-            },
-            upsert: true,
-          },
-        })),
-        { session, ordered: true },
-      );
-      const found = await balances
-        .find(
-          { organisationId: caller.organisationId, warehouseId, itemId: { $in: checked.map((l) => l.itemId) } },
-          { session },
-        )
-        .toArray();
-      const source = { type: 'donation', id: String(donationId), number };
-      const entries = checked.map((line) => {
-        const balance = found.find(
-          (b) =>
-            b.itemId.equals(line.itemId) &&
-            b.lot === line.lot &&
-            (b.expiryDate?.getTime() ?? null) === (line.expiryDate?.getTime() ?? null) &&
-            b.condition === line.condition,
-        );
-        if (!balance) throw new Error('balance not found after upsert');
-        return entry(caller, operationId, 'receipt', balance, line.quantity, at, source);
-      });
-      await donations.insertOne(
-        {
-          _id: donationId,
-          number,
-          status: 'received',
-          donorId,
-          warehouseId,
+    const goods = checked.map((line) => `${warehouseId}:${line.itemId}`);
+    const body = await queued(goods, () =>
+      idempotent(req, caller, async (session) => {
+        const at = new Date();
+        const operationId = new ObjectId();
+        const donationId = new ObjectId();
+        const identity = (line: (typeof checked)[number]) => ({
           organisationId: caller.organisationId,
-          receivedAt: at,
-          lines: checked,
-          verificationRef: randomBytes(8).toString('hex').toUpperCase(),
-          receiptOperationId: operationId,
-          createdAt: at,
-          updatedAt: at,
-        },
-        { session },
-      );
-      await ledger.insertMany(entries, { session });
-      await auditEntries.insertOne(auditOf(caller, 'donation.receive', donationId, { number, lines: lines.length }), {
-        session,
-      });
-      return { id: String(donationId), number, status: 'received', receiptOperationId: String(operationId) };
-    });
+          warehouseId,
+          itemId: line.itemId,
+          locationCode: null,
+          lot: line.lot,
+          expiryDate: line.expiryDate,
+          condition: line.condition,
+        });
+        await balances.bulkWrite(
+          checked.map((line) => ({
+            updateOne: {
+              filter: identity(line),
+              update: {
+                $inc: { onHand: line.quantity, version: 1 },
+                $set: { unit: 'piece', updatedAt: at },
+                $setOnInsert: { reserved: 0, createdAt: at },
+              },
+              upsert: true,
+            },
+          })),
+          { session, ordered: true },
+        );
+        const found = await balances
+          .find(
+            { organisationId: caller.organisationId, warehouseId, itemId: { $in: checked.map((l) => l.itemId) } },
+            { session },
+          )
+          .toArray();
+        const source = { type: 'donation', id: String(donationId), number };
+        const entries = checked.map((line) => {
+          const balance = found.find(
+            (b) =>
+              b.itemId.equals(line.itemId) &&
+              b.lot === line.lot &&
+              (b.expiryDate?.getTime() ?? null) === (line.expiryDate?.getTime() ?? null) &&
+              b.condition === line.condition,
+          );
+          if (!balance) throw new Error('balance not found after upsert');
+          return entry(caller, operationId, 'receipt', balance, line.quantity, at, source);
+        });
+        await donations.insertOne(
+          {
+            _id: donationId,
+            number,
+            status: 'received',
+            donorId,
+            warehouseId,
+            organisationId: caller.organisationId,
+            receivedAt: at,
+            lines: checked,
+            verificationRef: randomBytes(8).toString('hex').toUpperCase(),
+            receiptOperationId: operationId,
+            createdAt: at,
+            updatedAt: at,
+          },
+          { session },
+        );
+        await ledger.insertMany(entries, { session });
+        await auditEntries.insertOne(auditOf(caller, 'donation.receive', donationId, { number, lines: lines.length }), {
+          session,
+        });
+        return { id: String(donationId), number, status: 'received', receiptOperationId: String(operationId) };
+      }),
+    );
     res.status(201).json(body);
   });
 

@@ -16,7 +16,7 @@
  * balance (the baseline writes the same collections); the script exits 1 on a violation or an unexpected answer.
  *
  *   npm run bench:stock -- [--topology in-process|out-of-process|both] [--rounds 3] [--requests 600]
- *                          [--concurrency 16] [--quick] [--profile-dir /tmp/prof]
+ *                          [--concurrency 16] [--quick] [--kinds transfer,donation] [--profile-dir /tmp/prof]
  *
  * `--profile-dir` writes a CPU profile of this process's main thread over Asar's measured rounds, per kind and
  * topology (`<topology>-<kind>.cpuprofile`). The older phases (issue conflicts, the stock summary over a million
@@ -59,6 +59,7 @@ const { values: flags } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     quick: { type: 'boolean', default: false },
     'profile-dir': { type: 'string' },
+    kinds: { type: 'string', default: 'transfer,donation' },
   },
   strict: true,
 });
@@ -73,6 +74,7 @@ if (!TOPOLOGIES.every((t) => t === 'in-process' || t === 'out-of-process')) {
   console.error('--topology must be in-process, out-of-process or both');
   process.exit(2);
 }
+const KINDS = (flags.kinds ?? '').split(',').filter((k): k is Kind => k === 'transfer' || k === 'donation');
 const CONCURRENCY = Number(flags.concurrency);
 const ROUNDS = Number(flags.rounds ?? (flags.quick ? 2 : 3));
 const REQUESTS = Number(flags.requests ?? (flags.quick ? 300 : 600));
@@ -149,10 +151,21 @@ class LoadClient {
 
 /** Database commands started on each app's client, by app (the driver's command monitoring). */
 const commands: Record<AppName, number> = { asar: 0, baseline: 0 };
+/** The round being measured: its app and its commands by name (to print what a request is made of). */
+let measuring: { app: AppName; byName: Map<string, number> } | null = null;
 
 function countCommands(client: MongoClient, app: AppName): void {
-  client.on('commandStarted', () => {
+  client.on('commandStarted', (event: { commandName: string }) => {
     commands[app] += 1;
+    if (measuring?.app !== app) return;
+    const { byName } = measuring;
+    byName.set(event.commandName, (byName.get(event.commandName) ?? 0) + 1);
+  });
+  // What transactions conflict on: a WriteConflict makes the driver run the whole transaction again.
+  client.on('commandFailed', (event: { commandName: string; failure: Error & { codeName?: string } }) => {
+    if (measuring?.app !== app) return;
+    const key = `(failed ${event.commandName} ${event.failure.codeName ?? event.failure.name})`;
+    measuring.byName.set(key, (measuring.byName.get(key) ?? 0) + 1);
   });
 }
 
@@ -164,6 +177,7 @@ interface Totals {
   threadMs: number;
   processCpuMs: number;
   databaseCpuMs: number | null;
+  byName: Map<string, number>;
   unexpected: LoadResult['unexpected'];
 }
 
@@ -176,6 +190,7 @@ function emptyTotals(): Totals {
     threadMs: 0,
     processCpuMs: 0,
     databaseCpuMs: null,
+    byName: new Map(),
     unexpected: [],
   };
 }
@@ -191,7 +206,9 @@ async function measuredRound(
   const thread = mainThreadCpuMs();
   const cpu = process.cpuUsage();
   const databaseCpu = await database.cpu();
+  measuring = { app, byName: totals.byName };
   const result = await load.run(round);
+  measuring = null;
   const used = process.cpuUsage(cpu);
   const databaseCpuAfter = await database.cpu();
   totals.requests += round.requests.length;
@@ -355,7 +372,7 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
       transfer: { asar: emptyTotals(), baseline: emptyTotals() },
       donation: { asar: emptyTotals(), baseline: emptyTotals() },
     };
-    for (const kind of ['transfer', 'donation'] as const) {
+    for (const kind of KINDS) {
       // Warm-up: JIT, connection pools, the first balances.
       for (const app of ['asar', 'baseline'] as const) {
         const warm = await load.run(roundOf(app, kind, WARMUP));
@@ -404,7 +421,7 @@ function describe(t: Totals): {
 function report(result: TopologyResult): boolean {
   const rows: string[][] = [];
   let met = true;
-  for (const kind of ['transfer', 'donation'] as const) {
+  for (const kind of KINDS) {
     const asar = describe(result.totals[kind].asar);
     const base = describe(result.totals[kind].baseline);
     const ratio = asar.rate / base.rate;
@@ -449,7 +466,16 @@ function report(result: TopologyResult): boolean {
     ],
     rows,
   );
-  for (const kind of ['transfer', 'donation'] as const) {
+  for (const kind of KINDS) {
+    for (const app of ['asar', 'baseline'] as const) {
+      const { byName, requests } = result.totals[kind][app];
+      const parts = [...byName.entries()]
+        .sort((x, y) => y[1] - x[1])
+        .map(([name, n]) => `${name} ${(n / requests).toFixed(2)}`);
+      console.log(`  ${app} ${kind}, commands per request: ${parts.join(', ')}`);
+    }
+  }
+  for (const kind of KINDS) {
     for (const app of ['asar', 'baseline'] as const) {
       const { unexpected } = result.totals[kind][app];
       if (unexpected.length) {

@@ -8,12 +8,43 @@ import mongoose from 'mongoose';
 import { config } from '../config';
 import { type DatabaseBackend, databaseBackend } from './connection';
 
-/** The transaction the current code runs in (through any number of awaits), set by withTransaction. */
-const ambient = new AsyncLocalStorage<ClientSession>();
+/**
+ * What one attempt of a transaction holds in this process until it ends: keys of in-process queues
+ * (stock's queuedOnStock), released when the attempt commits or aborts, not when the function that took them returns.
+ */
+export interface TransactionHold {
+  readonly keys: Set<string>;
+  /** Runs `release` once the attempt has ended (committed, or aborted before a retry or a failure). */
+  onEnd(release: () => void): void;
+}
 
-function ambientSession(): ClientSession | undefined {
-  const session = ambient.getStore();
-  return session?.inTransaction() ? session : undefined;
+interface Ambient {
+  session: ClientSession;
+  hold: TransactionHold & { end(): void };
+}
+
+/** The transaction the current code runs in (through any number of awaits), set by withTransaction. */
+const ambient = new AsyncLocalStorage<Ambient>();
+
+function ambientTransaction(): Ambient | undefined {
+  const current = ambient.getStore();
+  return current?.session.inTransaction() ? current : undefined;
+}
+
+function newHold(): Ambient['hold'] {
+  const releases: (() => void)[] = [];
+  return {
+    keys: new Set(),
+    onEnd: (release) => releases.push(release),
+    end() {
+      for (const release of releases.splice(0)) release();
+    },
+  };
+}
+
+/** What the transaction the caller is in holds until it ends; undefined outside a transaction. */
+export function transactionHold(): TransactionHold | undefined {
+  return ambientTransaction()?.hold;
 }
 
 /**
@@ -37,9 +68,20 @@ export function detached<T>(fn: () => T): T {
  * service reads with Promise.all; neither mongod nor the embedded database supports that).
  */
 export async function withTransaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T> {
-  const current = ambientSession();
-  if (current) return fn(current);
-  return mongoose.connection.transaction((session) => ambient.run(session, () => fn(session)));
+  const current = ambientTransaction();
+  if (current) return fn(current.session);
+  let hold: Ambient['hold'] | undefined;
+  try {
+    return await mongoose.connection.transaction((session) => {
+      // A new attempt: the driver has aborted the previous one, whose holds end now.
+      hold?.end();
+      const attempt = newHold();
+      hold = attempt;
+      return ambient.run({ session, hold: attempt }, () => fn(session));
+    });
+  } finally {
+    hold?.end();
+  }
 }
 
 export interface DatabaseStatus {

@@ -3,11 +3,13 @@
  * live as long as the app of a test file.
  */
 import { config } from '../../src/config';
+import { acrossOrganisations } from '../../src/modules/access/ownership';
 import { ApiKey } from '../../src/modules/api-keys/api-keys.model';
 import { AuditEntry } from '../../src/modules/audit/audit.model';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../src/modules/auth/auth.service';
 import { Session } from '../../src/modules/auth/session.model';
 import { hashApiKey } from '../../src/modules/auth/tokens';
+import { Organisation } from '../../src/modules/organisations/organisations.model';
 import { User } from '../../src/modules/users/users.model';
 import { setupTestApp } from '../support/app';
 import { apiKeyHeader, bearer, given, TEST_PASSWORD } from '../support/given-identity';
@@ -105,6 +107,45 @@ describe('tokens', () => {
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('UNAUTHENTICATED');
     expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+  });
+
+  test('when a live session belongs to a user since made inactive, then its token answers 401 on any route', async () => {
+    const { token, user } = await given.user({ role: 'viewer' });
+    expect((await t.api.get('/api/v1/warehouses').set(bearer(token))).status).toBe(200);
+
+    // As if the deactivation had not revoked this session: the request itself must check the user.
+    await acrossOrganisations('test: deactivate without revoking', () =>
+      User.updateOne({ _id: user.id }, { $set: { active: false } }).exec(),
+    );
+
+    const res = await t.api.get('/api/v1/warehouses').set(bearer(token));
+    expect(res.status).toBe(401);
+    expect(await Session.countDocuments({ userId: user.id, revokedAt: null })).toBe(1);
+  });
+
+  test("when a live session's organisation is since inactive, then its token answers 401 on any route", async () => {
+    const { token, user } = await given.user({ role: 'viewer' });
+    expect((await t.api.get('/api/v1/warehouses').set(bearer(token))).status).toBe(200);
+
+    await Organisation.updateOne({ _id: user.organisationId }, { $set: { active: false } });
+
+    expect((await t.api.get('/api/v1/warehouses').set(bearer(token))).status).toBe(401);
+  });
+
+  test("when a user's roles change, then the user's next request acts with the new roles", async () => {
+    const { token, user } = await given.user({ role: 'viewer' });
+    const create = () =>
+      t.api
+        .post('/api/v1/warehouses')
+        .set(bearer(token))
+        .send({ code: 'WH-ROLE', name: 'Role change warehouse', region: 'astana', city: 'Astana' });
+    expect((await create()).status).toBe(403);
+
+    await acrossOrganisations('test: promote', () =>
+      User.updateOne({ _id: user.id }, { $set: { roles: ['admin'] } }).exec(),
+    );
+
+    expect((await create()).status).toBe(201);
   });
 
   test('when the user logs out, then the token stops working and the logout is audited', async () => {

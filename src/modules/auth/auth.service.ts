@@ -18,7 +18,7 @@ import { verifyAgainstDummy, verifyPassword } from '../users/passwords';
 import { normaliseEmail, type UserRecord } from '../users/users.model';
 import { findActiveUser, findUserForLogin, recordLogin, toUserDto, type UserDto } from '../users/users.service';
 import type { LoginThrottle, Refusal } from './login-throttle';
-import { findLiveSession, issueSession, revokeSession } from './sessions';
+import { findLiveSessionOfActiveUser, issueSession, revokeSession } from './sessions';
 import { looksLikeApiKey, looksLikeSessionToken } from './tokens';
 
 export const INVALID_CREDENTIALS_MESSAGE = 'Email or password is incorrect';
@@ -158,13 +158,11 @@ export interface Authenticated {
 /** The actor behind a bearer token, or null when the token is unknown, expired, revoked, or its user inactive. */
 export async function authenticateSessionToken(token: string): Promise<Authenticated | null> {
   if (!looksLikeSessionToken(token)) return null;
-  const session = await findLiveSession(token);
-  if (!session) return null;
-  // Checked on every request, not only at login, so that deactivation takes effect at once even for a session
-  // that escaped revocation.
-  const user = await findActiveUser(session.userId);
-  if (!user) return null;
-  return { actor: userActor(user), credential: { kind: 'session', sessionId: String(session._id) } };
+  // The user and its organisation are checked on every request, not only at login, so that deactivation takes
+  // effect at once even for a session that escaped revocation.
+  const found = await findLiveSessionOfActiveUser(token);
+  if (!found) return null;
+  return { actor: userActor(found.user), credential: { kind: 'session', sessionId: String(found.session._id) } };
 }
 
 /** The actor behind an API key, or null when the key is unknown, revoked, or its organisation inactive. */

@@ -9,7 +9,7 @@
  */
 import { type ClientSession, Types } from 'mongoose';
 import { AppError } from '../../core/errors';
-import { withTransaction } from '../../db/transaction';
+import { transactionHold, withTransaction } from '../../db/transaction';
 import type { Actor } from '../access/permissions';
 import { organisationOf } from '../access/scope';
 import type { ItemRecord } from '../catalog/catalog.service';
@@ -129,15 +129,25 @@ const queues = new Map<string, Promise<void>>();
  * write conflict, and the whole transaction is retried. Concurrent receipts of the same goods into the same warehouse
  * (a busy intake day) then spend most of their work on retries. Queueing them here costs nothing the database would
  * not have made them wait anyway. It is only an optimisation: correctness still rests on the database (guarded
- * updates, write conflicts), and other processes are not queued. Never nest it (a nested call on a key the caller
- * holds would wait for itself).
+ * updates, write conflicts), and other processes are not queued.
+ *
+ * Called inside a transaction (an idempotent route runs in one), the keys are held until that transaction has
+ * committed or aborted, not only until `fn` returns: released earlier, the next caller would write the balances
+ * while this transaction still holds them, and conflict. A key the caller's transaction already holds is not waited
+ * for (two stock operations on the same goods in one transaction), so nesting cannot wait on itself.
  */
 export async function queuedOnStock<T>(
   pairs: readonly { warehouseId: Types.ObjectId | string; itemId: Types.ObjectId | string }[],
   fn: () => Promise<T>,
 ): Promise<T> {
-  const keys = [...new Set(pairs.map((p) => `${String(p.warehouseId)}:${String(p.itemId)}`))].sort();
+  const hold = transactionHold();
+  const keys = [...new Set(pairs.map((p) => `${String(p.warehouseId)}:${String(p.itemId)}`))]
+    .filter((key) => !hold?.keys.has(key))
+    .sort();
   const releases: (() => void)[] = [];
+  const releaseAll = () => {
+    for (const release of releases.splice(0)) release();
+  };
   try {
     for (const key of keys) {
       const previous = queues.get(key);
@@ -147,6 +157,7 @@ export async function queuedOnStock<T>(
       });
       const tail = previous ? previous.then(() => done) : done;
       queues.set(key, tail);
+      hold?.keys.add(key);
       releases.push(() => {
         release();
         if (queues.get(key) === tail) queues.delete(key);
@@ -155,7 +166,8 @@ export async function queuedOnStock<T>(
     }
     return await fn();
   } finally {
-    for (const release of releases) release();
+    if (hold) hold.onEnd(releaseAll);
+    else releaseAll();
   }
 }
 

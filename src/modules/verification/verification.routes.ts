@@ -5,6 +5,7 @@ import { config } from '../../config';
 import { AppError } from '../../core/errors';
 import type { Lang } from '../../documents/labels';
 import { idParams } from '../../http/joi-rules';
+import { DatabaseRateLimitStore } from '../../http/rate-limit-store';
 import { type RouteDefinition, reply, route } from '../../http/route-registry';
 import { traceDonation } from './traceability';
 import { verificationHtml } from './verification.page';
@@ -23,6 +24,8 @@ function addressLimiter(): RequestHandler {
     limit: max,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // In the database: the limit holds across every API process, not per process.
+    store: new DatabaseRateLimitStore('verify:'),
     handler: (_req, _res, next, options) =>
       next(
         new AppError('RATE_LIMITED', 'Too many verification requests from this address; try again later', {
@@ -53,7 +56,7 @@ const statusOf = (answer: VerificationAnswer): number =>
 // Any text is accepted as a code: a forged or mistyped code is an answer ("not genuine"), not a bad request.
 const codeParams = Joi.object<{ code: string }>({ code: Joi.string().max(64).required() });
 
-/** Each call makes a fresh limiter: each app (and each test's app) counts from zero. */
+/** Each call makes a limiter; its counts are in the database, shared by every app on it. */
 export function verificationRoutes(): RouteDefinition[] {
   const limitAddress = addressLimiter();
   return [
