@@ -28,12 +28,14 @@ import mongoose, { Types } from 'mongoose';
 import { kzCheckDigit } from '../src/core/kz-identifiers';
 import { connectMongoose, disconnectMongoose } from '../src/db/connection';
 import { startEmbeddedServerThread } from '../src/embedded-db/thread';
-import { type Actor, permissionsOf, SYSTEM_ACTOR } from '../src/modules/access/permissions';
+import { acrossOrganisations } from '../src/modules/access/ownership';
+import { type Actor, organisationActor, permissionsOf, SYSTEM_ACTOR } from '../src/modules/access/permissions';
 import { createItem } from '../src/modules/catalog/catalog.service';
 import { Allocation, HandOver } from '../src/modules/distributions/distributions.model';
 import { allocate, createBatch, handOver } from '../src/modules/distributions/distributions.service';
 import { Household, type HouseholdRecord } from '../src/modules/households/households.model';
 import { iinHash } from '../src/modules/households/households.service';
+import { HubMembership } from '../src/modules/organisations/hub-membership.model';
 import { Organisation } from '../src/modules/organisations/organisations.model';
 import { claimsOnKeys, verdictFor } from '../src/modules/programmes/dedup';
 import {
@@ -74,6 +76,11 @@ const CLERKS = Number(flags.clerks ?? 16);
 const PEOPLE_PER_HOUSEHOLD = 4;
 const SAMPLES = quick ? 200 : 1_000;
 const BATCH = 1_000;
+
+/** The bench's own checks of the database read every organisation's records, as a test does. */
+function across<T>(fn: () => Promise<T>): Promise<T> {
+  return acrossOrganisations('the bench checks the database', fn);
+}
 
 function coordinatorOf(organisationId: Types.ObjectId, name: string): Actor {
   return {
@@ -156,11 +163,15 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   try {
     const [orgA, orgB] = await Organisation.insertMany([
-      { name: 'Love Kazakhstan', type: 'ngo', contact: {}, active: true },
+      // A leads the programme as the hub that B is a member of.
+      { name: 'Love Kazakhstan', type: 'hub', contact: {}, active: true },
       { name: 'Kamkor', type: 'ngo', contact: {}, active: true },
     ]);
+    await HubMembership.create({ hubId: orgA?._id, memberId: orgB?._id, from: new Date('2024-01-01') });
     const a = coordinatorOf(orgA?._id as Types.ObjectId, 'Coordinator A');
     const b = coordinatorOf(orgB?._id as Types.ObjectId, 'Coordinator B');
+    // Organisation B's storekeeper: its warehouse serves B's distribution day.
+    const storeB = organisationActor(String(orgB?._id));
     const basket = await createItem(
       {
         sku: 'FOOD-BASKET',
@@ -180,7 +191,7 @@ async function main(): Promise<void> {
         address: 'Bukhar-Zhyrau 1',
         locations: [],
       },
-      SYSTEM_ACTOR,
+      storeB,
     );
     await receive(
       {
@@ -188,7 +199,7 @@ async function main(): Promise<void> {
         source: { type: 'bench', id: null, number: null },
         lines: [{ itemId: basket.id, quantity: DAY + 100, condition: 'new' }],
       },
-      SYSTEM_ACTOR,
+      storeB,
     );
     const { id: programmeId, rounds } = await createProgramme(
       {
@@ -362,14 +373,19 @@ async function main(): Promise<void> {
       '',
       '',
     ]);
-    const allocations = await Allocation.find(
-      { batchId: new Types.ObjectId(batch.id) },
-      { _id: 1, householdId: 1 },
-    ).lean();
+    const allocations = await across(() =>
+      Allocation.find({ batchId: new Types.ObjectId(batch.id) }, { _id: 1, householdId: 1 })
+        .lean()
+        .exec(),
+    );
     const heads = new Map(
-      (await Household.find({ _id: { $in: allocations.map((x) => x.householdId) } }).lean<HouseholdRecord[]>()).map(
-        (h) => [String(h._id), h.head?.iin as string],
-      ),
+      (
+        await across(() =>
+          Household.find({ _id: { $in: allocations.map((x) => x.householdId) } })
+            .lean<HouseholdRecord[]>()
+            .exec(),
+        )
+      ).map((h) => [String(h._id), h.head?.iin as string]),
     );
     const day = await measure(allocations.length, CLERKS, async (index) => {
       const allocation = allocations[index] as { _id: Types.ObjectId; householdId: Types.ObjectId };
@@ -393,23 +409,28 @@ async function main(): Promise<void> {
     // Invariants.
     const stock = await findInvariantViolations();
     for (const v of stock) violations.push(`stock: ${JSON.stringify(v)}`);
-    const handedOver = await HandOver.countDocuments({ batchId: new Types.ObjectId(batch.id) });
-    const perAllocation = await HandOver.aggregate([
-      { $group: { _id: '$allocationId', n: { $sum: 1 } } },
-      { $match: { n: { $gt: 1 } } },
-    ]);
+    const handedOver = await across(() => HandOver.countDocuments({ batchId: new Types.ObjectId(batch.id) }).exec());
+    const perAllocation = await across(() =>
+      HandOver.aggregate([{ $group: { _id: '$allocationId', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }]).exec(),
+    );
     if (handedOver !== DAY) violations.push(`hand-overs ${handedOver}, expected ${DAY}`);
     if (perAllocation.length) violations.push(`${perAllocation.length} allocations handed over more than once`);
-    const balance = await StockBalance.findOne({ itemId: new Types.ObjectId(basket.id) }).lean();
+    const balance = await across(() =>
+      StockBalance.findOne({ itemId: new Types.ObjectId(basket.id) })
+        .lean()
+        .exec(),
+    );
     if (balance?.onHand !== 100 || (balance?.reserved ?? 0) !== 0)
       violations.push(
         `balance ${JSON.stringify({ onHand: balance?.onHand, reserved: balance?.reserved })}, expected 100 on hand, 0 reserved`,
       );
-    const twice = await Enrolment.aggregate([
-      { $match: { roundId: round._id, status: 'enrolled' } },
-      { $group: { _id: '$householdId', n: { $sum: 1 } } },
-      { $match: { n: { $gt: 1 } } },
-    ]);
+    const twice = await across(() =>
+      Enrolment.aggregate([
+        { $match: { roundId: round._id, status: 'enrolled' } },
+        { $group: { _id: '$householdId', n: { $sum: 1 } } },
+        { $match: { n: { $gt: 1 } } },
+      ]).exec(),
+    );
     if (twice.length) violations.push(`${twice.length} households enrolled twice`);
     rows.push([
       'invariant violations (stock, reservations, served twice, enrolled twice)',

@@ -4,6 +4,7 @@
  * rather than surfacing later as a confusing failure in the middle of a request.
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Joi from 'joi';
 import cron from 'node-cron';
@@ -36,6 +37,13 @@ export interface Config {
   dataDir: string;
   /** Port of the in-process embedded database; 0 picks any free port. */
   embeddedDbPort: number;
+  /**
+   * Set by `npm start` for its API workers only (ASAR_EMBEDDED_DB_URI): the embedded database its primary process
+   * runs. Not for operators: a database of your own is MONGODB_URI.
+   */
+  embeddedDbUri?: string;
+  /** How many API processes `npm start` runs (ASAR_WORKERS): one per core by default, 1 in tests. */
+  workers: number;
   logLevel: LogLevel;
   /** Largest accepted request body, in body-parser's notation ('1mb'). */
   bodyLimit: string;
@@ -181,6 +189,17 @@ const schema = Joi.object({
     .messages({ 'string.pattern.base': '{{#label}} must start with mongodb:// or mongodb+srv://' }),
   ASAR_DATA_DIR: Joi.string().trim().default('./data'),
   ASAR_EMBEDDED_DB_PORT: Joi.number().integer().min(0).max(65535).default(0),
+  ASAR_EMBEDDED_DB_URI: Joi.string()
+    .trim()
+    .pattern(/^mongodb:\/\/(127\.0\.0\.1|\[::1\]|localhost):\d+\//)
+    .messages({
+      'string.pattern.base': '{{#label}} is set by npm start for its workers: a loopback mongodb:// address',
+    }),
+  ASAR_WORKERS: Joi.number()
+    .integer()
+    .min(1)
+    .max(256)
+    .default(Joi.ref('NODE_ENV', { adjust: (env: string) => (env === 'test' ? 1 : availableParallelism()) })),
   LOG_LEVEL: Joi.string()
     .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
     .default(Joi.ref('NODE_ENV', { adjust: (env: string) => (env === 'test' ? 'silent' : 'info') })),
@@ -264,6 +283,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     mongodbUri: v.MONGODB_URI,
     dataDir: v.ASAR_DATA_DIR,
     embeddedDbPort: v.ASAR_EMBEDDED_DB_PORT,
+    embeddedDbUri: v.ASAR_EMBEDDED_DB_URI,
+    workers: v.ASAR_WORKERS,
     logLevel: v.LOG_LEVEL,
     bodyLimit: v.BODY_LIMIT,
     corsOrigins: Object.freeze(

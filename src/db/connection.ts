@@ -63,23 +63,18 @@ export async function disconnectMongoose(): Promise<void> {
 }
 
 export async function connectDatabase(
-  config: Pick<Config, 'mongodbUri' | 'dataDir' | 'embeddedDbPort'>,
+  config: Pick<Config, 'mongodbUri' | 'dataDir' | 'embeddedDbPort' | 'embeddedDbUri'>,
 ): Promise<DatabaseHandle> {
   if (config.mongodbUri) {
     await connectMongoose(config.mongodbUri, { backend: 'mongodb' });
     return { backend: 'mongodb', uri: redactUri(config.mongodbUri), close: disconnectMongoose };
   }
-
-  const embeddedLog = logger.child({ component: 'embedded-db' });
-  // Loaded lazily: a deployment on a real MongoDB never loads the embedded server's code.
-  const { startEmbeddedServerThread } = await import('../embedded-db/thread');
-  const server = await startEmbeddedServerThread({
-    port: config.embeddedDbPort,
-    host: '127.0.0.1',
-    dbPath: config.dataDir,
-    replSetName: EMBEDDED_REPLICA_SET,
-    log: (message, extra) => embeddedLog.info(extra ?? {}, message),
-  });
+  if (config.embeddedDbUri) {
+    // A worker of `npm start`: the embedded database runs in the primary process, which owns and closes it.
+    await connectMongoose(config.embeddedDbUri, { backend: 'embedded' });
+    return { backend: 'embedded', uri: config.embeddedDbUri, close: disconnectMongoose };
+  }
+  const server = await startEmbeddedDatabase(config);
   try {
     await connectMongoose(server.uri, { backend: 'embedded' });
   } catch (error) {
@@ -94,6 +89,25 @@ export async function connectDatabase(
       await server.close();
     },
   };
+}
+
+/**
+ * Starts the embedded database on a worker thread of this process, on the configured data directory, without
+ * connecting to it: `npm start` runs it so in its primary process for the API workers (main.ts).
+ */
+export async function startEmbeddedDatabase(
+  config: Pick<Config, 'dataDir' | 'embeddedDbPort'>,
+): Promise<{ uri: string; close(): Promise<void> }> {
+  const embeddedLog = logger.child({ component: 'embedded-db' });
+  // Loaded lazily: a deployment on a real MongoDB never loads the embedded server's code.
+  const { startEmbeddedServerThread } = await import('../embedded-db/thread');
+  return startEmbeddedServerThread({
+    port: config.embeddedDbPort,
+    host: '127.0.0.1',
+    dbPath: config.dataDir,
+    replSetName: EMBEDDED_REPLICA_SET,
+    log: (message, extra) => embeddedLog.info(extra ?? {}, message),
+  });
 }
 
 /** The URI without its password, fit for a log line. */

@@ -22,6 +22,7 @@
  * Document numbers reserved outside the transaction (numbering.service) stay outside it: a run that aborts leaves
  * a gap in the sequence, as it does without a key.
  */
+import cluster from 'node:cluster';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import mongoose, { Schema } from 'mongoose';
@@ -249,5 +250,8 @@ export type FaultPoint = 'kill-before-commit' | 'kill-after-commit';
  * `X-Asar-Test-Fault: <point>` kills this process there, as a power cut would.
  */
 function injectFault(req: Request, point: FaultPoint): void {
-  if (config.testFaults && req.get('X-Asar-Test-Fault') === point) process.kill(process.pid, 'SIGKILL');
+  if (!config.testFaults || req.get('X-Asar-Test-Fault') !== point) return;
+  // A power cut takes every process: under npm start's cluster, the primary (and its database) too.
+  if (cluster.isWorker) process.kill(process.ppid, 'SIGKILL');
+  process.kill(process.pid, 'SIGKILL');
 }

@@ -15,13 +15,23 @@ import { raiseAlert } from '../../src/modules/alerts/alerts.service';
 import { setMinimumLevel } from '../../src/modules/alerts/minimum-levels.service';
 import { createWebhook } from '../../src/modules/alerts/webhooks.service';
 import type { ItemDto } from '../../src/modules/catalog/catalog.service';
+import { submitRequest } from '../../src/modules/distributions/aid-requests.service';
+import { allocate, createBatch, handOver } from '../../src/modules/distributions/distributions.service';
 import { createDonation } from '../../src/modules/donations/donations.service';
+import { Household } from '../../src/modules/households/households.model';
+import { addVulnerabilityCriterion, registerHousehold } from '../../src/modules/households/households.service';
 import { uploadImport } from '../../src/modules/imports/imports.service';
 import { HubMembership } from '../../src/modules/organisations/hub-membership.model';
 import type { OrganisationType } from '../../src/modules/organisations/organisations.model';
+import { createProgramme, enrolHouseholds } from '../../src/modules/programmes/programmes.service';
+import { arriveShipment, dispatchShipment, packShipment } from '../../src/modules/shipments/shipments.flow';
+import { openReceipt } from '../../src/modules/shipments/shipments.receiving';
+import { addHandlingUnits, createShipment } from '../../src/modules/shipments/shipments.service';
 import { reserve } from '../../src/modules/stock';
 import { LedgerEntry } from '../../src/modules/stock/stock.model';
 import { startCount } from '../../src/modules/stock/stock-count.service';
+import { open } from '../../src/personal-data';
+import { givenHouseholds, householdInput } from './given-households';
 import { apiKeyHeader, bearer, given } from './given-identity';
 import { givenInventory } from './given-inventory';
 
@@ -51,6 +61,11 @@ export interface OrganisationRecords {
   warehouse: { id: string; code: string; locationCode: string };
   reservationSource: { type: string; id: string; line: string | null };
   ledgerOperationId: string;
+  /** The round of the organisation's programme (a round is named by its programme and its id). */
+  roundId: string;
+  /** A line of the open shipment receipt (counts name it), and the shipment's truck. */
+  receiptLineId: string;
+  transportUnitId: string;
 }
 
 export interface GivenOrganisationRecords {
@@ -129,6 +144,109 @@ export async function givenOrganisationRecords(options: GivenOrganisationRecords
     },
     actor,
   );
+  // A transfer between its two warehouses, arrived and being received: a shipment with a truck, a pallet, a receipt.
+  const second = await givenInventory.warehouse({ name: `${marker} second warehouse` }, owner);
+  const planned = await createShipment(
+    {
+      kind: 'transfer',
+      consignee: { name: `${marker} second warehouse` },
+      origin: { warehouseId: warehouse.id },
+      destination: { warehouseId: second.id },
+      notes: marker,
+      transportUnits: [{ kind: 'vehicle', vehicle: { truckPlate: '123 ABC 02', driverName: `${marker} driver` } }],
+    },
+    actor,
+  );
+  const transportUnitId = planned.transportUnits[0]?.id;
+  await addHandlingUnits(
+    planned.id,
+    {
+      units: [
+        {
+          kind: 'pallet',
+          count: 1,
+          transportUnitId,
+          lines: [{ itemId: catalog.item.id, quantity: '4', condition: 'new' }],
+        },
+      ],
+    },
+    actor,
+  );
+  await packShipment(planned.id, actor);
+  await dispatchShipment(planned.id, actor);
+  await arriveShipment(planned.id, actor);
+  const receipt = await openReceipt(planned.id, { notes: marker }, actor);
+
+  // Families: two households (one handed its goods, one still reserved), a criterion of its own, a programme with a
+  // round it leads, a distribution batch and an aid request within the programme.
+  const families = await Promise.all(
+    [1, 2].map((n) =>
+      registerHousehold(
+        householdInput({
+          head: {
+            name: `${marker} head ${n}`,
+            birthDate: new Date('1985-04-12T00:00:00Z'),
+            iin: givenHouseholds.iin(),
+          },
+          members: [],
+          address: { region: 'almaty_region', settlement: `${marker} village`, line: `${marker} street ${n}` },
+          notes: `${marker} household ${n}`,
+        }),
+        actor,
+      ),
+    ),
+  );
+  await addVulnerabilityCriterion({ code: `${marker}_criterion`, label: { en: `${marker} criterion` } }, actor);
+  const programme = await createProgramme(
+    {
+      name: `${marker} programme`,
+      rounds: [
+        {
+          name: `${marker} round`,
+          startsOn: new Date('2026-01-01T00:00:00Z'),
+          endsOn: new Date('2026-12-31T00:00:00Z'),
+          entitlements: [{ itemId: catalog.item.id, category: 'bedding', basis: 'household', quantity: 1 }],
+        },
+      ],
+    },
+    actor,
+  );
+  const roundId = programme.rounds[0]?.id as string;
+  await enrolHouseholds(programme.id, roundId, { householdIds: families.map((f) => f.id) }, actor);
+  const batch = await createBatch(
+    {
+      programmeId: programme.id,
+      roundId,
+      warehouseId: warehouse.id,
+      site: { name: `${marker} school`, region: 'almaty_region', settlement: `${marker} village` },
+      plannedOn: new Date('2026-06-01T00:00:00Z'),
+    },
+    actor,
+  );
+  const allocated = await allocate(batch.id, { householdIds: families.map((f) => f.id) }, actor);
+  const [served, waiting] = allocated.allocated;
+  if (!served || !waiting) throw new Error('the fixture allocates to both households');
+  const served0 = families.find((f) => f.id === served.householdId);
+  const servedHead = await acrossOrganisations('the fixture opens its own household', () =>
+    Household.findById(served0?.id).lean().exec(),
+  );
+  const headIin = open(servedHead?.head?.iin as string, 'iin');
+  const given0 = await handOver(
+    served.id,
+    { outcome: 'all', receivedBy: { kind: 'head', iin: headIin }, proof: { kind: 'paper', sheet: `${marker}-1` } },
+    actor,
+  );
+  const request = await submitRequest(
+    {
+      programmeId: programme.id,
+      warehouseId: warehouse.id,
+      purpose: `${marker} request`,
+      neededBy: new Date('2026-12-01T00:00:00Z'),
+      lines: [{ itemId: catalog.item.id, quantity: '2' }],
+    },
+    actor,
+  );
+
   for (const memberId of options.members ?? []) {
     await HubMembership.create({ hubId: organisationId, memberId, from: new Date('2026-01-01') });
   }
@@ -146,9 +264,19 @@ export async function givenOrganisationRecords(options: GivenOrganisationRecords
       donations: draft.id,
       stock_counts: count.id,
       ledger_entries: String(entry._id),
+      shipments: planned.id,
+      households: waiting.householdId,
+      programmes: programme.id,
+      distribution_batches: batch.id,
+      allocations: waiting.id,
+      hand_overs: given0.id,
+      aid_requests: request.id,
     },
+    roundId,
     warehouse: { id: warehouse.id, code: warehouse.code, locationCode: 'A-01' },
     reservationSource,
     ledgerOperationId: String(entry.operationId),
+    receiptLineId: String(receipt.lines[0]?.id),
+    transportUnitId: String(transportUnitId),
   };
 }

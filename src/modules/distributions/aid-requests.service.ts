@@ -2,6 +2,10 @@
  * Requests for goods from NGOs and institutions: submit, decide (approve fully or partly, or reject), fulfil by an
  * allocation batch (what its hand-overs issued counts as delivered) or by a shipment (with its delivered
  * quantities), and show what was delivered. Owns `aid_requests`.
+ *
+ * Who serves a request: for a programme, its lead organisation (the headquarters that runs it serves the NGOs that
+ * take part); otherwise the requester itself, from its own warehouses. The serving side reads and decides the request
+ * through the declared `servingOrganisationId` path; nobody else sees it.
  */
 import { type QueryFilter, Types } from 'mongoose';
 import { AppError, type FieldError, notFound, validationError } from '../../core/errors';
@@ -15,8 +19,9 @@ import { requireItems } from '../catalog/catalog.service';
 import { subUnitOf, toSubUnits } from '../catalog/units';
 import { requireHousehold } from '../households';
 import { reserveDocumentNumber } from '../numbering/numbering.service';
-import { organisationExists } from '../organisations/organisations.service';
 import { requireProgramme } from '../programmes';
+// The shipments face offers no lookup of one's own shipment yet: the model, read only through owned().
+import { Shipment } from '../shipments/shipments.model';
 import { ledgerActorOf } from '../stock';
 import { requireWarehouse } from '../warehouses/warehouses.service';
 import { AidRequest, type AidRequestRecord, type RequestStatus } from './aid-requests.model';
@@ -24,8 +29,6 @@ import { Allocation, type AllocationRecord } from './distributions.model';
 import { requireBatch } from './distributions.service';
 
 export interface AidRequestInput {
-  /** The organisation asked to serve the request; the requester's own when not given. */
-  servingOrganisationId?: string;
   /** One of the requester's own warehouses, when it serves itself; otherwise the serving side names it on deciding. */
   warehouseId?: string | null;
   programmeId?: string | null;
@@ -132,30 +135,19 @@ const requestLife = defineLifecycle({
 export async function submitRequest(input: AidRequestInput, actor: Actor): Promise<AidRequestDto> {
   const requests = owned(AidRequest, actor);
   const { organisationId } = requests;
-  const servingOrganisationId = input.servingOrganisationId
-    ? new Types.ObjectId(input.servingOrganisationId)
-    : organisationId;
-  const servesItself = servingOrganisationId.equals(organisationId);
-  if (!servesItself && !(await organisationExists(String(servingOrganisationId)))) {
-    throw validationError([
-      {
-        field: 'servingOrganisationId',
-        message: '"servingOrganisationId" is not a known organisation',
-        type: 'any.unknownReference',
-      },
-    ]);
-  }
-  if (input.warehouseId && !servesItself) {
+  // A request within a programme is served by the programme's lead; any other by the requester's own warehouses.
+  const programme = input.programmeId ? await requireProgramme(input.programmeId, actor) : null;
+  const servingOrganisationId = programme?.organisationId ?? organisationId;
+  if (input.warehouseId && !servingOrganisationId.equals(organisationId)) {
     throw validationError([
       {
         field: 'warehouseId',
-        message: '"warehouseId" names one of your own warehouses; the serving organisation chooses its own',
+        message: '"warehouseId" is chosen by the programme\'s lead organisation, which serves the request',
         type: 'any.invalid',
       },
     ]);
   }
   const warehouse = input.warehouseId ? await requireWarehouse(actor, input.warehouseId, 'warehouseId') : null;
-  if (input.programmeId) await requireProgramme(input.programmeId, actor);
   if (input.institutionId) {
     const institution = await requireHousehold(input.institutionId, actor);
     if (institution.kind !== 'institution') {
@@ -306,6 +298,8 @@ export async function fulfilRequest(id: string, input: FulfilmentInput, actor: A
     }));
   } else {
     requireServing(request, actor);
+    // The shipment is the serving organisation's own: another's is answered as a missing one.
+    if (!(await owned(Shipment, actor).exists({ _id: input.id }))) throw notFound('Shipment', input.id);
     delivered = input.delivered.map((d) => ({ itemId: new Types.ObjectId(d.itemId), quantity: d.quantity }));
   }
   const lines = request.lines.map((line) => ({

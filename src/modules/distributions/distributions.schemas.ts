@@ -72,23 +72,21 @@ export const handOverSchemas = {
   params: idParams,
   body: Joi.object({
     ...handOverFields,
+    // Paper first: the walk of every route (and a reader) sees the usual proof before the others.
     proof: Joi.alternatives()
       .conditional('.kind', {
-        switch: [
-          {
-            is: 'paper',
-            // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
-            then: Joi.object({
-              kind: Joi.string().valid('paper'),
-              sheet: Joi.string().trim().min(1).max(40).required(),
-            }),
-          },
+        is: 'paper',
+        // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
+        then: Joi.object({
+          kind: Joi.string().valid('paper').required(),
+          sheet: Joi.string().trim().min(1).max(40).required(),
+        }),
+        otherwise: Joi.alternatives().conditional('.kind', {
+          is: 'image',
           // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
-          { is: 'image', then: Joi.object({ kind: Joi.string().valid('image'), png: base64Png.required() }) },
-          // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
-          { is: 'none', then: Joi.object({ kind: Joi.string().valid('none') }) },
-        ],
-        otherwise: Joi.object({ kind: Joi.string().valid('paper', 'image', 'none').required() }),
+          then: Joi.object({ kind: Joi.string().valid('image').required(), png: base64Png.required() }),
+          otherwise: Joi.object({ kind: Joi.string().valid('none').required() }),
+        }),
       })
       .required(),
     handedOverAt: Joi.date().iso().max('now'),
@@ -119,7 +117,6 @@ export const documentSchemas = {
 
 export const submitRequestSchemas = {
   body: Joi.object({
-    servingOrganisationId: objectId(),
     warehouseId: objectId().allow(null),
     programmeId: objectId().allow(null),
     institutionId: objectId().allow(null),

@@ -280,10 +280,8 @@ export async function allocate(batchId: string, input: AllocateInput, actor: Act
       for (const id of ids) {
         const household = households.get(id);
         const enrolment = enrolments.get(id);
-        if (!household) {
-          result.failed.push({ householdId: id, code: 'NOT_FOUND', message: `Household ${id} not found`, details: {} });
-          continue;
-        }
+        // An id that names no household of the organisation refuses the call, as a missing record does anywhere.
+        if (!household) throw notFound('Household', id);
         if (!enrolment) {
           result.failed.push({
             householdId: id,

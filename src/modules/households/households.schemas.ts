@@ -10,7 +10,7 @@ import {
   RECIPIENT_KINDS,
   RELATIONS,
 } from './households.model';
-import { COUNT_DIMENSIONS } from './households.service';
+import { COUNT_DIMENSIONS, type HouseholdInput } from './households.service';
 
 /** An IIN: 12 digits with a valid check digit and birth date (core/kz-identifiers). */
 export const iin = (): Joi.StringSchema =>
@@ -33,11 +33,13 @@ export const kzPhone = (): Joi.StringSchema =>
 
 const personName = () => Joi.string().trim().min(1).max(200);
 const pastDate = () => Joi.date().iso().max('now');
+/** A criterion's code, kept in lower case (`Single-Parent` is `single-parent`): letters, digits, `_` and `-`. */
 export const vulnerabilityCode = () =>
   Joi.string()
     .trim()
-    .pattern(/^[a-z][a-z0-9_]{1,39}$/)
-    .messages({ 'string.pattern.base': '{{#label}} must be a lower-case code (letters, digits, _)' });
+    .lowercase()
+    .pattern(/^[a-z][a-z0-9_-]{1,39}$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be a code of letters, digits, _ and -' });
 
 const head = Joi.object({
   name: personName().required(),
@@ -95,21 +97,34 @@ const fields = {
   legalBasis,
 };
 
+const recipientFields = {
+  address: address.required(),
+  vulnerabilities: fields.vulnerabilities,
+  notes: fields.notes,
+  retainUntil: fields.retainUntil,
+  legalBasis: legalBasis.required(),
+};
+
+/** A household: its head (required) and members. */
+const householdBody = Joi.object({
+  kind: Joi.string().valid('household').default('household'),
+  head: head.required(),
+  members: fields.members,
+  ...recipientFields,
+});
+
+/** An institution (a maternity ward, a care home): one recipient for the people it cares for; no members. */
+const institutionBody = Joi.object({
+  kind: Joi.string().valid('institution').required(),
+  institution: institution.required(),
+  ...recipientFields,
+});
+
 export const registerHouseholdSchemas = {
-  body: Joi.object({
-    kind: Joi.string()
-      .valid(...RECIPIENT_KINDS)
-      .default('household'),
-    ...fields,
+  body: Joi.alternatives()
     // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
-    head: head.when('kind', { is: 'household', then: Joi.required(), otherwise: Joi.forbidden() }),
-    // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
-    institution: institution.when('kind', { is: 'institution', then: Joi.required(), otherwise: Joi.forbidden() }),
-    // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
-    members: fields.members.when('kind', { is: 'institution', then: Joi.forbidden() }),
-    address: address.required(),
-    legalBasis: legalBasis.required(),
-  }),
+    .conditional('.kind', { is: 'institution', then: institutionBody, otherwise: householdBody })
+    .required() as Joi.Schema<HouseholdInput>,
 };
 
 export const updateHouseholdSchemas = {

@@ -700,6 +700,7 @@ export async function countHouseholdsOf(
   organisationIds: readonly Types.ObjectId[] | null,
   by: CountDimension,
 ): Promise<HouseholdCount[]> {
+  if (organisationIds?.length === 0) return [];
   const field = {
     region: '$address.region',
     settlement: '$address.settlement',

@@ -4,6 +4,7 @@
  */
 export type { EntitlementLine } from './entitlements';
 export type { EnrolmentRecord, ProgrammeRecord, RoundRecord } from './programmes.model';
+export { programmeRoutes } from './programmes.routes';
 export {
   enrolmentsOf,
   entitlementOf,

@@ -30,8 +30,9 @@ const entitlement = Joi.object({
   basis: Joi.string()
     .valid(...ENTITLEMENT_BASES)
     .required(),
+  // Per household or per member; one when not given ("one food basket per household"). Bands carry their own.
   // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
-  quantity: quantityValue().when('basis', { is: 'size_band', then: Joi.forbidden(), otherwise: Joi.required() }),
+  quantity: quantityValue().when('basis', { is: 'size_band', then: Joi.forbidden() }),
   unit: unitCode(),
   bands: arrayOf(band, 20)
     .min(1)

@@ -17,7 +17,7 @@ import { requireItems } from '../catalog/catalog.service';
 import { toSubUnits } from '../catalog/units';
 import { type HouseholdRecord, householdsByIds } from '../households';
 import { Organisation } from '../organisations/organisations.model';
-import { organisationExists } from '../organisations/organisations.service';
+import { hubMembersOf } from '../organisations/organisations.service';
 import { ledgerActorOf } from '../stock';
 import {
   claimsFor,
@@ -165,7 +165,7 @@ async function buildRounds(rounds: RoundInput[], prefix: string): Promise<RoundR
           itemId: item._id,
           category: e.category,
           basis: e.basis,
-          quantity: e.basis === 'size_band' ? 0 : toSubUnits(item, e.quantity ?? 0, e.unit, `${field}.quantity`),
+          quantity: e.basis === 'size_band' ? 0 : toSubUnits(item, e.quantity ?? 1, e.unit, `${field}.quantity`),
           bands: (e.bands ?? []).map((b, j) => ({
             minSize: b.minSize,
             maxSize: b.maxSize ?? null,
@@ -179,17 +179,24 @@ async function buildRounds(rounds: RoundInput[], prefix: string): Promise<RoundR
   return built;
 }
 
-async function requireOrganisations(ids: readonly string[], field: string): Promise<Types.ObjectId[]> {
+/**
+ * The participating organisations a lead may name: the current members of its hub (a city headquarters and the NGOs
+ * it coordinates). Anything else, an unknown id or another organisation, is refused in the same words, so that a
+ * programme cannot be used to learn which organisations exist.
+ */
+async function requireParticipants(ids: readonly string[], field: string, actor: Actor): Promise<Types.ObjectId[]> {
   const unique = [...new Set(ids)];
-  const exists = await Promise.all(unique.map((id) => organisationExists(id)));
-  const known = new Set(unique.filter((_, i) => exists[i]));
+  if (unique.length === 0) return [];
+  const lead = owned(Programme, actor).organisationId;
+  const isHub = (await Organisation.exists({ _id: lead, type: 'hub' })) !== null;
+  const members = isHub ? new Set((await hubMembersOf(actor)).map((m) => String(m.memberId))) : new Set<string>();
   const errors = ids
     .map((id, i): FieldError | null =>
-      known.has(id)
+      members.has(id)
         ? null
         : {
             field: `${field}[${i}]`,
-            message: `"${field}[${i}]" is not a known organisation`,
+            message: `"${field}[${i}]" is not a member organisation of your hub`,
             type: 'any.unknownReference',
           },
     )
@@ -201,9 +208,10 @@ async function requireOrganisations(ids: readonly string[], field: string): Prom
 export async function createProgramme(input: ProgrammeInput, actor: Actor): Promise<ProgrammeDto> {
   const programmes = owned(Programme, actor);
   const { organisationId } = programmes;
-  const participants = await requireOrganisations(
+  const participants = await requireParticipants(
     input.participatingOrganisationIds ?? [],
     'participatingOrganisationIds',
+    actor,
   );
   const rounds = await buildRounds(input.rounds ?? [], 'rounds');
   const now = new Date();
@@ -562,7 +570,8 @@ async function enrolInSession(
   for (const id of ids) {
     const household = households.get(id);
     if (!household) {
-      result.failed.push({ householdId: id, code: 'NOT_FOUND', message: `Household ${id} not found`, details: { id } });
+      // An id that names no household of the organisation refuses the call, as a missing record does anywhere.
+      throw notFound('Household', id);
     } else if (alreadyEnrolled.has(id)) {
       result.failed.push({
         householdId: id,

@@ -19,6 +19,12 @@ const Shipments = lazy(() => import('./screens/Shipments'));
 const ShipmentPlan = lazy(() => import('./screens/ShipmentPlan'));
 const ShipmentView = lazy(() => import('./screens/ShipmentView'));
 const ShipmentReceive = lazy(() => import('./screens/ShipmentReceive'));
+const Households = lazy(() => import('./screens/Households'));
+const HouseholdRegister = lazy(() => import('./screens/HouseholdRegister'));
+const HouseholdView = lazy(() => import('./screens/HouseholdView'));
+const Distributions = lazy(() => import('./screens/Distributions'));
+const DistributionDay = lazy(() => import('./screens/DistributionDay'));
+const Reports = lazy(() => import('./screens/Reports'));
 
 function Waiting() {
   return (
@@ -55,6 +61,12 @@ const SCREENS: [path: string, Screen: ComponentType][] = [
   ['/shipments/new', ShipmentPlan],
   ['/shipments/:id', ShipmentView],
   ['/shipments/:id/receive', ShipmentReceive],
+  ['/households', Households],
+  ['/households/new', HouseholdRegister],
+  ['/households/:id', HouseholdView],
+  ['/distributions', Distributions],
+  ['/distributions/:id', DistributionDay],
+  ['/reports', Reports],
 ];
 
 export function App() {

@@ -1,5 +1,6 @@
 import type { AppError } from '../../../src/core/errors';
 import { type Actor, permissionsOf } from '../../../src/modules/access/permissions';
+import { HubMembership } from '../../../src/modules/organisations/hub-membership.model';
 import { AidClaim, Enrolment } from '../../../src/modules/programmes/programmes.model';
 import {
   enrolHousehold,
@@ -26,7 +27,12 @@ function actorOf(organisationId: string, role: 'coordinator' | 'supervisor' = 'c
 }
 
 async function twoNgosInOneProgramme(options: { disclose?: boolean } = {}) {
-  const [a, b] = [await given.organisation({ name: 'Love Kazakhstan' }), await given.organisation({ name: 'Kamkor' })];
+  // The headquarters-style lead: a hub whose member takes part in its programme.
+  const [a, b] = [
+    await given.organisation({ name: 'Love Kazakhstan', type: 'hub' }),
+    await given.organisation({ name: 'Kamkor' }),
+  ];
+  await HubMembership.create({ hubId: a.id, memberId: b.id, from: new Date('2024-01-01') });
   const item = await givenInventory.item();
   const lead = actorOf(a.id);
   const other = actorOf(b.id);
@@ -127,11 +133,13 @@ describe('the duplicate check across organisations', () => {
     expect(await Enrolment.countDocuments({ roundId, status: 'enrolled' })).toBe(2);
   });
 
-  test('when an enrolment is withdrawn, then its claims go and another organisation may enrol the person', async () => {
+  test('when an enrolment is withdrawn, then its claims stop blocking and another organisation may enrol the person', async () => {
     const { lead, other, programme, roundId } = await twoNgosInOneProgramme();
     const input = householdInput();
     const first = await enrolHousehold(programme.id, roundId, (await givenHouseholds.household(lead, input)).id, lead);
-    await withdrawEnrolment(first.id, lead);
+    const withdrawn = await withdrawEnrolment(first.id, lead);
+    expect(withdrawn.status).toBe('withdrawn');
+    expect(await AidClaim.countDocuments({ enrolmentId: first.id, active: true })).toBe(0);
     const second = await enrolHousehold(
       programme.id,
       roundId,
@@ -139,6 +147,21 @@ describe('the duplicate check across organisations', () => {
       other,
     );
     expect(second.outcome).toBe('unique');
+    // The withdrawn enrolment and its claims stay as history: two IINs and the person key of the child without one.
+    expect(await Enrolment.countDocuments({ roundId })).toBe(2);
+    expect(await AidClaim.countDocuments({ enrolmentId: first.id, active: false })).toBe(3);
+    const again = await caught(withdrawEnrolment(first.id, lead));
+    expect(again.code).toBe('INVALID_STATE');
+  });
+
+  test('when the same household is enrolled again after its withdrawal, then it is enrolled anew', async () => {
+    const { lead, programme, roundId } = await twoNgosInOneProgramme();
+    const household = await givenHouseholds.household(lead);
+    const first = await enrolHousehold(programme.id, roundId, household.id, lead);
+    await withdrawEnrolment(first.id, lead);
+    const second = await enrolHousehold(programme.id, roundId, household.id, lead);
+    expect(second.id).not.toBe(first.id);
+    expect(await Enrolment.countDocuments({ roundId, householdId: household.id, status: 'enrolled' })).toBe(1);
   });
 
   test('when a bulk enrolment holds a duplicate, then the others are enrolled and the duplicate is listed', async () => {

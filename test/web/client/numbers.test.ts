@@ -3,7 +3,7 @@ import { en } from '../../../src/web/client/i18n/en';
 import { kk } from '../../../src/web/client/i18n/kk';
 import { parseDecimal, parsePositiveQuantity } from '../../../src/web/client/lib/decimal';
 import { decimalShift, formatNumber, kgAndTonnes } from '../../../src/web/client/lib/format';
-import { addDecimal, balanceFigures, inBaseUnit, subtractDecimal } from '../../../src/web/client/lib/stock';
+import { addDecimal, balanceFigures, inBaseUnit, subtractDecimal, subUnitOf } from '../../../src/web/client/lib/stock';
 import type { Balance } from '../../../src/web/client/lib/types';
 
 describe('parseDecimal', () => {
@@ -90,5 +90,11 @@ describe('formatting', () => {
     expect(kg.replace(/\s/g, ' ')).toBe('5 090,9 кг');
     expect(tonnes).toBe('5,091 т');
     expect(kgAndTonnes('300', 'en', en.units)).toEqual({ kg: '300 kg', tonnes: '0.3 t' });
+  });
+});
+
+describe('sub-units', () => {
+  test('when an item is counted in kg, t or l, then the API counts it in grams or millilitres; pieces in pieces', () => {
+    expect([subUnitOf('kg'), subUnitOf('t'), subUnitOf('l'), subUnitOf('piece')]).toEqual(['g', 'g', 'ml', 'piece']);
   });
 });

@@ -24,6 +24,9 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/donations', label: t('nav.donations'), show: can('donations:read') },
     { to: '/counts', label: t('nav.counts'), show: can('stock:write') },
     { to: '/shipments', label: t('nav.shipments'), show: can('shipments:read') },
+    { to: '/households', label: t('nav.households'), show: can('households:read') },
+    { to: '/distributions', label: t('nav.distributions'), show: can('distributions:read') },
+    { to: '/reports', label: t('nav.reports'), show: can('reports:read') },
     { to: '/queue', label: t('nav.queue'), show: true },
   ];
   const waiting = queued.length;

@@ -43,6 +43,11 @@ const SUB_UNIT_SHIFT: Record<string, Record<string, number>> = {
   ml: { ml: 0, l: 3 },
 };
 
+/** The sub-unit the API counts a base unit in: grams for kg and t, millilitres for litres, else the unit itself. */
+export function subUnitOf(baseUnit: string): string {
+  return Object.entries(SUB_UNIT_SHIFT).find(([, bases]) => baseUnit in bases)?.[0] ?? baseUnit;
+}
+
 /**
  * Integer sub-units (what the API stores and answers as `onHand`, `reserved`, `available` with their `unit`) in
  * the item's base unit, exactly: 120500 g is "120.5" kg. Undefined for a pair of units it does not know.

@@ -1,0 +1,50 @@
+/** A programme and one of its rounds: the two selects every enrolment and distribution starts from. */
+import { Select } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, type Page } from '../lib/api';
+import type { Programme } from '../lib/households';
+
+export interface RoundChoice {
+  programmeId: string | null;
+  roundId: string | null;
+}
+
+/** The programmes the organisation leads or takes part in. */
+function useProgrammes() {
+  return useQuery({
+    queryKey: ['programmes'],
+    queryFn: () => api<Page<Programme>>('/programmes', { query: { limit: 100 } }),
+  });
+}
+
+export function RoundPicker({ value, onChange }: { value: RoundChoice; onChange: (next: RoundChoice) => void }) {
+  const { t } = useTranslation();
+  const programmes = useProgrammes();
+  const programme = programmes.data?.data.find((p) => p.id === value.programmeId);
+  return (
+    <>
+      <Select
+        label={t('household.programme')}
+        data-testid="programme"
+        value={value.programmeId}
+        onChange={(programmeId) => onChange({ programmeId, roundId: null })}
+        data={(programmes.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+      />
+      <Select
+        label={t('household.round')}
+        data-testid="round"
+        value={value.roundId}
+        onChange={(roundId) => onChange({ ...value, roundId })}
+        data={(programme?.rounds ?? []).map((r) => ({ value: r.id, label: r.name }))}
+      />
+    </>
+  );
+}
+
+/** The name of the round chosen, once the programmes are loaded (for messages). */
+export function useRoundName(choice: RoundChoice): string | undefined {
+  const programmes = useProgrammes();
+  return programmes.data?.data.find((p) => p.id === choice.programmeId)?.rounds.find((r) => r.id === choice.roundId)
+    ?.name;
+}
