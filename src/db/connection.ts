@@ -39,10 +39,17 @@ export function uriNamesDatabase(uri: string): boolean {
  */
 export async function connectMongoose(
   uri: string,
-  options: { backend: DatabaseBackend; dbName?: string; serverSelectionTimeoutMS?: number },
+  options: {
+    backend: DatabaseBackend;
+    dbName?: string;
+    serverSelectionTimeoutMS?: number;
+    /** Further driver options (tests: an appName that fail points target, command monitoring). */
+    driverOptions?: mongoose.ConnectOptions;
+  },
 ): Promise<typeof mongoose> {
   const dbName = options.dbName ?? (uriNamesDatabase(uri) ? undefined : DEFAULT_DATABASE_NAME);
   await mongoose.connect(uri, {
+    ...options.driverOptions,
     dbName,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
   });

@@ -178,7 +178,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
     socket.on('close', () => {
       sockets.delete(socket);
       state.connections.current--;
-      sessions.connectionClosed(connection.id);
+      // A transaction outlives its connection, as in mongod: the driver retries a commit whose connection dropped on
+      // another one. It ends by commit, abort, endSessions or transactionLifetimeLimitSeconds.
     });
   });
 

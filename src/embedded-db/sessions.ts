@@ -24,8 +24,6 @@ interface Session {
   commitPromise?: Promise<void>;
   /** When the current transaction started, for transactionLifetimeLimitSeconds. */
   startedAt: number;
-  /** Connection that last ran a statement of the transaction: if it drops, the transaction is aborted. */
-  connectionId?: number;
   /** Reply (or in-flight reply) of the retryable write numbered `txnNumber`. */
   retryable?: { txnNumber: bigint; reply: Promise<Doc> };
   lastUse: number;
@@ -83,7 +81,7 @@ export class SessionRegistry {
    * The storage transaction for a statement sent with `autocommit: false`; starts one on `startTransaction`.
    * Throws NoSuchTransaction (with TransientTransactionError) when the transaction is unknown, aborted or reaped.
    */
-  transactionFor(key: string, txnNumber: bigint, startTransaction: boolean, connectionId: number): Txn {
+  transactionFor(key: string, txnNumber: bigint, startTransaction: boolean): Txn {
     const session = this.session(key);
     if (startTransaction) {
       if (txnNumber < session.txnNumber) {
@@ -104,7 +102,6 @@ export class SessionRegistry {
       session.txn = this.store.begin({ multiDocument: true });
       session.state = 'inProgress';
       session.startedAt = Date.now();
-      session.connectionId = connectionId;
       return session.txn;
     }
     if (txnNumber !== session.txnNumber) {
@@ -118,7 +115,6 @@ export class SessionRegistry {
     if (session.state !== 'inProgress' || !session.txn) {
       throw noSuchTransaction(`Transaction with txnNumber ${txnNumber} has been aborted.`);
     }
-    session.connectionId = connectionId;
     return session.txn;
   }
 
@@ -232,15 +228,6 @@ export class SessionRegistry {
   killAll(): void {
     for (const session of this.sessions.values()) this.abortActive(session);
     this.sessions.clear();
-  }
-
-  connectionClosed(connectionId: number): void {
-    for (const session of this.sessions.values()) {
-      if (session.connectionId === connectionId && session.state === 'inProgress') {
-        this.options.log?.('aborting transaction of a closed connection', { connectionId });
-        this.abortActive(session);
-      }
-    }
   }
 
   /** Aborts transactions older than transactionLifetimeLimitSeconds and forgets sessions idle for 30 minutes. */

@@ -9,6 +9,7 @@
  */
 import type { Server } from 'node:http';
 import type { Express } from 'express';
+import type { ConnectOptions } from 'mongoose';
 import supertest from 'supertest';
 import { type AppDeps, buildApp } from '../../src/app';
 import { clearDatabase, connectTestDatabase, disconnectTestDatabase, ensureIndexes } from './database';
@@ -19,12 +20,13 @@ export interface TestApp {
   api: ReturnType<typeof supertest>;
 }
 
-export function setupTestApp(deps: AppDeps = {}): TestApp {
+/** `driverOptions` go to the app's Mongoose connection (fault-injection tests give it an appName, see fail-command.ts). */
+export function setupTestApp(deps: AppDeps = {}, driverOptions?: ConnectOptions): TestApp {
   const context = {} as TestApp;
   let server: Server | undefined;
 
   beforeAll(async () => {
-    await connectTestDatabase();
+    await connectTestDatabase({ driverOptions });
     context.app = buildApp(deps);
     server = await new Promise<Server>((resolve) => {
       const listening = context.app.listen(0, '127.0.0.1', () => resolve(listening));

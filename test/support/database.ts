@@ -10,11 +10,14 @@ import { testBackend, testDatabaseName, testDatabaseUri } from './env';
  * Connects the default Mongoose connection to `asar_test_<worker>`, empties it (by default) and builds the indexes
  * of every model compiled so far.
  */
-export async function connectTestDatabase(options: { fresh?: boolean } = {}): Promise<typeof mongoose> {
+export async function connectTestDatabase(
+  options: { fresh?: boolean; driverOptions?: mongoose.ConnectOptions } = {},
+): Promise<typeof mongoose> {
   await connectMongoose(testDatabaseUri(), {
     backend: testBackend(),
     dbName: testDatabaseName(),
     serverSelectionTimeoutMS: 10_000,
+    driverOptions: options.driverOptions,
   });
   // Mongoose starts creating collections and indexes as soon as it connects: let that finish before dropping,
   // or the drop could race it, then build the indexes again on the empty database.

@@ -194,7 +194,7 @@ function txnNumberOrUndefined(value: unknown): bigint | undefined {
 }
 
 async function dispatch(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
-  const { name, body, server, connection } = ctx;
+  const { name, body, server } = ctx;
 
   try {
     checkHints(ctx);
@@ -213,7 +213,7 @@ async function dispatch(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
         throw mongoError('OperationNotSupportedInTransaction', `Cannot run '${name}' in a multi-document transaction.`);
       }
       const key = ctx.sessionKey;
-      ctx.txn = server.sessions.transactionFor(key, txnNumber, body.startTransaction === true, connection.id);
+      ctx.txn = server.sessions.transactionFor(key, txnNumber, body.startTransaction === true);
       ctx.txnNumber = txnNumber;
       try {
         const reply = await spec.handler(ctx);
