@@ -238,7 +238,7 @@ async function main(): Promise<number> {
         address: 'Raiymbek 1',
         locations: [],
       },
-      SYSTEM_ACTOR,
+      actor,
     );
     await receive(
       {
@@ -311,8 +311,9 @@ async function main(): Promise<number> {
     const dispatch = await timed(() =>
       expectOk(api.request('POST', `/shipments/${shipment.id}/dispatch`, {}), 200, 'dispatch'),
     );
-    const entries = await LedgerEntry.countDocuments({ 'source.id': shipment.id });
-    const operations = (await LedgerEntry.distinct('operationId', { 'source.id': shipment.id })).length;
+    const mine = { organisationId: new Types.ObjectId(actor.organisationId as string), 'source.id': shipment.id };
+    const entries = await LedgerEntry.countDocuments(mine);
+    const operations = (await LedgerEntry.distinct('operationId', mine)).length;
     row(
       `dispatch (${entries} ledger entries, ${operations} operation)`,
       ms(dispatch.ms),
@@ -396,7 +397,7 @@ async function main(): Promise<number> {
     // 5. 64 clients pack from the same balances: 64 × 20 blankets against 1,000 free.
     const small = await createWarehouse(
       { code: 'AST-01', name: 'Астана қоймасы', region: 'astana', city: 'Astana', address: '', locations: [] },
-      SYSTEM_ACTOR,
+      actor,
     );
     const blanket = items[1] as ItemDto;
     await receive(
@@ -436,10 +437,11 @@ async function main(): Promise<number> {
     const packedCount = statuses.filter((s) => s === 200).length;
     const refused = statuses.filter((s) => s === 409).length;
     const other = statuses.filter((s) => s !== 200 && s !== 409);
-    const balances = await StockBalance.find({ warehouseId: new Types.ObjectId(small.id) }).lean();
+    const organisationId = new Types.ObjectId(actor.organisationId as string);
+    const balances = await StockBalance.find({ organisationId, warehouseId: new Types.ObjectId(small.id) }).lean();
     const reservedSum = balances.reduce((s, b) => s + (b.reserved ?? 0), 0);
     const open64 = await StockReservation.aggregate<{ total: number }>([
-      { $match: { warehouseId: new Types.ObjectId(small.id), status: 'open' } },
+      { $match: { organisationId, warehouseId: new Types.ObjectId(small.id), status: 'open' } },
       { $group: { _id: null, total: { $sum: '$quantity' } } },
     ]);
     const overReserved = balances.filter((b) => (b.reserved ?? 0) > b.onHand).length;

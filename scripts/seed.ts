@@ -1,8 +1,10 @@
 /**
- * `npm run seed`: loads a small realistic demo so that a new user sees data right after `npm start`: the operator
- * organisation, a partner NGO and one demo user per role (admin@asar.demo, warehouse@asar.demo, ...), then
- * warehouses in Astana, Almaty and Shymkent, donors, a catalog from flour to a yurt kit, a few received donations
- * and a draft, a transfer and a kit assembly (see scripts/seed/demo-inventory.ts).
+ * `npm run seed`: loads a small realistic demo so that a new user sees data right after `npm start`: a city volunteer
+ * headquarters (a hub) with two members, the operator organisation and a partner NGO, each with its own users
+ * (src/modules/users/seed.ts); the operator organisation's warehouses in Astana, Almaty and Shymkent, donors, a
+ * catalog from flour to a yurt kit, a few received donations and a draft, a transfer and a kit assembly; the NGO's own
+ * storeroom in Talgar with its donors and stock (scripts/seed/demo-inventory.ts). Signing in as each organisation's
+ * users shows that neither sees the other's records.
  *
  * It connects the way the app does (MONGODB_URI, or the embedded database on ASAR_DATA_DIR). The embedded
  * database's data directory is used by one process at a time: stop the API before seeding it.
@@ -57,10 +59,8 @@ async function main(): Promise<number> {
     const identity = await seedIdentity();
     for (const line of describeIdentitySeed(identity)) console.log(line);
 
-    const actorFor = async (role: 'admin' | 'warehouse') => {
-      const email = `${role}@${DEMO_EMAIL_DOMAIN}`;
-      const operator = organisationActor(identity.organisations.operatorId);
-      const user = (await listUsers({ limit: 5, offset: 0, role, q: email }, operator)).data.find(
+    const actorFor = async (email: string, organisationId: string) => {
+      const user = (await listUsers({ limit: 5, offset: 0, q: email }, organisationActor(organisationId))).data.find(
         (u) => u.email === email,
       );
       if (!user) throw new Error(`The demo user ${email} is missing after seeding identities`);
@@ -73,15 +73,17 @@ async function main(): Promise<number> {
         roles: user.roles,
       });
     };
+    const { operatorId, partnerNgoId } = identity.organisations;
 
     console.log('\nDemo inventory:');
     const inventory = await seedDemoInventory({
-      admin: await actorFor('admin'),
-      warehouse: await actorFor('warehouse'),
+      admin: await actorFor(`admin@${DEMO_EMAIL_DOMAIN}`, operatorId),
+      warehouse: await actorFor(`warehouse@${DEMO_EMAIL_DOMAIN}`, operatorId),
+      partnerWarehouse: await actorFor(`ngo-warehouse@${DEMO_EMAIL_DOMAIN}`, partnerNgoId),
     });
     for (const line of inventory.lines) console.log(line);
     console.log(
-      `\nDone. Start the API with npm start and sign in as admin@${DEMO_EMAIL_DOMAIN} or warehouse@${DEMO_EMAIL_DOMAIN}.`,
+      `\nDone. Start the API with npm start and sign in as warehouse@${DEMO_EMAIL_DOMAIN} (operator organisation) or ngo-warehouse@${DEMO_EMAIL_DOMAIN} (partner NGO): each sees only its own organisation's stock.`,
     );
     return 0;
   } finally {

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import Joi from 'joi';
 import cron from 'node-cron';
 import { version } from '../package.json';
@@ -65,6 +66,15 @@ export interface Config {
   userPassword?: string;
   /** Organisation name printed in document headers (waybills, receipts). */
   orgName: string;
+  /** Keys that protect families' personal data (see src/personal-data/keys.ts). Both are required in production. */
+  personalData: {
+    /** AES-256-GCM key for personal fields at rest (ASAR_PERSONAL_DATA_KEY: 32 bytes as base64 or 64 hex digits). */
+    encryptionKey?: Buffer;
+    /** HMAC-SHA-256 secret of the keyed hashes that match identifiers across organisations (ASAR_PERSONAL_DATA_HASH_SECRET). */
+    hashSecret?: Buffer;
+    /** Where a development deployment keeps the keys it generated when none were configured. */
+    developmentKeyFile: string;
+  };
   jobs: {
     /** Whether `npm start` runs the scheduler (ASAR_JOBS_ENABLED; off in tests, which run jobs by hand). */
     enabled: boolean;
@@ -90,6 +100,16 @@ const MIN_SECRET_LENGTH = 32;
 /** Users' passwords (modules/users/passwords.ts), so also the passwords the seed and user:create give them. */
 export const MIN_PASSWORD_LENGTH = 12;
 const DEFAULT_LOGIN_WINDOW_MINUTES = 15;
+
+/** A 256-bit key written as 64 hexadecimal digits or as base64 (44 characters), converted to its bytes. */
+const aesKey = Joi.string()
+  .trim()
+  .custom((text: string, helpers) => {
+    if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+    if (/^[A-Za-z0-9+/]{43}=$/.test(text)) return Buffer.from(text, 'base64');
+    return helpers.error('any.invalid');
+  })
+  .messages({ 'any.invalid': '{{#label}} must be 32 bytes written as 64 hexadecimal digits or 44 base64 characters' });
 
 /** `10/15m` (10 attempts per 15 minutes), `10/1h`, `10/30s`, or just `10` (per 15 minutes). */
 const rateLimit = Joi.string()
@@ -204,6 +224,15 @@ const schema = Joi.object({
   ASAR_SEED_PASSWORD: Joi.string().min(MIN_PASSWORD_LENGTH),
   ASAR_USER_PASSWORD: Joi.string().min(MIN_PASSWORD_LENGTH),
   ASAR_ORG_NAME: Joi.string().trim().max(200).default('Asar'),
+  ASAR_PERSONAL_DATA_KEY: aesKey
+    // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
+    .when('NODE_ENV', { is: 'production', then: Joi.required() })
+    .messages({ 'any.required': '{{#label}} is required in production (32 bytes: 64 hex digits or base64)' }),
+  ASAR_PERSONAL_DATA_HASH_SECRET: Joi.string()
+    .min(MIN_SECRET_LENGTH)
+    // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
+    .when('NODE_ENV', { is: 'production', then: Joi.required() })
+    .messages({ 'any.required': `{{#label}} is required in production (at least ${MIN_SECRET_LENGTH} characters)` }),
   ASAR_JOBS_ENABLED: Joi.boolean().default(Joi.ref('NODE_ENV', { adjust: (env: string) => env !== 'test' })),
   ASAR_JOBS_TIMEZONE: Joi.string()
     .trim()
@@ -275,6 +304,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     seedPassword: v.ASAR_SEED_PASSWORD,
     userPassword: v.ASAR_USER_PASSWORD,
     orgName: v.ASAR_ORG_NAME,
+    personalData: Object.freeze({
+      encryptionKey: v.ASAR_PERSONAL_DATA_KEY,
+      hashSecret: v.ASAR_PERSONAL_DATA_HASH_SECRET ? Buffer.from(v.ASAR_PERSONAL_DATA_HASH_SECRET, 'utf8') : undefined,
+      developmentKeyFile: join(v.ASAR_DATA_DIR, 'personal-data-keys.json'),
+    }),
     jobs: Object.freeze({
       enabled: v.ASAR_JOBS_ENABLED,
       timezone: v.ASAR_JOBS_TIMEZONE,

@@ -1,6 +1,8 @@
 import { loadConfig } from '../src/config';
 
 const SECRET = 'a-production-secret-of-at-least-32-characters';
+const PERSONAL_DATA_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+const HASH_SECRET = 'a-deployment-hash-secret-of-32-characters-or-more';
 
 describe('loadConfig', () => {
   test('when nothing is set, then the defaults give a runnable development configuration', () => {
@@ -37,6 +39,8 @@ describe('loadConfig', () => {
       ASAR_LOGIN_RATE_LIMIT: '5/1h',
       ASAR_SEED_PASSWORD: 'demo-password',
       ASAR_ORG_NAME: 'Қазақстан Red Crescent',
+      ASAR_PERSONAL_DATA_KEY: PERSONAL_DATA_KEY,
+      ASAR_PERSONAL_DATA_HASH_SECRET: HASH_SECRET,
     });
     expect(config).toMatchObject({
       env: 'production',
@@ -84,6 +88,37 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       'Invalid configuration: ASAR_TOKEN_SECRET is required in production',
     );
+  });
+
+  test('when production has no personal data key or hash secret, then loading is refused naming both', () => {
+    const error = (() => {
+      try {
+        loadConfig({ NODE_ENV: 'production', ASAR_TOKEN_SECRET: SECRET });
+      } catch (thrown) {
+        return thrown as Error;
+      }
+      return undefined;
+    })();
+    expect(error?.message).toMatch(/ASAR_PERSONAL_DATA_KEY is required in production/);
+    expect(error?.message).toMatch(/ASAR_PERSONAL_DATA_HASH_SECRET is required in production/);
+  });
+
+  test('when the personal data key is given in hex or base64, then it becomes the same 32 bytes', () => {
+    const base64 = Buffer.from(PERSONAL_DATA_KEY, 'hex').toString('base64');
+    const fromHex = loadConfig({ ASAR_PERSONAL_DATA_KEY: PERSONAL_DATA_KEY }).personalData.encryptionKey;
+    const fromBase64 = loadConfig({ ASAR_PERSONAL_DATA_KEY: base64 }).personalData.encryptionKey;
+    expect(fromHex?.length).toBe(32);
+    expect(fromHex?.equals(fromBase64 as Buffer)).toBe(true);
+  });
+
+  test('when the personal data key is not 32 bytes, then loading fails naming it', () => {
+    expect(() => loadConfig({ ASAR_PERSONAL_DATA_KEY: 'abcd' })).toThrow(/ASAR_PERSONAL_DATA_KEY must be 32 bytes/);
+  });
+
+  test('when no personal data keys are configured outside production, then a development key file in the data directory is named', () => {
+    const config = loadConfig({ ASAR_DATA_DIR: '/tmp/asar-data' });
+    expect(config.personalData.encryptionKey).toBeUndefined();
+    expect(config.personalData.developmentKeyFile).toBe('/tmp/asar-data/personal-data-keys.json');
   });
 
   test('when the token secret is shorter than 32 characters, then loading is refused', () => {

@@ -1,7 +1,8 @@
 /**
- * The inventory part of the demo seed: three warehouses (Astana, Almaty, Shymkent) with bins, the donors a
- * humanitarian warehouse in Kazakhstan typically has, a catalog from flour to a yurt kit, a few received donations
- * and one draft, one transfer and one kit assembly.
+ * The inventory part of the demo seed: the operator organisation's three warehouses (Astana, Almaty, Shymkent) with
+ * bins, the donors a humanitarian warehouse in Kazakhstan typically has, a catalog from flour to a yurt kit (shared by
+ * the deployment), a few received donations and one draft, one transfer and one kit assembly; and the partner NGO's
+ * own storeroom in Talgar, with its own donors and stock, which the operator organisation's users never see.
  *
  * Everything goes through the services, never raw inserts: the stock ledger, the balances and the audit log are
  * consistent from the first entry. Master data is created by the demo admin, goods are received and moved by the
@@ -301,12 +302,71 @@ const DONORS: DonorInput[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
+// The partner NGO's own storeroom, donors and stock
+
+const PARTNER_WAREHOUSES: WarehouseInput[] = [
+  {
+    code: 'TLG-01',
+    name: 'Zhanuya Kamkory family care storeroom',
+    region: 'almaty_region',
+    city: 'Talgar',
+    address: 'Talgar, Lenin street 54',
+    locations: [
+      { code: 'A-01', name: 'Shelf A, food' },
+      { code: 'B-01', name: 'Shelf B, bedding and hygiene' },
+    ],
+  },
+];
+
+const PARTNER_DONORS: DonorInput[] = [
+  {
+    type: 'government',
+    name: 'Talgar District Akimat',
+    country: 'KZ',
+    contact: { phone: '+7 727 742 21 30', address: 'Talgar, Konaev street 55' },
+  },
+  {
+    type: 'individual',
+    name: 'Aruzhan Bekova',
+    country: 'KZ',
+    contact: { phone: '+7 702 118 90 31', email: 'aruzhan.b@example.kz' },
+  },
+];
+
+function partnerDonations(): DemoDonation[] {
+  return [
+    {
+      donor: 'Talgar District Akimat',
+      warehouse: 'TLG-01',
+      daysAgo: 10,
+      receive: true,
+      notes: 'Winter support for large families of Talgar district',
+      lines: [
+        { sku: 'FOOD-FLOUR', quantity: 4, unit: 'bag', locationCode: 'A-01' },
+        { sku: 'BED-BLANKET-WOOL', quantity: 30, locationCode: 'B-01' },
+        { sku: 'KIT-HYGIENE', quantity: 25, locationCode: 'B-01' },
+      ],
+    },
+    {
+      donor: 'Aruzhan Bekova',
+      warehouse: 'TLG-01',
+      daysAgo: 2,
+      receive: true,
+      notes: 'Collected among neighbours',
+      lines: [{ sku: 'EDU-BACKPACK', quantity: 12, locationCode: 'B-01' }],
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 
 export interface DemoActors {
-  /** Creates master data (warehouses, items, donors). */
+  /** Creates the operator organisation's master data (warehouses, items, donors). */
   admin: Actor;
-  /** Receives donations and moves stock. */
+  /** Receives donations and moves stock in the operator organisation's warehouses. */
   warehouse: Actor;
+  /** The partner NGO's storekeeper: its storeroom, donors and donations. */
+  partnerWarehouse: Actor;
 }
 
 export interface DemoInventoryResult {
@@ -318,9 +378,13 @@ function isoDaysFromNow(days: number, now: Date): Date {
   return new Date(day.getTime() + days * DAY_MS);
 }
 
-async function ensureWarehouses(actor: Actor, out: string[]): Promise<Map<string, string>> {
+async function ensureWarehouses(
+  actor: Actor,
+  list: readonly WarehouseInput[],
+  out: string[],
+): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  for (const input of WAREHOUSES) {
+  for (const input of list) {
     const existing = (await listWarehouses({ ...FIRST, code: input.code }, actor)).data[0];
     const warehouse = existing ?? (await createWarehouse(input, actor));
     ids.set(input.code, warehouse.id);
@@ -355,10 +419,10 @@ function donorKey(donor: Pick<DonorInput, 'name' | 'anonymous'>): string {
   return donor.anonymous ? 'anonymous' : (donor.name ?? '');
 }
 
-async function ensureDonors(actor: Actor, out: string[]): Promise<Map<string, string>> {
+async function ensureDonors(actor: Actor, list: readonly DonorInput[], out: string[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   let created = 0;
-  for (const input of DONORS) {
+  for (const input of list) {
     const candidates = input.anonymous
       ? await listDonors({ limit: 1, offset: 0, anonymous: true }, actor)
       : await listDonors({ limit: 20, offset: 0, q: input.name ?? '' }, actor);
@@ -367,7 +431,7 @@ async function ensureDonors(actor: Actor, out: string[]): Promise<Map<string, st
     if (!existing) created += 1;
     ids.set(donorKey(input), donor.id);
   }
-  out.push(`  donors: ${created} created, ${DONORS.length - created} already there`);
+  out.push(`  donors: ${created} created, ${list.length - created} already there`);
   return ids;
 }
 
@@ -499,46 +563,57 @@ function demoDonations(now: Date): DemoDonation[] {
   ];
 }
 
-async function postDemoStock(
-  actors: DemoActors,
-  warehouses: Map<string, string>,
-  items: Map<string, string>,
-  donors: Map<string, string>,
+interface DemoMasterData {
+  warehouses: Map<string, string>;
+  items: Map<string, string>;
+  donors: Map<string, string>;
+}
+
+function idIn(map: Map<string, string>, key: string): string {
+  const value = map.get(key);
+  if (!value) throw new Error(`demo data refers to unknown ${key}`);
+  return value;
+}
+
+async function postDonations(
+  actor: Actor,
+  donations: readonly DemoDonation[],
+  { warehouses, items, donors }: DemoMasterData,
   out: string[],
 ): Promise<void> {
   const now = new Date();
-  const id = (map: Map<string, string>, key: string): string => {
-    const value = map.get(key);
-    if (!value) throw new Error(`demo data refers to unknown ${key}`);
-    return value;
-  };
-  for (const donation of demoDonations(now)) {
+  for (const donation of donations) {
     const created = await createDonation(
       {
-        donorId: id(donors, donation.donor),
-        warehouseId: id(warehouses, donation.warehouse),
+        donorId: idIn(donors, donation.donor),
+        warehouseId: idIn(warehouses, donation.warehouse),
         receivedAt: new Date(now.getTime() - donation.daysAgo * DAY_MS),
         notes: donation.notes,
         receive: donation.receive,
         lines: donation.lines.map(({ sku, condition, ...line }) => ({
           ...line,
-          itemId: id(items, sku),
+          itemId: idIn(items, sku),
           condition: condition ?? 'new',
         })),
       },
-      actors.warehouse,
+      actor,
     );
     out.push(
       `  donation ${created.number} ${donation.warehouse.padEnd(7)} ${created.lines.length} lines, ${created.status}`,
     );
   }
+}
+
+async function postDemoStock(actors: DemoActors, data: DemoMasterData, out: string[]): Promise<void> {
+  await postDonations(actors.warehouse, demoDonations(new Date()), data, out);
+  const { warehouses, items } = data;
 
   // 60 blankets go north, where the winter is harder.
   const moved = await transfer(
     {
-      fromWarehouseId: id(warehouses, 'ALA-01'),
-      itemId: id(items, 'BED-BLANKET-WOOL'),
-      toWarehouseId: id(warehouses, 'AST-01'),
+      fromWarehouseId: idIn(warehouses, 'ALA-01'),
+      itemId: idIn(items, 'BED-BLANKET-WOOL'),
+      toWarehouseId: idIn(warehouses, 'AST-01'),
       toLocationCode: 'B-01',
       quantity: 6,
       unit: 'bale',
@@ -551,8 +626,8 @@ async function postDemoStock(
 
   const kits = await assembleKits(
     {
-      warehouseId: id(warehouses, 'AST-01'),
-      kitItemId: id(items, 'KIT-FOOD-BASKET'),
+      warehouseId: idIn(warehouses, 'AST-01'),
+      kitItemId: idIn(items, 'KIT-FOOD-BASKET'),
       quantity: 40,
       toLocationCode: 'K-01',
       note: 'Food baskets for families on the city akimat list',
@@ -562,21 +637,38 @@ async function postDemoStock(
   out.push(`  kit assembly AST-01: 40 food baskets (${kits.entries.length} ledger entries)`);
 }
 
+/** Donations in these warehouses already: the stock was posted by an earlier run and must not be doubled. */
+async function donationsIn(warehouses: Map<string, string>, actor: Actor): Promise<number> {
+  let total = 0;
+  for (const warehouseId of warehouses.values())
+    total += (await listDonations({ ...FIRST, warehouseId }, actor)).page.total;
+  return total;
+}
+
 /** Creates what is missing of the demo inventory; returns lines for the seed script to print. */
 export async function seedDemoInventory(actors: DemoActors): Promise<DemoInventoryResult> {
   const out: string[] = [];
-  const warehouses = await ensureWarehouses(actors.admin, out);
   const items = await ensureItems(actors.admin, out);
-  const donors = await ensureDonors(actors.admin, out);
 
-  const demoWarehouseIds = [...warehouses.values()];
-  let donationsThere = 0;
-  for (const warehouseId of demoWarehouseIds)
-    donationsThere += (await listDonations({ ...FIRST, warehouseId }, actors.admin)).page.total;
-  if (donationsThere > 0) {
-    out.push(`  donations and stock: ${donationsThere} donation(s) already in the demo warehouses, nothing posted`);
-  } else {
-    await postDemoStock(actors, warehouses, items, donors, out);
-  }
+  out.push('  operator organisation:');
+  const warehouses = await ensureWarehouses(actors.admin, WAREHOUSES, out);
+  const donors = await ensureDonors(actors.admin, DONORS, out);
+  const there = await donationsIn(warehouses, actors.admin);
+  if (there > 0) out.push(`  donations and stock: ${there} donation(s) already in the demo warehouses, nothing posted`);
+  else await postDemoStock(actors, { warehouses, items, donors }, out);
+
+  out.push('  partner NGO:');
+  const partner = actors.partnerWarehouse;
+  const partnerWarehouses = await ensureWarehouses(partner, PARTNER_WAREHOUSES, out);
+  const partnerDonors = await ensureDonors(partner, PARTNER_DONORS, out);
+  const partnerThere = await donationsIn(partnerWarehouses, partner);
+  if (partnerThere > 0) out.push(`  donations and stock: ${partnerThere} donation(s) already there, nothing posted`);
+  else
+    await postDonations(
+      partner,
+      partnerDonations(),
+      { warehouses: partnerWarehouses, items, donors: partnerDonors },
+      out,
+    );
   return { lines: out };
 }

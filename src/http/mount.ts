@@ -54,23 +54,25 @@ function jsonAnswerOf(route: RouteDefinition, result: unknown): Answer {
   return { status: route.success.status, json: JSON.stringify(result) };
 }
 
+function isFileAnswer(value: unknown): value is FileAnswer {
+  return typeof value === 'object' && value !== null && 'file' in value && 'contentType' in value;
+}
+
 function send(res: Response, route: RouteDefinition, result: unknown): void {
-  const { status, contentType } = route.success;
-  if (contentType !== 'application/json') {
-    // A file answer may carry its own status (the verification page's "not genuine" is a 404 page).
-    const [fileStatus, answer] = isReply(result)
-      ? [result.status, result.body as FileAnswer]
-      : [status, result as FileAnswer];
-    const { file, filename, disposition = 'inline' } = answer;
+  const { status } = route.success;
+  // A file (a PDF, a CSV), whatever the route declared as its usual answer (a report answers JSON, CSV or PDF);
+  // it may carry its own status (the verification page's "not genuine" is a 404 page).
+  const [fileStatus, file] = isReply(result) ? [result.status, result.body] : [status, result];
+  if (isFileAnswer(file)) {
     res
       .status(fileStatus)
-      .type(answer.contentType ?? contentType)
-      .set('Content-Disposition', `${disposition}; filename="${filename}"`);
-    if (file instanceof Readable) {
+      .type(file.contentType)
+      .set('Content-Disposition', `${file.disposition ?? 'inline'}; filename="${file.filename}"`);
+    if (file.file instanceof Readable) {
       // Streamed (a large CSV export): a failure half-way can only cut the answer short.
-      file.on('error', () => res.destroy());
-      file.pipe(res);
-    } else res.send(file);
+      file.file.on('error', () => res.destroy());
+      file.file.pipe(res);
+    } else res.send(file.file);
     return;
   }
   if (isReply(result)) {

@@ -6,6 +6,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type Joi from 'joi';
 import { type FieldError, type InputLocation, MAX_DETAILS, validationError } from '../core/errors';
+import { clerkHint } from './clerk-mistakes';
 import { inputProblems } from './input-limits';
 import type { RouteSchemas, ValidatedInput } from './route-registry';
 
@@ -22,10 +23,11 @@ export function fieldPath(path: readonly (string | number)[]): string {
   }, '');
 }
 
-export function joiFieldErrors(error: Joi.ValidationError, location?: InputLocation): FieldError[] {
+/** Joi's errors as field errors; with the raw input, a clerk's obvious mistake gets a message saying what to write. */
+export function joiFieldErrors(error: Joi.ValidationError, location?: InputLocation, raw?: unknown): FieldError[] {
   return error.details.slice(0, MAX_DETAILS).map((detail) => ({
     field: fieldPath(detail.path) || (location ?? 'value'),
-    message: detail.message,
+    message: (raw !== undefined && clerkHint(detail, raw)) || detail.message,
     type: detail.type,
     ...(location ? { in: location } : {}),
   }));
@@ -47,7 +49,7 @@ export function validate(schemas: RouteSchemas = {}): RequestHandler {
       // A missing body against an object schema is an empty object, so required fields are named.
       const value = raw === undefined && schema.type === 'object' ? {} : raw;
       const result = schema.validate(value, OPTIONS);
-      if (result.error) report(joiFieldErrors(result.error, location), result.error.details.length);
+      if (result.error) report(joiFieldErrors(result.error, location, value), result.error.details.length);
       return result.value;
     };
     const input: ValidatedInput = {

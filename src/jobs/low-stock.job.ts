@@ -9,7 +9,7 @@ import { syncAlerts } from '../modules/alerts/alerts.service';
 import { minimumLevelsByWarehouse } from '../modules/alerts/minimum-levels.service';
 import { itemsByIds } from '../modules/catalog/catalog.service';
 import { fromSubUnits } from '../modules/catalog/units';
-import { availability } from '../modules/stock/stock.queries';
+import { availability } from '../modules/stock';
 import { warehousesByIds } from '../modules/warehouses/warehouses.service';
 import type { Job } from './job';
 

@@ -1,9 +1,11 @@
 /**
  * Releases stock reservations whose `expiresAt` has passed, so that stock set aside for a document nobody finished
  * becomes available again (the next reservation of the same warehouse and item also does it, see
- * stock.reservations.ts). Each release is audited by the stock module as the system actor.
+ * stock.reservations.ts). Reservations are owned: the job works inside each active organisation in turn, as the
+ * system acting for it, and each release is audited by the stock module.
  */
-import { SYSTEM_ACTOR } from '../modules/access/permissions';
+
+import { eachOrganisationActor } from '../modules/organisations/organisations.service';
 import { releaseExpiredReservations } from '../modules/stock';
 import type { Job } from './job';
 
@@ -12,6 +14,8 @@ export const reservationsExpiryJob: Job = {
   description: 'Release stock reservations past their expiry',
   schedule: '*/10 * * * *',
   async run() {
-    return { released: await releaseExpiredReservations(SYSTEM_ACTOR) };
+    let released = 0;
+    for (const actor of await eachOrganisationActor()) released += await releaseExpiredReservations(actor);
+    return { released };
   },
 };

@@ -3,7 +3,7 @@
  * checked by the stock module itself. Every violation is a critical alert until a later run finds it repaired.
  */
 import { syncAlerts } from '../modules/alerts/alerts.service';
-import { findInvariantViolations } from '../modules/stock/stock.queries';
+import { findInvariantViolations } from '../modules/stock';
 import type { Job } from './job';
 
 export const stockReconciliationJob: Job = {

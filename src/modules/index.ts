@@ -8,10 +8,14 @@ import { apiKeyRoutes } from './api-keys/api-keys.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { authRoutes } from './auth/auth.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
+import { distributionRoutes } from './distributions/distributions.routes';
 import { donationRoutes } from './donations/donations.routes';
 import { donorRoutes } from './donors/donors.routes';
+import { householdRoutes } from './households/households.routes';
 import { importRoutes } from './imports/imports.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
+import { programmeRoutes } from './programmes/programmes.routes';
+import { reportRoutes } from './reports/reports.routes';
 import { shipmentRoutes } from './shipments';
 import { stockRoutes } from './stock/stock.routes';
 import { userRoutes } from './users/users.routes';
@@ -31,9 +35,13 @@ export function allRoutes(): RouteDefinition[] {
     ...donationRoutes(),
     ...stockRoutes(),
     ...shipmentRoutes(),
+    ...householdRoutes(),
+    ...programmeRoutes(),
+    ...distributionRoutes(),
     ...alertRoutes(),
     ...jobRoutes(),
     ...verificationRoutes(),
     ...importRoutes(),
+    ...reportRoutes(),
   ];
 }

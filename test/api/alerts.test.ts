@@ -8,7 +8,7 @@ import { RETRY_DELAYS_MS, settleDeliveries, signatureOf } from '../../src/module
 import { StockBalance } from '../../src/modules/stock/stock.model';
 import { setupTestApp } from '../support/app';
 import { bearer, given } from '../support/given-identity';
-import { daysFromToday, givenInventory } from '../support/given-inventory';
+import { actorFor, daysFromToday, givenInventory } from '../support/given-inventory';
 
 const t = setupTestApp();
 
@@ -257,5 +257,32 @@ describe('webhooks', () => {
       .send({ url: 'file:///etc/passwd' });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].field).toBe('url');
+  });
+});
+
+describe('reservations past their expiry', () => {
+  test('when a reservation has expired, then the reservations-expiry job releases it through the stock module', async () => {
+    const { reserve } = await import('../../src/modules/stock');
+    const { StockReservation } = await import('../../src/modules/stock/stock.model');
+    const { warehouse, item } = await givenInventory.stockOf({ quantity: 10 });
+    await reserve(
+      {
+        warehouseId: warehouse.id,
+        itemId: item.id,
+        quantity: 4,
+        source: { type: 'shipment', id: new Types.ObjectId().toHexString(), line: '1' },
+        expiresAt: new Date(Date.now() + 1_000),
+      },
+      await actorFor(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const run = await runJob('reservations-expiry');
+    expect(run.result).toEqual({ released: 1 });
+    const organisationId = (await given.homeOrganisation()).id;
+    expect(await StockReservation.findOne({ organisationId }).lean()).toMatchObject({
+      status: 'closed',
+      quantity: 0,
+      releasedQuantity: 4,
+    });
   });
 });

@@ -316,6 +316,19 @@ describe('outbound international: the Türkiye convoy', () => {
     const second = await t.api.get(`${base}/manifest.pdf?lang=kk`).set(shipper.viewer);
     expect(Buffer.compare(first.body as Buffer, second.body as Buffer)).toBe(0);
     expect(await ShipmentDocument.countDocuments({ shipmentId: planned.id })).toBe(6);
+    // The code printed under the manifest's QR code opens the public verification page of that very document.
+    const code = manifest.match(/\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/)?.[0];
+    expect(code).toBeDefined();
+    const verified = await ok<{
+      documentType: string;
+      document: { fields: Record<string, string>; content: { packages: number; grossKg: string } };
+    }>(t.api.get(`/api/v1/verification/${code}`));
+    const manifestRecord = await ShipmentDocument.findOne({ shipmentId: planned.id, type: 'manifest' }).lean();
+    const now = await ok<ShipmentBody>(t.api.get(base).set(shipper.viewer));
+    expect(verified.documentType).toBe('shipment_manifest');
+    expect(verified.document.fields).toMatchObject({ number: manifestRecord?.number, shipment: planned.number });
+    expect(manifest).toContain(manifestRecord?.number as string);
+    expect(verified.document.content).toMatchObject({ packages: now.totals.packages, grossKg: now.totals.grossKg });
 
     // Delivered abroad: the shipper's staff record the consignee's signed receipt; the goods leave the system.
     await ok(t.api.post(`${base}/arrive`).set(shipper.warehouse).send());
@@ -334,8 +347,14 @@ describe('outbound international: the Türkiye convoy', () => {
     );
     expect(posted.shipmentStatus).toBe('received');
     expect(await balance(planned.id, blanket.id)).toBe(0);
+    // Everything that went into transit left it as an issue to the consignee abroad: nothing stays on any shelf.
     const delivered = await LedgerEntry.find({ 'source.id': planned.id, type: 'issue' }).lean();
-    expect(delivered.reduce((s, e) => s + e.quantity, 0)).toBeLessThan(0);
+    const intoTransit = await LedgerEntry.find({
+      warehouseId: new Types.ObjectId(planned.id),
+      type: 'transfer_in',
+    }).lean();
+    expect(delivered.reduce((s, e) => s + e.quantity, 0)).toBe(-intoTransit.reduce((s, e) => s + e.quantity, 0));
+    expect(intoTransit.length).toBeGreaterThan(0);
   });
 });
 
@@ -690,6 +709,28 @@ describe('between warehouses and organisations', () => {
         await ok<{ data: { id: string }[] }>(t.api.get('/api/v1/shipments?direction=incoming').set(ngo.viewer))
       ).data.map((s) => s.id),
     ).toEqual([created.id]);
+    // The village's own transfer between its warehouses is none of the NGO's business.
+    const villageOther = await givenInventory.warehouse(
+      { code: 'SLM-03' },
+      { organisationId: village.organisation.id },
+    );
+    const ownTransfer = await ok<ShipmentBody>(
+      t.api
+        .post('/api/v1/shipments')
+        .set(village.logistics)
+        .send({
+          kind: 'transfer',
+          origin: { warehouseId: villageStore.id },
+          destination: { warehouseId: villageOther.id },
+          consignee: { organisationId: village.organisation.id },
+        }),
+      201,
+    );
+    const ngoList = await ok<{ data: { id: string }[] }>(t.api.get('/api/v1/shipments').set(ngo.viewer));
+    expect(ngoList.data.map((s) => s.id)).toEqual([created.id]);
+    expect((await t.api.get(`/api/v1/shipments/${ownTransfer.id}`).set(ngo.viewer)).status).toBe(404);
+    const strangerList = await ok<{ data: unknown[] }>(t.api.get('/api/v1/shipments').set(stranger.viewer));
+    expect(strangerList.data).toEqual([]);
     // The consignee cannot change the shipper's plan; the shipper cannot receive for the consignee.
     expect((await t.api.post(`${base}/cancel`).set(ngo.logistics).send()).status).toBe(404);
     await ok(t.api.post(`${base}/arrive`).set(ngo.warehouse).send());

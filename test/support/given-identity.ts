@@ -6,7 +6,7 @@
  *   await t.api.get('/api/v1/stock').set(bearer(token));
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { kzCheckDigit } from '../../src/modules/access/kz-identifiers';
+import { kzCheckDigit } from '../../src/core/kz-identifiers';
 import type { Role } from '../../src/modules/access/permissions';
 import { ApiKey } from '../../src/modules/api-keys/api-keys.model';
 import { type ApiKeyDto, toApiKeyDto } from '../../src/modules/api-keys/api-keys.service';

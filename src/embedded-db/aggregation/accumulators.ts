@@ -3,7 +3,8 @@
  * argument expression per document and feeds the value in (undefined = missing).
  */
 import { Double } from 'bson';
-import { keyOf } from '../query/values';
+import { KeyMap, mapKeyOf } from '../query/key-map';
+import { compareValues, type StringCompare } from '../query/values';
 import type { Doc } from '../types';
 import { mergeInto } from './expr-object';
 import { compareExpr, exprError, isNullish, isPlainObject } from './expr-support';
@@ -38,10 +39,13 @@ class AvgAccumulator implements Accumulator {
 /** $min/$max ignore null and missing values; the result is null when every value was. */
 class ExtremeAccumulator implements Accumulator {
   private best: unknown = undefined;
-  constructor(private readonly sign: 1 | -1) {}
+  constructor(
+    private readonly sign: 1 | -1,
+    private readonly strings?: StringCompare,
+  ) {}
   add(value: unknown): void {
     if (isNullish(value)) return;
-    if (this.best === undefined || this.sign * compareExpr(value, this.best) > 0) this.best = value;
+    if (this.best === undefined || this.sign * compareExpr(value, this.best, this.strings) > 0) this.best = value;
   }
   result(): unknown {
     return this.best ?? null;
@@ -59,16 +63,25 @@ class PushAccumulator implements Accumulator {
   }
 }
 
-/** $addToSet keeps distinct values (by BSON equality, so Int32(1) and Double(1) count once). */
+/**
+ * $addToSet keeps distinct values (by BSON equality, so Int32(1) and Double(1) count once; under a collation, strings
+ * it holds equal count once), in the order first met.
+ */
 class AddToSetAccumulator implements Accumulator {
-  private readonly values = new Map<string, unknown>();
+  private readonly seen: KeyMap<true>;
+  private readonly values: unknown[] = [];
+  constructor(private readonly strings?: StringCompare) {
+    this.seen = new KeyMap<true>(strings ? (a, b) => compareValues(a[0], b[0], strings) : undefined);
+  }
   add(value: unknown): void {
     if (value === undefined) return;
-    const key = keyOf(value);
-    if (!this.values.has(key)) this.values.set(key, value);
+    const key = mapKeyOf([value], this.strings !== undefined);
+    if (this.seen.get(key)) return;
+    this.seen.set(key, true);
+    this.values.push(value);
   }
   result(): unknown {
-    return [...this.values.values()];
+    return this.values;
   }
 }
 
@@ -138,13 +151,14 @@ class StdDevAccumulator implements Accumulator {
   }
 }
 
-const FACTORIES: Record<string, () => Accumulator> = {
+/** `strings` is the operation's collation (undefined: simple), for the accumulators that compare values. */
+const FACTORIES: Record<string, (strings?: StringCompare) => Accumulator> = {
   $sum: () => new SumAccumulator(),
   $avg: () => new AvgAccumulator(),
-  $min: () => new ExtremeAccumulator(-1),
-  $max: () => new ExtremeAccumulator(1),
+  $min: (strings) => new ExtremeAccumulator(-1, strings),
+  $max: (strings) => new ExtremeAccumulator(1, strings),
   $push: () => new PushAccumulator(),
-  $addToSet: () => new AddToSetAccumulator(),
+  $addToSet: (strings) => new AddToSetAccumulator(strings),
   $first: () => new FirstAccumulator(),
   $last: () => new LastAccumulator(),
   $count: () => new CountAccumulator(),
@@ -173,7 +187,8 @@ export interface AccumulatorSpec {
   operator: string;
   /** The argument expression; evaluated per document by the $group stage. */
   argument: unknown;
-  create(): Accumulator;
+  /** A fresh accumulator; `strings` is the operation's collation. */
+  create(strings?: StringCompare): Accumulator;
 }
 
 /** Parses one `field: { $op: expr }` entry of a $group specification. */

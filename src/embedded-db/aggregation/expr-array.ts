@@ -13,6 +13,7 @@ import {
   isNullish,
   namedArgs,
   rangeArgs,
+  refuseUnderCollation,
   truthy,
   typeName,
 } from './expr-support';
@@ -55,7 +56,7 @@ function inOp(args: unknown, ctx: ExprContext): unknown {
   if (!Array.isArray(array)) {
     throw exprError(40081, `$in requires an array as a second argument, found: ${typeName(array)}`);
   }
-  return array.some((element) => compareExpr(element, value) === 0);
+  return array.some((element) => compareExpr(element, value, ctx.collation) === 0);
 }
 
 function concatArrays(args: unknown, ctx: ExprContext): unknown {
@@ -153,7 +154,7 @@ function indexOfArray(args: unknown, ctx: ExprContext): unknown {
   const end = list.length > 3 ? integralArg('$indexOfArray', list[3], 'ending index') : array.length;
   if (start < 0 || end < 0) throw exprError(40097, '$indexOfArray requires a nonnegative index');
   for (let i = start; i < Math.min(end, array.length); i++) {
-    if (compareExpr(array[i], search) === 0) return new Int32(i);
+    if (compareExpr(array[i], search, ctx.collation) === 0) return new Int32(i);
   }
   return new Int32(-1);
 }
@@ -207,7 +208,7 @@ function minOrMax(sign: 1 | -1): OperatorFn {
     let best: unknown = null;
     for (const v of operandValues(args, ctx)) {
       if (isNullish(v)) continue;
-      if (best === null || sign * compareExpr(v, best) > 0) best = v;
+      if (best === null || sign * compareExpr(v, best, ctx.collation) > 0) best = v;
     }
     return best;
   };
@@ -218,6 +219,7 @@ function minOrMax(sign: 1 | -1): OperatorFn {
 // ---------------------------------------------------------------------------------------------------------
 
 function setArgs(op: string, args: unknown, ctx: ExprContext): unknown[][] | null {
+  refuseUnderCollation(op, ctx.collation);
   const values = argList(args).map((e) => evaluate(e, ctx));
   if (values.some(isNullish)) return null;
   for (const v of values) {
@@ -266,6 +268,7 @@ function setEquals(args: unknown, ctx: ExprContext): unknown {
 }
 
 function setIsSubset(args: unknown, ctx: ExprContext): unknown {
+  refuseUnderCollation('$setIsSubset', ctx.collation);
   const [a, b] = exactArgs('$setIsSubset', args, 2).map((e) => evaluate(e, ctx));
   if (!Array.isArray(a) || !Array.isArray(b)) {
     throw exprError(17046, `both operands of $setIsSubset must be arrays. Types: ${typeName(a)}, ${typeName(b)}`);

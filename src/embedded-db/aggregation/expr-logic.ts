@@ -8,7 +8,7 @@ import { checkVariableName, type ExprContext, evaluate, type OperatorFn, withVar
 function comparison(op: string, test: (cmp: number) => boolean): OperatorFn {
   return (args, ctx) => {
     const [a, b] = exactArgs(op, args, 2).map((e) => evaluate(e, ctx));
-    return test(compareExpr(a, b));
+    return test(compareExpr(a, b, ctx.collation));
   };
 }
 
@@ -79,7 +79,7 @@ export const logicOperators: Record<string, OperatorFn> = {
   $lte: comparison('$lte', (c) => c <= 0),
   $cmp: (args, ctx) => {
     const [a, b] = exactArgs('$cmp', args, 2).map((e) => evaluate(e, ctx));
-    return new Int32(Math.sign(compareExpr(a, b)));
+    return new Int32(Math.sign(compareExpr(a, b, ctx.collation)));
   },
   $and: (args, ctx) => argList(args).every((e) => truthy(evaluate(e, ctx))),
   $or: (args, ctx) => argList(args).some((e) => truthy(evaluate(e, ctx))),

@@ -3,7 +3,7 @@
  * truthiness and the comparison order of expressions (where a missing value sorts before null).
  */
 import { MongoCommandError } from '../errors';
-import { bsonType, compareValues, isPlainObject } from '../query/values';
+import { bsonType, compareValues, isPlainObject, type StringCompare } from '../query/values';
 import { isNumeric, toDouble } from './numeric';
 
 export { isPlainObject };
@@ -75,16 +75,25 @@ export function truthy(v: unknown): boolean {
 
 /**
  * Expression comparison order. Unlike the query language, a missing value is not null here: it sorts below
- * null (only MinKey is lower), which is why {$eq: ['$nope', null]} is false in mongod.
+ * null (only MinKey is lower), which is why {$eq: ['$nope', null]} is false in mongod. `strings` is the
+ * operation's collation (undefined: code points).
  */
-export function compareExpr(a: unknown, b: unknown): number {
+export function compareExpr(a: unknown, b: unknown, strings?: StringCompare): number {
   if (a === undefined || b === undefined) {
     if (a === b) return 0;
     const other = a === undefined ? b : a;
     const missingFirst = bsonType(other) === 'minKey' ? 1 : -1;
     return a === undefined ? missingFirst : -missingFirst;
   }
-  return compareValues(a, b);
+  return compareValues(a, b, strings);
+}
+
+/**
+ * For the operators that compare values by hashing them (set operators): under a collation distinct strings may be
+ * equal, which hashing cannot see, so they are refused rather than answered by code point.
+ */
+export function refuseUnderCollation(op: string, collation: StringCompare | undefined): void {
+  if (collation) throw new MongoCommandError(115, `the embedded database does not support ${op} with a collation`);
 }
 
 /** A value that must be an integral number (array indexes, $round places, $slice counts). */

@@ -6,7 +6,7 @@
  * operators such as $cond, $filter or $let can decide what to evaluate and with which variables.
  * A missing value is `undefined` throughout; it is distinct from null (see compareExpr).
  */
-import { setField } from '../query/values';
+import { type StringCompare, setField } from '../query/values';
 import type { Doc } from '../types';
 import { arithmeticOperators } from './expr-arithmetic';
 import { arrayOperators } from './expr-array';
@@ -21,6 +21,8 @@ export interface ExprContext {
   root: Doc;
   variables: Record<string, unknown>;
   now: Date;
+  /** The operation's collation (undefined: simple): comparison operators and $in order strings by it. */
+  collation?: StringCompare;
 }
 
 export type OperatorFn = (args: unknown, ctx: ExprContext) => unknown;

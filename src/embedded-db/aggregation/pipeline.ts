@@ -6,9 +6,10 @@
  */
 import { Int32, Long } from 'bson';
 import { MongoCommandError, mongoError } from '../errors';
+import { KeyMap, mapKeyOf } from '../query/key-map';
 import { compileFilter } from '../query/matcher';
 import { compileSort } from '../query/sort';
-import { keyOf, type StringCompare, setField } from '../query/values';
+import { compareValues, keyOf, type StringCompare, setField } from '../query/values';
 import type { Doc } from '../types';
 import { type Accumulator, type AccumulatorSpec, parseAccumulator } from './accumulators';
 import { compareExpr, isPlainObject, typeName } from './expr-support';
@@ -27,19 +28,30 @@ export interface PipelineContext {
 }
 
 /**
- * The stages that honour a collation here. Others compare strings inside expressions or group keys, which this
- * engine does by code point only: under a collation they are refused rather than answered differently from mongod.
+ * The stages that honour a collation here: their filters, sort keys, group keys, accumulators and expressions
+ * compare strings by it (operators that cannot, such as the set operators, refuse it). The others ($lookup's
+ * equality, $unionWith, window functions...) would compare by code point: under a collation they are refused
+ * rather than answered differently from mongod.
  */
-const COLLATION_STAGES = new Set(['$match', '$sort', '$skip', '$limit', '$count', '$unset', '$sample']);
-
-/** A $group with a constant key that only sums (what countDocuments sends): no string comparison in it. */
-function countingGroup(spec: unknown): boolean {
-  if (!isPlainObject(spec) || typeof spec._id === 'string' || isPlainObject(spec._id) || Array.isArray(spec._id))
-    return false;
-  return Object.entries(spec).every(
-    ([k, v]) => k === '_id' || (isPlainObject(v) && Object.keys(v).length === 1 && isNumeric(v.$sum)),
-  );
-}
+const COLLATION_STAGES = new Set([
+  '$match',
+  '$sort',
+  '$skip',
+  '$limit',
+  '$count',
+  '$unset',
+  '$sample',
+  '$group',
+  '$sortByCount',
+  '$bucket',
+  '$project',
+  '$addFields',
+  '$set',
+  '$replaceRoot',
+  '$replaceWith',
+  '$unwind',
+  '$facet',
+]);
 
 type Stage = (docs: Doc[]) => Doc[];
 
@@ -84,7 +96,12 @@ export function runPipeline(input: Doc[], pipeline: Doc[], ctx: PipelineContext)
 }
 
 function exprContext(doc: Doc, ctx: PipelineContext, extra?: Record<string, unknown>): ExprContext {
-  return { root: doc, variables: { ...(ctx.variables ?? {}), ...(extra ?? {}) }, now: ctx.now };
+  return {
+    root: doc,
+    variables: { ...(ctx.variables ?? {}), ...(extra ?? {}) },
+    now: ctx.now,
+    collation: ctx.collation,
+  };
 }
 
 function compileStage(stage: unknown, ctx: PipelineContext): Stage {
@@ -93,7 +110,7 @@ function compileStage(stage: unknown, ctx: PipelineContext): Stage {
   }
   const name = Object.keys(stage)[0];
   const spec = stage[name];
-  if (ctx.collation && !COLLATION_STAGES.has(name) && !(name === '$group' && countingGroup(spec)))
+  if (ctx.collation && !COLLATION_STAGES.has(name))
     throw mongoError('CommandNotSupported', `the embedded database does not support ${name} with a collation`);
   switch (name) {
     case '$match':
@@ -187,21 +204,27 @@ function groupStage(spec: unknown, ctx: PipelineContext): Stage {
   const accumulators = Object.entries(spec)
     .filter(([field]) => field !== '_id')
     .map(([field, acc]) => parseAccumulator(field, acc));
+  const strings = ctx.collation;
   return (docs) => {
-    const groups = new Map<string, { id: unknown; accs: Accumulator[] }>();
+    // Equal keys are one group: hashed (keyOf makes Int32(1), Long(1) and Double(1) one, as BSON equality does), or
+    // under a collation compared by it, the first key met standing for the group.
+    const groups = new KeyMap<{ id: unknown; accs: Accumulator[] }>(
+      strings ? (a, b) => compareValues(a[0], b[0], strings) : undefined,
+    );
+    const order: { id: unknown; accs: Accumulator[] }[] = [];
     for (const doc of docs) {
       const ectx = exprContext(doc, ctx);
       const id = groupKey(spec._id, ectx);
-      // keyOf makes Int32(1), Long(1) and Double(1) one group, as BSON equality does.
-      const key = keyOf(id);
+      const key = mapKeyOf([id], strings !== undefined);
       let group = groups.get(key);
       if (!group) {
-        group = { id, accs: accumulators.map((a) => a.create()) };
+        group = { id, accs: accumulators.map((a) => a.create(strings)) };
         groups.set(key, group);
+        order.push(group);
       }
       feedAccumulators(accumulators, group.accs, ectx);
     }
-    return [...groups.values()].map((group) => groupResult(group.id, accumulators, group.accs));
+    return order.map((group) => groupResult(group.id, accumulators, group.accs));
   };
 }
 
@@ -241,15 +264,15 @@ function bucketStage(spec: unknown, ctx: PipelineContext): Stage {
     ) {
       throw stageError(40193, "All values in the 'boundaries' option to $bucket must have the same type");
     }
-    if (compareExpr(boundaries[i - 1], boundaries[i]) >= 0) {
+    if (compareExpr(boundaries[i - 1], boundaries[i], ctx.collation) >= 0) {
       throw stageError(40194, "The 'boundaries' option to $bucket must be sorted in ascending order");
     }
   }
   const hasDefault = 'default' in spec;
   if (
     hasDefault &&
-    compareExpr(spec.default, boundaries[0]) >= 0 &&
-    compareExpr(spec.default, boundaries[boundaries.length - 1]) < 0 &&
+    compareExpr(spec.default, boundaries[0], ctx.collation) >= 0 &&
+    compareExpr(spec.default, boundaries[boundaries.length - 1], ctx.collation) < 0 &&
     typeName(spec.default) === typeName(boundaries[0])
   ) {
     throw stageError(
@@ -267,7 +290,11 @@ function bucketStage(spec: unknown, ctx: PipelineContext): Stage {
       const value = evaluate(groupBy, ectx);
       let index = -1;
       for (let i = 0; i < boundaries.length - 1; i++) {
-        if (compareExpr(value, boundaries[i]) >= 0 && compareExpr(value, boundaries[i + 1]) < 0) index = i;
+        if (
+          compareExpr(value, boundaries[i], ctx.collation) >= 0 &&
+          compareExpr(value, boundaries[i + 1], ctx.collation) < 0
+        )
+          index = i;
       }
       if (index === -1 && !hasDefault) {
         throw stageError(40066, `$switch could not find a matching branch for an input, and no default was specified.`);
@@ -276,7 +303,7 @@ function bucketStage(spec: unknown, ctx: PipelineContext): Stage {
       const slot = index === -1 ? boundaries.length : index;
       let bucket = buckets.get(slot);
       if (!bucket) {
-        bucket = { id, accs: accumulators.map((a) => a.create()) };
+        bucket = { id, accs: accumulators.map((a) => a.create(ctx.collation)) };
         buckets.set(slot, bucket);
       }
       feedAccumulators(accumulators, bucket.accs, ectx);

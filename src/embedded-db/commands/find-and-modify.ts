@@ -35,7 +35,7 @@ export async function findAndModify(ctx: CommandContext): Promise<Doc> {
   const u = hasUpdate ? validateUpdateSpec(ctx.body.update, false) : undefined;
   const now = new Date();
   const variables = commandVariables(ctx, now);
-  const project = compileProjection(fields, { query, variables, now });
+  const project = compileProjection(fields, { query, variables, now, collation: collation?.compare });
   if (remove) ctx.server.opcounters.delete++;
   else ctx.server.opcounters.update++;
 
@@ -43,7 +43,7 @@ export async function findAndModify(ctx: CommandContext): Promise<Doc> {
     const [doc] = runQuery(txn, ctx.db, coll, { filter: query, sort, limit: 1, variables, collation }).docs;
     if (!doc) {
       if (!upsert || !u) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
-      const inserted = upsertDocument(query, u, { arrayFilters, now });
+      const inserted = upsertDocument(query, u, { arrayFilters, now, collation: collation?.compare });
       txn.insert(ctx.db, coll, inserted);
       return {
         lastErrorObject: { n: 1, updatedExisting: false, upserted: inserted._id },
@@ -54,7 +54,7 @@ export async function findAndModify(ctx: CommandContext): Promise<Doc> {
       txn.remove(ctx.db, coll, doc);
       return { lastErrorObject: { n: 1 }, value: doc };
     }
-    const updated = updatedVersion(doc, u as Doc | Doc[], query, { arrayFilters, now });
+    const updated = updatedVersion(doc, u as Doc | Doc[], query, { arrayFilters, now, collation: collation?.compare });
     if (updated) txn.replace(ctx.db, coll, doc, updated);
     return { lastErrorObject: { n: 1, updatedExisting: true }, value: returnNew ? (updated ?? doc) : doc };
   });

@@ -93,7 +93,11 @@ export function find(ctx: CommandContext): Doc {
   request.hintOrder = hintOrder(ctx, request.coll, ctx.body.hint);
   request.variables = commandVariables(ctx, new Date());
   ctx.server.opcounters.query++;
-  const project = compileProjection(request.projection, { query: request.filter, variables: request.variables });
+  const project = compileProjection(request.projection, {
+    query: request.filter,
+    variables: request.variables,
+    collation: request.collation?.compare,
+  });
   const { docs } = runRead(ctx, (txn) => runQuery(txn, ctx.db, request.coll, request));
   const projected = request.projection && Object.keys(request.projection).length > 0 ? docs.map(project) : docs;
   return firstBatchReply(ctx, `${ctx.db}.${request.coll}`, projected, {

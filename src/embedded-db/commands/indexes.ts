@@ -1,8 +1,12 @@
-/** createIndexes, listIndexes, dropIndexes. Only ascending/descending B-tree indexes exist in the embedded database. */
+/**
+ * createIndexes, listIndexes, dropIndexes. Only ascending/descending B-tree indexes exist in the embedded database, with
+ * or without a collation.
+ */
 import { mongoError } from '../errors';
+import { parseCollation } from '../query/collation';
 import type { IndexSpec } from '../storage/store-types';
 import type { Doc } from '../types';
-import { collectionArg, isPlainObject, numberValue, refuseOptions, requiredArray } from './args';
+import { collationArg, collectionArg, isPlainObject, numberValue, refuseOptions, requiredArray } from './args';
 import type { CommandContext } from './context';
 import { cursorOptionBatchSize, firstBatchReply } from './cursor-reply';
 
@@ -12,7 +16,7 @@ function defaultIndexName(key: Doc): string {
     .join('_');
 }
 
-function parseIndexSpec(ctx: CommandContext, raw: unknown): IndexSpec {
+function parseIndexSpec(ctx: CommandContext, coll: string, raw: unknown): IndexSpec {
   if (!isPlainObject(raw)) throw mongoError('TypeMismatch', 'each index specification must be an object');
   const key = raw.key;
   if (!isPlainObject(key) || Object.keys(key).length === 0) {
@@ -33,12 +37,17 @@ function parseIndexSpec(ctx: CommandContext, raw: unknown): IndexSpec {
       );
     }
   }
-  refuseOptions(ctx, ['collation', 'wildcardProjection', 'weights', '2dsphereIndexVersion', 'textIndexVersion'], raw);
+  refuseOptions(ctx, ['wildcardProjection', 'weights', '2dsphereIndexVersion', 'textIndexVersion'], raw);
   const name = raw.name ?? defaultIndexName(key);
   if (typeof name !== 'string' || name === '')
     throw mongoError('CannotCreateIndex', 'index name must be a non-empty string');
   const spec: IndexSpec = { ...raw, key, name };
   delete spec.v; // the store answers v: 2 for every index
+  // Without a collation of its own an index takes the collection's default; an explicit simple one keeps code-point
+  // order. The full specification is kept, as listIndexes reports it; the simple collation is no field at all.
+  const collation = raw.collation === undefined ? collationArg(ctx, coll) : parseCollation(raw.collation);
+  if (collation) spec.collation = collation.spec;
+  else delete spec.collation;
   return spec;
 }
 
@@ -46,7 +55,7 @@ export async function createIndexes(ctx: CommandContext): Promise<Doc> {
   const coll = collectionArg(ctx);
   const raw = requiredArray(ctx, 'indexes');
   if (raw.length === 0) throw mongoError('BadValue', 'Must specify at least one index to create');
-  const specs = raw.map((r) => parseIndexSpec(ctx, r));
+  const specs = raw.map((r) => parseIndexSpec(ctx, coll, r));
   const result = await ctx.server.store.createIndexes(ctx.db, coll, specs);
   const reply: Doc = {
     numIndexesBefore: result.numIndexesBefore,

@@ -17,7 +17,7 @@ export interface UpdateOptions {
   now: Date;
   /** The command's `let` variables, for `$$name` in the filter's `$expr`. */
   variables?: Record<string, unknown>;
-  /** The statement's collation (undefined: simple), for the filter. */
+  /** The statement's collation (undefined: simple), for the filter and the update operators that compare. */
   collation?: StringCompare;
 }
 
@@ -56,6 +56,7 @@ export function updatedVersion(doc: Doc, u: UpdateSpec, query: Doc, options: Upd
     arrayFilters: options.arrayFilters,
     query,
     now: options.now,
+    collation: options.collation,
   });
   if (!result.changed) return undefined;
   const updated = isReplacement(u) && !('_id' in result.doc) ? { _id: doc._id, ...result.doc } : result.doc;
@@ -81,6 +82,7 @@ export function upsertDocument(query: Doc, u: UpdateSpec, options: UpdateOptions
     arrayFilters: options.arrayFilters,
     query,
     now: options.now,
+    collation: options.collation,
   });
   if ('_id' in seed && !valuesEqual(seed._id, doc._id)) {
     throw mongoError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");

@@ -144,3 +144,12 @@ export function parseCollation(value: unknown): Collation | undefined {
 export function sameCollation(a: Collation | undefined, b: Collation | undefined): boolean {
   return a === b;
 }
+
+/** Whether a collation can change how `v` compares: it is, or holds, a string (or a BSON symbol). */
+export function holdsStrings(v: unknown): boolean {
+  if (typeof v === 'string') return true;
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some(holdsStrings);
+  if (isPlainObject(v)) return Object.values(v).some(holdsStrings);
+  return (v as { _bsontype?: string })._bsontype === 'BSONSymbol';
+}

@@ -689,7 +689,10 @@ export function expressionTruthy(v: unknown): boolean {
 import * as expressions from '../aggregation/expressions';
 
 interface ExpressionsModule {
-  evaluate(expr: unknown, ctx: { root: Doc; variables: Record<string, unknown>; now: Date }): unknown;
+  evaluate(
+    expr: unknown,
+    ctx: { root: Doc; variables: Record<string, unknown>; now: Date; collation?: StringCompare },
+  ): unknown;
 }
 
 /**
@@ -702,12 +705,10 @@ export function loadExpressions(): ExpressionsModule {
 }
 
 function compileExpr(expr: unknown, ctx: CompileContext): Test {
-  // Aggregation expressions compare strings by code point here; under a collation that would be a different answer.
-  if (ctx.options.collation)
-    throw mongoError('BadValue', 'the embedded database does not support $expr with a collation');
   const { evaluate } = loadExpressions();
   const variables = ctx.options.variables ?? {};
-  return (root) => truthy(evaluate(expr, { root: root as Doc, variables, now: ctx.now }));
+  const collation = ctx.options.collation;
+  return (root) => truthy(evaluate(expr, { root: root as Doc, variables, now: ctx.now, collation }));
 }
 
 function compileTopLevelOperator(op: string, operand: unknown, ctx: CompileContext): Test {

@@ -13,13 +13,15 @@ import {
   type Predicate,
   positionalMatchIndex,
 } from './matcher';
-import { isNumber, isPlainObject, setField, toNumber } from './values';
+import { isNumber, isPlainObject, type StringCompare, setField, toNumber } from './values';
 
 export interface ProjectionOptions {
   /** The find filter: needed only by the positional `field.$` projection. */
   query?: Doc;
   variables?: Record<string, unknown>;
   now?: Date;
+  /** The operation's collation (undefined: simple), for the positional match and for expressions. */
+  collation?: StringCompare;
 }
 
 type ProjNode =
@@ -276,7 +278,8 @@ export function compileProjection(projection: Doc | undefined, options: Projecti
   return (doc) => {
     const ctx: ApplyContext = {
       root: doc,
-      evaluate: (expr) => (evaluate as NonNullable<typeof evaluate>)(expr, { root: doc, variables, now }),
+      evaluate: (expr) =>
+        (evaluate as NonNullable<typeof evaluate>)(expr, { root: doc, variables, now, collation: options.collation }),
       positional: (arrayPath) => {
         const index = positionalMatchIndex(options.query as Doc, predicate as Predicate, doc, arrayPath);
         if (index === undefined) {

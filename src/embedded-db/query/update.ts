@@ -19,6 +19,7 @@ import {
   isNumber,
   isPlainObject,
   multiplyNumbers,
+  type StringCompare,
   setField,
   toNumber,
   valuesEqual,
@@ -29,6 +30,16 @@ export interface UpdateContext {
   arrayFilters?: Doc[];
   query?: Doc;
   now: Date;
+  /**
+   * The statement's collation (undefined: simple): the positional `$`, arrayFilters, $pull, $pullAll, $addToSet,
+   * $min, $max and $push's $sort compare strings by it. Whether a document changed is still decided by code point.
+   */
+  collation?: StringCompare;
+}
+
+/** Equality of two values under a collation (undefined: BSON equality). */
+function equalUnder(strings: StringCompare | undefined): (a: unknown, b: unknown) => boolean {
+  return strings ? (a, b) => compareValues(a, b, strings) === 0 : valuesEqual;
 }
 
 type Container = Record<string, unknown> | unknown[];
@@ -332,7 +343,7 @@ function filterIdentifier(filter: Doc): string | undefined {
   return undefined;
 }
 
-function compileArrayFilters(arrayFilters: Doc[] | undefined): Map<string, ArrayFilter> {
+function compileArrayFilters(arrayFilters: Doc[] | undefined, collation?: StringCompare): Map<string, ArrayFilter> {
   const out = new Map<string, ArrayFilter>();
   for (const filter of arrayFilters ?? []) {
     if (!isPlainObject(filter)) throw mongoError('TypeMismatch', 'Each array filter must be an object');
@@ -347,7 +358,7 @@ function compileArrayFilters(arrayFilters: Doc[] | undefined): Map<string, Array
     }
     if (out.has(ident))
       throw mongoError('FailedToParse', `Found multiple array filters with the same top-level field name ${ident}`);
-    const predicate = compileFilter(filter);
+    const predicate = compileFilter(filter, { collation });
     out.set(ident, { test: (el) => predicate({ [ident]: el }), used: false });
   }
   return out;
@@ -407,7 +418,7 @@ function expandPositional(doc: Doc, parts: string[], state: ApplyState): string[
 
 function positionalIndex(arrayPath: string, state: ApplyState): number {
   const query = state.ctx.query;
-  if (query && !state.queryPredicate) state.queryPredicate = compileFilter(query);
+  if (query && !state.queryPredicate) state.queryPredicate = compileFilter(query, { collation: state.ctx.collation });
   const index =
     query && state.queryPredicate
       ? positionalMatchIndex(query, state.queryPredicate, state.original, arrayPath)
@@ -488,11 +499,11 @@ interface PushSpec {
   sort?: (a: unknown, b: unknown) => number;
 }
 
-function parseSortModifier(sort: unknown): (a: unknown, b: unknown) => number {
+function parseSortModifier(sort: unknown, strings?: StringCompare): (a: unknown, b: unknown) => number {
   if (isNumber(sort)) {
     const dir = toNumber(sort);
     if (dir !== 1 && dir !== -1) throw mongoError('BadValue', 'The $sort element value must be either 1 or -1');
-    return (a, b) => dir * compareValues(a, b);
+    return (a, b) => dir * compareValues(a, b, strings);
   }
   if (!isPlainObject(sort)) {
     throw mongoError(
@@ -502,13 +513,13 @@ function parseSortModifier(sort: unknown): (a: unknown, b: unknown) => number {
   }
   if (Object.keys(sort).length === 0)
     throw mongoError('BadValue', 'The $sort pattern is empty when it should be a set of fields.');
-  const cmp = compileSort(sort) as (a: Doc, b: Doc) => number;
+  const cmp = compileSort(sort, strings) as (a: Doc, b: Doc) => number;
   // Non-document elements have no fields: every sort field reads as null for them.
   const asDoc = (v: unknown): Doc => (isPlainObject(v) ? v : {});
   return (a, b) => cmp(asDoc(a), asDoc(b));
 }
 
-function parsePushArg(arg: unknown, op: '$push' | '$addToSet'): PushSpec {
+function parsePushArg(arg: unknown, op: '$push' | '$addToSet', strings?: StringCompare): PushSpec {
   if (!isPlainObject(arg) || !Object.hasOwn(arg, '$each')) return { each: [arg] };
   const spec: PushSpec = { each: [] };
   for (const [key, value] of Object.entries(arg)) {
@@ -535,7 +546,7 @@ function parsePushArg(arg: unknown, op: '$push' | '$addToSet'): PushSpec {
       case '$sort':
         if (op !== '$push')
           throw mongoError('BadValue', `Found unexpected fields after $each in $addToSet: ${describe(arg)}`);
-        spec.sort = parseSortModifier(value);
+        spec.sort = parseSortModifier(value, strings);
         break;
       default:
         throw mongoError('BadValue', `Unrecognized clause in ${op}: ${key}`);
@@ -569,15 +580,15 @@ function applyPush(current: unknown[], spec: PushSpec): unknown[] {
 }
 
 /** A test for $pull: operator objects apply to each element, plain objects are queries on element documents. */
-function pullMatcher(cond: unknown): (el: unknown) => boolean {
+function pullMatcher(cond: unknown, collation?: StringCompare): (el: unknown) => boolean {
   if (isPlainObject(cond)) {
     const keys = Object.keys(cond);
     if (keys.length > 0 && keys[0].startsWith('$')) {
       // Value form: {$gte: 6} tests each element itself.
-      const test = compileElemMatchElement(cond);
+      const test = compileElemMatchElement(cond, { collation });
       return (el) => test(el);
     }
-    const test = compileElemMatchElement(cond);
+    const test = compileElemMatchElement(cond, { collation });
     return (el) => isPlainObject(el) && test(el);
   }
   const regex =
@@ -588,7 +599,8 @@ function pullMatcher(cond: unknown): (el: unknown) => boolean {
     const re = cond instanceof RegExp ? cond : toJsRegExp(regex.pattern ?? '', regex.options ?? '');
     return (el) => typeof el === 'string' && re.test(el);
   }
-  return (el) => valuesEqual(el, cond);
+  const equal = equalUnder(collation);
+  return (el) => equal(el, cond);
 }
 
 function bitOperand(v: unknown, path: string): Int32 | Long {
@@ -668,7 +680,7 @@ function applyOne(doc: Doc, u: FieldUpdate, parts: string[], state: ApplyState):
     }
     case '$min':
     case '$max': {
-      const c = current === undefined ? 0 : compareValues(u.arg, current);
+      const c = current === undefined ? 0 : compareValues(u.arg, current, state.ctx.collation);
       if (current === undefined || (u.op === '$min' ? c < 0 : c > 0)) setAt(doc, parts, cloneDoc(u.arg));
       return;
     }
@@ -677,13 +689,14 @@ function applyOne(doc: Doc, u: FieldUpdate, parts: string[], state: ApplyState):
       return;
     case '$push':
     case '$addToSet': {
-      const spec = parsePushArg(u.arg, u.op);
+      const spec = parsePushArg(u.arg, u.op, state.ctx.collation);
       const arr = existingArray(path, current, doc) ?? [];
       if (u.op === '$push') {
         setAt(doc, parts, applyPush(arr, spec));
       } else {
         const out = [...arr];
-        for (const item of spec.each) if (!out.some((el) => valuesEqual(el, item))) out.push(cloneDoc(item));
+        const equal = equalUnder(state.ctx.collation);
+        for (const item of spec.each) if (!out.some((el) => equal(el, item))) out.push(cloneDoc(item));
         setAt(doc, parts, out);
       }
       return;
@@ -695,9 +708,10 @@ function applyOne(doc: Doc, u: FieldUpdate, parts: string[], state: ApplyState):
         if (!Array.isArray(u.arg))
           throw mongoError('BadValue', `$pullAll requires an array argument but was given a ${typeNameOf(u.arg)}`);
         const values = u.arg;
-        test = (el) => values.some((v) => valuesEqual(el, v));
+        const equal = equalUnder(state.ctx.collation);
+        test = (el) => values.some((v) => equal(el, v));
       } else {
-        test = pullMatcher(u.arg);
+        test = pullMatcher(u.arg, state.ctx.collation);
       }
       if (current === undefined) return;
       if (!Array.isArray(current)) throw mongoError('BadValue', `Cannot apply ${u.op} to a non-array value`);
@@ -820,7 +834,11 @@ const PIPELINE_UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unse
 import * as pipelineModule from '../aggregation/pipeline';
 
 interface PipelineModule {
-  runPipeline(input: Doc[], pipeline: Doc[], ctx: { db: string; now: Date; collection(name: string): Doc[] }): Doc[];
+  runPipeline(
+    input: Doc[],
+    pipeline: Doc[],
+    ctx: { db: string; now: Date; collection(name: string): Doc[]; collation?: StringCompare },
+  ): Doc[];
 }
 
 function applyPipeline(doc: Doc, pipeline: Doc[], ctx: UpdateContext): Doc {
@@ -835,6 +853,7 @@ function applyPipeline(doc: Doc, pipeline: Doc[], ctx: UpdateContext): Doc {
   const out = runPipeline([cloneDoc(doc)], pipeline, {
     db: '',
     now: ctx.now,
+    collation: ctx.collation,
     collection: () => {
       throw mongoError('InvalidOptions', 'Pipeline-style updates cannot read other collections');
     },
@@ -847,7 +866,7 @@ function applyPipeline(doc: Doc, pipeline: Doc[], ctx: UpdateContext): Doc {
 function applyOperators(doc: Doc, update: Doc, ctx: UpdateContext): Doc {
   const updates = parseOperatorUpdate(update).sort((a, b) => comparePaths(a.parts, b.parts));
   const working = cloneDoc(doc);
-  const state: ApplyState = { ctx, original: doc, filters: compileArrayFilters(ctx.arrayFilters) };
+  const state: ApplyState = { ctx, original: doc, filters: compileArrayFilters(ctx.arrayFilters, ctx.collation) };
   for (const u of updates) {
     for (const parts of expandPositional(working, u.parts, state)) applyOne(working, u, parts, state);
   }

@@ -5,8 +5,10 @@
  */
 import BTree from 'sorted-btree';
 import { bulkLoad } from 'sorted-btree/extended/bulkLoad';
+import { type Collation, parseCollation } from '../query/collation';
+import { KeyMap, mapKeyOf } from '../query/key-map';
 import { compileFilter } from '../query/matcher';
-import { compareValues } from '../query/values';
+import { compareValues, type StringCompare } from '../query/values';
 import type { Doc } from '../types';
 import { duplicateKeyError, extractKeys, type KeyField, keyFieldsOf } from './index-keys';
 import type { IndexSpec } from './store-types';
@@ -72,25 +74,35 @@ function compareStringsFast(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-function compareComponent(a: unknown, b: unknown, dir: number): number {
+/** One key component in index order; `strings` is the index's collation (undefined: simple, code points). */
+function compareComponent(a: unknown, b: unknown, dir: number, strings?: StringCompare): number {
   if (a === b) return 0;
   if (a === LOW) return -1;
   if (b === LOW) return 1;
   if (a === HIGH) return 1;
   if (b === HIGH) return -1;
   let c: number;
-  if (typeof a === 'string' && typeof b === 'string') c = compareStringsFast(a, b);
+  if (typeof a === 'string' && typeof b === 'string') c = strings ? strings(a, b) : compareStringsFast(a, b);
   else if (isObjectIdWords(a) && isObjectIdWords(b)) c = compareObjectIds(a, b);
-  else c = compareValues(a, b);
+  else c = compareValues(a, b, strings);
   return dir < 0 ? -c : c;
 }
 
-function makeComparator(dirs: number[]) {
-  return (a: IndexEntry, b: IndexEntry): number => {
+/** Key tuples in index order (the `_id` key left out): 0 when the index holds them equal. */
+function makeTupleComparator(dirs: number[], strings?: StringCompare) {
+  return (a: unknown[], b: unknown[]): number => {
     for (let i = 0; i < dirs.length; i++) {
-      const c = compareComponent(a.v[i], b.v[i], dirs[i]);
+      const c = compareComponent(a[i], b[i], dirs[i], strings);
       if (c !== 0) return c;
     }
+    return 0;
+  };
+}
+
+function makeComparator(compareTuples: (a: unknown[], b: unknown[]) => number) {
+  return (a: IndexEntry, b: IndexEntry): number => {
+    const c = compareTuples(a.v, b.v);
+    if (c !== 0) return c;
     if (a.k === b.k) return 0;
     if (a.k === LOW || b.k === HIGH) return -1;
     if (a.k === HIGH || b.k === LOW) return 1;
@@ -142,6 +154,13 @@ export class BtreeIndex {
   readonly unique: boolean;
   readonly sparse: boolean;
   readonly isId: boolean;
+  /**
+   * The index's collation (undefined: simple). Its strings are ordered, and a unique index's keys held equal, by
+   * it; a query may take string bounds from the index only when it runs with the same collation.
+   */
+  readonly collation?: Collation;
+  /** Key tuples in this index's order, without the `_id` tie-break: 0 when the index holds them equal. */
+  readonly compareTuples: (a: unknown[], b: unknown[]) => number;
   /** Documents outside the partial filter are not indexed. */
   readonly partial?: (doc: Doc) => boolean;
   /** Set once any indexed document expanded an array; never cleared (mongod behaves the same until a rebuild). */
@@ -160,8 +179,15 @@ export class BtreeIndex {
     this.unique = spec.unique === true || spec.name === '_id_';
     this.sparse = spec.sparse === true;
     this.isId = spec.name === '_id_';
-    if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
-    this.compare = makeComparator(this.fields.map((f) => f.direction));
+    this.collation = parseCollation(spec.collation);
+    const strings = this.collation?.compare;
+    if (spec.partialFilterExpression)
+      this.partial = compileFilter(spec.partialFilterExpression, { collation: strings });
+    this.compareTuples = makeTupleComparator(
+      this.fields.map((f) => f.direction),
+      strings,
+    );
+    this.compare = makeComparator(this.compareTuples);
     this.source = lazySource;
     if (!lazySource) this.btree = this.newTree();
   }
@@ -218,8 +244,10 @@ export class BtreeIndex {
     else for (const [k, doc] of docs) visit(doc, k);
 
     // `_id` values are all distinct: grouping would only add a hash map of as many entries.
+    // Grouping is by identical values: under a collation, distinct strings may be one key (then it sorts).
     const ordered =
-      (single && !this.isId && this.groupOrder(values, tuples, ids)) || this.sortOrder(values, tuples, ids);
+      (single && !this.isId && !this.collation && this.groupOrder(values, tuples, ids)) ||
+      this.sortOrder(values, tuples, ids);
     if (ordered.duplicate) return { duplicate: ordered.duplicate };
     this.btree = bulkLoad(
       ordered.entries,
@@ -243,7 +271,7 @@ export class BtreeIndex {
       for (let i = 1; i < n; i++) {
         const a = entries[i - 1];
         const b = entries[i];
-        if (a.k !== b.k && this.fields.every((f, j) => compareComponent(a.v[j], b.v[j], f.direction) === 0)) {
+        if (a.k !== b.k && this.compareTuples(a.v, b.v) === 0) {
           return { entries, order, duplicate: b.v };
         }
       }
@@ -365,6 +393,16 @@ export class BtreeIndex {
     this.tree.forRange({ v: tuple, k: LOW }, { v: tuple, k: HIGH }, true, (e, doc) => {
       onEntry(e.k as string, doc);
     });
+  }
+
+  /** An empty map keyed by this index's keys, with its notion of equal keys (its collation). */
+  keyMap<V>(): KeyMap<V> {
+    return new KeyMap<V>(this.collation ? this.compareTuples : undefined);
+  }
+
+  /** The key for `tuple` in this index's key maps. */
+  mapKey(tuple: unknown[]): unknown {
+    return mapKeyOf(tuple, this.collation !== undefined);
   }
 
   duplicateKeyError(ns: string, tuple: unknown[]) {

@@ -5,6 +5,7 @@
  * for snapshot reads.
  */
 import { UUID } from 'bson';
+import type { KeyMap } from '../query/key-map';
 import type { Doc } from '../types';
 import { BtreeIndex } from './btree-index';
 import type { IndexSpec } from './store-types';
@@ -43,8 +44,11 @@ export class Collection {
   readonly indexes = new Map<string, BtreeIndex>();
   /** Document write locks held by active transactions (first writer wins). */
   readonly locks = new Map<string, LockOwner>();
-  /** Per unique index (not `_id_`): index key (keyOf of the tuple) -> the active transaction and document claiming it. */
-  readonly pendingKeys = new Map<BtreeIndex, Map<string, { owner: LockOwner; idKey: string }>>();
+  /**
+   * Per unique index (not `_id_`, unless it has a collation): index key -> the active transaction and document
+   * claiming it.
+   */
+  readonly pendingKeys = new Map<BtreeIndex, KeyMap<{ owner: LockOwner; idKey: string }>>();
   /** Before-images of documents changed since the oldest active transaction began, oldest first per document. */
   readonly history = new Map<string, BeforeImage[]>();
 
@@ -54,7 +58,11 @@ export class Collection {
     this.options = options;
     this.uuid = uuid;
     this.persisted = persisted;
-    this.indexes.set('_id_', new BtreeIndex(ID_INDEX_SPEC, () => this.docs.entries()));
+    // The `_id` index has the collection's default collation, as in mongod.
+    const idSpec: IndexSpec = options.collation
+      ? { ...ID_INDEX_SPEC, collation: options.collation as Doc }
+      : ID_INDEX_SPEC;
+    this.indexes.set('_id_', new BtreeIndex(idSpec, () => this.docs.entries()));
   }
 
   get ns(): string {

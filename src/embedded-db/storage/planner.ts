@@ -3,8 +3,9 @@
  * committed data — a direct `_id` lookup, a scan of key ranges of one index, or a full collection scan. Candidates
  * are always re-checked against the full predicate, so a plan only has to produce a superset of the matches.
  */
+import { holdsStrings } from '../query/collation';
 import { indexableConditions } from '../query/matcher';
-import { isPlainObject, keyOf } from '../query/values';
+import { isPlainObject, keyOf, type StringCompare } from '../query/values';
 import type { Doc } from '../types';
 import { type BtreeIndex, HIGH, type IndexEntry, LOW } from './btree-index';
 import type { Collection } from './collection';
@@ -97,12 +98,25 @@ interface Candidate {
   score: number[];
 }
 
-function candidateFor(index: BtreeIndex, filter: Doc, conds: Conditions): Candidate | undefined {
+/** Whether a condition's values hold strings, which only an index of the query's own collation orders alike. */
+function comparesStrings(c: Condition): boolean {
+  return (c.eq?.some(holdsStrings) ?? false) || holdsStrings(c.gt?.value) || holdsStrings(c.lt?.value);
+}
+
+function candidateFor(
+  index: BtreeIndex,
+  filter: Doc,
+  conds: Conditions,
+  collation: StringCompare | undefined,
+): Candidate | undefined {
   const points: unknown[][] = [];
   let combos = 1;
   let range: Condition | undefined;
+  const sameCollation = index.collation?.compare === collation;
   for (const f of index.fields) {
-    const c = conds.get(f.path);
+    let c = conds.get(f.path);
+    // Bounds holding strings come from an index of another collation only as a full scan of that field.
+    if (c && !sameCollation && comparesStrings(c)) c = undefined;
     const pts = c?.eq ? eqPoints(c.eq) : undefined;
     if (pts && combos * pts.length <= MAX_POINTS) {
       points.push(pts);
@@ -180,18 +194,26 @@ export function simpleIdFilter(filter: Doc): { id: unknown } | undefined {
   return { id };
 }
 
-export function planRead(coll: Collection, filter: Doc): ScanPlan {
+/**
+ * `collation` is the query's (undefined: simple). A direct `_id` lookup finds the identical value only, so under a
+ * collation it serves only `_id` values without strings; otherwise the `_id` index is planned like any other.
+ */
+export function planRead(coll: Collection, filter: Doc, collation?: StringCompare): ScanPlan {
   const simple = simpleIdFilter(filter);
-  if (simple) return { kind: 'IDHACK', ids: [simple.id], exact: true };
+  if (simple && !(collation && holdsStrings(simple.id))) return { kind: 'IDHACK', ids: [simple.id], exact: true };
   const conds = indexableConditions(filter);
   if (conds.size === 0) return { kind: 'COLLSCAN' };
   const idCond = conds.get('_id');
-  if (idCond?.eq && idCond.eq.length <= MAX_POINTS && idCond.eq.every((v) => !isRegex(v) && !Array.isArray(v))) {
+  if (
+    idCond?.eq &&
+    idCond.eq.length <= MAX_POINTS &&
+    idCond.eq.every((v) => !isRegex(v) && !Array.isArray(v) && !(collation && holdsStrings(v)))
+  ) {
     return { kind: 'IDHACK', ids: idCond.eq, exact: false };
   }
   let best: Candidate | undefined;
   for (const ix of coll.indexes.values()) {
-    const c = candidateFor(ix, filter, conds);
+    const c = candidateFor(ix, filter, conds, collation);
     if (c && (!best || better(c.score, best.score))) best = c;
   }
   if (!best) return { kind: 'COLLSCAN' };

@@ -17,7 +17,9 @@ export interface IndexSpec {
   sparse?: boolean;
   partialFilterExpression?: Doc;
   expireAfterSeconds?: number;
-  /** Other options the client sent (collation is refused; background etc. are accepted and echoed). */
+  /** The full collation specification (see collation.ts); absent for the simple collation. */
+  collation?: Doc;
+  /** Other options the client sent (background etc. are accepted and echoed). */
   [option: string]: unknown;
 }
 
@@ -53,8 +55,8 @@ export interface FindOptions {
   /** The command's `let` variables, for `$$name` in the filter's `$expr`. */
   variables?: Record<string, unknown>;
   /**
-   * The operation's collation (undefined: simple). Strings in the filter compare by it; the read then scans the
-   * collection, because the indexes' keys are ordered by code point.
+   * The operation's collation (undefined: simple). Strings in the filter compare by it; string bounds come only
+   * from indexes of the same collation.
    */
   collation?: StringCompare;
 }

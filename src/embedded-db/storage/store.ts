@@ -31,7 +31,7 @@ export interface OpenStoreOptions {
 const LONG_TXN_WARNING_MS = 5 * 60_000;
 
 /** Index options that change an index's meaning: the same key with different values is a conflict (85). */
-const MEANINGFUL_OPTIONS = ['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds'] as const;
+const MEANINGFUL_OPTIONS = ['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'collation'] as const;
 
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store & StoreExtras> {
   const log = options.log ?? (() => {});
@@ -367,8 +367,11 @@ class StoreImpl implements Store, StoreExtras, TxnHost {
             `Index already exists with a different name: ${sameKey.name}. Requested index: ${describe(spec)}, existing index: ${describe(sameKey)}`,
           );
         }
-        // mongod allows one key pattern several times only with different partial filters.
-        if (keyOf(sameKey.partialFilterExpression ?? null) === keyOf(spec.partialFilterExpression ?? null)) {
+        // mongod allows one key pattern several times only with different partial filters or collations.
+        if (
+          keyOf(sameKey.partialFilterExpression ?? null) === keyOf(spec.partialFilterExpression ?? null) &&
+          keyOf(sameKey.collation ?? null) === keyOf(spec.collation ?? null)
+        ) {
           throw mongoError(
             'IndexOptionsConflict',
             `An equivalent index already exists with a different name and options. Requested index: ${describe(spec)}, existing index: ${describe(sameKey)}`,
@@ -541,9 +544,6 @@ function normaliseSpec(raw: IndexSpec): IndexSpec {
         `Index type ${JSON.stringify(typeof v === 'string' ? v : String(v))} on field '${field}' is not supported by the embedded database (only 1 and -1 indexes)`,
       );
     }
-  }
-  if (raw.collation !== undefined) {
-    throw mongoError('CannotCreateIndex', 'Indexes with a collation are not supported by the embedded database');
   }
   const name =
     typeof raw.name === 'string' && raw.name

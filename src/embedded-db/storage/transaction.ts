@@ -12,6 +12,8 @@
  *   (JavaScript runs it without interruption), then persists them in one durable write and resolves.
  */
 import { type MongoCommandError, mongoError, TRANSIENT_TRANSACTION_ERROR } from '../errors';
+import { holdsStrings } from '../query/collation';
+import type { KeyMap } from '../query/key-map';
 import { compileFilter } from '../query/matcher';
 import { keyOf } from '../query/values';
 import type { Doc } from '../types';
@@ -48,8 +50,8 @@ interface PendingWrite {
   after: Doc | null;
   /** Index keys of `after`, computed when written; reused at commit when the index is still the same object. */
   keys: Map<BtreeIndex, IndexKeys | null>;
-  /** Unique keys claimed for `after`: [index, keyOf(tuple)]. */
-  claims: [BtreeIndex, string][];
+  /** Unique keys claimed for `after`: [index, its key map's key for the tuple]. */
+  claims: [BtreeIndex, unknown][];
 }
 
 interface WriteSet {
@@ -62,6 +64,15 @@ const WRITE_CONFLICT_MESSAGE =
   'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.';
 
 const RETRY_AFTER = Symbol('retryAfter');
+
+/**
+ * The `_id` index is checked like a secondary unique index only in a collection with a default collation, for an
+ * `_id` holding strings: there two different `_id` values can be one key. Elsewhere the document locks and the
+ * documents map keep `_id` unique.
+ */
+function collatedId(ix: BtreeIndex, doc: Doc): boolean {
+  return ix.collation !== undefined && holdsStrings(doc._id);
+}
 
 /** For a WriteConflict thrown by the store: resolves when retrying can succeed (the conflicting transaction ended). */
 export function writeConflictRetryAfter(err: unknown): Promise<void> | undefined {
@@ -118,7 +129,7 @@ export class Transaction implements Txn, LockOwner {
       return { docs, plan: { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 } };
     }
 
-    const scan: ReturnType<typeof planRead> = options.collation ? { kind: 'COLLSCAN' } : planRead(coll, filter);
+    const scan = planRead(coll, filter, options.collation);
     const predicate =
       scan.kind === 'IDHACK' && scan.exact
         ? undefined
@@ -266,16 +277,16 @@ export class Transaction implements Txn, LockOwner {
   private write(ws: WriteSet, k: string, pending: PendingWrite | undefined, after: Doc | null): void {
     const coll = ws.coll;
     const keys = new Map<BtreeIndex, IndexKeys | null>();
-    const claims: [BtreeIndex, string][] = [];
+    const claims: [BtreeIndex, unknown][] = [];
     if (after) {
       for (const ix of coll.indexes.values()) {
-        if (ix.isId) continue;
+        if (ix.isId && !collatedId(ix, after)) continue;
         const ixKeys = ix.keysOf(after); // throws CannotIndexParallelArrays
-        keys.set(ix, ixKeys);
+        if (!ix.isId) keys.set(ix, ixKeys);
         if (!ix.unique || !ixKeys) continue;
         const claimed = coll.pendingKeys.get(ix);
         for (const tuple of ixKeys.tuples) {
-          const ks = keyOf(tuple);
+          const ks = ix.mapKey(tuple);
           const claim = claimed?.get(ks);
           if (claim && claim.idKey !== k) {
             if (claim.owner === this) throw ix.duplicateKeyError(coll.ns, tuple);
@@ -303,14 +314,14 @@ export class Transaction implements Txn, LockOwner {
     for (const [ix, ks] of claims) {
       let claimed = coll.pendingKeys.get(ix);
       if (!claimed) {
-        claimed = new Map();
+        claimed = ix.keyMap();
         coll.pendingKeys.set(ix, claimed);
       }
       claimed.set(ks, { owner: this, idKey: k });
     }
   }
 
-  private releaseClaims(coll: Collection, k: string, claims: [BtreeIndex, string][]): void {
+  private releaseClaims(coll: Collection, k: string, claims: [BtreeIndex, unknown][]): void {
     for (const [ix, ks] of claims) {
       const claimed = coll.pendingKeys.get(ix);
       const claim = claimed?.get(ks);
@@ -372,24 +383,24 @@ export class Transaction implements Txn, LockOwner {
     for (const ws of this.writeSets.values()) {
       const coll = ws.coll;
       if (this.host.collection(coll.db, coll.name) !== coll) throw this.conflict();
-      const ownKeys = new Map<BtreeIndex, Map<string, string>>();
+      const ownKeys = new Map<BtreeIndex, KeyMap<string>>();
       for (const [k, w] of ws.writes) {
         if (!w.after) continue;
         for (const ix of coll.indexes.values()) {
-          if (ix.isId) continue;
+          if (ix.isId && !collatedId(ix, w.after)) continue;
           let ixKeys = w.keys.get(ix);
           if (ixKeys === undefined) {
             ixKeys = ix.keysOf(w.after);
-            w.keys.set(ix, ixKeys);
+            if (!ix.isId) w.keys.set(ix, ixKeys);
           }
           if (!ix.unique || !ixKeys) continue;
           let own = ownKeys.get(ix);
           if (!own) {
-            own = new Map();
+            own = ix.keyMap();
             ownKeys.set(ix, own);
           }
           for (const tuple of ixKeys.tuples) {
-            const ks = keyOf(tuple);
+            const ks = ix.mapKey(tuple);
             const other = own.get(ks);
             if (other !== undefined && other !== k) throw ix.duplicateKeyError(coll.ns, tuple);
             own.set(ks, k);

@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'households:write',
   'distributions:read',
   'distributions:write',
+  'households:reveal',
+  'aid:override',
   'reports:read',
   'alerts:read',
   'alerts:write',
@@ -47,7 +49,7 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLES = ['admin', 'warehouse', 'logistics', 'coordinator', 'viewer', 'operator'] as const;
+export const ROLES = ['admin', 'warehouse', 'logistics', 'coordinator', 'supervisor', 'viewer', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Roles that act inside an organisation (every one but the deployment's operator). */
@@ -60,6 +62,17 @@ export const ORGANISATION_ROLES = ROLES.filter((role) => role !== 'operator');
 const DEPLOYMENT_PERMISSIONS: readonly Permission[] = ['organisations:manage', 'jobs:manage'];
 
 const READ_STOCK: Permission[] = ['catalog:read', 'warehouses:read', 'stock:read'];
+
+const COORDINATOR: Permission[] = [
+  ...READ_STOCK,
+  'households:read',
+  'households:write',
+  // IINs, phones and addresses in clear, for the coordinator who calls or visits a family (each reveal is audited).
+  'households:reveal',
+  'distributions:read',
+  'distributions:write',
+  'organisations:read',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS.filter((permission) => !DEPLOYMENT_PERMISSIONS.includes(permission)),
@@ -77,6 +90,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'shipments:pack',
     'shipments:receive',
     'organisations:read',
+    'reports:read',
     'alerts:read',
     'alerts:write',
     'imports:write',
@@ -91,19 +105,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'donations:read',
     'donors:read',
     'organisations:read',
+    'reports:read',
     'alerts:read',
     'alerts:write',
   ],
-  coordinator: [
-    ...READ_STOCK,
-    'households:read',
-    'households:write',
-    'distributions:read',
-    'distributions:write',
-    'organisations:read',
-    'alerts:read',
-    'alerts:write',
-  ],
+  coordinator: [...COORDINATOR, 'reports:read', 'alerts:read', 'alerts:write'],
+  // A coordinator who may also let a duplicate enrolment through (with a reason, audited).
+  supervisor: [...COORDINATOR, 'reports:read', 'alerts:read', 'alerts:write', 'aid:override'],
   viewer: [
     ...READ_STOCK,
     'donors:read',

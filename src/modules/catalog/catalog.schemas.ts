@@ -31,12 +31,21 @@ export const signedQuantityValue = (): Joi.AlternativesSchema =>
     )
     .messages({ 'alternatives.match': '{{#label}} must be a decimal number' });
 
-export const unitCode = (): Joi.StringSchema =>
+/** A unit code as the catalog defines it (a pack's `box`): Latin letters, so that one spelling names one unit. */
+const definedUnitCode = (): Joi.StringSchema =>
   Joi.string()
     .trim()
     .lowercase()
     .max(32)
     .pattern(/^[a-z][a-z0-9_-]*$/);
+
+/** A unit code (`kg`, `box`), or one of its Russian or Kazakh spellings (`кг`, `шт.`), which units.ts maps to it. */
+export const unitCode = (): Joi.StringSchema =>
+  Joi.string()
+    .trim()
+    .lowercase()
+    .max(32)
+    .pattern(/^[a-z\u0400-\u04ff][a-z0-9_\u0400-\u04ff-]*\.?$/);
 
 const name = Joi.object({
   kk: Joi.string().trim().min(1).max(200),
@@ -45,9 +54,9 @@ const name = Joi.object({
 }).or('kk', 'ru', 'en');
 
 const pack = Joi.object({
-  unit: unitCode().required(),
+  unit: definedUnitCode().required(),
   quantity: quantityValue().required(),
-  of: unitCode().required(),
+  of: definedUnitCode().required(),
 });
 
 const component = Joi.object({

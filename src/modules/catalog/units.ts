@@ -27,7 +27,10 @@ export const VOLUME_UNIT_CODES = Object.keys(VOLUME_UNITS);
 export const BASE_UNITS = [...MASS_UNIT_CODES, ...VOLUME_UNIT_CODES, ...COUNT_UNITS] as const;
 export type BaseUnit = (typeof BASE_UNITS)[number];
 
-/** Alternative spellings accepted on input; answers always use the canonical code. */
+/**
+ * Alternative spellings accepted on input (English words, and the Russian and Kazakh abbreviations a clerk types:
+ * кг, шт, т); answers always use the canonical code.
+ */
 const ALIASES: Record<string, string> = {
   gram: 'g',
   grams: 'g',
@@ -48,10 +51,37 @@ const ALIASES: Record<string, string> = {
   kits: 'kit',
   pairs: 'pair',
   sets: 'set',
+  // As clerks type them in Russian and Kazakh (the same abbreviations in both).
+  г: 'g',
+  гр: 'g',
+  грамм: 'g',
+  кг: 'kg',
+  килограмм: 'kg',
+  т: 't',
+  тн: 't',
+  тонна: 't',
+  л: 'l',
+  литр: 'l',
+  мл: 'ml',
+  шт: 'piece',
+  штука: 'piece',
+  штук: 'piece',
+  дана: 'piece',
+  компл: 'set',
+  комплект: 'set',
+  пара: 'pair',
+  жұп: 'pair',
+  коробка: 'box',
+  қорап: 'box',
+  мешок: 'bag',
+  қап: 'bag',
+  поддон: 'pallet',
+  паллет: 'pallet',
+  тюк: 'bale',
 };
 
 export function canonicalUnit(unit: string): string {
-  const lower = unit.trim().toLowerCase();
+  const lower = unit.trim().toLowerCase().replace(/\.$/, '');
   return ALIASES[lower] ?? lower;
 }
 

@@ -6,6 +6,7 @@ import { lot } from '../stock/stock.schemas';
 import { locationCode } from '../warehouses/warehouses.schemas';
 import { CURRENCIES, DONATION_STATUSES, LINE_CONDITIONS } from './donations.model';
 import type { DonationInput, DonationQuery, DonationUpdate } from './donations.service';
+import { RECEIPT_CONFIRMATIONS } from './receipt-checks';
 
 const money = Joi.object({
   amount: Joi.alternatives()
@@ -44,6 +45,8 @@ const fields = {
   receivedAt: Joi.date().iso(),
   lines: arrayOf(line, 500).min(1),
   notes: Joi.string().trim().max(2000).allow('', null),
+  /** Doubts about the lines the clerk confirms (receipt-checks.ts): goods already expired, a line larger than a delivery. */
+  confirm: arrayOf(Joi.string().valid(...RECEIPT_CONFIRMATIONS), RECEIPT_CONFIRMATIONS.length).unique(),
 };
 
 export const createDonationSchemas = {
@@ -57,7 +60,10 @@ export const createDonationSchemas = {
   }),
 };
 
-export const updateDonationSchemas = { params: idParams, body: Joi.object<DonationUpdate>(fields).min(1) };
+export const updateDonationSchemas = {
+  params: idParams,
+  body: Joi.object<DonationUpdate>(fields).min(1).with('confirm', 'lines'),
+};
 
 export const donationIdSchemas = { params: idParams };
 

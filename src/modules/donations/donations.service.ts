@@ -34,6 +34,7 @@ import {
   type DonationStatus,
   type LineCondition,
 } from './donations.model';
+import { checkReceivedLines, type ReceiptConfirmation } from './receipt-checks';
 
 /** The life of a donation: a draft is edited, then received (stock posted) or cancelled; a receipt is reversed. */
 const donationLife = defineLifecycle({
@@ -68,6 +69,8 @@ export interface DonationInput {
   lines: DonationLineInput[];
   notes?: string | null;
   receive?: boolean;
+  /** Doubts the clerk confirms: lines already expired, or larger than a delivery (receipt-checks.ts). */
+  confirm?: ReceiptConfirmation[];
 }
 
 export type DonationUpdate = Partial<Omit<DonationInput, 'receive'>>;
@@ -175,6 +178,7 @@ async function buildLines(
   actor: Actor,
   warehouseId: string,
   lines: DonationLineInput[],
+  arrival: { receivedAt: Date; confirm?: readonly ReceiptConfirmation[] },
   session?: ClientSession,
 ): Promise<BuiltLines> {
   const warehouse = await requireWarehouse(actor, warehouseId, 'warehouseId', session);
@@ -206,6 +210,18 @@ async function buildLines(
         : null,
     };
   });
+  checkReceivedLines(
+    built.map((line, i) => ({
+      field: `lines[${i}]`,
+      enteredQuantity: line.enteredQuantity,
+      enteredUnit: line.enteredUnit,
+      quantity: line.quantity,
+      baseUnit: (items.get(String(line.itemId)) as ItemRecord).baseUnit,
+      expiryDate: line.expiryDate,
+    })),
+    arrival.receivedAt,
+    arrival.confirm,
+  );
   return { lines: built, warehouse, items };
 }
 
@@ -225,7 +241,10 @@ async function buildLines(
  */
 export async function createDonation(input: DonationInput, actor: Actor): Promise<DonationDto> {
   await requireDonor(actor, input.donorId, 'donorId');
-  const built = await buildLines(actor, input.warehouseId, input.lines);
+  const built = await buildLines(actor, input.warehouseId, input.lines, {
+    receivedAt: input.receivedAt ?? new Date(),
+    confirm: input.confirm,
+  });
   const number = await reserveDocumentNumber('DN');
   // Receipts of the same goods into the same warehouse queue rather than conflict in the database (queuedOnStock).
   const stockTouched = input.receive
@@ -307,7 +326,8 @@ export async function updateDonation(id: string, input: DonationUpdate, actor: A
         if (input.lines !== undefined || input.warehouseId !== undefined) {
           const warehouseId = input.warehouseId ?? String(before.warehouseId);
           const lines = input.lines ?? before.lines.map(lineInputOf);
-          set.lines = (await buildLines(actor, warehouseId, lines, session)).lines;
+          const arrival = { receivedAt: input.receivedAt ?? before.receivedAt, confirm: input.confirm };
+          set.lines = (await buildLines(actor, warehouseId, lines, arrival, session)).lines;
         }
         return { set, summary: { changed: Object.keys(set) } };
       },

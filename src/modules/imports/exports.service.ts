@@ -225,7 +225,14 @@ export async function exportCsv(
   options: ExportOptions = {},
 ): Promise<number> {
   const source = await sourceOf(name, actor, options);
-  const csv = stringify({ delimiter: options.delimiter ?? ',', bom: true, header: true, columns: source.header });
+  const csv = stringify({
+    delimiter: options.delimiter ?? ',',
+    bom: true,
+    header: true,
+    columns: source.header,
+    // As the import reads them back.
+    cast: { boolean: (value) => (value ? 'yes' : 'no') },
+  });
   csv.pipe(out);
   let count = 0;
   for await (const rows of source.rows()) {

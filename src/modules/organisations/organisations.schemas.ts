@@ -1,7 +1,7 @@
 import Joi from 'joi';
+import { isValidBin } from '../../core/kz-identifiers';
 import type { PageRequest } from '../../core/pagination';
 import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
-import { isValidBin } from '../access/kz-identifiers';
 import { email, password } from '../users/users.schemas';
 import { ORGANISATION_TYPES } from './organisations.model';
 import type {

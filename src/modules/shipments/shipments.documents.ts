@@ -2,12 +2,12 @@
  * The shipment's documents: gathers a shipment's data (parties, places, transport and handling units, items with
  * their customs fields), computes every total exactly and hands it to the pure renderers in src/documents.
  *
- * Each document gets a number from an atomic counter the first time it is printed, with its date and a random
- * verification reference (the QR code carries `asar:document:<number>:<reference>`), kept in `shipment_documents`.
- * Printing again reuses them, and the shipment's contents are frozen from packing on (receipts are frozen once
+ * Each document gets a number from an atomic counter the first time it is printed, with its date, kept in
+ * `shipment_documents`, and the verification module's code for it (the QR code is the public verification page's
+ * address: anyone holding the paper, a customs officer or a receiver, checks it is genuine; see
+ * verifiedShipmentDocument for what that page shows). Printing again reuses them, and the shipment's contents are frozen from packing on (receipts are frozen once
  * posted), so a reprint is the same file, byte for byte.
  */
-import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { config } from '../../config';
 import type { DocumentFile } from '../../core/document-file';
@@ -29,20 +29,25 @@ import type {
   ShipmentDocumentBase,
 } from '../../documents/shipment-document';
 import { handlingUnitTitle } from '../../documents/shipment-document';
+import { shipmentLabels } from '../../documents/shipment-labels';
 import { renderWaybill } from '../../documents/waybill';
+import { acrossOrganisations } from '../access/ownership';
 import type { Actor } from '../access/permissions';
 import { owned } from '../access/scope';
 import type { ItemRecord } from '../catalog/catalog.service';
 import { formatRatio, fromSubUnits, gramsOf, subUnitsPerBaseUnit } from '../catalog/units';
 import { reserveDocumentNumber } from '../numbering/numbering.service';
 import { organisationParty } from '../organisations/organisations.service';
+import { issueVerificationCode } from '../verification/verification.service';
 import { warehousesByIds } from '../warehouses/warehouses.service';
 import { lineVolumeCm3, shipmentTotals, unitTotals } from './shipment-totals';
 import {
+  HandlingUnit,
   type HandlingUnitLine,
   type HandlingUnitRecord,
   type PartyRecord,
   type PlaceRecord,
+  Shipment,
   ShipmentDocument,
   type ShipmentDocumentRecord,
   type ShipmentDocumentType,
@@ -99,7 +104,6 @@ async function documentRecord(
     number: fixedNumber ?? (await reserveDocumentNumber(PREFIX[type])),
     // Whole seconds: the PDF's creation date has no finer grain, and the reprint must match it.
     issuedAt: new Date(Math.floor((fixedDate ?? new Date()).getTime() / 1000) * 1000),
-    verificationRef: randomBytes(6).toString('hex').toUpperCase(),
   };
   try {
     await documents.insertMany([record], { lean: true });
@@ -165,7 +169,14 @@ async function baseOf(
   record: ShipmentDocumentRecord,
   owner: Types.ObjectId,
 ): Promise<ShipmentDocumentBase> {
-  const org = await organisationParty(owner);
+  const [org, code] = await Promise.all([
+    organisationParty(owner),
+    issueVerificationCode({
+      documentType: `shipment_${record.type}`,
+      documentId: record._id,
+      organisationId: record.organisationId,
+    }),
+  ]);
   const places = placesOf(shipment);
   const donors = shipment.donors ?? [];
   const s = shipment;
@@ -179,10 +190,7 @@ async function baseOf(
       phone: org?.phone ?? undefined,
       email: org?.email ?? undefined,
     },
-    verification: {
-      reference: record.verificationRef,
-      url: `asar:document:${record.number}:${record.verificationRef}`,
-    },
+    verification: { reference: code.display, url: code.url },
     shipment: {
       number: s.number,
       kind: s.kind,
@@ -542,4 +550,59 @@ export async function goodsReceivedNote(
     lang,
   );
   return file(pdf, receipt.number, lang);
+}
+
+/** What the public verification page shows of a shipment document: what is printed on it, never more. */
+export interface VerifiedShipmentDocument {
+  title: { kk: string; ru: string; en: string };
+  fields: Record<string, string>;
+  content: Record<string, unknown>;
+}
+
+const TITLE_OF: Record<ShipmentDocumentType, (l: ReturnType<typeof shipmentLabels>) => string> = {
+  manifest: (l) => l.manifest.title,
+  unit_manifest: (l) => l.manifest.unitTitle,
+  waybill: (l) => l.waybill.title,
+  packing_list: (l) => l.packingList.title,
+  gift_certificate: (l) => l.giftCertificate.title,
+  goods_received_note: (l) => l.goodsReceived.title,
+  labels: (l) => l.label.title,
+};
+
+/**
+ * The summary of a genuine shipment document for its verification code (the public page: whoever holds the paper).
+ * Read across organisations by design: the code, not an account, is the holder's proof; it shows the document's
+ * number and date, the shipment's number, state, parties as printed, and its totals.
+ */
+export function verifiedShipmentDocument(documentId: string): Promise<VerifiedShipmentDocument> {
+  return acrossOrganisations('a verification code shows the document it was printed on', async () => {
+    const record = await ShipmentDocument.findById(documentId).lean<ShipmentDocumentRecord>().exec();
+    if (!record) throw notFound('Document', documentId);
+    const shipment = await Shipment.findById(record.shipmentId).lean<ShipmentRecord>().exec();
+    if (!shipment) throw notFound('Shipment', String(record.shipmentId));
+    const units = await HandlingUnit.find({ shipmentId: shipment._id }).lean<HandlingUnitRecord[]>().exec();
+    const carried =
+      record.scopeId && record.type !== 'goods_received_note'
+        ? units.filter((u) => u.transportUnitId?.equals(record.scopeId as Types.ObjectId))
+        : units;
+    const totals = shipmentTotals(carried, await itemsOf(carried));
+    const title = (lang: Lang) => TITLE_OF[record.type](shipmentLabels(lang));
+    return {
+      title: { kk: title('kk'), ru: title('ru'), en: title('en') },
+      fields: {
+        number: record.number,
+        issuedOn: calendarDay(record.issuedAt) ?? '',
+        shipment: shipment.number,
+        status: shipment.status,
+        shipper: shipment.shipper.name,
+        consignee: shipment.consignee.name,
+      },
+      content: {
+        packages: totals.packages,
+        grossKg: kgOf(totals.grossGrams),
+        netKg: kgOf(totals.netGrams),
+        volumeM3: m3Of(totals.volumeCm3),
+      },
+    };
+  });
 }

@@ -266,7 +266,6 @@ export interface ShipmentDocumentRecord {
   scopeId: Types.ObjectId | null;
   number: string;
   issuedAt: Date;
-  verificationRef: string;
 }
 
 const party = {
@@ -475,7 +474,6 @@ const documentSchema = new Schema<ShipmentDocumentRecord>(
     scopeId: { type: Schema.Types.ObjectId, default: null },
     number: { type: String, required: true },
     issuedAt: { type: Date, required: true },
-    verificationRef: { type: String, required: true },
   },
   { collection: 'shipment_documents', versionKey: false },
 );
@@ -483,7 +481,6 @@ const documentSchema = new Schema<ShipmentDocumentRecord>(
 documentSchema.plugin(ownedByOrganisation);
 // One number per document: printing again finds it; two first prints at once collide here and one retries.
 documentSchema.index({ organisationId: 1, shipmentId: 1, type: 1, scopeId: 1 }, { unique: true });
-documentSchema.index({ organisationId: 1, verificationRef: 1 });
 
 export const Shipment =
   (mongoose.models.Shipment as mongoose.Model<ShipmentRecord> | undefined) ??

@@ -8,13 +8,7 @@
  *     await Shipment.updateOne({ _id: id, status: 'draft' }, { $set: { status: 'packed' } }, { session });
  *   });
  */
-export type {
-  Condition,
-  LedgerActor,
-  ReservationSource,
-  ReservationStatus,
-  SourceDocument,
-} from './stock.model';
+export type { Condition, LedgerActor, ReservationSource, ReservationStatus, SourceDocument } from './stock.model';
 export { CONDITIONS, ledgerActorOf, ledgerActorSchema } from './stock.model';
 export { availability, findInvariantViolations, listBalances } from './stock.queries';
 export {

@@ -1,14 +1,18 @@
 /**
- * The identity part of the demo seed: the operator organisation, a partner NGO, and one demo user per role
- * (admin@asar.demo, warehouse@asar.demo, ...). Safe to run again: what exists already is left as it is, passwords
+ * The identity part of the demo seed: a city volunteer headquarters (a hub) with two member organisations, the
+ * operator organisation running the regional warehouses and a partner NGO with a storeroom of its own, and demo users
+ * in each (admin@asar.demo, warehouse@asar.demo, ... for the operator organisation; ngo-admin@asar.demo,
+ * ngo-warehouse@asar.demo and coordinator@asar.demo for the NGO; hub@asar.demo for the headquarters;
+ * operator@asar.demo for the deployment). Safe to run again: what exists already is left as it is, passwords
  * included. Everything goes through the services as the system actor, so the audit log shows the seed's changes.
  */
 import { randomBytes } from 'node:crypto';
 import { config } from '../../config';
 import { acrossOrganisations } from '../access/ownership';
-import { organisationActor, ROLES, type Role, SYSTEM_ACTOR } from '../access/permissions';
+import { organisationActor, type Role, SYSTEM_ACTOR } from '../access/permissions';
+import { HubMembership } from '../organisations/hub-membership.model';
 import { Organisation, type OrganisationRecord } from '../organisations/organisations.model';
-import { type CreateOrganisationInput, createOrganisation } from '../organisations/organisations.service';
+import { addHubMember, type CreateOrganisationInput, createOrganisation } from '../organisations/organisations.service';
 import { User } from './users.model';
 import { createUser } from './users.service';
 
@@ -28,18 +32,42 @@ const PARTNER_NGO: CreateOrganisationInput = {
   contact: { phone: '+7 701 555 20 40', address: 'Talgar, Almaty Region' },
 };
 
-const DEMO_NAMES: Record<Role, string> = {
-  admin: 'Aigerim Admin',
-  warehouse: 'Yerlan Warehouse',
-  logistics: 'Dana Logistics',
-  coordinator: 'Saule Coordinator',
-  viewer: 'Nurlan Viewer',
-  operator: 'Askar Operator',
+const CITY_HUB: CreateOrganisationInput = {
+  name: 'Almaty City Volunteer Headquarters',
+  type: 'hub',
+  bin: '150240003219',
+  contact: { phone: '+7 727 271 66 00', address: 'Almaty, Abylai Khan avenue 91' },
 };
 
+export type DemoOrganisation = 'operator' | 'partnerNgo' | 'hub' | null;
+
+const WHERE: Record<Exclude<DemoOrganisation, null> | 'deployment', string> = {
+  operator: 'operator organisation',
+  partnerNgo: 'partner NGO',
+  hub: 'city headquarters (hub)',
+  deployment: 'the deployment',
+};
+
+/** The demo users: who they are and which organisation they act for (null: the deployment's operator). */
+export const DEMO_USERS: readonly { email: string; name: string; role: Role; organisation: DemoOrganisation }[] = [
+  { email: 'admin@asar.demo', name: 'Aigerim Admin', role: 'admin', organisation: 'operator' },
+  { email: 'warehouse@asar.demo', name: 'Yerlan Warehouse', role: 'warehouse', organisation: 'operator' },
+  { email: 'logistics@asar.demo', name: 'Dana Logistics', role: 'logistics', organisation: 'operator' },
+  { email: 'coordinator@asar.demo', name: 'Saule Coordinator', role: 'coordinator', organisation: 'partnerNgo' },
+  { email: 'supervisor@asar.demo', name: 'Gulnar Supervisor', role: 'supervisor', organisation: 'partnerNgo' },
+  { email: 'viewer@asar.demo', name: 'Nurlan Viewer', role: 'viewer', organisation: 'operator' },
+  { email: 'operator@asar.demo', name: 'Askar Operator', role: 'operator', organisation: null },
+  { email: 'ngo-admin@asar.demo', name: 'Madina NGO Admin', role: 'admin', organisation: 'partnerNgo' },
+  { email: 'ngo-warehouse@asar.demo', name: 'Timur NGO Storekeeper', role: 'warehouse', organisation: 'partnerNgo' },
+  { email: 'hub@asar.demo', name: 'Bolat Headquarters', role: 'viewer', organisation: 'hub' },
+];
+
+/** When the demo memberships of the headquarters begin. */
+const MEMBERS_FROM = new Date('2026-01-01T00:00:00Z');
+
 export interface IdentitySeedResult {
-  organisations: { operatorId: string; partnerNgoId: string };
-  users: { email: string; role: Role; created: boolean }[];
+  organisations: { operatorId: string; partnerNgoId: string; hubId: string };
+  users: { email: string; role: Role; organisation: DemoOrganisation; created: boolean }[];
   /** The demo users' password when a new one was generated (no ASAR_SEED_PASSWORD): print it once. */
   generatedPassword: string | null;
 }
@@ -55,35 +83,39 @@ export async function seedIdentity({
 }: {
   password?: string;
 } = {}): Promise<IdentitySeedResult> {
-  const operatorId = await ensureOrganisation(OPERATOR);
-  const partnerNgoId = await ensureOrganisation(PARTNER_NGO);
+  const organisations = {
+    operatorId: await ensureOrganisation(OPERATOR),
+    partnerNgoId: await ensureOrganisation(PARTNER_NGO),
+    hubId: await ensureOrganisation(CITY_HUB),
+  };
+  for (const memberId of [organisations.operatorId, organisations.partnerNgoId]) {
+    if (!(await HubMembership.exists({ hubId: organisations.hubId, memberId }))) {
+      await addHubMember(organisations.hubId, { organisationId: memberId, from: MEMBERS_FROM }, SYSTEM_ACTOR);
+    }
+  }
   const demoPassword = password ?? randomBytes(18).toString('base64url');
+  const organisationIdOf = (organisation: DemoOrganisation) =>
+    organisation === null ? null : organisations[`${organisation}Id`];
 
   const users: IdentitySeedResult['users'] = [];
-  for (const role of ROLES) {
-    const email = `${role}@${DEMO_EMAIL_DOMAIN}`;
+  for (const demo of DEMO_USERS) {
+    const { email, role } = demo;
     const exists =
       (await acrossOrganisations('the seed finds its demo users by email', () => User.exists({ email }).exec())) !==
       null;
+    const organisationId = organisationIdOf(demo.organisation);
     if (!exists) {
       await createUser(
-        {
-          email,
-          name: DEMO_NAMES[role],
-          // The coordinator works for the partner NGO, the operator for no organisation, everyone else for the operator.
-          organisationId: role === 'operator' ? null : role === 'coordinator' ? partnerNgoId : operatorId,
-          roles: [role],
-          password: demoPassword,
-        },
-        role === 'operator' ? SYSTEM_ACTOR : organisationActor(role === 'coordinator' ? partnerNgoId : operatorId),
+        { email, name: demo.name, organisationId, roles: [role], password: demoPassword },
+        organisationId === null ? SYSTEM_ACTOR : organisationActor(organisationId),
       );
     }
-    users.push({ email, role, created: !exists });
+    users.push({ email, role, organisation: demo.organisation, created: !exists });
   }
 
   const anyCreated = users.some((user) => user.created);
   return {
-    organisations: { operatorId, partnerNgoId },
+    organisations,
     users,
     generatedPassword: password === undefined && anyCreated ? demoPassword : null,
   };
@@ -92,7 +124,8 @@ export async function seedIdentity({
 /** Lines for the seed script to print: who was created, and the generated password if there is one. */
 export function describeIdentitySeed(result: IdentitySeedResult): string[] {
   const lines = result.users.map(
-    (user) => `  ${user.email.padEnd(24)} ${user.role.padEnd(12)} ${user.created ? 'created' : 'already there'}`,
+    (user) =>
+      `  ${user.email.padEnd(24)} ${user.role.padEnd(12)} ${WHERE[user.organisation ?? 'deployment'].padEnd(24)} ${user.created ? 'created' : 'already there'}`,
   );
   if (result.generatedPassword) {
     lines.push(`  Password of the new demo users (shown this once): ${result.generatedPassword}`);

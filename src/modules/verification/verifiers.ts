@@ -4,6 +4,7 @@
  * totals and status. Each document module adds its entry (issue 11: 'waybill', 'manifest'; issue 12:
  * 'household_receipt'), returning a title and plain fields, never personal data.
  */
+import { SHIPMENT_DOCUMENT_TYPES, verifiedShipmentDocument } from '../shipments';
 import { traceDonation } from './traceability';
 
 export interface VerifiedDocument {
@@ -31,4 +32,6 @@ export const VERIFIERS: Record<string, Verifier> = {
       content: { journey: trace.items },
     };
   },
+  // Issue 11: every shipment document (manifests, waybills, packing lists, gift certificates, GRNs, labels).
+  ...Object.fromEntries(SHIPMENT_DOCUMENT_TYPES.map((type) => [`shipment_${type}`, verifiedShipmentDocument])),
 };

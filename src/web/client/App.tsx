@@ -15,6 +15,10 @@ const Donations = lazy(() => import('./screens/Donations'));
 const Queue = lazy(() => import('./screens/Queue'));
 const Counts = lazy(() => import('./screens/Counts'));
 const CountSheet = lazy(() => import('./screens/CountSheet'));
+const Shipments = lazy(() => import('./screens/Shipments'));
+const ShipmentPlan = lazy(() => import('./screens/ShipmentPlan'));
+const ShipmentView = lazy(() => import('./screens/ShipmentView'));
+const ShipmentReceive = lazy(() => import('./screens/ShipmentReceive'));
 
 function Waiting() {
   return (
@@ -47,6 +51,10 @@ const SCREENS: [path: string, Screen: ComponentType][] = [
   ['/queue', Queue],
   ['/counts', Counts],
   ['/counts/:id', CountSheet],
+  ['/shipments', Shipments],
+  ['/shipments/new', ShipmentPlan],
+  ['/shipments/:id', ShipmentView],
+  ['/shipments/:id/receive', ShipmentReceive],
 ];
 
 export function App() {

@@ -107,6 +107,8 @@ export function setupBrowserWorld(): BrowserWorld {
       return context;
     };
     world.screenshot = async (page, name) => {
+      // From the top: a full-page screenshot of a scrolled page draws the fixed header in the middle of it.
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
     };
   }, 300_000);

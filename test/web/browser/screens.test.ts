@@ -7,7 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, FLOW_TIMEOUT, LAPTOP, PHONE, setupBrowserWorld, signIn } from './harness';
+import { signInApi } from './api-client';
+import { ARTIFACTS, DEMO_PASSWORD, FLOW_TIMEOUT, LAPTOP, PHONE, setupBrowserWorld, signIn } from './harness';
 
 const world = setupBrowserWorld();
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -65,7 +66,42 @@ const SCREENS: { name: string; open(page: Page): Promise<void> }[] = [
   },
   { name: 'counts', open: (page) => page.goto('/counts').then(() => page.getByTestId('start-count').waitFor()) },
   { name: 'queue', open: (page) => page.goto('/queue').then(() => page.getByTestId('queue-empty').waitFor()) },
+  {
+    name: 'shipments',
+    open: (page) => page.goto('/shipments').then(() => page.getByTestId('shipment-row').first().waitFor()),
+  },
+  {
+    name: 'shipment',
+    open: async (page) => {
+      await page.goto('/shipments');
+      await page.getByTestId('shipment-row').first().getByRole('link').click();
+      await page.getByTestId('pack-form').waitFor();
+    },
+  },
+  {
+    name: 'shipment-plan',
+    open: (page) => page.goto('/shipments/new').then(() => page.getByTestId('submit-plan').waitFor()),
+  },
 ];
+
+// A draft delivery to pack, planned by logistics through the API, so that the shipments screens have one to show.
+beforeAll(async () => {
+  const logistics = await signInApi(world.baseUrl, 'logistics@asar.demo', DEMO_PASSWORD);
+  const warehouses = await logistics.call<{ data: { id: string; code: string }[] }>('GET', '/warehouses?limit=10');
+  const origin = warehouses.data.find((w) => w.code === 'AST-01');
+  const destination = warehouses.data.find((w) => w.code === 'ALA-01');
+  await logistics.call('POST', '/shipments', {
+    kind: 'transfer',
+    consignee: {
+      organisationId: (await logistics.call<{ user: { organisationId: string } }>('GET', '/auth/me')).user
+        .organisationId,
+    },
+    origin: { warehouseId: origin?.id },
+    destination: { warehouseId: destination?.id },
+    mode: 'road',
+    plannedDispatchAt: '2026-12-20',
+  });
+}, 60_000);
 
 for (const lang of ['kk', 'ru'] as const) {
   test(

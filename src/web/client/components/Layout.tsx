@@ -23,6 +23,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/donations/new', label: t('nav.receive'), show: can('donations:write') },
     { to: '/donations', label: t('nav.donations'), show: can('donations:read') },
     { to: '/counts', label: t('nav.counts'), show: can('stock:write') },
+    { to: '/shipments', label: t('nav.shipments'), show: can('shipments:read') },
     { to: '/queue', label: t('nav.queue'), show: true },
   ];
   const waiting = queued.length;

@@ -21,10 +21,17 @@ export function fieldMessage(error: FieldError, t: TFunction): string {
   return error.message.replace(/^"[^"]*" /, '');
 }
 
-/** The form's errors for an API answer: { "lines.0.quantity": "Must be more than 0", ... }. */
-export function formErrorsOf(error: ApiError, t: TFunction): Record<string, string> {
+/**
+ * The form's errors for an API answer: { "lines.0.quantity": "Must be more than 0", ... }. `rename` maps the API's
+ * path (in the form's notation) to the form's field where the form is shaped differently from the request.
+ */
+export function formErrorsOf(
+  error: ApiError,
+  t: TFunction,
+  rename: (path: string) => string = (path) => path,
+): Record<string, string> {
   const errors: Record<string, string> = {};
-  for (const fieldError of error.fieldErrors) errors[formPath(fieldError.field)] = fieldMessage(fieldError, t);
+  for (const fieldError of error.fieldErrors) errors[rename(formPath(fieldError.field))] = fieldMessage(fieldError, t);
   return errors;
 }
 

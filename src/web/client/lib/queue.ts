@@ -12,7 +12,7 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import { ApiError, api, type RequestOptions } from './api';
 
-export type QueuedKind = 'donation' | 'count' | 'distribution';
+export type QueuedKind = 'donation' | 'count' | 'receipt' | 'distribution';
 
 export interface QueuedRequest {
   /** The Idempotency-Key, also the entry's id. */

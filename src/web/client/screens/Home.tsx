@@ -1,4 +1,7 @@
-/** Home: what needs attention first — stock expiring within 30 days — and the way to the daily tasks. */
+/**
+ * Home: what needs attention first — open alerts, stock expiring within 30 days, shipments due — and the way to the
+ * daily tasks.
+ */
 import { Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +9,7 @@ import { Link } from 'react-router';
 import { AlertsCard } from '../components/AlertsCard';
 import { QueryState } from '../components/QueryState';
 import { ScrollTable } from '../components/ScrollTable';
+import { ShipmentsDueCard } from '../components/ShipmentsDueCard';
 import { api, type Page } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useFormat } from '../lib/format';
@@ -65,6 +69,7 @@ export default function Home() {
         </SimpleGrid>
       )}
       {can('alerts:read') && <AlertsCard />}
+      {can('shipments:read') && <ShipmentsDueCard />}
       {can('stock:read') && (
         <Card withBorder>
           <Title order={2} size="h3" mb="sm">

@@ -33,8 +33,9 @@ import { useDonors, useItems, useWarehouses } from '../lib/data';
 import { parsePositiveQuantity } from '../lib/decimal';
 import { errorText, formErrorsOf } from '../lib/field-errors';
 import { useFormat } from '../lib/format';
+import { scanIntoLines, unitOptions } from '../lib/line-form';
 import { useOffline } from '../lib/offline';
-import { placeScan, resolveScan } from '../lib/scan';
+import { resolveScan } from '../lib/scan';
 import { type Donation, type Item, nameIn } from '../lib/types';
 
 interface LineValues {
@@ -99,10 +100,7 @@ export default function ReceiveDonation() {
   });
 
   const warehouse = warehouses.data?.find((w) => w.id === form.values.warehouseId);
-  const units = (item: Item | undefined) =>
-    item
-      ? [item.baseUnit, ...item.packs.map((pack) => pack.unit)].map((u) => ({ value: u, label: format.unit(u) }))
-      : [];
+  const units = (item: Item | undefined) => unitOptions(item, format.unit);
   const conditions = t('conditions', { returnObjects: true }) as Dictionary['conditions'];
 
   const addScanned = (code: string) => {
@@ -111,14 +109,7 @@ export default function ReceiveDonation() {
       notifications.show({ color: 'red', message: t('donation.unknownCode', { code }) });
       return;
     }
-    const lines = form.getValues().lines;
-    const place = placeScan(lines, match);
-    if (!place.fresh) form.setFieldValue(`lines.${place.index}.quantity`, place.quantity);
-    else {
-      const line = { ...emptyLine(), itemId: match.item.id, quantity: place.quantity, unit: match.unit };
-      if (place.index < lines.length) form.setFieldValue(`lines.${place.index}`, line);
-      else form.insertListItem('lines', line);
-    }
+    scanIntoLines(form, match, emptyLine);
     notifications.show({
       color: 'teal',
       message: t('donation.scanned', {

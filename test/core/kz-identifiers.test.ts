@@ -1,4 +1,4 @@
-import { hasValidKzCheckDigit, isValidBin, isValidIin, kzCheckDigit } from '../../../src/modules/access/kz-identifiers';
+import { hasValidKzCheckDigit, isValidBin, isValidIin, kzCheckDigit } from '../../src/core/kz-identifiers';
 
 // Numbers built by hand from the algorithm in shared/DOMAIN.md:
 //   1403400012|3 : 1·1+4·2+0·3+3·4+4·5+0·6+0·7+0·8+1·9+2·10+3·11 = 103, 103 mod 11 = 4        → 140340001234

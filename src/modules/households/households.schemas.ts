@@ -1,0 +1,160 @@
+import Joi from 'joi';
+import { isValidIin } from '../../core/kz-identifiers';
+import { arrayOf, idParams, paginationKeys } from '../../http/joi-rules';
+import { REGIONS } from '../warehouses/regions';
+import {
+  AGE_BANDS,
+  HOUSEHOLD_STATUSES,
+  INSTITUTION_TYPES,
+  LEGAL_BASES,
+  RECIPIENT_KINDS,
+  RELATIONS,
+} from './households.model';
+import { COUNT_DIMENSIONS } from './households.service';
+
+/** An IIN: 12 digits with a valid check digit and birth date (core/kz-identifiers). */
+export const iin = (): Joi.StringSchema =>
+  Joi.string()
+    .trim()
+    .pattern(/^\d{12}$/)
+    .custom((value: string, helpers) => (isValidIin(value) ? value : helpers.error('iin.invalid')))
+    .messages({
+      'string.pattern.base': '{{#label}} must be 12 digits',
+      'iin.invalid': '{{#label}} is not a valid IIN (check digit or birth date)',
+    });
+
+/** A Kazakh mobile number, +7 7XX XXX XX XX; spaces, dashes and brackets are accepted and removed. */
+export const kzPhone = (): Joi.StringSchema =>
+  Joi.string()
+    .trim()
+    .replace(/[\s()-]/g, '')
+    .pattern(/^\+77\d{9}$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be a Kazakh mobile number: +7 7XX XXX XX XX' });
+
+const personName = () => Joi.string().trim().min(1).max(200);
+const pastDate = () => Joi.date().iso().max('now');
+export const vulnerabilityCode = () =>
+  Joi.string()
+    .trim()
+    .pattern(/^[a-z][a-z0-9_]{1,39}$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be a lower-case code (letters, digits, _)' });
+
+const head = Joi.object({
+  name: personName().required(),
+  birthDate: pastDate().required(),
+  iin: iin().required(),
+  phone: kzPhone().allow(null),
+});
+
+const member = Joi.object({
+  name: personName().allow(null),
+  relation: Joi.string()
+    .valid(...RELATIONS)
+    .allow(null),
+  birthDate: pastDate().allow(null),
+  ageBand: Joi.string()
+    .valid(...AGE_BANDS)
+    .allow(null),
+  iin: iin().allow(null),
+});
+
+const institution = Joi.object({
+  name: Joi.string().trim().min(1).max(200).required(),
+  type: Joi.string()
+    .valid(...INSTITUTION_TYPES)
+    .required(),
+  beneficiaries: Joi.number().integer().min(1).max(100_000).required(),
+  contactName: personName().allow(null),
+  phone: kzPhone().allow(null),
+});
+
+const address = Joi.object({
+  region: Joi.string()
+    .valid(...REGIONS)
+    .required(),
+  settlement: Joi.string().trim().min(1).max(120).required(),
+  line: Joi.string().trim().max(300).allow(null, ''),
+});
+
+const legalBasis = Joi.object({
+  basis: Joi.string()
+    .valid(...LEGAL_BASES)
+    .required(),
+  purpose: Joi.string().trim().min(3).max(500).required(),
+  recordedOn: Joi.date().iso(),
+});
+
+const fields = {
+  head,
+  institution,
+  members: arrayOf(member, 30),
+  address,
+  vulnerabilities: arrayOf(vulnerabilityCode(), 20),
+  notes: Joi.string().trim().max(2000).allow(null, ''),
+  retainUntil: Joi.date().iso().min('now'),
+  legalBasis,
+};
+
+export const registerHouseholdSchemas = {
+  body: Joi.object({
+    kind: Joi.string()
+      .valid(...RECIPIENT_KINDS)
+      .default('household'),
+    ...fields,
+    // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
+    head: head.when('kind', { is: 'household', then: Joi.required(), otherwise: Joi.forbidden() }),
+    // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
+    institution: institution.when('kind', { is: 'institution', then: Joi.required(), otherwise: Joi.forbidden() }),
+    // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
+    members: fields.members.when('kind', { is: 'institution', then: Joi.forbidden() }),
+    address: address.required(),
+    legalBasis: legalBasis.required(),
+  }),
+};
+
+export const updateHouseholdSchemas = {
+  params: idParams,
+  body: Joi.object({
+    ...fields,
+  }).min(1),
+};
+
+export const householdIdSchemas = { params: idParams };
+
+export const eraseHouseholdSchemas = {
+  params: idParams,
+  body: Joi.object({ reason: Joi.string().trim().min(3).max(500).required() }),
+};
+
+export const listHouseholdsSchemas = {
+  query: Joi.object({
+    ...paginationKeys,
+    status: Joi.string().valid(...HOUSEHOLD_STATUSES),
+    kind: Joi.string().valid(...RECIPIENT_KINDS),
+    region: Joi.string().valid(...REGIONS),
+    settlement: Joi.string().trim().max(120),
+    vulnerability: vulnerabilityCode(),
+    iin: iin(),
+  }),
+};
+
+export const countHouseholdsSchemas = {
+  query: Joi.object({
+    by: Joi.string()
+      .valid(...COUNT_DIMENSIONS)
+      .default('region'),
+  }),
+};
+
+export const addCriterionSchemas = {
+  body: Joi.object({
+    code: vulnerabilityCode().required(),
+    label: Joi.object({
+      kk: Joi.string().trim().max(200),
+      ru: Joi.string().trim().max(200),
+      en: Joi.string().trim().max(200),
+    })
+      .min(1)
+      .required(),
+  }),
+};

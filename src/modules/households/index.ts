@@ -1,0 +1,17 @@
+/**
+ * The household registry's face: what other modules may use. Households are read only inside the actor's
+ * organisation (owned()); personal fields leave this module sealed or masked, never in clear, except through its own
+ * audited reveal and subject-access routes.
+ */
+export type { HouseholdRecord, RecipientKind } from './households.model';
+export {
+  COUNT_DIMENSIONS,
+  type CountDimension,
+  countHouseholdsOf,
+  type ErasedHousehold,
+  type HouseholdCount,
+  type HouseholdDto,
+  householdsByIds,
+  iinHash,
+  requireHousehold,
+} from './households.service';

@@ -1,0 +1,171 @@
+/**
+ * Plan a shipment: its kind, the warehouse it leaves, who receives it and where, when it should leave, and how.
+ * A transfer goes to another of the organisation's warehouses; any other kind to a consignee named here (an
+ * organisation of this deployment when the API lists it, or an outside party). The API's field errors appear under
+ * the field they name; the shipment opens as a draft, ready to pack.
+ */
+import { Alert, Button, Select, SimpleGrid, Stack, Textarea, TextInput, Title } from '@mantine/core';
+import { DateInput, DatesProvider } from '@mantine/dates';
+import '@mantine/dates/styles.css';
+import { useForm } from '@mantine/form';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { ApiError, api, newIdempotencyKey } from '../lib/api';
+import { useAuth } from '../lib/auth';
+import { useWarehouses } from '../lib/data';
+import { errorText, formErrorsOf } from '../lib/field-errors';
+import { useFormat } from '../lib/format';
+import { SHIPMENT_KINDS, type Shipment, type ShipmentKind, TRANSPORT_MODES } from '../lib/shipments';
+
+export default function ShipmentPlan() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { me } = useAuth();
+  const warehouses = useWarehouses();
+  const [failure, setFailure] = useState<string | null>(null);
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: {
+      kind: 'transfer' as ShipmentKind,
+      originWarehouseId: null as string | null,
+      destinationWarehouseId: null as string | null,
+      consigneeName: '',
+      consigneeCountry: 'KZ',
+      destinationName: '',
+      destinationAddress: '',
+      mode: 'road' as string | null,
+      plannedDispatchAt: null as string | null,
+      notes: '',
+    },
+    validate: {
+      originWarehouseId: (value) => (value ? null : t('validation.required')),
+      destinationWarehouseId: (value, values) =>
+        values.kind !== 'transfer' || value ? null : t('validation.required'),
+      consigneeName: (value, values) => (values.kind === 'transfer' || value.trim() ? null : t('validation.required')),
+      destinationName: (value, values) =>
+        values.kind === 'transfer' || value.trim() ? null : t('validation.required'),
+    },
+  });
+  const transfer = form.values.kind === 'transfer';
+  const warehouseOptions = (warehouses.data ?? []).map((w) => ({ value: w.id, label: `${w.code} · ${w.name}` }));
+
+  const onSubmit = form.onSubmit(async (values) => {
+    setFailure(null);
+    const body = {
+      kind: values.kind,
+      origin: { warehouseId: values.originWarehouseId },
+      consignee: transfer
+        ? { organisationId: me?.user?.organisationId }
+        : { name: values.consigneeName.trim(), country: values.consigneeCountry.trim().toUpperCase() || undefined },
+      destination: transfer
+        ? { warehouseId: values.destinationWarehouseId }
+        : {
+            name: values.destinationName.trim(),
+            ...(values.destinationAddress.trim() ? { address: values.destinationAddress.trim() } : {}),
+          },
+      ...(values.mode ? { mode: values.mode } : {}),
+      ...(values.plannedDispatchAt ? { plannedDispatchAt: values.plannedDispatchAt } : {}),
+      ...(values.notes.trim() ? { notes: values.notes.trim() } : {}),
+    };
+    try {
+      const shipment = await api<Shipment>('/shipments', { method: 'POST', body, idempotencyKey: newIdempotencyKey() });
+      await queryClient.invalidateQueries({ queryKey: ['shipments'] });
+      navigate(`/shipments/${shipment.id}`);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        // The API's paths ("consignee.name", "origin.warehouseId") to this form's fields.
+        const renamed: Record<string, string> = {
+          'origin.warehouseId': 'originWarehouseId',
+          'destination.warehouseId': 'destinationWarehouseId',
+          'consignee.name': 'consigneeName',
+          'consignee.country': 'consigneeCountry',
+          'destination.name': 'destinationName',
+          'destination.address': 'destinationAddress',
+        };
+        form.setErrors(formErrorsOf(error, t, (path) => renamed[path] ?? path));
+      }
+      setFailure(errorText(error, t));
+    }
+  });
+
+  return (
+    <DatesProvider settings={{ locale: format.lang }}>
+      <form onSubmit={onSubmit} noValidate>
+        <Stack>
+          <Title order={1}>{t('shipment.plan')}</Title>
+          {failure && (
+            <Alert color="red" role="alert" data-testid="plan-error">
+              {failure}
+            </Alert>
+          )}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <Select
+              label={t('shipment.kind')}
+              allowDeselect={false}
+              data-testid="shipment-kind"
+              data={SHIPMENT_KINDS.filter((kind) => kind !== 'inbound').map((kind) => ({
+                value: kind,
+                label: t(`shipment.kinds.${kind}`),
+              }))}
+              {...form.getInputProps('kind')}
+            />
+            <Select
+              label={t('shipment.from')}
+              required
+              data-testid="origin"
+              data={warehouseOptions}
+              {...form.getInputProps('originWarehouseId')}
+            />
+            {transfer ? (
+              <Select
+                label={t('shipment.to')}
+                required
+                data-testid="destination-warehouse"
+                data={warehouseOptions.filter((option) => option.value !== form.values.originWarehouseId)}
+                {...form.getInputProps('destinationWarehouseId')}
+              />
+            ) : (
+              <>
+                <TextInput
+                  label={t('shipment.consignee')}
+                  required
+                  data-testid="consignee-name"
+                  {...form.getInputProps('consigneeName')}
+                />
+                <TextInput label={t('shipment.country')} maxLength={2} {...form.getInputProps('consigneeCountry')} />
+                <TextInput
+                  label={t('shipment.destination')}
+                  required
+                  data-testid="destination-name"
+                  {...form.getInputProps('destinationName')}
+                />
+                <TextInput label={t('shipment.address')} {...form.getInputProps('destinationAddress')} />
+              </>
+            )}
+            <Select
+              label={t('shipment.mode')}
+              clearable
+              data={TRANSPORT_MODES.map((mode) => ({ value: mode, label: t(`shipment.modes.${mode}`) }))}
+              {...form.getInputProps('mode')}
+            />
+            <DateInput
+              label={t('shipment.plannedDispatch')}
+              valueFormat="DD.MM.YYYY"
+              size="md"
+              clearable
+              {...form.getInputProps('plannedDispatchAt')}
+            />
+          </SimpleGrid>
+          <Textarea label={t('donation.notes')} autosize minRows={2} {...form.getInputProps('notes')} />
+          <Button type="submit" size="lg" loading={form.submitting} data-testid="submit-plan">
+            {t('shipment.create')}
+          </Button>
+        </Stack>
+      </form>
+    </DatesProvider>
+  );
+}
