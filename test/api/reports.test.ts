@@ -111,3 +111,67 @@ describe('reports', () => {
     expect(viewerOnly.status).toBe(200);
   });
 });
+
+describe('tonnage shipped', () => {
+  async function shipment(
+    headers: { Authorization: string },
+    warehouseId: string,
+    itemId: string,
+    country: string,
+    blankets: number,
+    dispatch: boolean,
+  ) {
+    const planned = await t.api
+      .post('/api/v1/shipments')
+      .set(headers)
+      .send({
+        kind: 'outbound',
+        consignee: { name: `Receiving agency ${country}`, country, address: 'Capital' },
+        origin: { warehouseId },
+        destination: { name: `Depot ${country}`, country, address: 'Depot street 1' },
+        mode: 'road',
+      });
+    expect(planned.status).toBe(201);
+    const units = await t.api
+      .post(`/api/v1/shipments/${planned.body.id}/units`)
+      .set(headers)
+      .send({ units: [{ kind: 'pallet', count: 1, lines: [{ itemId, quantity: blankets }] }] });
+    expect(units.status).toBe(201);
+    expect((await t.api.post(`/api/v1/shipments/${planned.body.id}/pack`).set(headers).send()).status).toBe(200);
+    if (dispatch) {
+      const dispatched = await t.api.post(`/api/v1/shipments/${planned.body.id}/dispatch`).set(headers).send();
+      expect(dispatched.status).toBe(200);
+    }
+  }
+
+  test('when shipments are dispatched abroad, then the tonnage shipped is counted per destination country, and a packed one is not', async () => {
+    const headers = bearer((await given.user({ role: 'admin' })).token);
+    const { warehouse, item } = await givenInventory.stockOf({
+      quantity: 40,
+      itemOverrides: { sku: 'BLANKET', volumeM3PerUnit: '0.01' },
+    });
+    await shipment(headers, warehouse.id, item.id, 'TR', 10, true);
+    await shipment(headers, warehouse.id, item.id, 'TR', 4, true);
+    await shipment(headers, warehouse.id, item.id, 'KG', 5, true);
+    await shipment(headers, warehouse.id, item.id, 'UZ', 7, false);
+
+    const res = await t.api.get('/api/v1/reports/shipped?groupBy=country').set(headers);
+    expect(res.status).toBe(200);
+    expect(res.body.rows.map((r: Record<string, unknown>) => [r.group, r.shipments, r.pieces, r.kg, r.m3])).toEqual([
+      ['KG', 1, '5', '9', '0.05'],
+      ['TR', 2, '14', '25.2', '0.14'],
+    ]);
+    expect(res.body.totals).toMatchObject({ shipments: 3, pieces: '19', kg: '34.2', tonnes: '0.034' });
+
+    const pdf = await t.api
+      .get('/api/v1/reports/shipped?groupBy=kind&format=pdf&lang=kk')
+      .set(headers)
+      .buffer(true)
+      .parse(binary as never);
+    expect(pdf.status).toBe(200);
+    const read = (await readPdfText(pdf.body as Buffer)).pages.join('\n');
+    expect(read).toContain('Жөнелтілген тоннаж');
+    expect(read).toContain('Шетелге жөнелту');
+    expect(read).toContain('34,2');
+  });
+});

@@ -19,6 +19,9 @@ import { createDonation } from '../../src/modules/donations/donations.service';
 import { uploadImport } from '../../src/modules/imports/imports.service';
 import { HubMembership } from '../../src/modules/organisations/hub-membership.model';
 import type { OrganisationType } from '../../src/modules/organisations/organisations.model';
+import { arriveShipment, dispatchShipment, packShipment } from '../../src/modules/shipments/shipments.flow';
+import { openReceipt } from '../../src/modules/shipments/shipments.receiving';
+import { addHandlingUnits, createShipment } from '../../src/modules/shipments/shipments.service';
 import { reserve } from '../../src/modules/stock';
 import { LedgerEntry } from '../../src/modules/stock/stock.model';
 import { startCount } from '../../src/modules/stock/stock-count.service';
@@ -51,6 +54,9 @@ export interface OrganisationRecords {
   warehouse: { id: string; code: string; locationCode: string };
   reservationSource: { type: string; id: string; line: string | null };
   ledgerOperationId: string;
+  /** A line of the open shipment receipt (counts name it), and the shipment's truck. */
+  receiptLineId: string;
+  transportUnitId: string;
 }
 
 export interface GivenOrganisationRecords {
@@ -129,6 +135,39 @@ export async function givenOrganisationRecords(options: GivenOrganisationRecords
     },
     actor,
   );
+  // A transfer between its two warehouses, arrived and being received: a shipment with a truck, a pallet, a receipt.
+  const second = await givenInventory.warehouse({ name: `${marker} second warehouse` }, owner);
+  const planned = await createShipment(
+    {
+      kind: 'transfer',
+      consignee: { name: `${marker} second warehouse` },
+      origin: { warehouseId: warehouse.id },
+      destination: { warehouseId: second.id },
+      notes: marker,
+      transportUnits: [{ kind: 'vehicle', vehicle: { truckPlate: '123 ABC 02', driverName: `${marker} driver` } }],
+    },
+    actor,
+  );
+  const transportUnitId = planned.transportUnits[0]?.id;
+  await addHandlingUnits(
+    planned.id,
+    {
+      units: [
+        {
+          kind: 'pallet',
+          count: 1,
+          transportUnitId,
+          lines: [{ itemId: catalog.item.id, quantity: '4', condition: 'new' }],
+        },
+      ],
+    },
+    actor,
+  );
+  await packShipment(planned.id, actor);
+  await dispatchShipment(planned.id, actor);
+  await arriveShipment(planned.id, actor);
+  const receipt = await openReceipt(planned.id, { notes: marker }, actor);
+
   for (const memberId of options.members ?? []) {
     await HubMembership.create({ hubId: organisationId, memberId, from: new Date('2026-01-01') });
   }
@@ -146,9 +185,12 @@ export async function givenOrganisationRecords(options: GivenOrganisationRecords
       donations: draft.id,
       stock_counts: count.id,
       ledger_entries: String(entry._id),
+      shipments: planned.id,
     },
     warehouse: { id: warehouse.id, code: warehouse.code, locationCode: 'A-01' },
     reservationSource,
     ledgerOperationId: String(entry.operationId),
+    receiptLineId: String(receipt.lines[0]?.id),
+    transportUnitId: String(transportUnitId),
   };
 }

@@ -3,8 +3,10 @@
  * used; the remaining stages run in aggregation/pipeline. `$lookup`/`$unionWith` read other collections through the
  * same transaction, so a pipeline sees one consistent state.
  */
+import { evaluate } from '../aggregation/expressions';
 import { runPipeline } from '../aggregation/pipeline';
 import { mongoError } from '../errors';
+import { parseCollation } from '../query/collation';
 import type { FindOptions, ReadPlan, Txn } from '../storage/store-types';
 import type { Doc } from '../types';
 import { collationArg, isPlainObject, numberValue, optionalBool, requiredArray } from './args';
@@ -95,12 +97,44 @@ export function parsePipeline(ctx: CommandContext): Doc[] {
   return pipeline as Doc[];
 }
 
+/**
+ * `aggregate: 1` (a database-level aggregate) with `$documents` first: the documents come from that stage's
+ * expression (evaluated with the command's `let`), not from a collection. The other database-level stages
+ * ($currentOp, $listLocalSessions, ...) are refused by parsePipeline.
+ */
+function documentsAggregate(ctx: CommandContext, pipeline: Doc[]): Doc {
+  const first = pipeline[0];
+  if (first === undefined || stageName(first) !== '$documents') {
+    throw mongoError(
+      'InvalidNamespace',
+      `{aggregate: 1} is not valid for '${first ? stageName(first) : 'an empty pipeline'}'; a collection is required.`,
+    );
+  }
+  const now = new Date();
+  const variables = commandVariables(ctx, now);
+  const docs = evaluate(first.$documents, { root: {}, variables: variables ?? {}, now });
+  if (!Array.isArray(docs) || !docs.every((d) => isPlainObject(d))) {
+    throw mongoError('TypeMismatch', '$documents must evaluate to an array of documents');
+  }
+  const collation = parseCollation(ctx.body.collation)?.compare;
+  const output = runRead(ctx, (txn) =>
+    runPipeline(docs as Doc[], pipeline.slice(1), {
+      db: ctx.db,
+      now,
+      collection: (name: string) => txn.find(ctx.db, name, {}).docs,
+      variables,
+      collation,
+    }),
+  );
+  return firstBatchReply(ctx, `${ctx.db}.$cmd.aggregate`, output, { batchSize: cursorOptionBatchSize(ctx) });
+}
+
 export function aggregate(ctx: CommandContext): Doc {
   const target = ctx.body[ctx.name];
-  if (typeof target !== 'string') {
+  if (typeof target !== 'string' && numberValue(target) !== 1) {
     throw mongoError(
-      'CommandNotSupported',
-      'collection-less aggregate (aggregate: 1) is not supported by the embedded database',
+      'TypeMismatch',
+      "collection name has invalid type: the 'aggregate' field must be a collection name or 1",
     );
   }
   const pipeline = parsePipeline(ctx);
@@ -112,6 +146,10 @@ export function aggregate(ctx: CommandContext): Doc {
     );
   }
   ctx.server.opcounters.command++;
+  if (typeof target !== 'string') {
+    if (explain) throw mongoError('CommandNotSupported', 'the embedded database does not explain {aggregate: 1}');
+    return documentsAggregate(ctx, pipeline);
+  }
   if (explain) return explainAggregate(ctx, target, pipeline, 'queryPlanner');
   const { docs } = runRead(ctx, (txn) => executePipeline(ctx, txn, target, pipeline));
   return firstBatchReply(ctx, `${ctx.db}.${target}`, docs, { batchSize: cursorOptionBatchSize(ctx) });

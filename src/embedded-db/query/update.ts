@@ -201,20 +201,23 @@ interface FieldUpdate {
   to?: string[];
 }
 
+/** `$`, `$[]` and `$[ident]`: path components that stand for array positions. */
+function isPositional(part: string): boolean {
+  return part === '$' || /^\$\[[a-z0-9]*\]$/i.test(part);
+}
+
+/**
+ * Any other `$`-prefixed component is a field name (MongoDB 5.0+): `a.$x` may be set and unset, and a top-level
+ * `$x` only by an upsert's insert or by $unset (see checkTopLevelDollar).
+ */
 function validatePath(path: string, op: string): string[] {
   if (path === '') throw new MongoCommandError(56, 'An empty update path is not valid.');
   const parts = path.split('.');
   for (const part of parts) {
     if (part === '')
       throw new MongoCommandError(56, `The update path '${path}' contains an empty field name, which is not allowed.`);
-    if (part.startsWith('$') && part !== '$' && !/^\$\[[a-z0-9]*\]$/i.test(part)) {
-      throw mongoError(
-        'DollarPrefixedFieldName',
-        `The dollar ($) prefixed field '${part}' in '${path}' is not valid for storage.`,
-      );
-    }
   }
-  if (parts[0].startsWith('$'))
+  if (isPositional(parts[0]))
     throw mongoError(
       'BadValue',
       `Cannot have positional (i.e. '$') element in the first position in path '${path}' (${op})`,
@@ -252,7 +255,7 @@ function parseOperatorUpdate(update: Doc): FieldUpdate[] {
             `The source and target field for $rename must differ: ${path}: ${describe(arg)}`,
           );
         const to = validatePath(arg, op);
-        if (parts.some((p) => p.startsWith('$')) || to.some((p) => p.startsWith('$'))) {
+        if (parts.some(isPositional) || to.some(isPositional)) {
           throw mongoError(
             'BadValue',
             `The source and target field for $rename must not contain positional operators: ${path}`,
@@ -270,8 +273,8 @@ function parseOperatorUpdate(update: Doc): FieldUpdate[] {
 /** Positional components ($, $[], $[x]) stand for array positions: they collide with each other and with indexes. */
 function componentsCollide(a: string, b: string): boolean {
   if (a === b) return true;
-  const pa = a.startsWith('$');
-  const pb = b.startsWith('$');
+  const pa = isPositional(a);
+  const pb = isPositional(b);
   return (pa && (pb || isIndex(b))) || (pb && isIndex(a));
 }
 
@@ -373,7 +376,7 @@ interface ApplyState {
 
 /** Expands `$`, `$[]` and `$[ident]` into the concrete paths they name in the current document. */
 function expandPositional(doc: Doc, parts: string[], state: ApplyState): string[][] {
-  if (!parts.some((p) => p.startsWith('$'))) return [parts];
+  if (!parts.some(isPositional)) return [parts];
   const results: string[][] = [];
   const walk = (value: unknown, prefix: string[], i: number): void => {
     if (i === parts.length) {
@@ -381,7 +384,7 @@ function expandPositional(doc: Doc, parts: string[], state: ApplyState): string[
       return;
     }
     const part = parts[i];
-    if (!part.startsWith('$')) {
+    if (!isPositional(part)) {
       walk(childOf(value, part), [...prefix, part], i + 1);
       return;
     }
@@ -863,6 +866,21 @@ function applyPipeline(doc: Doc, pipeline: Doc[], ctx: UpdateContext): Doc {
   return keepId(doc, out[0], true);
 }
 
+/**
+ * An update that modifies a stored document may not create or change a top-level `$`-prefixed field (an upsert's
+ * insert may, as an insert may; $unset may remove one; $setField in a pipeline update is the way to change one).
+ */
+function checkTopLevelDollar(before: Doc, after: Doc): void {
+  for (const key of Object.keys(after)) {
+    if (key.startsWith('$') && !(Object.hasOwn(before, key) && identical(before[key], after[key]))) {
+      throw mongoError(
+        'DollarPrefixedFieldName',
+        `The dollar ($) prefixed field '${key}' in '${key}' is not valid for storage.`,
+      );
+    }
+  }
+}
+
 function applyOperators(doc: Doc, update: Doc, ctx: UpdateContext): Doc {
   const updates = parseOperatorUpdate(update).sort((a, b) => comparePaths(a.parts, b.parts));
   const working = cloneDoc(doc);
@@ -870,6 +888,7 @@ function applyOperators(doc: Doc, update: Doc, ctx: UpdateContext): Doc {
   for (const u of updates) {
     for (const parts of expandPositional(working, u.parts, state)) applyOne(working, u, parts, state);
   }
+  if (!ctx.isUpsertInsert) checkTopLevelDollar(doc, working);
   for (const [ident, filter] of state.filters) {
     if (!filter.used)
       throw mongoError(

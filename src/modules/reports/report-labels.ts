@@ -59,20 +59,27 @@ const PURPOSE_NAMES: Record<string, Text> = {
   issue: text('Direct issues', 'Прямые выдачи', 'Тікелей шығару'),
 };
 
-const UNKNOWN = text('(not stated)', '(не указано)', '(көрсетілмеген)');
+const SHIPMENT_KIND_NAMES: Record<string, Text> = {
+  outbound: text('Outbound (abroad)', 'Международная отправка', 'Шетелге жөнелту'),
+  delivery: text('Deliveries to other organisations', 'Передачи другим организациям', 'Басқа ұйымдарға беру'),
+  transfer: text('Transfers between own warehouses', 'Перемещения между своими складами', 'Өз қоймалары арасында'),
+};
 
-export type Vocabulary = 'region' | 'category' | 'donor_type' | 'purpose';
+export const NOT_STATED = text('(not stated)', '(не указано)', '(көрсетілмеген)');
+
+export type Vocabulary = 'region' | 'category' | 'donor_type' | 'purpose' | 'shipment_kind';
 
 const VOCABULARIES: Record<Vocabulary, Record<string, Text>> = {
   region: REGION_NAMES,
   category: CATEGORY_NAMES,
   donor_type: DONOR_TYPE_NAMES,
   purpose: PURPOSE_NAMES,
+  shipment_kind: SHIPMENT_KIND_NAMES,
 };
 
 /** The printed name of a code; an unknown code prints as itself (in every language). */
 export function nameOf(vocabulary: Vocabulary, code: string | null | undefined): Text {
-  if (!code) return UNKNOWN;
+  if (!code) return NOT_STATED;
   return VOCABULARIES[vocabulary][code] ?? text(code, code, code);
 }
 

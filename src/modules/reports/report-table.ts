@@ -6,7 +6,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { config } from '../../config';
 import type { DocumentFile } from '../../core/document-file';
-import { formatDate } from '../../documents/format';
+import { formatDate, formatDecimal } from '../../documents/format';
 import type { Lang } from '../../documents/labels';
 import { drawDocumentHeader, drawFieldGrid, drawParagraph, drawTable, renderPdf } from '../../documents/layout';
 import { type Text, text } from './report-labels';
@@ -76,17 +76,22 @@ export function reportJson(table: ReportTable, lang: Lang): ReportJson {
 
 const TOTAL: Text = text('Total', 'Итого', 'Барлығы');
 
-function printedRows(table: ReportTable, lang: Lang): string[][] {
+/** The table's rows and its total as printed: numbers as they are (CSV), or in the language's notation (PDF). */
+function printedRows(table: ReportTable, lang: Lang, localised: boolean): string[][] {
+  const cell = (c: ReportColumn, value: string | number | undefined) => {
+    if (value === undefined) return '';
+    return localised && c.numeric ? formatDecimal(value, lang, 12) : String(value);
+  };
   return [
-    ...table.rows.map((row) => [row.label[lang], ...table.columns.map((c) => String(row.cells[c.key] ?? ''))]),
-    [TOTAL[lang], ...table.columns.map((c) => String(table.totals[c.key] ?? ''))],
+    ...table.rows.map((row) => [row.label[lang], ...table.columns.map((c) => cell(c, row.cells[c.key]))]),
+    [TOTAL[lang], ...table.columns.map((c) => cell(c, table.totals[c.key]))],
   ];
 }
 
 export function reportCsv(table: ReportTable, lang: Lang): DocumentFile {
   const header = [table.groupHeader[lang], ...table.columns.map((c) => c.header[lang])];
   return {
-    file: Buffer.from(stringify([header, ...printedRows(table, lang)], { bom: true }), 'utf8'),
+    file: Buffer.from(stringify([header, ...printedRows(table, lang, false)], { bom: true }), 'utf8'),
     filename: `${table.report}-${lang}.csv`,
     contentType: 'text/csv',
     disposition: 'attachment',
@@ -118,7 +123,7 @@ export async function reportPdf(table: ReportTable, lang: Lang): Promise<Documen
             align: c.numeric ? ('right' as const) : ('left' as const),
           })),
         ],
-        rows: printedRows(table, lang),
+        rows: printedRows(table, lang, true),
       });
       for (const note of table.notes) drawParagraph(doc, note[lang], { muted: true });
     },

@@ -10,7 +10,9 @@ import {
   type OutflowGrouping,
   outflowsReport,
   type Period,
+  type ShippedGrouping,
   type StockGrouping,
+  shippedReport,
   stockReport,
 } from './reports.service';
 
@@ -41,7 +43,8 @@ function grouping<G extends string>(values: readonly G[], fallback: G) {
 const SUMMARY = {
   stock: 'Stock on hand by {groups}, in pieces, kg, tonnes and m³ (JSON, CSV or PDF in kk/ru/en)',
   inflows: 'Donations received by {groups} over a period (JSON, CSV or PDF in kk/ru/en)',
-  outflows: 'Goods issued from stock (shipments, distributions, direct issues) by {groups} over a period',
+  outflows: 'Goods issued from stock (distributions, direct issues) by {groups} over a period',
+  shipped: 'Tonnage shipped (dispatched shipments: kg, tonnes, m³) by {groups} over a period',
 };
 const summary = (what: keyof typeof SUMMARY, groups: readonly string[], hub = false) =>
   `${hub ? "The hub's members' totals: " : ''}${SUMMARY[what].replace('{groups}', groups.join(', '))}`;
@@ -50,12 +53,14 @@ const OWN = {
   stock: ['region', 'warehouse', 'category'] as const satisfies readonly StockGrouping[],
   inflows: ['donor', 'donor_type', 'month'] as const satisfies readonly InflowGrouping[],
   outflows: ['purpose', 'region', 'warehouse', 'month'] as const satisfies readonly OutflowGrouping[],
+  shipped: ['country', 'kind', 'month'] as const satisfies readonly ShippedGrouping[],
 };
 // A hub sees totals, never a member's warehouse or donor.
 const HUB = {
   stock: ['region', 'category'] as const satisfies readonly StockGrouping[],
   inflows: ['donor_type', 'month'] as const satisfies readonly InflowGrouping[],
   outflows: ['purpose', 'region', 'month'] as const satisfies readonly OutflowGrouping[],
+  shipped: ['country', 'kind', 'month'] as const satisfies readonly ShippedGrouping[],
 };
 
 export function reportRoutes(): RouteDefinition[] {
@@ -97,6 +102,19 @@ export function reportRoutes(): RouteDefinition[] {
       },
       run: async ({ query, actor }) =>
         renderReport(await outflowsReport(ownScope(actor), query), query.format, query.lang),
+    }),
+    route('GET /reports/shipped', {
+      summary: summary('shipped', OWN.shipped),
+      access: 'reports:read',
+      schemas: {
+        query: Joi.object<Rendering & Period & { groupBy: ShippedGrouping }>({
+          ...rendering,
+          ...period,
+          groupBy: grouping(OWN.shipped, 'country'),
+        }),
+      },
+      run: async ({ query, actor }) =>
+        renderReport(await shippedReport(ownScope(actor), query), query.format, query.lang),
     }),
     route('GET /organisations/:id/reports/stock', {
       summary: summary('stock', HUB.stock, true),
@@ -141,6 +159,21 @@ export function reportRoutes(): RouteDefinition[] {
       },
       run: async ({ params, query, actor }) =>
         renderReport(await outflowsReport(await hubScope(params.id, actor, query), query), query.format, query.lang),
+    }),
+    route('GET /organisations/:id/reports/shipped', {
+      summary: summary('shipped', HUB.shipped, true),
+      tag: 'reports',
+      access: 'reports:read',
+      schemas: {
+        params: idParams,
+        query: Joi.object<Rendering & Period & { groupBy: ShippedGrouping }>({
+          ...rendering,
+          ...period,
+          groupBy: grouping(HUB.shipped, 'country'),
+        }),
+      },
+      run: async ({ params, query, actor }) =>
+        renderReport(await shippedReport(await hubScope(params.id, actor, query), query), query.format, query.lang),
     }),
   ];
 }

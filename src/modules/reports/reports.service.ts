@@ -4,7 +4,9 @@
  * - stock on hand by region, warehouse or category (balances);
  * - inflows by donor, donor type or month (received donations' lines);
  * - outflows by purpose, region, warehouse or month (the stock ledger's issue entries that were not reversed: goods
- *   that left the organisation's stock for a shipment, a distribution or a direct issue).
+ *   handed out for a distribution or issued directly);
+ * - tonnage shipped by destination country, kind or month (dispatched shipments; what left is read from the
+ *   ledger's dispatch entries, the truth of what went on the truck, weighed with the catalog).
  *
  * Each is one or two aggregations whose first stage leads with `organisationId` (the collections' compound indexes),
  * grouped in the database by warehouse, item (and month, donor, purpose), then rolled up here with the few items and
@@ -18,6 +20,8 @@ import { AppError } from '../../core/errors';
 import { Donation } from '../donations/donations.model';
 import { Donor, type DonorRecord } from '../donors/donors.model';
 import { getOrganisation } from '../organisations/organisations.service';
+import { Shipment } from '../shipments/shipments.model';
+import { TRANSIT_LOCATION } from '../stock';
 import { LedgerEntry, StockBalance } from '../stock/stock.model';
 import { Warehouse, type WarehouseRecord } from '../warehouses/warehouses.model';
 import {
@@ -30,7 +34,7 @@ import {
   type Totals,
   WITHOUT_WEIGHT_NOTE,
 } from './measures';
-import { nameOf, type Text, text, verbatim } from './report-labels';
+import { NOT_STATED, nameOf, type Text, text, verbatim } from './report-labels';
 import { aggregateIn, objectIds, organisationCount, type ReportScope } from './report-scope';
 import type { ReportColumn, ReportTable } from './report-table';
 
@@ -256,10 +260,12 @@ export async function inflowsReport(
       Donation,
       match,
       [
+        // Only what is summed, and the month once per donation: $unwind copies the document once per line.
+        { $project: { _id: 0, donorId: 1, month, 'lines.itemId': 1, 'lines.quantity': 1 } },
         { $unwind: '$lines' },
         {
           $group: {
-            _id: { donorId: '$donorId', month, itemId: '$lines.itemId' },
+            _id: { donorId: '$donorId', month: '$month', itemId: '$lines.itemId' },
             quantity: { $sum: '$lines.quantity' },
           },
         },
@@ -376,6 +382,99 @@ export async function outflowsReport(
     period: query,
     groupHeader: OUTFLOW_GROUP_HEADERS[query.groupBy],
     countColumn: { key: 'lines', header: text('issue lines', 'строк выдачи', 'беру жолдары'), numeric: true },
+    groups: rows,
+    all,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tonnage shipped
+
+export type ShippedGrouping = 'country' | 'kind' | 'month';
+
+const SHIPPED_GROUP_HEADERS: Record<ShippedGrouping, Text> = {
+  country: text('Destination country', 'Страна назначения', 'Баратын ел'),
+  kind: text('Kind of shipment', 'Вид отправки', 'Жөнелту түрі'),
+  month: text('Month of dispatch', 'Месяц отправки', 'Жөнелту айы'),
+};
+
+/** Every state a shipment is in once its goods have left (lost ones left too). */
+const DISPATCHED = ['dispatched', 'arrived', 'received', 'received_with_discrepancies', 'closed', 'lost'];
+/** Inbound shipments are goods coming to the organisation: nothing of its stock left on them. */
+const SHIPPED_KINDS = ['outbound', 'delivery', 'transfer'];
+
+interface ShippedShipment {
+  _id: Types.ObjectId;
+  kind: string;
+  country: string | null;
+  month: string;
+}
+
+export async function shippedReport(
+  scope: ReportScope,
+  query: Period & { groupBy: ShippedGrouping },
+): Promise<ReportTable> {
+  const shipments = await aggregateIn<ShippedShipment>(
+    scope,
+    Shipment,
+    { status: { $in: DISPATCHED }, kind: { $in: SHIPPED_KINDS }, ...periodMatch('dispatchedAt', query) },
+    [
+      {
+        $project: {
+          kind: 1,
+          country: { $ifNull: ['$destination.country', '$consignee.country'] },
+          month: monthOf('$dispatchedAt'),
+        },
+      },
+    ],
+    { dateField: 'dispatchedAt' },
+  );
+  const byId = new Map(shipments.map((s) => [String(s._id), s]));
+  // What left on each shipment: its dispatch's debits of the warehouse (not the transit side), unreversed.
+  const lines =
+    shipments.length === 0
+      ? []
+      : await aggregateIn<{ _id: { shipmentId: string; itemId: Types.ObjectId }; quantity: number }>(
+          scope,
+          LedgerEntry,
+          {
+            type: 'transfer_out',
+            'source.type': 'shipment',
+            'source.id': { $in: [...byId.keys()] },
+            locationCode: { $ne: TRANSIT_LOCATION },
+            reversedBy: null,
+          },
+          [{ $group: { _id: { shipmentId: '$source.id', itemId: '$itemId' }, quantity: { $sum: '$quantity' } } }],
+        );
+  const items = await catalogItems(lines.map((l) => l._id.itemId));
+  const keyOf = (s: ShippedShipment): [string, () => Text] => {
+    if (query.groupBy === 'country') return [s.country ?? '', () => (s.country ? verbatim(s.country) : NOT_STATED)];
+    if (query.groupBy === 'kind') return [s.kind, () => nameOf('shipment_kind', s.kind)];
+    return [s.month, () => verbatim(s.month)];
+  };
+  const rows = new Groups<Entry>();
+  const all = newEntry();
+  for (const s of shipments) {
+    const [key, label] = keyOf(s);
+    rows.entry(key, label, newEntry).count += 1;
+    all.count += 1;
+  }
+  for (const l of lines) {
+    const shipment = byId.get(l._id.shipmentId);
+    if (!shipment) continue;
+    const [key, label] = keyOf(shipment);
+    const item = items.get(String(l._id.itemId));
+    // Debits are negative: what left is their opposite.
+    addQuantity(rows.entry(key, label, newEntry).totals, item, -l.quantity);
+    addQuantity(all.totals, item, -l.quantity);
+  }
+  return table(scope, {
+    report: `shipped-by-${query.groupBy}`,
+    title: text('Tonnage shipped', 'Отгружено (тоннаж)', 'Жөнелтілген тоннаж'),
+    groupBy: query.groupBy,
+    period: query,
+    groupHeader: SHIPPED_GROUP_HEADERS[query.groupBy],
+    countColumn: { key: 'shipments', header: text('shipments', 'отправок', 'жөнелтім'), numeric: true },
     groups: rows,
     all,
   });

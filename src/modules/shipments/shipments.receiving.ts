@@ -359,9 +359,10 @@ export async function recordCounts(
     const lines = receipt.lines.map((l) => ({ ...l }));
     const bin = (code: string | null | undefined, field: string) =>
       warehouse && code ? requireLocation(warehouse, code, field) : null;
+    const byId = new Map(lines.map((l) => [String(l._id), l]));
     (input.lines ?? []).forEach((count, i) => {
       const prefix = `lines[${i}]`;
-      const line = lines.find((l) => String(l._id) === count.lineId);
+      const line = byId.get(count.lineId);
       if (!line)
         throw validationError([
           {

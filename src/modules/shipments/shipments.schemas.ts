@@ -256,7 +256,17 @@ export const openReceiptSchemas = {
 
 export const receiptParams = Joi.object({ id: objectId().required(), receiptId: objectId().required() });
 
-const count = () => quantityValue().allow(0, '0');
+/** A count on a receipt: zero or more, as a decimal string or a number (what the OpenAPI document says too). */
+const count = (): Joi.AlternativesSchema =>
+  Joi.alternatives()
+    .try(
+      Joi.string()
+        .trim()
+        .max(40)
+        .pattern(/^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/),
+      Joi.number().min(0),
+    )
+    .messages({ 'alternatives.match': '{{#label}} must be a decimal number, zero or more' });
 
 export const receiptCountsSchemas = {
   params: receiptParams,
