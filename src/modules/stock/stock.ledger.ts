@@ -133,17 +133,18 @@ const queues = new Map<string, Promise<void>>();
  *
  * Called inside a transaction (an idempotent route runs in one), the keys are held until that transaction has
  * committed or aborted, not only until `fn` returns: released earlier, the next caller would write the balances
- * while this transaction still holds them, and conflict. A key the caller's transaction already holds is not waited
- * for (two stock operations on the same goods in one transaction), so nesting cannot wait on itself.
+ * while this transaction still holds them, and conflict. A transaction that already holds goods does not queue
+ * again (a second stock operation in it runs at once, left to the database's conflicts): only a transaction holding
+ * nothing ever waits, so no two can wait on each other (one holding A and wanting B, the other the reverse), and a
+ * transaction never waits on itself.
  */
 export async function queuedOnStock<T>(
   pairs: readonly { warehouseId: Types.ObjectId | string; itemId: Types.ObjectId | string }[],
   fn: () => Promise<T>,
 ): Promise<T> {
   const hold = transactionHold();
-  const keys = [...new Set(pairs.map((p) => `${String(p.warehouseId)}:${String(p.itemId)}`))]
-    .filter((key) => !hold?.keys.has(key))
-    .sort();
+  if (hold && hold.keys.size > 0) return fn();
+  const keys = [...new Set(pairs.map((p) => `${String(p.warehouseId)}:${String(p.itemId)}`))].sort();
   const releases: (() => void)[] = [];
   const releaseAll = () => {
     for (const release of releases.splice(0)) release();
