@@ -249,7 +249,10 @@ async function example(
       if (!item) return [];
       const length = Math.max(1, ruleArg(d, 'min', 'limit') ?? 1);
       const values = [];
-      for (let i = 0; i < length; i += 1) values.push(await example(world, item, key, `${where}[${i}]`, slots, fill));
+      // The items of `householdIds` are each a `householdId`.
+      const itemKey = key.replace(/Ids$/, 'Id');
+      for (let i = 0; i < length; i += 1)
+        values.push(await example(world, item, itemKey, `${where}[${i}]`, slots, fill));
       return values;
     }
     case 'alternatives': {
