@@ -165,7 +165,8 @@ ledgerSchema.index({ balanceId: 1, at: 1 });
 ledgerSchema.index({ organisationId: 1, warehouseId: 1, at: -1, _id: -1 });
 ledgerSchema.index({ organisationId: 1, itemId: 1, at: -1, _id: -1 });
 ledgerSchema.index({ operationId: 1 });
-ledgerSchema.index({ 'source.type': 1, 'source.id': 1 });
+// A document's entries: within an organisation (reports, transit) and, for the donation trace, across them.
+ledgerSchema.index({ 'source.type': 1, 'source.id': 1, organisationId: 1 });
 ledgerSchema.index({ organisationId: 1, at: -1, _id: -1 });
 
 // Ledger entries are immutable: the only update allowed links an entry to its reversal.
