@@ -265,6 +265,82 @@ describe('aggregation and updates with a collation', () => {
     expect(matched.map((d) => d.name)).toEqual(['Flour']);
   });
 
+  test('when $lookup runs with strength 2, then local and foreign names match regardless of case', async () => {
+    await ctx.db.collection('donations').insertMany([
+      { _id: 1, donor: 'RED CRESCENT' },
+      { _id: 2, donor: 'unicef' },
+    ] as never[]);
+    await ctx.db.collection('donors').insertMany([
+      { _id: 'a', name: 'Red Crescent' },
+      { _id: 'b', name: 'red crescent' },
+      { _id: 'c', name: 'UNICEF' },
+    ] as never[]);
+    const lookup = (options: { collation?: typeof caseInsensitive }) =>
+      ctx.db
+        .collection('donations')
+        .aggregate(
+          [
+            { $lookup: { from: 'donors', localField: 'donor', foreignField: 'name', as: 'donors' } },
+            { $project: { donors: '$donors._id' } },
+            { $sort: { _id: 1 } },
+          ],
+          options,
+        )
+        .toArray();
+    const collated = await lookup({ collation: caseInsensitive });
+    expect(collated.map((d) => [d._id, [...d.donors].sort()])).toEqual([
+      [1, ['a', 'b']],
+      [2, ['c']],
+    ]);
+    expect((await lookup({})).map((d) => d.donors)).toEqual([[], []]);
+    const piped = await ctx.db
+      .collection('donations')
+      .aggregate(
+        [
+          { $match: { _id: 2 } },
+          {
+            $lookup: {
+              from: 'donors',
+              let: { donor: '$donor' },
+              pipeline: [{ $match: { $expr: { $eq: ['$name', '$$donor'] } } }, { $project: { _id: 1 } }],
+              as: 'donors',
+            },
+          },
+        ],
+        { collation: caseInsensitive },
+      )
+      .toArray();
+    expect(piped[0].donors).toEqual([{ _id: 'c' }]);
+  });
+
+  test('when set operators run with strength 2, then strings differing in case are one element', async () => {
+    await ctx.db.collection('needs').insertOne({ _id: 1, asked: ['Flour', 'oil'], given: ['FLOUR', 'Rice'] } as never);
+    const [result] = await ctx.db
+      .collection('needs')
+      .aggregate(
+        [
+          {
+            $project: {
+              _id: 0,
+              all: { $size: { $setUnion: ['$asked', '$given'] } },
+              met: { $size: { $setIntersection: ['$asked', ['OIL', 'salt']] } },
+              open: { $setDifference: ['$asked', '$given'] },
+              same: {
+                $setEquals: [
+                  ['a', 'B'],
+                  ['A', 'b', 'b'],
+                ],
+              },
+              covered: { $setIsSubset: [['RICE'], '$given'] },
+            },
+          },
+        ],
+        { collation: caseInsensitive },
+      )
+      .toArray();
+    expect(result).toEqual({ all: 3, met: 1, open: ['oil'], same: true, covered: true });
+  });
+
   test('when $addToSet and $pull run with strength 2, then values differing in case count as present', async () => {
     const families = ctx.db.collection<{ _id: string; needs: string[] }>('families');
     await families.insertOne({ _id: 'f1', needs: ['Blankets', 'Water'] });

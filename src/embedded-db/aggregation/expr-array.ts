@@ -3,7 +3,7 @@
  * over several arguments).
  */
 import { Int32 } from 'bson';
-import { keyOf } from '../query/values';
+import { ValueSet } from '../query/key-map';
 import {
   argList,
   compareExpr,
@@ -13,7 +13,6 @@ import {
   isNullish,
   namedArgs,
   rangeArgs,
-  refuseUnderCollation,
   truthy,
   typeName,
 } from './expr-support';
@@ -219,7 +218,6 @@ function minOrMax(sign: 1 | -1): OperatorFn {
 // ---------------------------------------------------------------------------------------------------------
 
 function setArgs(op: string, args: unknown, ctx: ExprContext): unknown[][] | null {
-  refuseUnderCollation(op, ctx.collation);
   const values = argList(args).map((e) => evaluate(e, ctx));
   if (values.some(isNullish)) return null;
   for (const v of values) {
@@ -229,33 +227,30 @@ function setArgs(op: string, args: unknown, ctx: ExprContext): unknown[][] | nul
   return values as unknown[][];
 }
 
-function distinct(values: unknown[]): unknown[] {
-  const seen = new Map<string, unknown>();
-  for (const v of values) {
-    const k = keyOf(v);
-    if (!seen.has(k)) seen.set(k, v);
-  }
-  return [...seen.values()];
+/** The distinct values, in the order first met: equal by BSON value, or strings by the operation's collation. */
+function distinct(values: unknown[], ctx: ExprContext): unknown[] {
+  const seen = new ValueSet(ctx.collation);
+  return values.filter((v) => seen.add(v));
 }
 
 function setUnion(args: unknown, ctx: ExprContext): unknown {
   const sets = setArgs('$setUnion', args, ctx);
-  return sets === null ? null : distinct(sets.flat());
+  return sets === null ? null : distinct(sets.flat(), ctx);
 }
 
 function setIntersection(args: unknown, ctx: ExprContext): unknown {
   const sets = setArgs('$setIntersection', args, ctx);
   if (sets === null) return null;
   if (sets.length === 0) return [];
-  const keys = sets.slice(1).map((s) => new Set(s.map(keyOf)));
-  return distinct(sets[0]).filter((v) => keys.every((k) => k.has(keyOf(v))));
+  const others = sets.slice(1).map((s) => new ValueSet(ctx.collation, s));
+  return distinct(sets[0], ctx).filter((v) => others.every((set) => set.has(v)));
 }
 
 function setDifference(args: unknown, ctx: ExprContext): unknown {
   const sets = setArgs('$setDifference', exactArgs('$setDifference', args, 2), ctx);
   if (sets === null) return null;
-  const remove = new Set(sets[1].map(keyOf));
-  return distinct(sets[0]).filter((v) => !remove.has(keyOf(v)));
+  const remove = new ValueSet(ctx.collation, sets[1]);
+  return distinct(sets[0], ctx).filter((v) => !remove.has(v));
 }
 
 function setEquals(args: unknown, ctx: ExprContext): unknown {
@@ -263,18 +258,21 @@ function setEquals(args: unknown, ctx: ExprContext): unknown {
   if (list.length < 2) throw exprError(17045, `$setEquals needs at least two arguments had: ${list.length}`);
   const sets = setArgs('$setEquals', list, ctx);
   if (sets === null) throw exprError(17044, 'All operands of $setEquals must be arrays. One argument is of type: null');
-  const keySets = sets.map((s) => [...new Set(s.map(keyOf))].sort().join('\u0000'));
-  return keySets.every((k) => k === keySets[0]);
+  const first = distinct(sets[0], ctx);
+  const firstSet = new ValueSet(ctx.collation, first);
+  return sets.slice(1).every((s) => {
+    const elements = distinct(s, ctx);
+    return elements.length === first.length && elements.every((v) => firstSet.has(v));
+  });
 }
 
 function setIsSubset(args: unknown, ctx: ExprContext): unknown {
-  refuseUnderCollation('$setIsSubset', ctx.collation);
   const [a, b] = exactArgs('$setIsSubset', args, 2).map((e) => evaluate(e, ctx));
   if (!Array.isArray(a) || !Array.isArray(b)) {
     throw exprError(17046, `both operands of $setIsSubset must be arrays. Types: ${typeName(a)}, ${typeName(b)}`);
   }
-  const superset = new Set(b.map(keyOf));
-  return a.every((v) => superset.has(keyOf(v)));
+  const superset = new ValueSet(ctx.collation, b);
+  return a.every((v) => superset.has(v));
 }
 
 function elementsTrue(op: string, every: boolean): OperatorFn {

@@ -88,14 +88,6 @@ export function compareExpr(a: unknown, b: unknown, strings?: StringCompare): nu
   return compareValues(a, b, strings);
 }
 
-/**
- * For the operators that compare values by hashing them (set operators): under a collation distinct strings may be
- * equal, which hashing cannot see, so they are refused rather than answered by code point.
- */
-export function refuseUnderCollation(op: string, collation: StringCompare | undefined): void {
-  if (collation) throw new MongoCommandError(115, `the embedded database does not support ${op} with a collation`);
-}
-
 /** A value that must be an integral number (array indexes, $round places, $slice counts). */
 export function integralArg(op: string, v: unknown, what: string): number {
   if (!isNumeric(v)) throw exprError(28765, `${op}'s ${what} must be a numeric value, but is of type: ${typeName(v)}`);

@@ -6,10 +6,10 @@
  */
 import { Int32, Long } from 'bson';
 import { MongoCommandError, mongoError } from '../errors';
-import { KeyMap, mapKeyOf } from '../query/key-map';
+import { KeyMap, mapKeyOf, valueTupleCompare } from '../query/key-map';
 import { compileFilter } from '../query/matcher';
 import { compileSort } from '../query/sort';
-import { compareValues, keyOf, type StringCompare, setField } from '../query/values';
+import { compareValues, type StringCompare, setField } from '../query/values';
 import type { Doc } from '../types';
 import { type Accumulator, type AccumulatorSpec, parseAccumulator } from './accumulators';
 import { compareExpr, isPlainObject, typeName } from './expr-support';
@@ -28,10 +28,10 @@ export interface PipelineContext {
 }
 
 /**
- * The stages that honour a collation here: their filters, sort keys, group keys, accumulators and expressions
- * compare strings by it (operators that cannot, such as the set operators, refuse it). The others ($lookup's
- * equality, $unionWith, window functions...) would compare by code point: under a collation they are refused
- * rather than answered differently from mongod.
+ * The stages that honour a collation here: their filters, sort keys, group keys, accumulators, expressions (the
+ * set operators included), $lookup's equality and the sub-pipelines of $lookup, $unionWith and $facet compare strings
+ * by it. Any other stage would compare by code point: under a collation it is refused rather than answered
+ * differently from mongod.
  */
 const COLLATION_STAGES = new Set([
   '$match',
@@ -51,6 +51,8 @@ const COLLATION_STAGES = new Set([
   '$replaceWith',
   '$unwind',
   '$facet',
+  '$lookup',
+  '$unionWith',
 ]);
 
 type Stage = (docs: Doc[]) => Doc[];
@@ -476,17 +478,17 @@ function queryPathValues(value: unknown, parts: string[], i: number, out: unknow
   out.push(null);
 }
 
-function pathKeys(doc: Doc, path: string): string[] {
+function pathValues(doc: Doc, path: string): unknown[] {
   const values: unknown[] = [];
   queryPathValues(doc, path.split('.'), 0, values);
-  return [...new Set(values.map(keyOf))];
+  return values;
 }
 
 /** The local side of a $lookup: an array's elements are matched one by one; missing matches null. */
-function localKeys(doc: Doc, path: string): string[] {
+function localValues(doc: Doc, path: string): unknown[] {
   const values: unknown[] = [];
   queryPathValues(doc, path.split('.'), 0, values, false);
-  return [...new Set(values.map(keyOf))];
+  return values;
 }
 
 interface LookupSpec {
@@ -540,12 +542,15 @@ function lookupStage(spec: unknown, ctx: PipelineContext): Stage {
   for (const s of lookup.pipeline ?? []) compileStage(s, ctx);
   return (docs) => {
     const foreign = ctx.collection(lookup.from);
-    const index = lookup.foreignField ? indexByPath(foreign, lookup.foreignField) : undefined;
+    const index = lookup.foreignField ? indexByPath(foreign, lookup.foreignField, ctx.collation) : undefined;
+    const ordered = ctx.collation !== undefined;
     return docs.map((doc) => {
       let matches = foreign;
       if (index && lookup.localField) {
         const found = new Set<number>();
-        for (const key of localKeys(doc, lookup.localField)) for (const i of index.get(key) ?? []) found.add(i);
+        for (const value of localValues(doc, lookup.localField)) {
+          for (const i of index.get(mapKeyOf([value], ordered)) ?? []) found.add(i);
+        }
         // Keep the foreign collection's order, as mongod's scan of it does.
         matches = [...found].sort((a, b) => a - b).map((i) => foreign[i]);
       }
@@ -563,13 +568,15 @@ function lookupStage(spec: unknown, ctx: PipelineContext): Stage {
   };
 }
 
-function indexByPath(docs: Doc[], path: string): Map<string, number[]> {
-  const index = new Map<string, number[]>();
+/** The foreign documents by the values at `path`: equal by BSON value, or strings by the aggregate's collation. */
+function indexByPath(docs: Doc[], path: string, strings: StringCompare | undefined): KeyMap<number[]> {
+  const index = new KeyMap<number[]>(valueTupleCompare(strings));
   docs.forEach((doc, i) => {
-    for (const key of pathKeys(doc, path)) {
+    for (const value of pathValues(doc, path)) {
+      const key = mapKeyOf([value], strings !== undefined);
       const list = index.get(key);
-      if (list) list.push(i);
-      else index.set(key, [i]);
+      if (!list) index.set(key, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
     }
   });
   return index;

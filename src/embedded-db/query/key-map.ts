@@ -7,7 +7,7 @@
  * gives no sort key to hash, so the map is a B+ tree ordered by the index's own comparison.
  */
 import BTree from 'sorted-btree';
-import { keyOf } from './values';
+import { compareValues, keyOf, type StringCompare } from './values';
 
 export type TupleCompare = (a: unknown[], b: unknown[]) => number;
 
@@ -42,5 +42,38 @@ export class KeyMap<V> {
 
   get size(): number {
     return this.hashed ? this.hashed.size : (this.ordered?.size ?? 0);
+  }
+}
+
+/** The comparison of one-value tuples a KeyMap takes under a collation (undefined: the simple one, hashed). */
+export function valueTupleCompare(strings: StringCompare | undefined): TupleCompare | undefined {
+  return strings ? (a, b) => compareValues(a[0], b[0], strings) : undefined;
+}
+
+/**
+ * A set of values by BSON equality (Int32(1) and Double(1) are one element) or, under a collation, by its equality
+ * of strings ('Apple' and 'APPLE' at strength 2): the set operators and $lookup's matching use it.
+ */
+export class ValueSet {
+  private readonly map: KeyMap<true>;
+
+  constructor(
+    private readonly strings?: StringCompare,
+    values: Iterable<unknown> = [],
+  ) {
+    this.map = new KeyMap<true>(valueTupleCompare(strings));
+    for (const v of values) this.add(v);
+  }
+
+  has(value: unknown): boolean {
+    return this.map.get(mapKeyOf([value], this.strings !== undefined)) === true;
+  }
+
+  /** Adds `value`; false when an equal value is already in the set. */
+  add(value: unknown): boolean {
+    const key = mapKeyOf([value], this.strings !== undefined);
+    if (this.map.get(key)) return false;
+    this.map.set(key, true);
+    return true;
   }
 }
