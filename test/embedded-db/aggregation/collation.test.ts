@@ -22,7 +22,12 @@ test('when set operators run under a collation, then strings equal by it are one
         _id: 0,
         union: { $setUnion: [['$unit'], ['kg', 'L']] },
         subset: { $setIsSubset: [['$unit'], ['kg']] },
-        same: { $setEquals: [['$unit', 'l'], ['L', 'kg', 'KG']] },
+        same: {
+          $setEquals: [
+            ['$unit', 'l'],
+            ['L', 'kg', 'KG'],
+          ],
+        },
       },
     },
   ]);
