@@ -7,8 +7,8 @@ import { Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { describeChanges, recordAudit } from '../audit/audit.service';
+import type { Actor } from '../access';
+import { describeChanges, recordAudit } from '../audit';
 import { Item, type ItemCategory, type ItemRecord, type LocalizedName } from './catalog.model';
 import {
   decimalToScaledInteger,

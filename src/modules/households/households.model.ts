@@ -8,7 +8,7 @@
  * distribution lists); across organisations only `personKeys` (keyed hashes of name + birth date + settlement) travel.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 import { type LedgerActor, ledgerActorSchema } from '../stock';
 
 export const RECIPIENT_KINDS = ['household', 'institution'] as const;

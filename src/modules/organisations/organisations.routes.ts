@@ -3,7 +3,7 @@
  * everyone else reads and edits only its own organisation.
  */
 import { type RouteDefinition, route } from '../../http/route-registry';
-import { createFirstAdmin } from '../users/users.service';
+import { createFirstAdmin } from '../users';
 import * as schemas from './organisations.schemas';
 import * as organisations from './organisations.service';
 

@@ -3,7 +3,7 @@
  * removed once created (history refers to it), only deactivated.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 import { REGIONS, type Region } from './regions';
 
 export interface StorageLocation {
