@@ -9,8 +9,8 @@ import { AppError, notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest, pageOf, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
 import { translationOrder } from '../../documents/labels';
-import type { Actor } from '../access/permissions';
-import { describeChanges, recordAudit } from '../audit/audit.service';
+import type { Actor } from '../access';
+import { describeChanges, recordAudit } from '../audit';
 import { Item, type ItemCategory, type ItemRecord, type LocalizedName } from './catalog.model';
 import {
   decimalToScaledInteger,

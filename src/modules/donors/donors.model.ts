@@ -1,7 +1,7 @@
 /** Donors: people and bodies who give goods. An anonymous donor may have no name; receipts then say "anonymous". */
 import mongoose, { Schema, type Types } from 'mongoose';
 import { indexNamesForSort } from '../../core/collation';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 
 export const DONOR_TYPES = ['individual', 'company', 'ngo', 'government', 'foreign_organisation'] as const;
 export type DonorType = (typeof DONOR_TYPES)[number];

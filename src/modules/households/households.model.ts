@@ -9,7 +9,7 @@
  */
 import mongoose, { Schema, type Types } from 'mongoose';
 import { indexNamesForSort } from '../../core/collation';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 import { type LedgerActor, ledgerActorSchema } from '../stock';
 
 export const RECIPIENT_KINDS = ['household', 'institution'] as const;

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { isValidIin } from '../../core/kz-identifiers';
 import { arrayOf, idParams, nameSortKeys, paginationKeys } from '../../http/joi-rules';
-import { REGIONS } from '../warehouses/regions';
+import { REGIONS } from '../warehouses';
 import {
   AGE_BANDS,
   HOUSEHOLD_STATUSES,

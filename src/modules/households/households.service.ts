@@ -14,13 +14,11 @@ import type { Page, PageRequest } from '../../core/pagination';
 import { defineLifecycle, guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import { keyedHash, mask, openOrNull, personKey, seal, sealOrNull } from '../../personal-data';
-import { acrossOrganisations } from '../access/ownership';
-import type { Actor } from '../access/permissions';
-import { owned, ownerFilter } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { reserveDocumentNumber } from '../numbering/numbering.service';
-import { Organisation } from '../organisations/organisations.model';
-import { hubMembersOf } from '../organisations/organisations.service';
+import type { Actor } from '../access';
+import { acrossOrganisations, owned, ownerFilter } from '../access';
+import { recordAudit } from '../audit';
+import { reserveDocumentNumber } from '../numbering';
+import { hubMembersOf, isHub } from '../organisations';
 import { ledgerActorOf } from '../stock';
 import {
   type AgeBand,
@@ -703,10 +701,6 @@ export async function countHouseholds(by: CountDimension, actor: Actor): Promise
     );
   }
   return countHouseholdsOf([owned(Household, actor).organisationId], by);
-}
-
-async function isHub(organisationId: string): Promise<boolean> {
-  return (await Organisation.exists({ _id: organisationId, type: 'hub' })) !== null;
 }
 
 /** The same counts over the given organisations (a hub's members, one organisation's own; null: every one). */

@@ -4,7 +4,7 @@
  */
 import { requestLang } from '../../http/request-lang';
 import { type RouteDefinition, route } from '../../http/route-registry';
-import { createFirstAdmin } from '../users/users.service';
+import { createFirstAdmin } from '../users';
 import * as schemas from './organisations.schemas';
 import * as organisations from './organisations.service';
 

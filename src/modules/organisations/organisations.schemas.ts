@@ -2,7 +2,7 @@ import Joi from 'joi';
 import { isValidBin } from '../../core/kz-identifiers';
 import type { PageRequest } from '../../core/pagination';
 import { idParams, nameSortKeys, objectId, paginationKeys } from '../../http/joi-rules';
-import { email, password } from '../users/users.schemas';
+import { email, password } from '../users';
 import { ORGANISATION_TYPES } from './organisations.model';
 import type {
   CreateOrganisationInput,

@@ -4,7 +4,7 @@
  */
 import mongoose, { Schema, type Types } from 'mongoose';
 import { indexNamesForSort } from '../../core/collation';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 import { REGIONS, type Region } from './regions';
 
 export interface StorageLocation {

@@ -9,9 +9,9 @@ import { AppError, notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { owned, ownerFilter } from '../access/scope';
-import { describeChanges, recordAudit } from '../audit/audit.service';
+import type { Actor } from '../access';
+import { owned, ownerFilter } from '../access';
+import { describeChanges, recordAudit } from '../audit';
 import type { Region } from './regions';
 import { Warehouse, type WarehouseRecord } from './warehouses.model';
 
