@@ -14,7 +14,7 @@ import { defineLifecycle, guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import { keyedHash, mask, openOrNull, personKey, seal, sealOrNull } from '../../personal-data';
 import { acrossOrganisations } from '../access/ownership';
-import type { Actor } from '../access/permissions';
+import { type Actor, organisationActor } from '../access/permissions';
 import { owned, ownerFilter } from '../access/scope';
 import { recordAudit } from '../audit/audit.service';
 import { reserveDocumentNumber } from '../numbering/numbering.service';
@@ -716,4 +716,31 @@ export async function countHouseholdsOf(
     Household.aggregate<{ _id: string; households: number; people: number }>(pipeline as never).exec(),
   );
   return rows.map((r) => ({ key: String(r._id), households: r.households, people: r.people }));
+}
+
+/** What a report may know of a household: where it lives (region), its size and its vulnerabilities; no person. */
+export interface HouseholdFacts {
+  region: string;
+  size: number;
+  vulnerabilities: string[];
+}
+
+/**
+ * The facts of an organisation's households, by id (households served, counted by region or vulnerability): no name,
+ * identifier, address line or contact leaves this function.
+ */
+export async function householdFactsOf(
+  organisationId: Types.ObjectId | string,
+  ids: readonly Types.ObjectId[],
+): Promise<Map<string, HouseholdFacts>> {
+  if (ids.length === 0) return new Map();
+  const found = await owned(Household, organisationActor(String(organisationId)))
+    .find({ _id: { $in: [...ids] } }, { 'address.region': 1, size: 1, vulnerabilities: 1 })
+    .lean<Pick<HouseholdRecord, '_id' | 'address' | 'size' | 'vulnerabilities'>[]>();
+  return new Map(
+    found.map((h) => [
+      String(h._id),
+      { region: h.address.region, size: h.size, vulnerabilities: [...(h.vulnerabilities ?? [])] },
+    ]),
+  );
 }

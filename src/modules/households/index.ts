@@ -12,6 +12,8 @@ export {
   type ErasedHousehold,
   type HouseholdCount,
   type HouseholdDto,
+  type HouseholdFacts,
+  householdFactsOf,
   householdsByIds,
   iinHash,
   requireHousehold,

@@ -11,4 +11,5 @@ export {
   recheckBeforeAllocation,
   requireProgramme,
   requireRound,
+  roundNames,
 } from './programmes.service';

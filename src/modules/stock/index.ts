@@ -25,6 +25,13 @@ export {
   reserve,
 } from './stock.reservations';
 export {
+  type OutflowDimensions,
+  OutflowRollup,
+  type OutflowRollupRecord,
+  organisationsWithLedger,
+  rebuildOutflowRollups,
+} from './stock.rollups';
+export {
   adjust,
   assembleKits,
   checkTracking,
