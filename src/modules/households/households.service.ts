@@ -744,3 +744,26 @@ export async function householdFactsOf(
     ]),
   );
 }
+
+/**
+ * What registering this (schema-valid) input would refuse, without writing anything: the IINs (valid, matching the
+ * birth date, not repeated in the household) and the vulnerability criteria. A CSV import's dry run asks it per row.
+ */
+export async function registrationErrors(input: HouseholdInput, actor: Actor): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  buildPeople(input.kind, input, input.address.settlement, errors);
+  await checkVulnerabilities(actor, input.vulnerabilities ?? [], errors);
+  return errors;
+}
+
+/** Which of these keyed IIN hashes a household of the actor's organisation already holds, and its number. */
+export async function registeredIinHashes(hashes: readonly string[], actor: Actor): Promise<Map<string, string>> {
+  if (hashes.length === 0) return new Map();
+  const found = await owned(Household, actor)
+    .find({ iinHashes: { $in: [...hashes] } }, { number: 1, iinHashes: 1 })
+    .lean<Pick<HouseholdRecord, 'number' | 'iinHashes'>[]>();
+  const wanted = new Set(hashes);
+  const numbers = new Map<string, string>();
+  for (const h of found) for (const hash of h.iinHashes) if (wanted.has(hash)) numbers.set(hash, h.number);
+  return numbers;
+}

@@ -3,6 +3,8 @@
  * organisation (owned()); personal fields leave this module sealed or masked, never in clear, except through its own
  * audited reveal and subject-access routes.
  */
+
+export { checkHouseholdInput } from './households.import';
 export type { HouseholdRecord, RecipientKind } from './households.model';
 export { householdRoutes } from './households.routes';
 export {
@@ -13,8 +15,11 @@ export {
   type HouseholdCount,
   type HouseholdDto,
   type HouseholdFacts,
+  type HouseholdInput,
   householdFactsOf,
   householdsByIds,
   iinHash,
+  registeredIinHashes,
+  registerHousehold,
   requireHousehold,
 } from './households.service';
