@@ -160,12 +160,13 @@ export async function rollUpOutflows(
 /**
  * Rebuilds an organisation's roll-ups from its ledger (entries written before roll-ups existed, or a check):
  * every issue entry not reversed, by bucket. `dimensionsOf` names the programme and round of allocations' entries
- * (the distributions module knows them). Runs in the caller's transaction.
+ * (the distributions module knows them). Runs in the caller's transaction, or without one (null) when nothing else
+ * writes meanwhile (a benchmark's fixture, a maintenance window).
  */
 export async function rebuildOutflowRollups(
   organisationId: Types.ObjectId,
   dimensionsOf: (sourceType: string, sourceIds: string[]) => Promise<Map<string, OutflowDimensions>>,
-  session: ClientSession,
+  session: ClientSession | null,
 ): Promise<number> {
   const groups = await LedgerEntry.aggregate<{
     _id: {
