@@ -34,6 +34,13 @@ export {
 } from './stock.reservations';
 export { lot } from './stock.schemas';
 export {
+  type OutflowDimensions,
+  OutflowRollup,
+  type OutflowRollupRecord,
+  organisationsWithLedger,
+  rebuildOutflowRollups,
+} from './stock.rollups';
+export {
   adjust,
   assembleKits,
   checkTracking,
