@@ -128,10 +128,10 @@ test('when another organisation names warehouses and a donor cached for the home
   const ownWarehouse = await givenInventory.warehouse({}, { organisationId: other.id });
 
   const transferRefused = await transfer(stranger, from.id, to.id, item.id);
-  expect(transferRefused.status).toBe(400);
+  expect(transferRefused.status).toBe(404);
   expect(transferRefused.body.error.details).toEqual([expect.objectContaining({ field: 'fromWarehouseId' })]);
   const donationRefused = await donate(stranger, ownWarehouse.id);
-  expect(donationRefused.status).toBe(400);
+  expect(donationRefused.status).toBe(404);
   expect(donationRefused.body.error.details).toEqual([expect.objectContaining({ field: 'donorId' })]);
   expect(await StockBalance.countDocuments({ organisationId: new Types.ObjectId(other.id) })).toBe(0);
 });
