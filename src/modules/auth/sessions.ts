@@ -1,8 +1,7 @@
 /** Creating, finding and ending login sessions. Used by login/logout, user administration and the test factories. */
 import type { ClientSession, Types } from 'mongoose';
 import { config } from '../../config';
-import { Organisation } from '../organisations';
-import { User, type UserRecord } from '../users';
+import { type AccountHolder, accountHolderLookup, activeAccountHolder, type JoinedAccount } from '../users';
 import { Session, type SessionRecord } from './session.model';
 import { hashSessionToken, newSessionToken } from './tokens';
 
@@ -27,51 +26,28 @@ export async function issueSession(
   return { token, sessionId: String(created._id), expiresAt };
 }
 
-export type SessionHolder = Pick<UserRecord, '_id' | 'name' | 'organisationId' | 'roles'>;
+export type SessionHolder = AccountHolder;
 
 /**
  * The live session for a token and its user, when the user is active and so is the user's organisation (the
  * operator's account has none): not revoked, not expired, and the conditions of findActiveUser and
- * organisationIsActive, in one round trip instead of three, since every authenticated request asks. Checked on every request, never cached,
- * so that a logout, a deactivation or a role change takes effect at once in every API process.
+ * organisationIsActive, in one round trip instead of three, since every authenticated request asks. Checked on every
+ * request, never cached, so that a logout, a deactivation or a role change takes effect at once in every API process.
+ * The account and its organisation are joined by the users module's accountHolderLookup(): this module does not read
+ * their collections itself.
  */
 export async function findLiveSessionOfActiveUser(
   token: string,
   now = new Date(),
 ): Promise<{ session: Pick<SessionRecord, '_id'>; user: SessionHolder } | null> {
-  type Joined = Pick<SessionRecord, '_id'> & {
-    users: (SessionHolder & Pick<UserRecord, 'active'>)[];
-    organisations: { _id: Types.ObjectId; active: boolean }[];
-  };
-  const [found] = await Session.aggregate<Joined>([
+  const [found] = await Session.aggregate<Pick<SessionRecord, '_id'> & { holder: JoinedAccount[] }>([
     { $match: { tokenHash: hashSessionToken(token), revokedAt: null, expiresAt: { $gt: now } } },
     { $limit: 1 },
-    { $lookup: { from: User.collection.collectionName, localField: 'userId', foreignField: '_id', as: 'users' } },
-    {
-      $lookup: {
-        from: Organisation.collection.collectionName,
-        localField: 'users.organisationId',
-        foreignField: '_id',
-        as: 'organisations',
-      },
-    },
-    {
-      $project: {
-        'users._id': 1,
-        'users.name': 1,
-        'users.organisationId': 1,
-        'users.roles': 1,
-        'users.active': 1,
-        'organisations._id': 1,
-        'organisations.active': 1,
-      },
-    },
+    accountHolderLookup('userId', 'holder'),
+    { $project: { holder: 1 } },
   ]);
-  const user = found?.users[0];
-  if (!found || !user?.active) return null;
-  const organisationId = user.organisationId;
-  if (organisationId && !found.organisations.some((o) => o.active && o._id.equals(organisationId))) return null;
-  return { session: { _id: found._id }, user };
+  const user = activeAccountHolder(found?.holder);
+  return found && user ? { session: { _id: found._id }, user } : null;
 }
 
 export async function revokeSession(sessionId: string, session: ClientSession | null): Promise<void> {
