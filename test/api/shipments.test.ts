@@ -5,8 +5,7 @@
  */
 import { Types } from 'mongoose';
 import { HandlingUnit, Shipment, ShipmentDocument, ShipmentReceipt } from '../../src/modules/shipments/shipments.model';
-import { LedgerEntry, StockBalance, StockReservation } from '../../src/modules/stock/stock.model';
-import { TRANSIT_LOCATION } from '../../src/modules/stock/stock.transit';
+import { LedgerEntry, StockBalance, StockReservation, TRANSIT_LOCATION } from '../../src/modules/stock/stock.model';
 import { type PdfText, readPdfTexts } from '../documents/read-pdf';
 import { setupTestApp } from '../support/app';
 import { bearer, given } from '../support/given-identity';

@@ -8,6 +8,9 @@
  * component both indexes an array and names a field of its element documents.
  */
 
+// The aggregation module imports this one and this one imports it back (for $expr). The cycle is safe because
+// neither uses the other at load time, only when a filter is compiled.
+import { evaluate } from '../aggregation/expressions';
 import { MongoCommandError, mongoError } from '../errors';
 import type { Doc } from '../types';
 import {
@@ -686,26 +689,7 @@ export function expressionTruthy(v: unknown): boolean {
   return truthy(v);
 }
 
-import * as expressions from '../aggregation/expressions';
-
-interface ExpressionsModule {
-  evaluate(
-    expr: unknown,
-    ctx: { root: Doc; variables: Record<string, unknown>; now: Date; collation?: StringCompare },
-  ): unknown;
-}
-
-/**
- * The aggregation module imports this one and this one imports it back (for $expr). The cycle is safe because
- * neither touches the other at load time, only when a filter is compiled. A static import (not a lazy require)
- * keeps it working under every loader, including Jest's globalSetup, whose TypeScript hook is gone by then.
- */
-export function loadExpressions(): ExpressionsModule {
-  return expressions;
-}
-
 function compileExpr(expr: unknown, ctx: CompileContext): Test {
-  const { evaluate } = loadExpressions();
   const variables = ctx.options.variables ?? {};
   const collation = ctx.options.collation;
   return (root) => truthy(evaluate(expr, { root: root as Doc, variables, now: ctx.now, collation }));

@@ -4,15 +4,10 @@
  * (MongoDB 4.4+). The projection is parsed once into a tree and applied per document.
  */
 
+import { evaluate as evaluateExpression } from '../aggregation/expressions';
 import { MongoCommandError, mongoError } from '../errors';
 import type { Doc } from '../types';
-import {
-  compileElemMatchElement,
-  compileFilter,
-  loadExpressions,
-  type Predicate,
-  positionalMatchIndex,
-} from './matcher';
+import { compileElemMatchElement, compileFilter, type Predicate, positionalMatchIndex } from './matcher';
 import { isNumber, isPlainObject, type StringCompare, setField, toNumber } from './values';
 
 export interface ProjectionOptions {
@@ -273,7 +268,7 @@ export function compileProjection(projection: Doc | undefined, options: Projecti
   const now = options.now ?? new Date();
   const predicate: Predicate | undefined =
     parser.positionalCount > 0 && options.query ? compileFilter(options.query, options) : undefined;
-  const evaluate = tree.hasExpr ? loadExpressions().evaluate : undefined;
+  const evaluate = tree.hasExpr ? evaluateExpression : undefined;
 
   return (doc) => {
     const ctx: ApplyContext = {

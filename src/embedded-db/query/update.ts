@@ -7,6 +7,7 @@
  * the same order as on a real server.
  */
 import { Decimal128, Double, Int32, Long, Timestamp } from 'bson';
+import { runPipeline } from '../aggregation/pipeline';
 import { MongoCommandError, mongoError } from '../errors';
 import type { Doc } from '../types';
 import { compileElemMatchElement, compileFilter, type Predicate, positionalMatchIndex, toJsRegExp } from './matcher';
@@ -834,16 +835,6 @@ function applyReplacement(doc: Doc, replacement: Doc): Doc {
 
 const PIPELINE_UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
 
-import * as pipelineModule from '../aggregation/pipeline';
-
-interface PipelineModule {
-  runPipeline(
-    input: Doc[],
-    pipeline: Doc[],
-    ctx: { db: string; now: Date; collection(name: string): Doc[]; collation?: StringCompare },
-  ): Doc[];
-}
-
 function applyPipeline(doc: Doc, pipeline: Doc[], ctx: UpdateContext): Doc {
   for (const stage of pipeline) {
     const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
@@ -852,7 +843,6 @@ function applyPipeline(doc: Doc, pipeline: Doc[], ctx: UpdateContext): Doc {
     }
   }
   // The aggregation module imports the query modules too; the cycle is safe because it is used only at call time.
-  const { runPipeline } = pipelineModule as PipelineModule;
   const out = runPipeline([cloneDoc(doc)], pipeline, {
     db: '',
     now: ctx.now,

@@ -2,8 +2,7 @@
 import type { ClientSession, Types } from 'mongoose';
 import { config } from '../../config';
 import { observeReferenceStamps, referenceStampsLookup } from '../../db/reference-cache';
-import { Organisation } from '../organisations';
-import { User, type UserRecord } from '../users';
+import { type AccountHolder, accountHolderLookup, activeAccountHolder, type JoinedAccount } from '../users';
 import { Session, type SessionRecord } from './session.model';
 import { hashSessionToken, newSessionToken } from './tokens';
 
@@ -28,55 +27,35 @@ export async function issueSession(
   return { token, sessionId: String(created._id), expiresAt };
 }
 
-export type SessionHolder = Pick<UserRecord, '_id' | 'name' | 'organisationId' | 'roles'>;
+export type SessionHolder = AccountHolder;
 
 /**
  * The live session for a token and its user, when the user is active and so is the user's organisation (the
  * operator's account has none): not revoked, not expired, and the conditions of findActiveUser and
- * organisationIsActive, in one round trip instead of three, since every authenticated request asks. Checked on every request, never cached,
- * so that a logout, a deactivation or a role change takes effect at once in every API process. The same round trip
- * reads the reference caches' stamps for the rest of the request (db/reference-cache.ts).
+ * organisationIsActive, in one round trip instead of three, since every authenticated request asks. Checked on every
+ * request, never cached, so that a logout, a deactivation or a role change takes effect at once in every API process.
+ * The account and its organisation are joined by the users module's accountHolderLookup(): this module does not read
+ * their collections itself. The same round trip reads the reference caches' stamps for the rest of the request
+ * (db/reference-cache.ts).
  */
 export async function findLiveSessionOfActiveUser(
   token: string,
   now = new Date(),
 ): Promise<{ session: Pick<SessionRecord, '_id'>; user: SessionHolder } | null> {
   type Joined = Pick<SessionRecord, '_id'> & {
-    users: (SessionHolder & Pick<UserRecord, 'active'>)[];
-    organisations: { _id: Types.ObjectId; active: boolean }[];
+    holder: JoinedAccount[];
     referenceVersions: { _id: string; stamp: unknown }[];
   };
   const [found] = await Session.aggregate<Joined>([
     { $match: { tokenHash: hashSessionToken(token), revokedAt: null, expiresAt: { $gt: now } } },
     { $limit: 1 },
-    { $lookup: { from: User.collection.collectionName, localField: 'userId', foreignField: '_id', as: 'users' } },
-    {
-      $lookup: {
-        from: Organisation.collection.collectionName,
-        localField: 'users.organisationId',
-        foreignField: '_id',
-        as: 'organisations',
-      },
-    },
+    accountHolderLookup('userId', 'holder'),
     // The reference caches' stamps, in the same round trip (db/reference-cache.ts).
     referenceStampsLookup(),
-    {
-      $project: {
-        'users._id': 1,
-        'users.name': 1,
-        'users.organisationId': 1,
-        'users.roles': 1,
-        'users.active': 1,
-        'organisations._id': 1,
-        'organisations.active': 1,
-        referenceVersions: 1,
-      },
-    },
+    { $project: { holder: 1, referenceVersions: 1 } },
   ]);
-  const user = found?.users[0];
-  if (!found || !user?.active) return null;
-  const organisationId = user.organisationId;
-  if (organisationId && !found.organisations.some((o) => o.active && o._id.equals(organisationId))) return null;
+  const user = activeAccountHolder(found?.holder);
+  if (!found || !user) return null;
   observeReferenceStamps(found.referenceVersions);
   return { session: { _id: found._id }, user };
 }

@@ -10,6 +10,7 @@ export {
   getOrganisation,
   hubMembersOf,
   isHub,
+  organisationActivityLookup,
   organisationExists,
   organisationIdByBin,
   organisationIsActive,

@@ -3,7 +3,7 @@
  * changes or deactivates any of them and manages hub memberships; every other caller sees only its own organisation,
  * and its admin may change its name, BIN and contact details (never its type or whether it is active).
  */
-import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { type ClientSession, type PipelineStage, type QueryFilter, Types } from 'mongoose';
 import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, notFound } from '../../core/errors';
 import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
@@ -228,6 +228,15 @@ export async function organisationNames(ids: readonly (string | Types.ObjectId)[
 export async function organisationIdByBin(bin: string): Promise<string | null> {
   const found = await Organisation.findOne({ bin }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
   return found ? String(found._id) : null;
+}
+
+/**
+ * The $lookup stage that joins, as `as`, the organisation `localField` names, with only its id and whether it is
+ * active: for another module's one-round-trip checks (the users module's session holder, asked on every request).
+ */
+export function organisationActivityLookup(localField: string, as: string): PipelineStage.Lookup {
+  const from = Organisation.collection.collectionName;
+  return { $lookup: { from, localField, foreignField: '_id', as, pipeline: [{ $project: { active: 1 } }] } };
 }
 
 /** True when the organisation exists and is active: its users may log in and its keys work. */

@@ -17,8 +17,17 @@ export {
   ledgerActorSchema,
   StockBalance,
   type StockBalanceRecord,
+  TRANSIT_LOCATION,
 } from './stock.model';
-export { availability, expiring, findInvariantViolations, listBalances } from './stock.queries';
+export {
+  availability,
+  balancesOfSource,
+  creditsElsewhere,
+  entriesOfBalances,
+  expiring,
+  findInvariantViolations,
+  listBalances,
+} from './stock.queries';
 export {
   type FromReservationsInput,
   type IssueReservedInput,
@@ -66,6 +75,5 @@ export {
   type LeaveTransitInput,
   leaveTransit,
   receiveFromTransit,
-  TRANSIT_LOCATION,
   type TransitMovement,
 } from './stock.transit';

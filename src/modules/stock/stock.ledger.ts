@@ -19,6 +19,7 @@ import {
   type Condition,
   freeAtLeast,
   freeOf,
+  isExpired,
   LedgerEntry,
   type LedgerEntryRecord,
   type LedgerType,
@@ -28,6 +29,7 @@ import {
   StockBalance,
   type StockBalanceRecord,
   type StockIdentity,
+  startOfToday,
 } from './stock.model';
 import { type OutflowDimensions, rollUpOutflows } from './stock.rollups';
 
@@ -411,15 +413,6 @@ function assertPositive(quantity: number): void {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Picking
-
-/** Start of today (UTC): stock whose expiry date is before it is expired. */
-export function startOfToday(now = new Date()): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-}
-
-export function isExpired(balance: Pick<StockIdentity, 'expiryDate'>, now = new Date()): boolean {
-  return balance.expiryDate !== null && balance.expiryDate !== undefined && balance.expiryDate < startOfToday(now);
-}
 
 /**
  * Which balances a pick may take from:

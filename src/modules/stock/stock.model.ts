@@ -205,6 +205,21 @@ export const LedgerEntry =
   (mongoose.models.LedgerEntry as mongoose.Model<LedgerEntryRecord> | undefined) ??
   mongoose.model<LedgerEntryRecord>('LedgerEntry', ledgerSchema);
 
+/** Start of today (UTC): stock whose expiry date is before it is expired. */
+export function startOfToday(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+export function isExpired(balance: Pick<StockIdentity, 'expiryDate'>, now = new Date()): boolean {
+  return balance.expiryDate !== null && balance.expiryDate !== undefined && balance.expiryDate < startOfToday(now);
+}
+
+/**
+ * The location code of goods in transit (dispatched, not yet received): a code no warehouse location can take
+ * (location codes are letters, digits and dashes), see stock.transit.ts.
+ */
+export const TRANSIT_LOCATION = '@transit';
+
 /** Sub-units of a balance that no reservation holds. */
 export function freeOf(balance: Pick<StockBalanceRecord, 'onHand' | 'reserved'>): number {
   return balance.onHand - (balance.reserved ?? 0);

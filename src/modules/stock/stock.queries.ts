@@ -12,18 +12,19 @@ import { formatRatio, gramsOf, itemIdsInCategory, itemsByIds, subUnitsPerBaseUni
 import type { Region } from '../warehouses';
 import { type WarehouseRecord, warehouseIdsInRegion, warehousesByIds } from '../warehouses';
 import { type LedgerEntryDto, toLedgerEntryDto } from './stock.dto';
-import { isExpired, startOfToday } from './stock.ledger';
 import {
   type Condition,
   freeOf,
+  isExpired,
   LedgerEntry,
   type LedgerEntryRecord,
   type LedgerType,
   StockBalance,
   type StockBalanceRecord,
   StockReservation,
+  startOfToday,
+  TRANSIT_LOCATION,
 } from './stock.model';
-import { TRANSIT_LOCATION } from './stock.transit';
 
 export interface StockScope {
   warehouseId?: string;
@@ -473,6 +474,40 @@ export async function ledger(query: LedgerQuery, actor: Actor): Promise<LedgerPa
   const [entries, counted] = await Promise.all([newestEntries(filter, query), countUpTo(filter, LEDGER_COUNT_CAP + 1)]);
   const page = pageOf(entries.slice(query.offset).map(toLedgerEntryDto), Math.min(counted, LEDGER_COUNT_CAP), query);
   return { ...page, page: { ...page.page, totalIsLowerBound: counted > LEDGER_COUNT_CAP } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Following goods through the ledger (a donation's trace). These read every organisation's entries: the caller runs
+// them inside acrossOrganisations() and says why.
+
+/** The balances that entries of this source document (a donation's receipt) were written to. */
+export async function balancesOfSource(source: { type: string; id: string }): Promise<string[]> {
+  const entries = await LedgerEntry.find({ 'source.type': source.type, 'source.id': source.id }, { balanceId: 1 })
+    .lean<{ balanceId: Types.ObjectId }[]>()
+    .exec();
+  return [...new Set(entries.map((e) => String(e.balanceId)))];
+}
+
+/** Every ledger entry of these balances. */
+export function entriesOfBalances(balanceIds: readonly string[]): Promise<LedgerEntryRecord[]> {
+  const ids = balanceIds.map((id) => new Types.ObjectId(id));
+  return LedgerEntry.find({ balanceId: { $in: ids } })
+    .lean<LedgerEntryRecord[]>()
+    .exec();
+}
+
+/** The credits (positive entries) of these operations on balances other than the given ones: where goods went. */
+export function creditsElsewhere(
+  operationIds: readonly string[],
+  balanceIds: readonly string[],
+): Promise<LedgerEntryRecord[]> {
+  return LedgerEntry.find({
+    operationId: { $in: operationIds.map((id) => new Types.ObjectId(id)) },
+    balanceId: { $nin: balanceIds.map((id) => new Types.ObjectId(id)) },
+    quantity: { $gt: 0 },
+  })
+    .lean<LedgerEntryRecord[]>()
+    .exec();
 }
 
 export interface InvariantViolation {

@@ -29,7 +29,6 @@ import { type ItemRecord, requireItems } from '../catalog';
 import {
   insufficientStock,
   inTransaction,
-  isExpired,
   pick,
   queuedOnStock,
   type ShortageContext,
@@ -38,6 +37,7 @@ import {
 import {
   type Condition,
   freeAtLeast,
+  isExpired,
   ledgerActorOf,
   type ReservationRecord,
   type ReservationSource,

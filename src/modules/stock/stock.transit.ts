@@ -31,12 +31,12 @@ import {
   fefoOrder,
   insufficientStock,
   inTransaction,
-  isExpired,
   type NewLedgerEntry,
   StockOperation,
 } from './stock.ledger';
 import {
   type Condition,
+  isExpired,
   type LedgerType,
   type ReservationRecord,
   type SourceDocument,
@@ -44,9 +44,8 @@ import {
   type StockBalanceRecord,
   type StockIdentity,
   StockReservation,
+  TRANSIT_LOCATION,
 } from './stock.model';
-
-export const TRANSIT_LOCATION = '@transit';
 
 export interface TransitLineInput {
   itemId: string | Types.ObjectId;

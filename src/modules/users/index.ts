@@ -2,14 +2,18 @@
  * The users module's face: what other modules may use.
  */
 export { MAX_PASSWORD_LENGTH, verifyAgainstDummy, verifyPassword } from './passwords';
-export { normaliseEmail, User, type UserRecord } from './users.model';
+export { normaliseEmail, type UserRecord } from './users.model';
 export { email, password } from './users.schemas';
 export {
+  type AccountHolder,
+  accountHolderLookup,
+  activeAccountHolder,
   checkRolesAndOrganisation,
   createFirstAdmin,
   endSessionsOfOrganisation,
   findActiveUser,
   findUserForLogin,
+  type JoinedAccount,
   recordLogin,
   toUserDto,
   type UserDto,

@@ -6,7 +6,7 @@
  * Deactivation and a password change end the user's sessions in the same transaction. Audit entries say which fields changed; names, emails and passwords are personal data or secrets and are
  * never written into them.
  */
-import type { ClientSession, QueryFilter, Types } from 'mongoose';
+import type { ClientSession, PipelineStage, QueryFilter, Types } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
 import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
@@ -14,7 +14,7 @@ import type { Actor, Role } from '../access';
 import { acrossOrganisations, organisationOf, owned } from '../access';
 import { describeChanges, recordAudit } from '../audit';
 import { revokeSessionsOfUsers } from '../auth';
-import { organisationExists, organisationIsActive } from '../organisations';
+import { organisationActivityLookup, organisationExists, organisationIsActive } from '../organisations';
 import { hashPassword } from './passwords';
 import { normaliseEmail, User, type UserRecord } from './users.model';
 
@@ -281,4 +281,37 @@ export function recordLogin(user: UserRecord, at: Date, session: ClientSession):
   )
     .lean<UserRecord>()
     .exec();
+}
+
+/** What a session's check needs of its account: who it is and what it may do. */
+export type AccountHolder = Pick<UserRecord, '_id' | 'name' | 'organisationId' | 'roles'>;
+
+/** An account as accountHolderLookup() joins it. */
+export type JoinedAccount = AccountHolder &
+  Pick<UserRecord, 'active'> & { organisation: { _id: Types.ObjectId; active: boolean }[] };
+
+/**
+ * The $lookup stage that joins, as `as`, the account `localField` names with its organisation's activity, so that
+ * authentication checks a session, its account and the account's organisation in one round trip on every request.
+ * Read the joined field with activeAccountHolder().
+ */
+export function accountHolderLookup(localField: string, as: string): PipelineStage.Lookup {
+  const from = User.collection.collectionName;
+  const pipeline = [
+    { $project: { name: 1, organisationId: 1, roles: 1, active: 1 } },
+    organisationActivityLookup('organisationId', 'organisation'),
+  ];
+  return { $lookup: { from, localField, foreignField: '_id', as, pipeline } };
+}
+
+/**
+ * The holder of a joined account, when the account is active and so is its organisation (the operator's account has
+ * none): the same conditions as findActiveUser(); null otherwise.
+ */
+export function activeAccountHolder(joined: readonly JoinedAccount[] | undefined): AccountHolder | null {
+  const account = joined?.[0];
+  if (!account?.active) return null;
+  if (account.organisationId && !account.organisation.some((o) => o.active)) return null;
+  const { _id, name, organisationId, roles } = account;
+  return { _id, name, organisationId, roles };
 }

@@ -10,14 +10,13 @@
  * Shipments and distributions name their destination through `TRACE_SOURCES` (trace-sources.ts), which the
  * shipments and distributions modules fill in; until then a shipped line shows the shipment's number only.
  */
-import { Types } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
 import { type Actor, acrossOrganisations, organisationActor } from '../access';
 import { fromSubUnits, itemsByIds } from '../catalog';
 import type { DonationRecord } from '../donations';
 import { getDonationRecord, getVerifiedDonationRecord } from '../donations';
 import { getDonor } from '../donors';
-import { LedgerEntry, type LedgerEntryRecord } from '../stock';
+import { balancesOfSource, creditsElsewhere, entriesOfBalances, type LedgerEntryRecord } from '../stock';
 import { warehousesByIds } from '../warehouses';
 import { TRACE_SOURCES } from './trace-sources';
 
@@ -190,23 +189,15 @@ async function traceFound(donation: DonationRecord): Promise<DonationTrace> {
       status: donation.status,
     });
   }
-  const receipts = await LedgerEntry.find(
-    { 'source.type': 'donation', 'source.id': String(donation._id) },
-    { balanceId: 1 },
-  ).lean<{ balanceId: Types.ObjectId }[]>();
-  const balances = new Set(receipts.map((r) => String(r.balanceId)));
+  const balances = new Set(await balancesOfSource({ type: 'donation', id: String(donation._id) }));
   let result: Walk = { tallies: new Map(), remaining: new Map(), followed: new Set() };
   // Walk the balances known so far; where units left for other balances, add those and walk again.
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const ids = [...balances].map((id) => new Types.ObjectId(id));
-    const entries = await LedgerEntry.find({ balanceId: { $in: ids } }).lean<LedgerEntryRecord[]>();
+    const ids = [...balances];
+    const entries = await entriesOfBalances(ids);
     const followedOps = new Set(entries.map((e) => String(e.operationId)));
     // Credits of the operations our units left in, wherever they landed.
-    const partners = await LedgerEntry.find({
-      operationId: { $in: [...followedOps].map((id) => new Types.ObjectId(id)) },
-      balanceId: { $nin: ids },
-      quantity: { $gt: 0 },
-    }).lean<LedgerEntryRecord[]>();
+    const partners = await creditsElsewhere([...followedOps], ids);
     const all = [...entries, ...partners].sort(chronological);
     result = walk(String(donation._id), all);
     const before = balances.size;
