@@ -2,8 +2,8 @@
 import type { ClientSession, Types } from 'mongoose';
 import { config } from '../../config';
 import { observeReferenceStamps, referenceStampsLookup } from '../../db/reference-cache';
-import { Organisation } from '../organisations/organisations.model';
-import { User, type UserRecord } from '../users/users.model';
+import { Organisation } from '../organisations';
+import { User, type UserRecord } from '../users';
 import { Session, type SessionRecord } from './session.model';
 import { hashSessionToken, newSessionToken } from './tokens';
 

@@ -3,5 +3,4 @@
  * person's own export; anonymising hand-overs when a household is erased).
  */
 
-export { distributionRoutes } from './distributions.routes';
 export { anonymiseHandOvers, handOversOfHousehold } from './distributions.service';

@@ -4,7 +4,7 @@
  * audited reveal and subject-access routes.
  */
 export type { HouseholdRecord, RecipientKind } from './households.model';
-export { householdRoutes } from './households.routes';
+export { iin, vulnerabilityCode } from './households.schemas';
 export {
   COUNT_DIMENSIONS,
   type CountDimension,

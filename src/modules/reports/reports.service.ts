@@ -17,13 +17,12 @@
  */
 import type { PipelineStage, Types } from 'mongoose';
 import { AppError } from '../../core/errors';
-import { Donation } from '../donations/donations.model';
-import { Donor, type DonorRecord } from '../donors/donors.model';
-import { getOrganisation } from '../organisations/organisations.service';
-import { Shipment } from '../shipments/shipments.model';
-import { TRANSIT_LOCATION } from '../stock';
-import { LedgerEntry, StockBalance } from '../stock/stock.model';
-import { Warehouse, type WarehouseRecord } from '../warehouses/warehouses.model';
+import { Donation } from '../donations';
+import { Donor, type DonorRecord } from '../donors';
+import { getOrganisation } from '../organisations';
+import { Shipment } from '../shipments';
+import { LedgerEntry, StockBalance, TRANSIT_LOCATION } from '../stock';
+import { Warehouse, type WarehouseRecord } from '../warehouses';
 import {
   addQuantity,
   catalogItems,
