@@ -10,8 +10,7 @@ import { containsText, type Page, type PageRequest } from '../../core/pagination
 import { guardedChange } from '../../core/transitions';
 import { ReferenceCache } from '../../db/reference-cache';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access';
-import { organisationOf, owned, ownerFilter } from '../access';
+import { type Actor, organisationOf, owned, ownerFilter } from '../access';
 import { describeChanges, recordAudit } from '../audit';
 import type { Region } from './regions';
 import { Warehouse, type WarehouseRecord } from './warehouses.model';
