@@ -16,16 +16,14 @@ import { isValidIin } from '../../core/kz-identifiers';
 import { defineLifecycle } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import { keyedHash, open, seal } from '../../personal-data';
-import { type Actor, organisationActor } from '../access/permissions';
-import { owned, ownerFilter } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { itemsByIds } from '../catalog/catalog.service';
-import { subUnitOf } from '../catalog/units';
+import { type Actor, organisationActor, owned, ownerFilter } from '../access';
+import { recordAudit } from '../audit';
+import { itemsByIds, subUnitOf } from '../catalog';
 import { type ErasedHousehold, type HouseholdRecord, householdsByIds } from '../households';
-import { reserveDocumentNumber } from '../numbering/numbering.service';
+import { reserveDocumentNumber } from '../numbering';
 import { enrolmentsOf, entitlementOf, recheckBeforeAllocation, requireRound } from '../programmes';
 import { ledgerActorOf } from '../stock';
-import { requireWarehouse } from '../warehouses/warehouses.service';
+import { requireWarehouse } from '../warehouses';
 import {
   Allocation,
   type AllocationRecord,

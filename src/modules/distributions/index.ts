@@ -5,5 +5,4 @@
  */
 
 export { HandOver, type HandOverRecord } from './distributions.model';
-export { distributionRoutes } from './distributions.routes';
 export { anonymiseHandOvers, handOversOfHousehold, programmeRoundsOf } from './distributions.service';

@@ -6,7 +6,7 @@
  */
 import type { ClientSession, Types } from 'mongoose';
 import { AppError } from '../../core/errors';
-import type { Actor } from '../access/permissions';
+import type { Actor } from '../access';
 import * as stock from '../stock';
 
 export interface AllocationLineRef {

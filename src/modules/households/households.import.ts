@@ -4,7 +4,7 @@
  * fields (`head.iin`, `members[1].birthDate`); the import maps them to its columns. Messages never quote a value.
  */
 import type { FieldError } from '../../core/errors';
-import type { Actor } from '../access/permissions';
+import type { Actor } from '../access';
 import { registerHouseholdSchemas } from './households.schemas';
 import { type HouseholdInput, registrationErrors } from './households.service';
 

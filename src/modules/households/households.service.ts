@@ -7,19 +7,17 @@
  * phone number, a name or an address into an audit summary or an error message.
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, type FieldError, notFound, validationError } from '../../core/errors';
 import { isValidIin } from '../../core/kz-identifiers';
 import type { Page, PageRequest } from '../../core/pagination';
 import { defineLifecycle, guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import { keyedHash, mask, openOrNull, personKey, seal, sealOrNull } from '../../personal-data';
-import { acrossOrganisations } from '../access/ownership';
-import { type Actor, organisationActor } from '../access/permissions';
-import { owned, ownerFilter } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { reserveDocumentNumber } from '../numbering/numbering.service';
-import { Organisation } from '../organisations/organisations.model';
-import { hubMembersOf } from '../organisations/organisations.service';
+import { type Actor, acrossOrganisations, organisationActor, owned, ownerFilter } from '../access';
+import { recordAudit } from '../audit';
+import { reserveDocumentNumber } from '../numbering';
+import { hubMembersOf, isHub } from '../organisations';
 import { ledgerActorOf } from '../stock';
 import {
   type AgeBand,
@@ -74,6 +72,13 @@ export interface HouseholdQuery extends PageRequest {
   vulnerability?: string;
   /** Find the household of a person by IIN: matched through its keyed hash, never by decrypting. */
   iin?: string;
+  /**
+   * Newest first (the default), or by name in the collation of `lang` (the request's language): families by their
+   * head's name, then institutions by theirs. Names are stored in clear for the owning organisation (the model's
+   * header); the sealed fields (IIN, phone, address line) could not be sorted and are not.
+   */
+  sort?: 'newest' | 'name';
+  lang?: NameLang;
 }
 
 export interface PersonDto {
@@ -423,6 +428,9 @@ export function revealHousehold(id: string, actor: Actor): Promise<HouseholdDto>
   return openedHousehold(id, actor, 'reveal');
 }
 
+/** Families ('household' sorts before 'institution') by their head's name, then institutions by theirs. */
+const BY_NAME = { kind: 1, 'head.name': 1, 'institution.name': 1, _id: 1 } as const;
+
 export async function listHouseholds(query: HouseholdQuery, actor: Actor): Promise<Page<HouseholdDto>> {
   const filter: QueryFilter<HouseholdRecord> = {};
   if (query.status) filter.status = query.status;
@@ -431,7 +439,10 @@ export async function listHouseholds(query: HouseholdQuery, actor: Actor): Promi
   if (query.settlement) filter['address.settlement'] = query.settlement;
   if (query.vulnerability) filter.vulnerabilities = query.vulnerability;
   if (query.iin) filter.iinHashes = iinHash(query.iin);
-  const page = await owned(Household, actor).paginate(filter, query, { createdAt: -1, _id: -1 });
+  const page =
+    query.sort === 'name'
+      ? await owned(Household, actor).paginate(filter, query, BY_NAME, nameCollation(query.lang ?? 'en'))
+      : await owned(Household, actor).paginate(filter, query, { createdAt: -1, _id: -1 });
   return { ...page, data: page.data.map((h) => toHouseholdDto(h)) };
 }
 
@@ -689,10 +700,6 @@ export async function countHouseholds(by: CountDimension, actor: Actor): Promise
     );
   }
   return countHouseholdsOf([owned(Household, actor).organisationId], by);
-}
-
-async function isHub(organisationId: string): Promise<boolean> {
-  return (await Organisation.exists({ _id: organisationId, type: 'hub' })) !== null;
 }
 
 /** The same counts over the given organisations (a hub's members, one organisation's own; null: every one). */

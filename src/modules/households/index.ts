@@ -6,7 +6,7 @@
 
 export { checkHouseholdInput } from './households.import';
 export type { HouseholdRecord, RecipientKind } from './households.model';
-export { householdRoutes } from './households.routes';
+export { iin, vulnerabilityCode } from './households.schemas';
 export {
   COUNT_DIMENSIONS,
   type CountDimension,

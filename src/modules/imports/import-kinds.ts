@@ -15,14 +15,9 @@
  */
 import Joi from 'joi';
 import type { ClientSession, Types } from 'mongoose';
-import type { Actor, Permission } from '../access/permissions';
-import { owned } from '../access/scope';
-import { ITEM_CATEGORIES, Item, type ItemRecord } from '../catalog/catalog.model';
-import { createItem } from '../catalog/catalog.service';
-import { toSubUnits } from '../catalog/units';
-import { DONOR_TYPES, Donor } from '../donors/donors.model';
-import { countryCode } from '../donors/donors.schemas';
-import { createDonor } from '../donors/donors.service';
+import { type Actor, owned, type Permission } from '../access';
+import { createItem, ITEM_CATEGORIES, Item, type ItemRecord, toSubUnits } from '../catalog';
+import { countryCode, createDonor, DONOR_TYPES, Donor } from '../donors';
 import {
   checkHouseholdInput,
   type HouseholdInput,
@@ -30,12 +25,8 @@ import {
   registeredIinHashes,
   registerHousehold,
 } from '../households';
-import { CONDITIONS } from '../stock/stock.model';
-import { checkTracking, receive } from '../stock/stock.service';
-import { REGIONS } from '../warehouses/regions';
-import { Warehouse, type WarehouseRecord } from '../warehouses/warehouses.model';
-import { locationCode } from '../warehouses/warehouses.schemas';
-import { addLocation, createWarehouse } from '../warehouses/warehouses.service';
+import { CONDITIONS, checkTracking, receive } from '../stock';
+import { addLocation, createWarehouse, locationCode, REGIONS, Warehouse, type WarehouseRecord } from '../warehouses';
 import type { RowError } from './imports.model';
 
 export interface ParsedRow<T> {

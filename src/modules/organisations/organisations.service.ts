@@ -4,12 +4,13 @@
  * and its admin may change its name, BIN and contact details (never its type or whether it is active).
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, notFound } from '../../core/errors';
 import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { type Actor, organisationActor } from '../access/permissions';
-import { describeChanges, recordAudit } from '../audit/audit.service';
-import { endSessionsOfOrganisation } from '../users/users.service';
+import { type Actor, organisationActor } from '../access';
+import { describeChanges, recordAudit } from '../audit';
+import { endSessionsOfOrganisation } from '../users';
 import { HubMembership, type HubMembershipRecord } from './hub-membership.model';
 import {
   Organisation,
@@ -62,6 +63,8 @@ export interface OrganisationQuery extends PageRequest {
   type?: OrganisationType;
   active?: boolean;
   q?: string;
+  /** The language whose collation orders the names (the request's). */
+  lang?: NameLang;
 }
 
 // Contact details name a person: the audit log records that they changed, not their values.
@@ -153,7 +156,7 @@ export async function listOrganisations(query: OrganisationQuery, actor: Actor):
   if (query.type) filter.type = query.type;
   if (query.active !== undefined) filter.active = query.active;
   if (query.q) filter.name = containsText(query.q);
-  const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 });
+  const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 }, nameCollation(query.lang ?? 'en'));
   return { ...page, data: page.data.map(toOrganisationDto) };
 }
 
@@ -205,6 +208,26 @@ export interface OrganisationParty {
 export async function eachOrganisationActor(): Promise<Actor[]> {
   const organisations = await Organisation.find({ active: true }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
   return organisations.map((org) => organisationActor(String(org._id)));
+}
+
+/** True when the organisation is a hub (it coordinates member organisations and reads their aggregates). */
+export async function isHub(id: string | Types.ObjectId): Promise<boolean> {
+  return (await Organisation.exists({ _id: id, type: 'hub' })) !== null;
+}
+
+/** The names of these organisations by id (one that does not exist is left out). */
+export async function organisationNames(ids: readonly (string | Types.ObjectId)[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const found = await Organisation.find({ _id: { $in: ids } }, { name: 1 }).lean<
+    { _id: Types.ObjectId; name: string }[]
+  >();
+  return new Map(found.map((o) => [String(o._id), o.name]));
+}
+
+/** The id of the organisation registered under this BIN, or null (the seed finds its demo organisations again). */
+export async function organisationIdByBin(bin: string): Promise<string | null> {
+  const found = await Organisation.findOne({ bin }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+  return found ? String(found._id) : null;
 }
 
 /** True when the organisation exists and is active: its users may log in and its keys work. */
@@ -318,6 +341,11 @@ export async function listHubMembers(hubId: string, query: PageRequest, actor: A
   >();
   const byId = new Map(members.map((m) => [String(m._id), m]));
   return { ...page, data: page.data.map((m) => toMembershipDto(m, byId.get(String(m.memberId)))) };
+}
+
+/** True when the organisation has ever been a member of the hub (a membership, open or ended, exists). */
+export async function wasEverHubMember(hubId: string, memberId: string): Promise<boolean> {
+  return (await HubMembership.exists({ hubId, memberId })) !== null;
 }
 
 /**

@@ -4,7 +4,6 @@
  */
 export type { EntitlementLine } from './entitlements';
 export type { EnrolmentRecord, ProgrammeRecord, RoundRecord } from './programmes.model';
-export { programmeRoutes } from './programmes.routes';
 export {
   enrolmentsOf,
   entitlementOf,

@@ -19,15 +19,14 @@ import type { PipelineStage, Types } from 'mongoose';
 import { AppError } from '../../core/errors';
 import { monthExpression } from '../../core/local-time';
 import { HandOver } from '../distributions';
-import { Donation } from '../donations/donations.model';
-import { Donor, type DonorRecord } from '../donors/donors.model';
+import { Donation } from '../donations';
+import { Donor, type DonorRecord } from '../donors';
 import { householdFactsOf } from '../households';
-import { getOrganisation } from '../organisations/organisations.service';
+import { getOrganisation } from '../organisations';
 import { roundNames } from '../programmes';
-import { Shipment } from '../shipments/shipments.model';
-import { TRANSIT_LOCATION } from '../stock';
-import { LedgerEntry, StockBalance } from '../stock/stock.model';
-import { Warehouse, type WarehouseRecord } from '../warehouses/warehouses.model';
+import { Shipment } from '../shipments';
+import { LedgerEntry, StockBalance, TRANSIT_LOCATION } from '../stock';
+import { Warehouse, type WarehouseRecord } from '../warehouses';
 import {
   addQuantity,
   catalogItems,

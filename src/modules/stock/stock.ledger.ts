@@ -10,11 +10,11 @@
 import { type ClientSession, Types } from 'mongoose';
 import { AppError } from '../../core/errors';
 import { transactionHold, withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { organisationOf } from '../access/scope';
-import type { ItemRecord } from '../catalog/catalog.service';
-import { formatRatio, MAX_QUANTITY, subUnitOf, subUnitsPerBaseUnit } from '../catalog/units';
-import type { WarehouseRecord } from '../warehouses/warehouses.service';
+import type { Actor } from '../access';
+import { organisationOf } from '../access';
+import type { ItemRecord } from '../catalog';
+import { formatRatio, MAX_QUANTITY, subUnitOf, subUnitsPerBaseUnit } from '../catalog';
+import type { WarehouseRecord } from '../warehouses';
 import {
   type Condition,
   freeAtLeast,

@@ -22,10 +22,10 @@
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, validationError } from '../../core/errors';
 import type { Page, PageRequest } from '../../core/pagination';
-import type { Actor } from '../access/permissions';
-import { organisationOf, owned } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { type ItemRecord, requireItems } from '../catalog/catalog.service';
+import type { Actor } from '../access';
+import { organisationOf, owned } from '../access';
+import { recordAudit } from '../audit';
+import { type ItemRecord, requireItems } from '../catalog';
 import {
   insufficientStock,
   inTransaction,

@@ -13,7 +13,7 @@
  */
 import mongoose, { type ClientSession, Schema, type Types } from 'mongoose';
 import { monthExpression, monthOf } from '../../core/local-time';
-import { acrossOrganisations, ownedByOrganisation } from '../access/ownership';
+import { acrossOrganisations, ownedByOrganisation } from '../access';
 import { LedgerEntry, type LedgerEntryRecord } from './stock.model';
 
 /** What an issue was for, beyond its source document: the programme and round a hand-over served. */
