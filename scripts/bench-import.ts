@@ -8,14 +8,17 @@
  * - ledger export: --ledger entries (a fixture written with insertMany, as bench:stock does), streamed as CSV to a
  *   sink that counts bytes; memory is sampled every 50 ms, and the export runs at two sizes to show that its peak
  *   does not grow with the number of rows.
- * Households (issue 12) are not importable yet; their row will use the same machinery.
+ * - households: --households rows (a head and two members each, two valid IINs per family), uploaded (dry run:
+ *   each row validated as the API's registration, its IINs hashed and looked up) and imported all-or-nothing in
+ *   batches of 500 households per transaction through the registry's registration (sealed IINs, an audit entry each);
  *
- *   npm run bench:import -- [--rows 50000] [--donors 5000] [--ledger 1000000]
+ *   npm run bench:import -- [--rows 50000] [--donors 5000] [--households 50000] [--ledger 1000000]
  */
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import mongoose, { Types } from 'mongoose';
+import { kzCheckDigit } from '../src/core/kz-identifiers';
 import { connectMongoose, disconnectMongoose } from '../src/db/connection';
 import { startEmbeddedServerThread } from '../src/embedded-db/thread';
 import { organisationActor } from '../src/modules/access/permissions';
@@ -32,8 +35,10 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '50000' },
     donors: { type: 'string', default: '5000' },
     ledger: { type: 'string', default: '1000000' },
+    households: { type: 'string', default: '50000' },
   },
 });
+const HOUSEHOLDS = Number(values.households);
 const ROWS = Number(values.rows);
 const DONORS = Number(values.donors);
 const LEDGER = Number(values.ledger);
@@ -186,6 +191,66 @@ async function main(): Promise<number> {
       formatRate(DONORS / donors.seconds),
       donors.rssMb.toFixed(0),
       donors.heapMb.toFixed(0),
+    ]);
+
+    // Households: IINs of people born 1960-1999 and 2000-2019, each unique (a serial per family).
+    const iin = (born: Date, serial: number, female: boolean): string => {
+      const year = born.getUTCFullYear();
+      const century = year >= 2000 ? (female ? 6 : 5) : female ? 4 : 3;
+      const date = born.toISOString().slice(2, 10).replaceAll('-', '');
+      for (let s = serial; ; s += 1) {
+        const first11 = `${date}${century}${String(s % 10_000).padStart(4, '0')}`;
+        const check = kzCheckDigit(first11);
+        if (check !== null) return `${first11}${check}`;
+      }
+    };
+    const householdLines = [
+      'head_name;head_birth_date;head_iin;phone;region;settlement;address;vulnerabilities;members;legal_basis;purpose;notes',
+    ];
+    for (let i = 0; i < HOUSEHOLDS; i += 1) {
+      // A distinct birth date per family (50,000 days from 1960 on) keeps every IIN unique.
+      const headBorn = new Date(Date.UTC(1960, 0, 1) + (i % 14_600) * 86_400_000);
+      const spouseBorn = new Date(headBorn.getTime() + 400 * 86_400_000);
+      const serial = Math.floor(i / 14_600) * 2000;
+      householdLines.push(
+        [
+          `Отбасы басшысы ${i}`,
+          headBorn.toISOString().slice(0, 10),
+          iin(headBorn, serial, false),
+          `+7 701 ${String(i % 1000).padStart(3, '0')} ${String(i % 100).padStart(2, '0')} 00`,
+          'almaty_region',
+          'Талғар',
+          `Абай көшесі ${i}`,
+          i % 3 ? 'low_income' : 'single_parent',
+          `"Жұбайы ${i}|spouse|${spouseBorn.toISOString().slice(0, 10)}|${iin(spouseBorn, serial + 1000, true)}; Бала ${i}|child|5-17|"`,
+          'vital_interest',
+          'Flood response 2024',
+          '',
+        ].join(';'),
+      );
+    }
+    const householdCsv = Buffer.from(householdLines.join('\n'), 'utf8');
+    const householdUpload = await watched(() =>
+      uploadImport({ kind: 'households', filename: 'households.csv', content: householdCsv }, actor),
+    );
+    if (householdUpload.result.errorCount > 0) {
+      throw new Error(`households fixture has bad rows: ${JSON.stringify(householdUpload.result.errors.slice(0, 3))}`);
+    }
+    rows.push([
+      `households dry run (${formatRate(HOUSEHOLDS)} rows)`,
+      formatRate(HOUSEHOLDS / householdUpload.seconds),
+      householdUpload.rssMb.toFixed(0),
+      householdUpload.heapMb.toFixed(0),
+    ]);
+    const householdRun = await watched(() =>
+      startImport(householdUpload.result.id, { mode: 'all_or_nothing' }, actor, { wait: true }),
+    );
+    if (householdRun.result.status !== 'done') throw new Error(`households import ${householdRun.result.status}`);
+    rows.push([
+      `households import (${formatRate(HOUSEHOLDS)} rows, 3 people each)`,
+      formatRate(HOUSEHOLDS / householdRun.seconds),
+      householdRun.rssMb.toFixed(0),
+      householdRun.heapMb.toFixed(0),
     ]);
 
     const sink = () =>

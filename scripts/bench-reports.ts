@@ -341,7 +341,10 @@ async function main(): Promise<number> {
       ['stock by region', async () => stockReport(own, { groupBy: 'region' })],
       ['stock by warehouse', async () => stockReport(own, { groupBy: 'warehouse' })],
       ['stock by category', async () => stockReport(own, { groupBy: 'category' })],
-      ['inflows by month (a year: 1,000,000 lines)', async () => inflowsReport(own, { groupBy: 'month' })],
+      [
+        `inflows by month (a year: ${formatRate(DONATIONS * 10)} lines)`,
+        async () => inflowsReport(own, { groupBy: 'month' }),
+      ],
       ['inflows by donor (a year)', async () => inflowsReport(own, { groupBy: 'donor' })],
       ['inflows by donor type (a quarter)', async () => inflowsReport(own, { groupBy: 'donor_type', ...quarter })],
       ['outflows by purpose (all issues)', async () => outflowsReport(own, { groupBy: 'purpose' })],

@@ -399,18 +399,25 @@ function isoDate(value: string | undefined): string | null {
 
 const blankToNull = (value: string | undefined) => (value?.trim() ? value.trim() : null);
 
-/** `name|relation|birth date|IIN` per member, members separated by `;` (any part may be empty). */
+const AGE_BAND = /^(0-1|1-4|5-17|18-59|60\+)$/;
+
+/**
+ * `name|relation|birth date or age band|IIN` per member, members separated by `;` (any part may be empty; a member
+ * needs a birth date or an age band such as `5-17`, as on the API).
+ */
 function membersOf(cell: string | undefined): Record<string, unknown>[] {
   if (!cell?.trim()) return [];
   return cell
     .split(';')
     .filter((part) => part.trim())
     .map((part) => {
-      const [name, relation, birthDate, iin] = part.split('|').map((p) => p.trim());
+      const [name, relation, born, iin] = part.split('|').map((p) => p.trim());
+      const band = born && AGE_BAND.test(born) ? born : null;
       return {
         name: blankToNull(name),
         relation: blankToNull(relation)?.toLowerCase() ?? null,
-        birthDate: isoDate(blankToNull(birthDate) ?? undefined),
+        birthDate: band ? null : isoDate(blankToNull(born) ?? undefined),
+        ageBand: band,
         iin: blankToNull(iin),
       };
     });
@@ -468,7 +475,7 @@ function iinsOf(input: HouseholdInput): string[] {
 const households: ImportKind<HouseholdRow> = {
   kind: 'households',
   description:
-    'Households: head_name, head_birth_date, head_iin, phone, region, settlement, address, vulnerabilities, members (name|relation|birth date|IIN; ...), legal_basis, purpose, notes',
+    'Households: head_name, head_birth_date, head_iin, phone, region, settlement, address, vulnerabilities, members (name|relation|birth date or age band|IIN; ...), legal_basis, purpose, notes',
   permission: 'households:write',
   schema: Joi.object<HouseholdRow>({
     head_name: text(200).min(1).required(),
