@@ -15,6 +15,13 @@ export function organisationRoutes(): RouteDefinition[] {
       schemas: schemas.listOrganisationsSchemas,
       run: ({ query, actor }) => organisations.listOrganisations(query, actor),
     }),
+    // Before `/organisations/:id`, which would read "directory" as an id.
+    route('GET /organisations/directory', {
+      summary: 'Organisations to address a shipment to (those sharing a hub with yours): id, name and type only',
+      access: 'shipments:write',
+      schemas: schemas.directorySchemas,
+      run: ({ query, actor }) => organisations.organisationDirectory(query, actor),
+    }),
     route('GET /organisations/:id', {
       summary: 'Get an organisation',
       access: 'organisations:read',

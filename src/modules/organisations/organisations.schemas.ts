@@ -6,6 +6,7 @@ import { email, password } from '../users/users.schemas';
 import { ORGANISATION_TYPES } from './organisations.model';
 import type {
   CreateOrganisationInput,
+  DirectoryQuery,
   MembershipInput,
   OrganisationQuery,
   UpdateOrganisationInput,
@@ -70,6 +71,10 @@ export const listOrganisationsSchemas = {
     q: Joi.string().trim().max(100),
     ...paginationKeys,
   }),
+};
+
+export const directorySchemas = {
+  query: Joi.object<DirectoryQuery>({ type, q: Joi.string().trim().max(100), ...paginationKeys }),
 };
 
 export const addMemberSchemas = {

@@ -8,6 +8,7 @@ import { AppError, notFound } from '../../core/errors';
 import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
 import { type Actor, organisationActor } from '../access/permissions';
+import { organisationOf } from '../access/scope';
 import { describeChanges, recordAudit } from '../audit/audit.service';
 import { endSessionsOfOrganisation } from '../users/users.service';
 import { HubMembership, type HubMembershipRecord } from './hub-membership.model';
@@ -155,6 +156,42 @@ export async function listOrganisations(query: OrganisationQuery, actor: Actor):
   if (query.q) filter.name = containsText(query.q);
   const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 });
   return { ...page, data: page.data.map(toOrganisationDto) };
+}
+
+/** What the directory shows of another organisation: enough to name it, nothing of its records. */
+export interface DirectoryEntry {
+  id: string;
+  name: string;
+  type: OrganisationType;
+}
+
+export interface DirectoryQuery extends PageRequest {
+  q?: string;
+  type?: OrganisationType;
+}
+
+/**
+ * The organisations the actor's may address a record to (a delivery's consignee), chosen from a list rather than
+ * typed as an id: those it works beside in a hub today, that is the other current members of the hubs it belongs
+ * to and, for a hub, its own current members; active ones only. Each shows its id, name and type and nothing else
+ * (no BIN, contacts or records): a consignee's papers print its party details only once a shipment names it.
+ * A hub is not listed to its members (membership gives a member nothing of the hub's), and an outside party is
+ * named by hand on the shipment.
+ */
+export async function organisationDirectory(query: DirectoryQuery, actor: Actor): Promise<Page<DirectoryEntry>> {
+  const self = organisationOf(actor);
+  const now = new Date();
+  const current = { from: { $lte: now }, $or: [{ until: null }, { until: { $gt: now } }] };
+  const hubs = await HubMembership.distinct('hubId', { memberId: self, ...current });
+  const peers = await HubMembership.distinct('memberId', { hubId: { $in: [...hubs, self] }, ...current });
+  const filter: QueryFilter<OrganisationRecord> = {
+    _id: { $in: peers.filter((id) => !self.equals(id)) },
+    active: true,
+  };
+  if (query.type) filter.type = query.type;
+  if (query.q) filter.name = containsText(query.q);
+  const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 });
+  return { ...page, data: page.data.map((org) => ({ id: String(org._id), name: org.name, type: org.type })) };
 }
 
 /** True when the organisation exists (any state). Used by users and API keys to check a reference. */
