@@ -47,7 +47,7 @@ export interface FieldError {
   /** Path of the field, e.g. `lines[2].quantity`. */
   field: string;
   message: string;
-  /** Joi's error type, e.g. `number.greater`, or a service's own (`any.unknownReference`). */
+  /** Joi's error type, e.g. `number.greater`, or a service's own (`any.unknownReference`, UNKNOWN_REFERENCE). */
   type: string;
   in?: InputLocation;
 }
@@ -60,8 +60,16 @@ export const MAX_DETAILS = 20;
 const MAX_MESSAGES = 5;
 
 /**
- * VALIDATION naming the fields: the message joins the first fields' messages and counts the rest. `total`: how many
- * problems there were when `fields` is only the first of them.
+ * The type of a field naming a record the actor cannot see: one that does not exist or, worded identically, one of
+ * another organisation (`"warehouseId" is not a known warehouse`).
+ */
+export const UNKNOWN_REFERENCE = 'any.unknownReference';
+
+/**
+ * VALIDATION naming the fields, or NOT_FOUND when every problem is a record that the input names and the actor cannot
+ * see: issuing another organisation's blankets by their warehouse's id answers 404 as any missing record does, and the
+ * details still name the field so that a form shows the problem there. The message joins the first fields' messages
+ * and counts the rest. `total`: how many problems there were when `fields` is only the first of them.
  */
 export function validationError(fields: FieldError[], total = fields.length): AppError {
   const listed = fields.slice(0, MAX_DETAILS);
@@ -75,5 +83,6 @@ export function validationError(fields: FieldError[], total = fields.length): Ap
   if (count > MAX_MESSAGES) message += ` (and ${count - MAX_MESSAGES} more problems`;
   if (count > listed.length) message += `; the first ${listed.length} of ${count} are listed in details`;
   if (count > MAX_MESSAGES) message += ')';
-  return new AppError('VALIDATION', message, listed);
+  const onlyUnknownReferences = listed.length > 0 && listed.every((f) => f.type === UNKNOWN_REFERENCE);
+  return new AppError(onlyUnknownReferences ? 'NOT_FOUND' : 'VALIDATION', message, listed);
 }

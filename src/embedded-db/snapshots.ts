@@ -3,8 +3,8 @@
  *
  * The cluster time is the store's commit sequence, as a BSON Timestamp `{ t: <server start, seconds>, i: <seq> }`:
  * every reply carries it as `operationTime` and `$clusterTime` (as a replica-set member does), so the driver's
- * causally consistent sessions work; since this single member reads its latest commits, `afterClusterTime` is always
- * met.
+ * causally consistent sessions work; since this single member reads its latest commits, an `afterClusterTime` it has
+ * reached is always met (one ahead of it is refused, see commands/concerns.ts).
  *
  * `readConcern: { level: 'snapshot' }` outside a transaction (find, aggregate, distinct) reads one snapshot and
  * answers its `atClusterTime`; the snapshot is kept for SNAPSHOT_WINDOW_MS after its last use so that later reads of
@@ -35,9 +35,14 @@ export class ClusterClock {
     return new Timestamp({ t: this.epoch, i: seq });
   }
 
+  /** This member's cluster time: its latest commit. */
+  now(): Timestamp {
+    return this.timestampOf(this.store.lastCommitSeq());
+  }
+
   /** `operationTime` and `$clusterTime` for a reply. */
   replyFields(): { operationTime: Timestamp; $clusterTime: { clusterTime: Timestamp; signature: object } } {
-    const now = this.timestampOf(this.store.lastCommitSeq());
+    const now = this.now();
     return { operationTime: now, $clusterTime: { clusterTime: now, signature: SIGNATURE } };
   }
 
@@ -76,7 +81,10 @@ export class ClusterClock {
   private seqOf(time: Timestamp): number {
     const latest = this.store.lastCommitSeq();
     if (time.high > this.epoch || (time.high === this.epoch && time.low > latest)) {
-      throw mongoError('BadValue', 'readConcern atClusterTime value must not be greater than the current clusterTime');
+      throw mongoError(
+        'InvalidOptions',
+        'readConcern atClusterTime value must not be greater than the current clusterTime',
+      );
     }
     if (time.high < this.epoch) {
       throw new MongoCommandError(SNAPSHOT_TOO_OLD, `Read timestamp ${time.toString()} is older than this server.`);

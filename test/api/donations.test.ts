@@ -152,26 +152,30 @@ describe('donations API', () => {
     expect(await Donation.countDocuments()).toBe(0);
   });
 
-  test('when the item, warehouse or donor is unknown, then 400 names the field', async () => {
+  test('when the item, warehouse or donor is unknown, then 404 names the field and nothing is written', async () => {
     const a = await arrange();
     const unknown = '0123456789abcdef01234567';
     const item = await t.api
       .post('/api/v1/donations')
       .set(a.headers)
       .send(donationBody(a, [{ itemId: unknown, quantity: 1 }]));
-    expect(item.status).toBe(400);
+    expect(item.status).toBe(404);
+    expect(item.body.error).toMatchObject({ code: 'NOT_FOUND', message: '"lines[0].itemId" is not a known item' });
     expect(item.body.error.details[0].field).toBe('lines[0].itemId');
     const warehouse = await t.api
       .post('/api/v1/donations')
       .set(a.headers)
       .send({ ...donationBody(a), warehouseId: unknown });
+    expect(warehouse.status).toBe(404);
     expect(warehouse.body.error.details[0].field).toBe('warehouseId');
     const donor = await t.api
       .post('/api/v1/donations')
       .set(a.headers)
       .send({ ...donationBody(a), donorId: unknown });
+    expect(donor.status).toBe(404);
     expect(donor.body.error.details[0].field).toBe('donorId');
     expect((await t.api.get(`/api/v1/donations/${unknown}`).set(a.headers)).status).toBe(404);
+    expect(await Donation.countDocuments()).toBe(0);
   });
 
   test('when a string field carries {"$gt": ""}, then 400', async () => {

@@ -34,11 +34,18 @@ describe("a second organisation's warehouse user", () => {
       .set(bearer(token))
       .send({ balanceId: String(balance?._id), quantity: '10' });
 
-    expect(byWarehouse.status).toBe(400);
+    const byMissingWarehouse = await t.api
+      .post('/api/v1/stock/issues')
+      .set(bearer(token))
+      .send({ warehouseId: String(new Types.ObjectId()), itemId: item.id, quantity: '10', reason: 'distribution' });
+
+    expect(byWarehouse.status).toBe(404);
+    expect(byWarehouse.body.error.code).toBe('NOT_FOUND');
+    expect(byWarehouse.body.error.message).toBe(byMissingWarehouse.body.error.message);
     expect(byWarehouse.body.error.details).toEqual([
       expect.objectContaining({ field: 'warehouseId', message: '"warehouseId" is not a known warehouse' }),
     ]);
-    expect(byBalance.status).toBe(400);
+    expect(byBalance.status).toBe(404);
     expect(byBalance.body.error.details).toEqual([
       expect.objectContaining({ field: 'balanceId', message: '"balanceId" is not a known stock balance' }),
     ]);

@@ -737,7 +737,7 @@ describe('between warehouses and organisations', () => {
     expect((await t.api.post(`${base}/receipts`).set(village.warehouse).send({})).status).toBe(403);
     // The NGO names which of its warehouses takes the goods; the village's is not one of them.
     const intoVillage = await t.api.post(`${base}/receipts`).set(ngo.warehouse).send({ warehouseId: villageStore.id });
-    expect(intoVillage.status).toBe(400);
+    expect(intoVillage.status).toBe(404);
     expect(intoVillage.body.error.details[0].field).toBe('warehouseId');
     const receipt = await ok<{ id: string; organisationId: string; lines: { id: string }[] }>(
       t.api.post(`${base}/receipts`).set(ngo.warehouse).send({ warehouseId: ngoStore.id }),

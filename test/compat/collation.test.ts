@@ -58,6 +58,16 @@ test('when an update filters with strength 1, then accents and case are ignored'
   expect(result.modifiedCount).toBe(1);
 });
 
+test('when caseLevel is on at strength 1, then case counts and accents still do not', async () => {
+  const items = ctx.db.collection('items');
+  await items.insertMany([{ name: 'café' }, { name: 'cafe' }, { name: 'CAFE' }]);
+  const caseLevel = { locale: 'en', strength: 1, caseLevel: true };
+  const matched = await items.find({ name: 'cafe' }, { collation: caseLevel }).sort({ name: 1 }).toArray();
+  expect(names(matched).sort()).toEqual(['cafe', 'café']);
+  expect(await items.countDocuments({ name: 'cafe' }, { collation: { locale: 'en', strength: 1 } })).toBe(3);
+  expect(await items.distinct('name', {}, { collation: caseLevel })).toHaveLength(2);
+});
+
 test('when a collation names an unsupported locale, then the server answers BadValue', async () => {
   const error = await ctx.db
     .collection('people')

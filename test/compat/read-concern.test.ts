@@ -1,5 +1,5 @@
 /** Read and write concern options that mongod refuses, per the manual's readConcern and transactions pages. */
-import type { MongoServerError } from 'mongodb';
+import { type MongoServerError, Timestamp } from 'mongodb';
 import { useCompatDatabase } from './compat-db';
 
 const ctx = useCompatDatabase();
@@ -57,4 +57,67 @@ test('when a statement of a transaction carries a write concern, then it is refu
     await session.abortTransaction().catch(() => undefined);
     await session.endSession();
   }
+});
+
+describe('cluster times in a read concern', () => {
+  const ahead = (time: Timestamp) => new Timestamp({ t: time.high + 1000, i: 1 });
+
+  test('when a snapshot find names no time, then it answers atClusterTime, and a read at that time sees the same data', async () => {
+    const items = ctx.db.collection('items');
+    await items.insertOne({ _id: 'before' } as never);
+    const first = await ctx.db.command({ find: 'items', filter: {}, readConcern: { level: 'snapshot' } });
+    const atClusterTime = first.cursor.atClusterTime as Timestamp;
+    expect(atClusterTime).toBeInstanceOf(Timestamp);
+    expect(first.cursor.firstBatch).toEqual([{ _id: 'before' }]);
+    await items.insertOne({ _id: 'after' } as never);
+    const again = await ctx.db.command({
+      find: 'items',
+      filter: {},
+      readConcern: { level: 'snapshot', atClusterTime },
+    });
+    expect(again.cursor.firstBatch).toEqual([{ _id: 'before' }]);
+    expect(again.cursor.atClusterTime).toEqual(atClusterTime);
+  });
+
+  test('when atClusterTime is ahead of the cluster time, then the read is refused with InvalidOptions', async () => {
+    const { operationTime } = await ctx.db.command({ ping: 1 });
+    const readConcern = { level: 'snapshot', atClusterTime: ahead(operationTime as Timestamp) };
+    expect(await codeOf(ctx.db.command({ find: 'items', filter: {}, readConcern }))).toBe(72);
+  });
+
+  test('when atClusterTime comes with a level other than snapshot or with afterClusterTime, then it is refused', async () => {
+    const { operationTime } = await ctx.db.command({ ping: 1 });
+    for (const readConcern of [
+      { level: 'local', atClusterTime: operationTime },
+      { level: 'majority', atClusterTime: operationTime },
+      { atClusterTime: operationTime },
+      { level: 'snapshot', atClusterTime: operationTime, afterClusterTime: operationTime },
+    ]) {
+      expect(await codeOf(ctx.db.command({ find: 'items', filter: {}, readConcern }))).toBe(72);
+    }
+    const wrongType = { level: 'snapshot', atClusterTime: 'yesterday' };
+    expect(await codeOf(ctx.db.command({ find: 'items', filter: {}, readConcern: wrongType }))).toBe(14);
+  });
+
+  test('when a read names afterClusterTime of a write, then it sees the write; a null or future time is refused', async () => {
+    const inserted = await ctx.db.command({ insert: 'items', documents: [{ _id: 1 }] });
+    const afterClusterTime = inserted.operationTime as Timestamp;
+    const read = await ctx.db.command({
+      find: 'items',
+      filter: {},
+      readConcern: { level: 'majority', afterClusterTime },
+    });
+    expect(read.cursor.firstBatch).toEqual([{ _id: 1 }]);
+    const nullTime = { level: 'majority', afterClusterTime: new Timestamp({ t: 0, i: 0 }) };
+    expect(await codeOf(ctx.db.command({ find: 'items', filter: {}, readConcern: nullTime }))).toBe(72);
+    const future = { level: 'local', afterClusterTime: ahead(afterClusterTime) };
+    expect(await codeOf(ctx.db.command({ find: 'items', filter: {}, readConcern: future }))).toBe(72);
+  });
+
+  test('when ping or serverStatus carries afterClusterTime, then it is refused with InvalidOptions', async () => {
+    const { operationTime } = await ctx.db.command({ ping: 1 });
+    const admin = ctx.client.db('admin');
+    expect(await codeOf(admin.command({ ping: 1, readConcern: { afterClusterTime: operationTime } }))).toBe(72);
+    expect(await codeOf(admin.command({ serverStatus: 1, readConcern: { afterClusterTime: operationTime } }))).toBe(72);
+  });
 });

@@ -8,8 +8,11 @@
  *
  * Read concern: only mongod's levels are accepted; inside a transaction only the first statement may carry one and
  * no statement may carry a write concern; outside a transaction writes and the list commands take no read concern
- * at `snapshot` level.
+ * at `snapshot` level. Its times are Timestamps that are not null and not ahead of this member's cluster time;
+ * `atClusterTime` goes only with `snapshot` and never with `afterClusterTime`; the server's own diagnostic commands
+ * take no read concern at all (all 72 InvalidOptions, as mongod's readConcern parsing answers).
  */
+import { Timestamp } from 'bson';
 import { mongoError } from '../errors';
 import type { Doc } from '../types';
 import { isPlainObject, numberValue } from './args';
@@ -18,6 +21,22 @@ const READ_CONCERN_LEVELS = new Set(['local', 'majority', 'linearizable', 'avail
 
 /** Commands that read at a snapshot outside a transaction (MongoDB 5.0+). */
 const SNAPSHOT_READS = new Set(['find', 'aggregate', 'distinct', 'getMore']);
+
+/** Commands that take no read concern (mongod: "Command ping does not support { readConcern: ... }"). */
+const NO_READ_CONCERN = new Set([
+  'ping',
+  'hello',
+  'isMaster',
+  'ismaster',
+  'buildInfo',
+  'buildinfo',
+  'serverStatus',
+  'hostInfo',
+  'getParameter',
+  'setParameter',
+  'connectionStatus',
+  'whatsmyuri',
+]);
 
 /** The writeConcernError a one-member set answers for this command's writeConcern, if it cannot be met. */
 export function unmetWriteConcern(body: Doc): Doc | undefined {
@@ -44,12 +63,16 @@ export function checkConcerns(
   name: string,
   body: Doc,
   transaction: { inTransaction: boolean; first: boolean },
+  clusterTime: Timestamp,
 ): string | undefined {
   const readConcern = body.readConcern;
   let level: string | undefined;
   if (readConcern !== undefined) {
     if (!isPlainObject(readConcern)) {
       throw mongoError('TypeMismatch', "BSON field 'readConcern' is the wrong type, expected type 'object'");
+    }
+    if (NO_READ_CONCERN.has(name) && Object.keys(readConcern).length > 0) {
+      throw mongoError('InvalidOptions', `Command ${name} does not support a read concern`);
     }
     if (readConcern.level !== undefined) {
       if (typeof readConcern.level !== 'string' || !READ_CONCERN_LEVELS.has(readConcern.level)) {
@@ -60,6 +83,7 @@ export function checkConcerns(
       }
       level = readConcern.level;
     }
+    checkReadTimes(readConcern, level, clusterTime);
   }
   if (transaction.inTransaction) {
     if (readConcern !== undefined && !transaction.first) {
@@ -77,4 +101,39 @@ export function checkConcerns(
     );
   }
   return level;
+}
+
+/** `afterClusterTime` and `atClusterTime`, checked as mongod's read concern parsing checks them. */
+function checkReadTimes(readConcern: Doc, level: string | undefined, clusterTime: Timestamp): void {
+  const { afterClusterTime, atClusterTime } = readConcern;
+  if (atClusterTime !== undefined) {
+    if (afterClusterTime !== undefined) {
+      throw mongoError(
+        'InvalidOptions',
+        'Specifying a timestamp for readConcern snapshot with afterClusterTime is not allowed',
+      );
+    }
+    if (level !== 'snapshot') {
+      throw mongoError('InvalidOptions', 'readConcern atClusterTime is only valid with readConcern level snapshot');
+    }
+  }
+  for (const [field, time] of [
+    ['afterClusterTime', afterClusterTime],
+    ['atClusterTime', atClusterTime],
+  ] as const) {
+    if (time === undefined) continue;
+    if (!(time instanceof Timestamp)) {
+      throw mongoError(
+        'TypeMismatch',
+        `BSON field 'readConcern.${field}' is the wrong type, expected type 'timestamp'`,
+      );
+    }
+    if (time.high === 0) throw mongoError('InvalidOptions', `readConcern ${field} cannot be a null timestamp`);
+    if (time.greaterThan(clusterTime)) {
+      throw mongoError(
+        'InvalidOptions',
+        `readConcern ${field} value must not be greater than the current clusterTime. Requested clusterTime: ${time.toString()}; current clusterTime: ${clusterTime.toString()}`,
+      );
+    }
+  }
 }

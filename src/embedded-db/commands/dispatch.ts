@@ -199,7 +199,12 @@ async function dispatch(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
   try {
     checkHints(ctx);
     const inTransaction = body.autocommit === false && !TRANSACTION_CONTROL.has(name);
-    const level = checkConcerns(name, body, { inTransaction, first: body.startTransaction === true });
+    const level = checkConcerns(
+      name,
+      body,
+      { inTransaction, first: body.startTransaction === true },
+      server.clock.now(),
+    );
     if (level === 'snapshot' && !inTransaction && name !== 'getMore') return await snapshotRead(ctx, spec);
     const txnNumber = txnNumberOf(body.txnNumber);
     if (body.autocommit !== undefined && body.autocommit !== false) {

@@ -608,7 +608,7 @@ function checkHandOver(
         errors.push({
           field: field(`lines[${i}].itemId`),
           message: `"${field(`lines[${i}].itemId`)}" is not allocated to this household`,
-          type: 'any.unknownReference',
+          type: 'any.invalid',
         });
       } else if (line.quantity > allocated.reserved) {
         errors.push({
@@ -826,7 +826,7 @@ export async function recordPaperSheet(batchId: string, input: PaperSheetInput, 
           errors.push({
             field: `rows[${i}].allocationId`,
             message: `"rows[${i}].allocationId" is not an allocation of this batch`,
-            type: 'any.unknownReference',
+            type: 'any.invalid',
           });
           return null;
         }

@@ -222,7 +222,7 @@ async function checkVulnerabilities(actor: Actor, codes: readonly string[], erro
       errors.push({
         field: `vulnerabilities[${i}]`,
         message: `"vulnerabilities[${i}]" is not a known criterion (${code})`,
-        type: 'any.unknownReference',
+        type: 'any.invalid',
       });
     }
   });

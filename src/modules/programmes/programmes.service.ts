@@ -197,7 +197,7 @@ async function requireParticipants(ids: readonly string[], field: string, actor:
         : {
             field: `${field}[${i}]`,
             message: `"${field}[${i}]" is not a member organisation of your hub`,
-            type: 'any.unknownReference',
+            type: 'any.invalid',
           },
     )
     .filter((e): e is FieldError => e !== null);

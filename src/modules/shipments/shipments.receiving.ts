@@ -368,7 +368,7 @@ export async function recordCounts(
           {
             field: `${prefix}.lineId`,
             message: `"${prefix}.lineId" is not a line of this receipt`,
-            type: 'any.unknownReference',
+            type: 'any.invalid',
           },
         ]);
       const item = items.get(String(line.itemId)) as ItemRecord;

@@ -905,9 +905,9 @@ export async function addHandlingUnits(
     input.units.forEach((unit, i) => {
       const prefix = `units[${i}]`;
       if (unit.parentId && !byId.has(unit.parentId))
-        throw refused(`${prefix}.parentId`, 'is not a unit of this shipment', 'any.unknownReference');
+        throw refused(`${prefix}.parentId`, 'is not a unit of this shipment', 'any.invalid');
       if (unit.transportUnitId && !shipment.transportUnits.some((t) => String(t._id) === unit.transportUnitId))
-        throw refused(`${prefix}.transportUnitId`, 'is not a transport unit of this shipment', 'any.unknownReference');
+        throw refused(`${prefix}.transportUnitId`, 'is not a transport unit of this shipment', 'any.invalid');
       const lines = linesOf(unit.lines, items, prefix);
       const d = unit.dimensions;
       for (let copy = 0; copy < unit.count; copy += 1) {
@@ -983,7 +983,7 @@ export async function moveHandlingUnit(
     if (input.parentId !== undefined) {
       if (input.parentId !== null) {
         const parent = byId.get(input.parentId);
-        if (!parent) throw refused('parentId', 'is not a unit of this shipment', 'any.unknownReference');
+        if (!parent) throw refused('parentId', 'is not a unit of this shipment', 'any.invalid');
         for (
           let p: HandlingUnitRecord | undefined = parent;
           p;
@@ -1000,7 +1000,7 @@ export async function moveHandlingUnit(
         input.transportUnitId !== null &&
         !shipment.transportUnits.some((t) => String(t._id) === input.transportUnitId)
       )
-        throw refused('transportUnitId', 'is not a transport unit of this shipment', 'any.unknownReference');
+        throw refused('transportUnitId', 'is not a transport unit of this shipment', 'any.invalid');
       set.transportUnitId = input.transportUnitId ? new Types.ObjectId(input.transportUnitId) : null;
     }
     await owned(HandlingUnit, actor).updateOne({ _id: unit._id }, { $set: set }, { session });

@@ -230,7 +230,7 @@ async function recordLines(
         {
           field: `lines[${i}].balanceId`,
           message: `"lines[${i}].balanceId" is not part of count ${count.number}`,
-          type: 'any.unknownReference',
+          type: 'any.invalid',
         },
       ]);
     }

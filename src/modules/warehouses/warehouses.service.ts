@@ -238,7 +238,7 @@ export function requireLocation(
       {
         field,
         message: `"${field}" ${code} is not a location of warehouse ${warehouse.code}`,
-        type: 'any.unknownReference',
+        type: 'any.invalid',
       },
     ]);
   }
