@@ -68,7 +68,7 @@ test(
     // The place defaults to the organisation's name; logistics says which of its stores.
     expect(await deskPage.getByTestId('destination-name').inputValue()).toContain('Zhanuya');
     await deskPage.getByTestId('destination-name').fill('Talgar, foundation warehouse');
-    await world.screenshot(deskPage, 'ru-laptop-shipment-plan');
+    await world.screenshot(deskPage, 'ru-laptop-shipment-plan-delivery');
     await deskPage.getByTestId('submit-plan').click();
     await deskPage.getByTestId('shipment-status').filter({ hasText: 'Черновик' }).waitFor();
     const plannedId = new URL(deskPage.url()).pathname.split('/').pop();

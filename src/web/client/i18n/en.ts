@@ -338,7 +338,7 @@ export const en = {
   },
   distribution: {
     which: 'Which days',
-    when: { today: 'Today', upcoming: 'From today on', all: 'All days' },
+    when: { today: 'Today', upcoming: 'Upcoming', all: 'All' },
     searchSite: 'Site or settlement',
     noDaysToday: 'No distribution day is planned for today.',
     noDaysFound: 'No distribution day matches.',

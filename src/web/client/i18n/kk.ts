@@ -336,7 +336,7 @@ export const kk: Dictionary = {
   },
   distribution: {
     which: 'Қай күндер',
-    when: { today: 'Бүгін', upcoming: 'Бүгіннен бастап', all: 'Барлық күндер' },
+    when: { today: 'Бүгін', upcoming: 'Алдағы', all: 'Барлығы' },
     searchSite: 'Орны немесе елді мекен',
     noDaysToday: 'Бүгінге беру күні жоспарланбаған.',
     noDaysFound: 'Сәйкес беру күні жоқ.',

@@ -335,7 +335,7 @@ export const ru: Dictionary = {
   },
   distribution: {
     which: 'Какие дни',
-    when: { today: 'Сегодня', upcoming: 'С сегодняшнего', all: 'Все дни' },
+    when: { today: 'Сегодня', upcoming: 'Предстоящие', all: 'Все' },
     searchSite: 'Место или населённый пункт',
     noDaysToday: 'На сегодня день выдачи не запланирован.',
     noDaysFound: 'Подходящих дней выдачи нет.',

@@ -77,6 +77,7 @@ function DayList({ canPlan }: { canPlan: boolean }) {
             label: t(`distribution.when.${value}`),
           }))}
           data-testid="days-when"
+          fullWidth
         />
         <TextInput
           label={t('distribution.searchSite')}
@@ -118,7 +119,7 @@ function DayList({ canPlan }: { canPlan: boolean }) {
                 {t('distribution.progress', { done: day.handedOver, total: day.households })}
               </Text>
             </div>
-            <Badge variant="filled" color={day.status === 'open' ? 'teal.9' : 'gray.7'}>
+            <Badge variant="filled" color={day.status === 'open' ? 'teal.9' : 'gray.7'} style={{ flexShrink: 0 }}>
               {t(`distribution.status.${day.status}`)}
             </Badge>
           </Group>
