@@ -8,7 +8,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../core/errors';
-import { type Authenticated, authenticateApiKey, authenticateSessionToken } from '../modules/auth/auth.service';
+import { type Authenticated, authenticateApiKey, authenticateSessionToken } from '../modules/auth';
 import type { Access } from './route-registry';
 
 const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;

@@ -29,7 +29,7 @@ import mongoose, { Schema } from 'mongoose';
 import { config } from '../config';
 import { AppError } from '../core/errors';
 import { withTransaction } from '../db/transaction';
-import type { Actor } from '../modules/access/permissions';
+import type { Actor } from '../modules/access';
 import { errorBodyOf, statusOf, toAppError } from './error-handler';
 
 const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;

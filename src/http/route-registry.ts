@@ -19,8 +19,8 @@
 import type { Request, RequestHandler } from 'express';
 import type Joi from 'joi';
 import type { DocumentFile } from '../core/document-file';
-import type { Actor, Permission } from '../modules/access/permissions';
-import type { Credential } from '../modules/auth/auth.service';
+import type { Actor, Permission } from '../modules/access';
+import type { Credential } from '../modules/auth';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

@@ -4,13 +4,12 @@
  * ≤ 90 info), so an alert escalates as the date comes closer rather than repeating.
  */
 
-import type { Actor } from '../modules/access/permissions';
-import type { AlertSighting } from '../modules/alerts/alerts.service';
-import { syncAlerts } from '../modules/alerts/alerts.service';
-import { organisationOfWarehouse } from '../modules/alerts/minimum-levels.service';
-import { eachOrganisationActor } from '../modules/organisations/organisations.service';
-import { expiring } from '../modules/stock/stock.queries';
-import { warehousesByIds } from '../modules/warehouses/warehouses.service';
+import type { Actor } from '../modules/access';
+import type { AlertSighting } from '../modules/alerts';
+import { organisationOfWarehouse, syncAlerts } from '../modules/alerts';
+import { eachOrganisationActor } from '../modules/organisations';
+import { expiring } from '../modules/stock';
+import { warehousesByIds } from '../modules/warehouses';
 import type { Job } from './job';
 
 export const EXPIRY_WINDOWS = [30, 60, 90] as const;

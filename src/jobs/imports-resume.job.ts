@@ -1,5 +1,5 @@
 /** Resumes CSV imports whose runner stopped (the process restarted mid-import) from their last saved row. */
-import { resumeStalledImports } from '../modules/imports/imports.service';
+import { resumeStalledImports } from '../modules/imports';
 import type { Job } from './job';
 
 export const importsResumeJob: Job = {

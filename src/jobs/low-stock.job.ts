@@ -3,14 +3,12 @@
  * (not damaged, not expired). One alert per level below its minimum: critical when nothing is left, else a warning.
  */
 
-import { type Actor, organisationActor } from '../modules/access/permissions';
-import type { AlertSighting } from '../modules/alerts/alerts.service';
-import { syncAlerts } from '../modules/alerts/alerts.service';
-import { minimumLevelsByWarehouse } from '../modules/alerts/minimum-levels.service';
-import { itemsByIds } from '../modules/catalog/catalog.service';
-import { fromSubUnits } from '../modules/catalog/units';
+import { type Actor, organisationActor } from '../modules/access';
+import type { AlertSighting } from '../modules/alerts';
+import { minimumLevelsByWarehouse, syncAlerts } from '../modules/alerts';
+import { fromSubUnits, itemsByIds } from '../modules/catalog';
 import { availability } from '../modules/stock';
-import { warehousesByIds } from '../modules/warehouses/warehouses.service';
+import { warehousesByIds } from '../modules/warehouses';
 import type { Job } from './job';
 
 const PAGE = 200;

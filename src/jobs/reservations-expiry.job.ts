@@ -5,7 +5,7 @@
  * system acting for it, and each release is audited by the stock module.
  */
 
-import { eachOrganisationActor } from '../modules/organisations/organisations.service';
+import { eachOrganisationActor } from '../modules/organisations';
 import { releaseExpiredReservations } from '../modules/stock';
 import type { Job } from './job';
 

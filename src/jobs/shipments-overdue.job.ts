@@ -4,10 +4,10 @@
  * the dispatching organisation (one per shipment, refreshed while it stays overdue, resolved once it arrives).
  */
 import type { Types } from 'mongoose';
-import { owned } from '../modules/access/scope';
-import { syncAlerts } from '../modules/alerts/alerts.service';
-import { eachOrganisationActor } from '../modules/organisations/organisations.service';
-import { Shipment, type ShipmentRecord } from '../modules/shipments/shipments.model';
+import { owned } from '../modules/access';
+import { syncAlerts } from '../modules/alerts';
+import { eachOrganisationActor } from '../modules/organisations';
+import { Shipment, type ShipmentRecord } from '../modules/shipments';
 import type { Job } from './job';
 
 /** What the shipments module reports for each overdue shipment (no personal data: numbers, places, dates). */

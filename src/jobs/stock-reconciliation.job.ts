@@ -2,7 +2,7 @@
  * Nightly reconciliation of the stock invariants (the ledger sums to every balance's on-hand, nothing negative),
  * checked by the stock module itself. Every violation is a critical alert until a later run finds it repaired.
  */
-import { syncAlerts } from '../modules/alerts/alerts.service';
+import { syncAlerts } from '../modules/alerts';
 import { findInvariantViolations } from '../modules/stock';
 import type { Job } from './job';
 

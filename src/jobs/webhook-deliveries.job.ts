@@ -3,7 +3,7 @@
  * process that stopped before sending them. New alerts are normally sent within seconds by the process that
  * raised them; this job is the safety net.
  */
-import { sendDueDeliveries } from '../modules/alerts/webhooks.service';
+import { sendDueDeliveries } from '../modules/alerts';
 import type { Job } from './job';
 
 export const webhookDeliveriesJob: Job = {

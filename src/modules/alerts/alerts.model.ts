@@ -8,7 +8,7 @@
  * recurrence opens a new one.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { type LedgerActor, ledgerActorSchema } from '../stock/stock.model';
+import { type LedgerActor, ledgerActorSchema } from '../stock';
 
 export const ALERT_KINDS = [
   'stock_expiring',

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
-import { quantityValue, unitCode } from '../catalog/catalog.schemas';
+import { quantityValue, unitCode } from '../catalog';
 import { ALERT_KINDS, ALERT_STATUSES, SEVERITIES } from './alerts.model';
 import { DELIVERY_STATUSES, WEBHOOK_EVENTS } from './webhooks.model';
 

@@ -8,10 +8,10 @@ import { type QueryFilter, Types } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { ownerFilter } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { ledgerActorOf } from '../stock/stock.model';
+import type { Actor } from '../access';
+import { ownerFilter } from '../access';
+import { recordAudit } from '../audit';
+import { ledgerActorOf } from '../stock';
 import {
   Alert,
   type AlertKind,

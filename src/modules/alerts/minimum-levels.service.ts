@@ -6,13 +6,12 @@ import { type QueryFilter, Types } from 'mongoose';
 import { notFound } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { ownerFilter } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { requireItems } from '../catalog/catalog.service';
-import { fromSubUnits, toSubUnits } from '../catalog/units';
-import { ledgerActorOf } from '../stock/stock.model';
-import { requireWarehouse } from '../warehouses/warehouses.service';
+import type { Actor } from '../access';
+import { ownerFilter } from '../access';
+import { recordAudit } from '../audit';
+import { fromSubUnits, requireItems, toSubUnits } from '../catalog';
+import { ledgerActorOf } from '../stock';
+import { requireWarehouse } from '../warehouses';
 import { MinimumLevel, type MinimumLevelRecord } from './alerts.model';
 
 export interface MinimumLevelInput {

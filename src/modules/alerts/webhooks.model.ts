@@ -4,7 +4,7 @@
  * checks an HMAC made with it); it never appears in an answer again.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { type LedgerActor, ledgerActorSchema } from '../stock/stock.model';
+import { type LedgerActor, ledgerActorSchema } from '../stock';
 
 export const WEBHOOK_EVENTS = ['alert.raised', 'alert.escalated', 'alert.resolved'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

@@ -12,10 +12,10 @@ import { AppError, notFound } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
 import { logger } from '../../logger';
-import type { Actor } from '../access/permissions';
-import { organisationOf, ownerFilter } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { ledgerActorOf } from '../stock/stock.model';
+import type { Actor } from '../access';
+import { organisationOf, ownerFilter } from '../access';
+import { recordAudit } from '../audit';
+import { ledgerActorOf } from '../stock';
 import {
   type DeliveryAttempt,
   type DeliveryStatus,

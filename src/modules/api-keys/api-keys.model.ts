@@ -4,8 +4,7 @@
  * meaningful.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
-import { ROLES, type Role } from '../access/permissions';
+import { ownedByOrganisation, ROLES, type Role } from '../access';
 
 export interface ApiKeyRecord {
   _id: Types.ObjectId;

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
-import { ROLES } from '../access/permissions';
+import { ROLES } from '../access';
 import type { ApiKeyQuery, CreateApiKeyInput } from './api-keys.service';
 
 export const createApiKeySchemas = {

@@ -6,12 +6,11 @@ import type { QueryFilter } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
 import type { Page, PageRequest } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { acrossOrganisations } from '../access/ownership';
-import type { Actor, Role } from '../access/permissions';
-import { organisationOf, owned } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { apiKeyHint, hashApiKey, newApiKey } from '../auth/tokens';
-import { checkRolesAndOrganisation } from '../users/users.service';
+import type { Actor, Role } from '../access';
+import { acrossOrganisations, organisationOf, owned } from '../access';
+import { recordAudit } from '../audit';
+import { apiKeyHint, hashApiKey, newApiKey } from '../auth';
+import { checkRolesAndOrganisation } from '../users';
 import { ApiKey, type ApiKeyRecord } from './api-keys.model';
 
 export interface ApiKeyDto {

@@ -3,7 +3,7 @@
  * creation and revocation). Append-only: this model refuses every update, and no service offers one.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 
 export type AuditActorKind = 'user' | 'apiKey' | 'system' | 'anonymous';
 

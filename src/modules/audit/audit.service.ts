@@ -5,8 +5,8 @@
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { type Page, type PageRequest, pageOf } from '../../core/pagination';
 import { currentRequest } from '../../core/request-context';
-import type { Actor } from '../access/permissions';
-import { owned } from '../access/scope';
+import type { Actor } from '../access';
+import { owned } from '../access';
 import { type AuditActorKind, AuditEntry, type AuditEntryRecord } from './audit.model';
 
 /** The caller of a request that identified nobody (a failed login). */

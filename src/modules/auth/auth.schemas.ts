@@ -1,6 +1,5 @@
 import Joi from 'joi';
-import { MAX_PASSWORD_LENGTH } from '../users/passwords';
-import { email } from '../users/users.schemas';
+import { email, MAX_PASSWORD_LENGTH } from '../users';
 
 export const loginSchemas = {
   body: Joi.object({

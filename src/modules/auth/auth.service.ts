@@ -9,14 +9,22 @@
 
 import { AppError } from '../../core/errors';
 import { withTransaction } from '../../db/transaction';
-import { type Actor, permissionsOf, type Role } from '../access/permissions';
-import type { ApiKeyRecord } from '../api-keys/api-keys.model';
-import { type ApiKeyDto, findLiveApiKey, getApiKey, recordApiKeyUse } from '../api-keys/api-keys.service';
-import { ANONYMOUS, recordAudit } from '../audit/audit.service';
-import { organisationIsActive } from '../organisations/organisations.service';
-import { verifyAgainstDummy, verifyPassword } from '../users/passwords';
-import { normaliseEmail, type UserRecord } from '../users/users.model';
-import { findActiveUser, findUserForLogin, recordLogin, toUserDto, type UserDto } from '../users/users.service';
+import { type Actor, permissionsOf, type Role } from '../access';
+import type { ApiKeyRecord } from '../api-keys';
+import { type ApiKeyDto, findLiveApiKey, getApiKey, recordApiKeyUse } from '../api-keys';
+import { ANONYMOUS, recordAudit } from '../audit';
+import { organisationIsActive } from '../organisations';
+import {
+  findActiveUser,
+  findUserForLogin,
+  normaliseEmail,
+  recordLogin,
+  toUserDto,
+  type UserDto,
+  type UserRecord,
+  verifyAgainstDummy,
+  verifyPassword,
+} from '../users';
 import type { LoginThrottle, Refusal } from './login-throttle';
 import { findLiveSessionOfActiveUser, issueSession, revokeSession } from './sessions';
 import { looksLikeApiKey, looksLikeSessionToken } from './tokens';

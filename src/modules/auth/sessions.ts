@@ -1,8 +1,8 @@
 /** Creating, finding and ending login sessions. Used by login/logout, user administration and the test factories. */
 import type { ClientSession, Types } from 'mongoose';
 import { config } from '../../config';
-import { Organisation } from '../organisations/organisations.model';
-import { User, type UserRecord } from '../users/users.model';
+import { Organisation } from '../organisations';
+import { User, type UserRecord } from '../users';
 import { Session, type SessionRecord } from './session.model';
 import { hashSessionToken, newSessionToken } from './tokens';
 

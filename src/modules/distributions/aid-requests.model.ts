@@ -5,7 +5,7 @@
  * that serves it (`servingOrganisationId`), which reads and decides it through that declared path.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 import { type LedgerActor, ledgerActorSchema } from '../stock';
 
 export const REQUEST_STATUSES = ['submitted', 'approved', 'partly_approved', 'rejected', 'fulfilled'] as const;

@@ -12,18 +12,16 @@ import { AppError, type FieldError, notFound, validationError } from '../../core
 import type { Page, PageRequest } from '../../core/pagination';
 import { defineLifecycle, guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { organisationOf, owned, ownerFilter } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { requireItems } from '../catalog/catalog.service';
-import { subUnitOf, toSubUnits } from '../catalog/units';
+import type { Actor } from '../access';
+import { organisationOf, owned, ownerFilter } from '../access';
+import { recordAudit } from '../audit';
+import { requireItems, subUnitOf, toSubUnits } from '../catalog';
 import { requireHousehold } from '../households';
-import { reserveDocumentNumber } from '../numbering/numbering.service';
+import { reserveDocumentNumber } from '../numbering';
 import { requireProgramme } from '../programmes';
-// The shipments face offers no lookup of one's own shipment yet: the model, read only through owned().
-import { Shipment } from '../shipments/shipments.model';
+import { loadOwnShipment } from '../shipments';
 import { ledgerActorOf } from '../stock';
-import { requireWarehouse } from '../warehouses/warehouses.service';
+import { requireWarehouse } from '../warehouses';
 import { AidRequest, type AidRequestRecord, type RequestStatus } from './aid-requests.model';
 import { Allocation, type AllocationRecord } from './distributions.model';
 import { requireBatch } from './distributions.service';
@@ -299,7 +297,7 @@ export async function fulfilRequest(id: string, input: FulfilmentInput, actor: A
   } else {
     requireServing(request, actor);
     // The shipment is the serving organisation's own: another's is answered as a missing one.
-    if (!(await owned(Shipment, actor).exists({ _id: input.id }))) throw notFound('Shipment', input.id);
+    await loadOwnShipment(input.id, actor);
     delivered = input.delivered.map((d) => ({ itemId: new Types.ObjectId(d.itemId), quantity: d.quantity }));
   }
   const lines = request.lines.map((line) => ({

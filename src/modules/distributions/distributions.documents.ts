@@ -8,13 +8,12 @@ import { renderDistributionList } from '../../documents/distribution-list';
 import { renderHouseholdReceipt } from '../../documents/household-receipt';
 import type { Lang, UnitCode } from '../../documents/labels';
 import { mask, openOrNull } from '../../personal-data/personal-data';
-import type { Actor } from '../access/permissions';
-import type { ItemRecord } from '../catalog/catalog.model';
-import { itemsByIds } from '../catalog/catalog.service';
-import { formatRatio, unitFamily } from '../catalog/units';
-import { requireHousehold } from '../households/households.service';
-import { Organisation } from '../organisations/organisations.model';
-import { requireRound } from '../programmes/programmes.service';
+import type { Actor } from '../access';
+import type { ItemRecord } from '../catalog';
+import { formatRatio, itemsByIds, unitFamily } from '../catalog';
+import { requireHousehold } from '../households';
+import { organisationParty } from '../organisations';
+import { requireRound } from '../programmes';
 import { dueList, recipientName, requireBatch, requireHandOver, signatureImage } from './distributions.service';
 
 /** Sub-units as the recipient reads them: grams as kg, millilitres as litres, pieces as pieces. */
@@ -26,8 +25,7 @@ function quantityIn(item: ItemRecord | undefined, subUnits: number): { value: st
 }
 
 async function organisationName(id: unknown): Promise<string> {
-  const organisation = await Organisation.findById(id, { name: 1 }).lean();
-  return organisation?.name ?? '';
+  return (await organisationParty(String(id)))?.name ?? '';
 }
 
 export async function handOverReceiptPdf(id: string, lang: Lang, actor: Actor): Promise<DocumentFile> {

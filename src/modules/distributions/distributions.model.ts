@@ -9,7 +9,7 @@
  * hand-over per allocation (unique index); across organisations the duplicate check of modules/programmes applies.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 import { type LedgerActor, ledgerActorSchema } from '../stock';
 
 export const BATCH_STATUSES = ['open', 'closed'] as const;

@@ -1,8 +1,8 @@
 import Joi from 'joi';
 import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
-import { quantityValue, unitCode } from '../catalog/catalog.schemas';
-import { iin } from '../households/households.schemas';
-import { REGIONS } from '../warehouses/regions';
+import { quantityValue, unitCode } from '../catalog';
+import { iin } from '../households';
+import { REGIONS } from '../warehouses';
 import { REQUEST_STATUSES } from './aid-requests.model';
 import { BATCH_STATUSES, HAND_OVER_OUTCOMES } from './distributions.model';
 import { MAX_ALLOCATIONS_PER_CALL, MAX_SIGNATURE_BYTES } from './distributions.service';

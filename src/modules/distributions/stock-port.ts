@@ -6,7 +6,7 @@
  */
 import type { ClientSession, Types } from 'mongoose';
 import { AppError } from '../../core/errors';
-import type { Actor } from '../access/permissions';
+import type { Actor } from '../access';
 import * as stock from '../stock';
 
 export interface AllocationLineRef {
@@ -16,6 +16,9 @@ export interface AllocationLineRef {
   unit: string;
   /** The hand-over's number, recorded on the ledger entries. */
   number?: string;
+  /** The programme and round served: the outflow reports count by them. */
+  programmeId?: Types.ObjectId;
+  roundId?: Types.ObjectId;
 }
 
 export const { queuedOnStock } = stock;
@@ -68,6 +71,7 @@ export async function issueLine(
       unit: ref.unit,
       number: ref.number,
       reason: 'distribution',
+      dimensions: ref.programmeId && ref.roundId ? { programmeId: ref.programmeId, roundId: ref.roundId } : null,
     },
     actor,
     session,

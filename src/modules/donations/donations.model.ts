@@ -7,8 +7,8 @@
  * the item (what the stock service posts). Estimated values are integer minor units (tiyn, cents) of their currency.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
-import { CONDITIONS, type Condition, type LedgerActor, ledgerActorSchema } from '../stock/stock.model';
+import { ownedByOrganisation } from '../access';
+import { CONDITIONS, type Condition, type LedgerActor, ledgerActorSchema } from '../stock';
 
 export const DONATION_STATUSES = ['draft', 'received', 'cancelled', 'reversed'] as const;
 export type DonationStatus = (typeof DONATION_STATUSES)[number];

@@ -13,12 +13,11 @@ import {
 } from '../../documents/donation-receipt';
 import type { Money } from '../../documents/format';
 import type { Lang, LocalizedText, UnitCode } from '../../documents/labels';
-import type { Actor } from '../access/permissions';
-import { itemsByIds } from '../catalog/catalog.service';
-import { formatRatio, gramsOf, unitFamily } from '../catalog/units';
-import { getDonorRecord } from '../donors/donors.service';
-import { issueVerificationCode } from '../verification/verification.service';
-import { getWarehouse } from '../warehouses/warehouses.service';
+import type { Actor } from '../access';
+import { formatRatio, gramsOf, itemsByIds, unitFamily } from '../catalog';
+import { getDonorRecord } from '../donors';
+import { issueVerificationCode } from '../verification';
+import { getWarehouse } from '../warehouses';
 import type { DonationRecord } from './donations.model';
 import { formatMinor, getDonationRecord } from './donations.service';
 

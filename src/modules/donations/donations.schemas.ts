@@ -1,9 +1,9 @@
 import Joi from 'joi';
 import type { Lang } from '../../documents/labels';
 import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
-import { quantityValue, unitCode } from '../catalog/catalog.schemas';
-import { lot } from '../stock/stock.schemas';
-import { locationCode } from '../warehouses/warehouses.schemas';
+import { quantityValue, unitCode } from '../catalog';
+import { lot } from '../stock';
+import { locationCode } from '../warehouses';
 import { CURRENCIES, DONATION_STATUSES, LINE_CONDITIONS } from './donations.model';
 import type { DonationInput, DonationQuery, DonationUpdate } from './donations.service';
 import { RECEIPT_CONFIRMATIONS } from './receipt-checks';

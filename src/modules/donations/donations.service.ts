@@ -8,24 +8,24 @@ import { notFound } from '../../core/errors';
 import type { Page, PageRequest } from '../../core/pagination';
 import { defineLifecycle } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
-import { acrossOrganisations } from '../access/ownership';
-import type { Actor } from '../access/permissions';
-import { owned, ownerFilter } from '../access/scope';
-import { type AuditInput, recordAudit, recordAudits } from '../audit/audit.service';
-import { type ItemRecord, requireItems } from '../catalog/catalog.service';
+import type { Actor } from '../access';
+import { acrossOrganisations, owned, ownerFilter } from '../access';
+import { type AuditInput, recordAudit, recordAudits } from '../audit';
 import {
   canonicalUnit,
   decimalToScaledInteger,
   formatDecimal,
   formatRatio,
+  type ItemRecord,
   parseDecimal,
+  requireItems,
   subUnitOf,
   toSubUnits,
-} from '../catalog/units';
-import { requireDonor } from '../donors/donors.service';
-import { reserveDocumentNumber } from '../numbering/numbering.service';
-import * as stock from '../stock/stock.service';
-import { requireLocation, requireWarehouse, type WarehouseRecord } from '../warehouses/warehouses.service';
+} from '../catalog';
+import { requireDonor } from '../donors';
+import { reserveDocumentNumber } from '../numbering';
+import * as stock from '../stock';
+import { requireLocation, requireWarehouse, type WarehouseRecord } from '../warehouses';
 import {
   type Currency,
   Donation,

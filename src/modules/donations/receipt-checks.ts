@@ -8,7 +8,7 @@
  * explain (src/http/clerk-mistakes.ts); these depend on the item and the date, so the service checks them.
  */
 import { AppError, type FieldError } from '../../core/errors';
-import { type UnitFamily, unitFamily } from '../catalog/units';
+import { type UnitFamily, unitFamily } from '../catalog';
 
 export const RECEIPT_CONFIRMATIONS = ['expired', 'large_quantity'] as const;
 export type ReceiptConfirmation = (typeof RECEIPT_CONFIRMATIONS)[number];

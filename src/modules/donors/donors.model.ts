@@ -1,6 +1,7 @@
 /** Donors: people and bodies who give goods. An anonymous donor may have no name; receipts then say "anonymous". */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
+import { indexNamesForSort } from '../../core/collation';
+import { ownedByOrganisation } from '../access';
 
 export const DONOR_TYPES = ['individual', 'company', 'ngo', 'government', 'foreign_organisation'] as const;
 export type DonorType = (typeof DONOR_TYPES)[number];
@@ -43,7 +44,7 @@ const donorSchema = new Schema<DonorRecord>(
 );
 
 donorSchema.plugin(ownedByOrganisation);
-donorSchema.index({ organisationId: 1, name: 1, _id: 1 });
+indexNamesForSort(donorSchema, () => ({ organisationId: 1, name: 1, _id: 1 }));
 donorSchema.index({ organisationId: 1, type: 1, name: 1 });
 donorSchema.index({ organisationId: 1, country: 1 });
 

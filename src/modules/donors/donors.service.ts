@@ -4,13 +4,14 @@
  * `donors:contact` (an admin, the warehouse receiving the goods), and an anonymous donor's name never.
  */
 import type { ClientSession, QueryFilter } from 'mongoose';
+import { type NameLang, nameCollation } from '../../core/collation';
 import { notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { owned, ownerFilter } from '../access/scope';
-import { describeChanges, recordAudit } from '../audit/audit.service';
+import type { Actor } from '../access';
+import { owned, ownerFilter } from '../access';
+import { describeChanges, recordAudit } from '../audit';
 import { Donor, type DonorContact, type DonorRecord, type DonorType } from './donors.model';
 
 export type { DonorRecord } from './donors.model';
@@ -28,6 +29,8 @@ export interface DonorQuery extends PageRequest {
   country?: string;
   anonymous?: boolean;
   q?: string;
+  /** The language whose collation orders the names (the request's). */
+  lang?: NameLang;
 }
 
 /**
@@ -131,7 +134,12 @@ export async function listDonors(query: DonorQuery, actor: Actor): Promise<Page<
   if (query.country) filter.country = query.country;
   if (query.anonymous !== undefined) filter.anonymous = query.anonymous;
   if (query.q) filter.name = containsText(query.q);
-  const page = await owned(Donor, actor).paginate(filter, query, { name: 1, _id: 1 });
+  const page = await owned(Donor, actor).paginate(
+    filter,
+    query,
+    { name: 1, _id: 1 },
+    nameCollation(query.lang ?? 'en'),
+  );
   return { ...page, data: page.data.map((donor) => toDonorDto(donor, actor)) };
 }
 

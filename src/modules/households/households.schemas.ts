@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { isValidIin } from '../../core/kz-identifiers';
-import { arrayOf, idParams, paginationKeys } from '../../http/joi-rules';
-import { REGIONS } from '../warehouses/regions';
+import { arrayOf, idParams, nameSortKeys, paginationKeys } from '../../http/joi-rules';
+import { REGIONS } from '../warehouses';
 import {
   AGE_BANDS,
   HOUSEHOLD_STATUSES,
@@ -144,6 +144,8 @@ export const eraseHouseholdSchemas = {
 export const listHouseholdsSchemas = {
   query: Joi.object({
     ...paginationKeys,
+    ...nameSortKeys,
+    sort: Joi.string().valid('newest', 'name').default('newest'),
     status: Joi.string().valid(...HOUSEHOLD_STATUSES),
     kind: Joi.string().valid(...RECIPIENT_KINDS),
     region: Joi.string().valid(...REGIONS),

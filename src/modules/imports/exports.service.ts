@@ -8,13 +8,12 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { Model, Types } from 'mongoose';
-import type { Actor } from '../access/permissions';
-import { ownerFilter } from '../access/scope';
-import { Item, type ItemRecord } from '../catalog/catalog.model';
-import { fromSubUnits } from '../catalog/units';
-import { Donor, type DonorRecord } from '../donors/donors.model';
-import { LedgerEntry, type LedgerEntryRecord, StockBalance, type StockBalanceRecord } from '../stock/stock.model';
-import { Warehouse, type WarehouseRecord } from '../warehouses/warehouses.model';
+import type { Actor } from '../access';
+import { ownerFilter } from '../access';
+import { fromSubUnits, Item, type ItemRecord } from '../catalog';
+import { Donor, type DonorRecord } from '../donors';
+import { LedgerEntry, type LedgerEntryRecord, StockBalance, type StockBalanceRecord } from '../stock';
+import { Warehouse, type WarehouseRecord } from '../warehouses';
 
 const PAGE = 2000;
 

@@ -4,7 +4,7 @@
  * every bad row found by the dry run.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { type LedgerActor, ledgerActorSchema } from '../stock/stock.model';
+import { type LedgerActor, ledgerActorSchema } from '../stock';
 
 export const IMPORT_MODES = ['all_or_nothing', 'valid_only'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];

@@ -4,7 +4,7 @@ import Joi from 'joi';
 import { AppError } from '../../core/errors';
 import { idParams, pagination } from '../../http/joi-rules';
 import { type RouteDefinition, route } from '../../http/route-registry';
-import type { Actor } from '../access/permissions';
+import type { Actor } from '../access';
 import { EXPORTS, type ExportName, type ExportOptions, exportCsv } from './exports.service';
 import { IMPORT_KINDS } from './import-kinds';
 import { IMPORT_MODES, type ImportMode } from './imports.model';

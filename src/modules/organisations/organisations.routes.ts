@@ -2,8 +2,9 @@
  * Organisations and hubs: the deployment's operator creates and manages them (and an organisation's first admin);
  * everyone else reads and edits only its own organisation.
  */
+import { requestLang } from '../../http/request-lang';
 import { type RouteDefinition, route } from '../../http/route-registry';
-import { createFirstAdmin } from '../users/users.service';
+import { createFirstAdmin } from '../users';
 import * as schemas from './organisations.schemas';
 import * as organisations from './organisations.service';
 
@@ -13,14 +14,16 @@ export function organisationRoutes(): RouteDefinition[] {
       summary: "List organisations (the operator's: all; anyone else: its own)",
       access: 'organisations:read',
       schemas: schemas.listOrganisationsSchemas,
-      run: ({ query, actor }) => organisations.listOrganisations(query, actor),
+      run: ({ query, actor, req }) =>
+        organisations.listOrganisations({ ...query, lang: requestLang(req, query.lang) }, actor),
     }),
     // Before `/organisations/:id`, which would read "directory" as an id.
     route('GET /organisations/directory', {
       summary: 'Organisations to address a shipment to (those sharing a hub with yours): id, name and type only',
       access: 'shipments:write',
       schemas: schemas.directorySchemas,
-      run: ({ query, actor }) => organisations.organisationDirectory(query, actor),
+      run: ({ query, actor, req }) =>
+        organisations.organisationDirectory({ ...query, lang: requestLang(req, query.lang) }, actor),
     }),
     route('GET /organisations/:id', {
       summary: 'Get an organisation',

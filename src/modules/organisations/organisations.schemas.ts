@@ -1,8 +1,8 @@
 import Joi from 'joi';
 import { isValidBin } from '../../core/kz-identifiers';
 import type { PageRequest } from '../../core/pagination';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
-import { email, password } from '../users/users.schemas';
+import { idParams, nameSortKeys, objectId, paginationKeys } from '../../http/joi-rules';
+import { email, password } from '../users';
 import { ORGANISATION_TYPES } from './organisations.model';
 import type {
   CreateOrganisationInput,
@@ -70,11 +70,12 @@ export const listOrganisationsSchemas = {
     active: Joi.boolean(),
     q: Joi.string().trim().max(100),
     ...paginationKeys,
+    ...nameSortKeys,
   }),
 };
 
 export const directorySchemas = {
-  query: Joi.object<DirectoryQuery>({ type, q: Joi.string().trim().max(100), ...paginationKeys }),
+  query: Joi.object<DirectoryQuery>({ type, q: Joi.string().trim().max(100), ...paginationKeys, ...nameSortKeys }),
 };
 
 export const addMemberSchemas = {

@@ -4,13 +4,13 @@
  * and its admin may change its name, BIN and contact details (never its type or whether it is active).
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, notFound } from '../../core/errors';
 import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { type Actor, organisationActor } from '../access/permissions';
-import { organisationOf } from '../access/scope';
-import { describeChanges, recordAudit } from '../audit/audit.service';
-import { endSessionsOfOrganisation } from '../users/users.service';
+import { type Actor, organisationActor, organisationOf } from '../access';
+import { describeChanges, recordAudit } from '../audit';
+import { endSessionsOfOrganisation } from '../users';
 import { HubMembership, type HubMembershipRecord } from './hub-membership.model';
 import {
   Organisation,
@@ -63,6 +63,8 @@ export interface OrganisationQuery extends PageRequest {
   type?: OrganisationType;
   active?: boolean;
   q?: string;
+  /** The language whose collation orders the names (the request's). */
+  lang?: NameLang;
 }
 
 // Contact details name a person: the audit log records that they changed, not their values.
@@ -154,7 +156,7 @@ export async function listOrganisations(query: OrganisationQuery, actor: Actor):
   if (query.type) filter.type = query.type;
   if (query.active !== undefined) filter.active = query.active;
   if (query.q) filter.name = containsText(query.q);
-  const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 });
+  const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 }, nameCollation(query.lang ?? 'en'));
   return { ...page, data: page.data.map(toOrganisationDto) };
 }
 
@@ -168,6 +170,8 @@ export interface DirectoryEntry {
 export interface DirectoryQuery extends PageRequest {
   q?: string;
   type?: OrganisationType;
+  /** The language whose collation orders the names (the request's). */
+  lang?: NameLang;
 }
 
 /**
@@ -190,7 +194,7 @@ export async function organisationDirectory(query: DirectoryQuery, actor: Actor)
   };
   if (query.type) filter.type = query.type;
   if (query.q) filter.name = containsText(query.q);
-  const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 });
+  const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 }, nameCollation(query.lang ?? 'en'));
   return { ...page, data: page.data.map((org) => ({ id: String(org._id), name: org.name, type: org.type })) };
 }
 
@@ -244,6 +248,26 @@ export async function eachOrganisationActor(): Promise<Actor[]> {
   return organisations.map((org) => organisationActor(String(org._id)));
 }
 
+/** True when the organisation is a hub (it coordinates member organisations and reads their aggregates). */
+export async function isHub(id: string | Types.ObjectId): Promise<boolean> {
+  return (await Organisation.exists({ _id: id, type: 'hub' })) !== null;
+}
+
+/** The names of these organisations by id (one that does not exist is left out). */
+export async function organisationNames(ids: readonly (string | Types.ObjectId)[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const found = await Organisation.find({ _id: { $in: ids } }, { name: 1 }).lean<
+    { _id: Types.ObjectId; name: string }[]
+  >();
+  return new Map(found.map((o) => [String(o._id), o.name]));
+}
+
+/** The id of the organisation registered under this BIN, or null (the seed finds its demo organisations again). */
+export async function organisationIdByBin(bin: string): Promise<string | null> {
+  const found = await Organisation.findOne({ bin }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+  return found ? String(found._id) : null;
+}
+
 /** True when the organisation exists and is active: its users may log in and its keys work. */
 export async function organisationIsActive(id: string | Types.ObjectId): Promise<boolean> {
   return (await Organisation.exists({ _id: id, active: true })) !== null;
@@ -269,7 +293,7 @@ export interface MembershipDto {
 async function requireHub(id: string, actor: Actor, session: ClientSession | null = null): Promise<OrganisationRecord> {
   if (!canSee(actor, id)) throw notFound('Hub', id);
   const hub = await Organisation.findById(id).session(session).lean<OrganisationRecord>();
-  if (!hub || hub.type !== 'hub') throw notFound('Hub', id);
+  if (hub?.type !== 'hub') throw notFound('Hub', id);
   return hub;
 }
 
@@ -357,6 +381,11 @@ export async function listHubMembers(hubId: string, query: PageRequest, actor: A
   return { ...page, data: page.data.map((m) => toMembershipDto(m, byId.get(String(m.memberId)))) };
 }
 
+/** True when the organisation has ever been a member of the hub (a membership, open or ended, exists). */
+export async function wasEverHubMember(hubId: string, memberId: string): Promise<boolean> {
+  return (await HubMembership.exists({ hubId, memberId })) !== null;
+}
+
 /**
  * The organisations that were members of the actor's hub at some time in [from, to) (now, when not given), with each
  * one's membership windows: what a hub's aggregates may count. FORBIDDEN when the actor's organisation is not a hub.
@@ -367,7 +396,7 @@ export async function hubMembersOf(
 ): Promise<{ memberId: Types.ObjectId; from: Date; until: Date | null }[]> {
   const hubId = actor.organisationId;
   const hub = hubId ? await Organisation.findById(hubId).lean<OrganisationRecord>() : null;
-  if (!hub || hub.type !== 'hub') {
+  if (hub?.type !== 'hub') {
     throw new AppError('FORBIDDEN', "Aggregates are for a hub's users: your organisation is not a hub", {});
   }
   const now = new Date();

@@ -13,7 +13,7 @@
  */
 import { type ClientSession, Types } from 'mongoose';
 import { AppError } from '../../core/errors';
-import { acrossOrganisations } from '../access/ownership';
+import { acrossOrganisations } from '../access';
 import { categoriesOf, type OverlapBreach, overlapBreaches, type PriorAid } from './entitlements';
 import {
   AidClaim,

@@ -4,11 +4,11 @@
  */
 export type { EntitlementLine } from './entitlements';
 export type { EnrolmentRecord, ProgrammeRecord, RoundRecord } from './programmes.model';
-export { programmeRoutes } from './programmes.routes';
 export {
   enrolmentsOf,
   entitlementOf,
   recheckBeforeAllocation,
   requireProgramme,
   requireRound,
+  roundNames,
 } from './programmes.service';

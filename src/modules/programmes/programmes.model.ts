@@ -13,7 +13,7 @@
  * what organisations may exchange: the keyed hash, the round, when, and which organisation.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 import { type LedgerActor, ledgerActorSchema } from '../stock';
 
 export const PROGRAMME_STATUSES = ['active', 'closed'] as const;

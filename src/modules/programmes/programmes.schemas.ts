@@ -1,8 +1,8 @@
 import Joi from 'joi';
 import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
-import { quantityValue, unitCode } from '../catalog/catalog.schemas';
-import { vulnerabilityCode } from '../households/households.schemas';
-import { REGIONS } from '../warehouses/regions';
+import { quantityValue, unitCode } from '../catalog';
+import { vulnerabilityCode } from '../households';
+import { REGIONS } from '../warehouses';
 import {
   DEDUP_OUTCOMES,
   ENROLMENT_STATUSES,

@@ -9,15 +9,12 @@ import { AppError, type FieldError, notFound, validationError } from '../../core
 import type { Page, PageRequest } from '../../core/pagination';
 import { defineLifecycle, guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
-import { acrossOrganisations } from '../access/ownership';
-import type { Actor } from '../access/permissions';
-import { owned, ownerFilter } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { requireItems } from '../catalog/catalog.service';
-import { toSubUnits } from '../catalog/units';
+import type { Actor } from '../access';
+import { acrossOrganisations, owned, ownerFilter } from '../access';
+import { recordAudit } from '../audit';
+import { requireItems, toSubUnits } from '../catalog';
 import { type HouseholdRecord, householdsByIds } from '../households';
-import { Organisation } from '../organisations/organisations.model';
-import { hubMembersOf } from '../organisations/organisations.service';
+import { hubMembersOf, isHub, organisationNames as namesOfOrganisations } from '../organisations';
 import { ledgerActorOf } from '../stock';
 import {
   claimsFor,
@@ -188,8 +185,9 @@ async function requireParticipants(ids: readonly string[], field: string, actor:
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
   const lead = owned(Programme, actor).organisationId;
-  const isHub = (await Organisation.exists({ _id: lead, type: 'hub' })) !== null;
-  const members = isHub ? new Set((await hubMembersOf(actor)).map((m) => String(m.memberId))) : new Set<string>();
+  const members = (await isHub(lead))
+    ? new Set((await hubMembersOf(actor)).map((m) => String(m.memberId)))
+    : new Set<string>();
   const errors = ids
     .map((id, i): FieldError | null =>
       members.has(id)
@@ -471,8 +469,7 @@ function checkRoundOpen(programme: ProgrammeRecord, round: RoundRecord): void {
 async function organisationNames(verdicts: readonly DedupVerdict[], programme: ProgrammeRecord) {
   if (!programme.discloseEnrollingOrganisation) return new Map<string, string>();
   const ids = [...new Set(verdicts.flatMap((v) => v.duplicates.map((d) => String(d.organisationId))))];
-  const found = await Organisation.find({ _id: { $in: ids } }, { name: 1 }).lean();
-  return new Map(found.map((o) => [String(o._id), o.name]));
+  return namesOfOrganisations(ids);
 }
 
 const BULK_CHUNK = 500;
@@ -907,4 +904,22 @@ export async function roundCounts(programmeId: string, actor: Actor) {
     households: r.households,
     people: r.people,
   }));
+}
+
+/** Rounds by id, with their programme's name, among the programmes the actor's organisation sees (reports). */
+export async function roundNames(
+  roundIds: readonly (string | Types.ObjectId)[],
+  actor: Actor,
+): Promise<Map<string, { programmeId: Types.ObjectId; programme: string; round: string }>> {
+  const wanted = [...new Set(roundIds.map(String))].filter((id) => Types.ObjectId.isValid(id));
+  if (wanted.length === 0) return new Map();
+  const found = await visibleProgrammes(actor)
+    .find({ 'rounds._id': { $in: wanted.map((id) => new Types.ObjectId(id)) } })
+    .select({ name: 1, 'rounds._id': 1, 'rounds.name': 1 })
+    .lean<Pick<ProgrammeRecord, '_id' | 'name' | 'rounds'>[]>();
+  const names = new Map<string, { programmeId: Types.ObjectId; programme: string; round: string }>();
+  for (const p of found) {
+    for (const r of p.rounds) names.set(String(r._id), { programmeId: p._id, programme: p.name, round: r.name });
+  }
+  return names;
 }

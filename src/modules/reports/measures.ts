@@ -4,9 +4,8 @@
  * volume) is counted apart, so a total never silently leaves goods out.
  */
 import type { Types } from 'mongoose';
-import type { ItemRecord } from '../catalog/catalog.model';
-import { itemsByIds } from '../catalog/catalog.service';
-import { formatRatio, gramsOf, subUnitsPerBaseUnit, unitFamily } from '../catalog/units';
+import type { ItemRecord } from '../catalog';
+import { formatRatio, gramsOf, itemsByIds, subUnitsPerBaseUnit, unitFamily } from '../catalog';
 import { type Text, text } from './report-labels';
 import type { ReportColumn } from './report-table';
 

@@ -16,10 +16,9 @@
 import type { Model, PipelineStage } from 'mongoose';
 import { Types } from 'mongoose';
 import { notFound } from '../../core/errors';
-import { acrossOrganisations } from '../access/ownership';
-import type { Actor } from '../access/permissions';
-import { organisationOf, owned, ownsRecord } from '../access/scope';
-import { hubMembersOf } from '../organisations/organisations.service';
+import type { Actor } from '../access';
+import { acrossOrganisations, organisationOf, owned, ownsRecord } from '../access';
+import { hubMembersOf } from '../organisations';
 
 export interface MemberWindow {
   organisationId: Types.ObjectId;

@@ -9,6 +9,5 @@
 
 export { isValidContainerNumber } from './iso6346';
 export { type VerifiedShipmentDocument, verifiedShipmentDocument } from './shipments.documents';
-export { DOCUMENT_TYPES as SHIPMENT_DOCUMENT_TYPES } from './shipments.model';
-export { shipmentRoutes } from './shipments.routes';
-export { type IncomingLine, incoming } from './shipments.service';
+export { DOCUMENT_TYPES as SHIPMENT_DOCUMENT_TYPES, Shipment, type ShipmentRecord } from './shipments.model';
+export { type IncomingLine, incoming, loadOwnShipment } from './shipments.service';

@@ -3,8 +3,8 @@
  * weighs what its item weighs per unit (catalog), a unit adds its tare (or is weighed: declared gross), nested units
  * count inside their parent, and the shipment's totals are sums over its top-level units. Pure functions of records.
  */
-import type { ItemRecord } from '../catalog/catalog.model';
-import { gramsOf, subUnitsPerBaseUnit } from '../catalog/units';
+import type { ItemRecord } from '../catalog';
+import { gramsOf, subUnitsPerBaseUnit } from '../catalog';
 import type { HandlingUnitLine, HandlingUnitRecord } from './shipments.model';
 
 export interface UnitTotals {

@@ -31,15 +31,14 @@ import type {
 import { handlingUnitTitle } from '../../documents/shipment-document';
 import { shipmentLabels } from '../../documents/shipment-labels';
 import { renderWaybill } from '../../documents/waybill';
-import { acrossOrganisations } from '../access/ownership';
-import type { Actor } from '../access/permissions';
-import { owned } from '../access/scope';
-import type { ItemRecord } from '../catalog/catalog.service';
-import { formatRatio, fromSubUnits, gramsOf, subUnitsPerBaseUnit } from '../catalog/units';
-import { reserveDocumentNumber } from '../numbering/numbering.service';
-import { organisationParty } from '../organisations/organisations.service';
-import { issueVerificationCode } from '../verification/verification.service';
-import { warehousesByIds } from '../warehouses/warehouses.service';
+import type { Actor } from '../access';
+import { acrossOrganisations, owned } from '../access';
+import type { ItemRecord } from '../catalog';
+import { formatRatio, fromSubUnits, gramsOf, subUnitsPerBaseUnit } from '../catalog';
+import { reserveDocumentNumber } from '../numbering';
+import { organisationParty } from '../organisations';
+import { issueVerificationCode } from '../verification';
+import { warehousesByIds } from '../warehouses';
 import { lineVolumeCm3, shipmentTotals, unitTotals } from './shipment-totals';
 import {
   HandlingUnit,

@@ -19,9 +19,9 @@ import { Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
 import { type Change, defineLifecycle } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { owned, ownerFilter } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
+import type { Actor } from '../access';
+import { owned, ownerFilter } from '../access';
+import { recordAudit } from '../audit';
 import { queuedOnStock } from '../stock';
 import {
   HandlingUnit,

@@ -24,7 +24,7 @@ import {
   TRANSPORT_MODES,
   type TransportMode,
 } from '../../documents/shipment-labels';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 import { CONDITIONS, type Condition, type LedgerActor, ledgerActorSchema } from '../stock';
 
 export type { HandlingUnitKind, ShipmentKind, TransportMode };

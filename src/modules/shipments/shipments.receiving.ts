@@ -15,14 +15,13 @@ import type { ClientSession } from 'mongoose';
 import { Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { organisationOf, owned } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { type ItemRecord, requireItems } from '../catalog/catalog.service';
-import { subUnitOf, toSubUnits } from '../catalog/units';
-import { reserveDocumentNumber } from '../numbering/numbering.service';
+import type { Actor } from '../access';
+import { organisationOf, owned } from '../access';
+import { recordAudit } from '../audit';
+import { type ItemRecord, requireItems, subUnitOf, toSubUnits } from '../catalog';
+import { reserveDocumentNumber } from '../numbering';
 import { leaveTransit, ledgerActorOf, receive, receiveFromTransit } from '../stock';
-import { requireLocation, requireWarehouse } from '../warehouses/warehouses.service';
+import { requireLocation, requireWarehouse } from '../warehouses';
 import { settleAfterReceipt } from './shipments.flow';
 import {
   HandlingUnit,

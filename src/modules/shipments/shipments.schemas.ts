@@ -4,11 +4,10 @@
  */
 import Joi from 'joi';
 import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
-import { quantityValue, unitCode } from '../catalog/catalog.schemas';
-import { countryCode } from '../donors/donors.schemas';
-import { CONDITIONS } from '../stock';
-import { lot } from '../stock/stock.schemas';
-import { locationCode } from '../warehouses/warehouses.schemas';
+import { quantityValue, unitCode } from '../catalog';
+import { countryCode } from '../donors';
+import { CONDITIONS, lot } from '../stock';
+import { locationCode } from '../warehouses';
 import { isValidContainerNumber, normaliseContainerNumber } from './iso6346';
 import {
   CONTAINER_TYPES,

@@ -9,24 +9,26 @@ import { type ClientSession, Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
 import type { Page, PageRequest } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { organisationOf, owned } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { type ItemRecord, itemsByIds, requireItems } from '../catalog/catalog.service';
+import type { Actor } from '../access';
+import { organisationOf, owned } from '../access';
+import { recordAudit } from '../audit';
 import {
   canonicalUnit,
   decimalToScaledInteger,
   formatDecimal,
   formatRatio,
+  type ItemRecord,
+  itemsByIds,
   parseDecimal,
+  requireItems,
   subUnitOf,
   toSubUnits,
-} from '../catalog/units';
-import { requireDonor } from '../donors/donors.service';
-import { reserveDocumentNumber } from '../numbering/numbering.service';
-import { organisationParty } from '../organisations/organisations.service';
+} from '../catalog';
+import { requireDonor } from '../donors';
+import { reserveDocumentNumber } from '../numbering';
+import { organisationParty } from '../organisations';
 import { checkTracking, ledgerActorOf } from '../stock';
-import { loadWarehouses, type WarehouseRecord } from '../warehouses/warehouses.service';
+import { loadWarehouses, type WarehouseRecord } from '../warehouses';
 import { type ItemsById, shipmentTotals, unitTotals } from './shipment-totals';
 import {
   type ContainerType,

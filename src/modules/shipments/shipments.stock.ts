@@ -7,7 +7,7 @@
  * a few dozen items holds a few dozen reservations, and packing it stays a short transaction.
  */
 import type { ClientSession } from 'mongoose';
-import type { Actor } from '../access/permissions';
+import type { Actor } from '../access';
 import { dispatchReserved, leaveTransit, release, reserve, reverseOperation, type SourceDocument } from '../stock';
 import type { HandlingUnitRecord, ShipmentRecord } from './shipments.model';
 

@@ -9,8 +9,16 @@
  *   });
  */
 export type { Condition, LedgerActor, ReservationSource, ReservationStatus, SourceDocument } from './stock.model';
-export { CONDITIONS, ledgerActorOf, ledgerActorSchema } from './stock.model';
-export { availability, findInvariantViolations, listBalances } from './stock.queries';
+export {
+  CONDITIONS,
+  LedgerEntry,
+  type LedgerEntryRecord,
+  ledgerActorOf,
+  ledgerActorSchema,
+  StockBalance,
+  type StockBalanceRecord,
+} from './stock.model';
+export { availability, expiring, findInvariantViolations, listBalances } from './stock.queries';
 export {
   type FromReservationsInput,
   type IssueReservedInput,
@@ -24,6 +32,14 @@ export {
   releaseExpiredReservations,
   reserve,
 } from './stock.reservations';
+export { lot } from './stock.schemas';
+export {
+  type OutflowDimensions,
+  OutflowRollup,
+  type OutflowRollupRecord,
+  organisationsWithLedger,
+  rebuildOutflowRollups,
+} from './stock.rollups';
 export {
   adjust,
   assembleKits,

@@ -3,7 +3,7 @@
  * posting the differences as count_correction adjustments. open → posted | cancelled.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 import { CONDITIONS, type Condition, type LedgerActor, ledgerActorSchema } from './stock.model';
 
 export const COUNT_STATUSES = ['open', 'posted', 'cancelled'] as const;

@@ -9,13 +9,12 @@ import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, notFound, validationError } from '../../core/errors';
 import type { Page, PageRequest } from '../../core/pagination';
 import { type Change, defineLifecycle } from '../../core/transitions';
-import type { Actor } from '../access/permissions';
-import { owned, ownerFilter } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { type ItemRecord, requireItems } from '../catalog/catalog.service';
-import { subUnitOf, toSubUnits } from '../catalog/units';
-import { nextDocumentNumber } from '../numbering/numbering.service';
-import { requireLocation, requireWarehouse } from '../warehouses/warehouses.service';
+import type { Actor } from '../access';
+import { owned, ownerFilter } from '../access';
+import { recordAudit } from '../audit';
+import { type ItemRecord, requireItems, subUnitOf, toSubUnits } from '../catalog';
+import { nextDocumentNumber } from '../numbering';
+import { requireLocation, requireWarehouse } from '../warehouses';
 import { credit, debit, identityFilter, inTransaction, StockOperation } from './stock.ledger';
 import {
   type Condition,

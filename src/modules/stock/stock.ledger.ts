@@ -10,11 +10,11 @@
 import { type ClientSession, Types } from 'mongoose';
 import { AppError } from '../../core/errors';
 import { transactionHold, withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { organisationOf } from '../access/scope';
-import type { ItemRecord } from '../catalog/catalog.service';
-import { formatRatio, MAX_QUANTITY, subUnitOf, subUnitsPerBaseUnit } from '../catalog/units';
-import type { WarehouseRecord } from '../warehouses/warehouses.service';
+import type { Actor } from '../access';
+import { organisationOf } from '../access';
+import type { ItemRecord } from '../catalog';
+import { formatRatio, MAX_QUANTITY, subUnitOf, subUnitsPerBaseUnit } from '../catalog';
+import type { WarehouseRecord } from '../warehouses';
 import {
   type Condition,
   freeAtLeast,
@@ -28,6 +28,7 @@ import {
   type StockBalanceRecord,
   type StockIdentity,
 } from './stock.model';
+import { type OutflowDimensions, rollUpOutflows } from './stock.rollups';
 
 export type NewLedgerEntry = Omit<LedgerEntryRecord, 'reversedBy'> & { reversedBy: null };
 
@@ -41,6 +42,8 @@ export class StockOperation {
   readonly at = new Date();
   readonly entries: NewLedgerEntry[] = [];
   readonly source: SourceDocument;
+  /** What an issue served beyond its source document (a hand-over's programme and round), for the outflow roll-ups. */
+  dimensions: OutflowDimensions | null = null;
 
   /** `source` may be built from the operation id (a move is its own source document). */
   constructor(
@@ -94,6 +97,10 @@ export class StockOperation {
    */
   async flush(): Promise<NewLedgerEntry[]> {
     if (this.entries.length) await LedgerEntry.insertMany(this.entries, { session: this.session, lean: true });
+    // The outflow reports' monthly sums, in the same transaction (stock.rollups.ts): issues and their reversals only.
+    if (this.entries.some((e) => e.type === 'issue' || e.type === 'reversal')) {
+      await rollUpOutflows(this.entries, this.dimensions, this.session);
+    }
     return this.entries;
   }
 }

@@ -9,7 +9,7 @@
  * 0 ≤ reserved ≤ onHand: every decrement is a guarded update on what is free (`onHand − reserved ≥ q`).
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
+import { ownedByOrganisation } from '../access';
 
 export const CONDITIONS = ['new', 'good', 'used', 'damaged'] as const;
 export type Condition = (typeof CONDITIONS)[number];

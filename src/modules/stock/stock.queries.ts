@@ -5,14 +5,12 @@
  */
 import { type PipelineStage, Types } from 'mongoose';
 import { type Page, type PageRequest, pageOf } from '../../core/pagination';
-import { acrossOrganisations } from '../access/ownership';
-import type { Actor } from '../access/permissions';
-import { organisationOf } from '../access/scope';
-import type { ItemCategory, ItemRecord, LocalizedName } from '../catalog/catalog.model';
-import { itemIdsInCategory, itemsByIds } from '../catalog/catalog.service';
-import { formatRatio, gramsOf, subUnitsPerBaseUnit } from '../catalog/units';
-import type { Region } from '../warehouses/regions';
-import { type WarehouseRecord, warehouseIdsInRegion, warehousesByIds } from '../warehouses/warehouses.service';
+import type { Actor } from '../access';
+import { acrossOrganisations, organisationOf } from '../access';
+import type { ItemCategory, ItemRecord, LocalizedName } from '../catalog';
+import { formatRatio, gramsOf, itemIdsInCategory, itemsByIds, subUnitsPerBaseUnit } from '../catalog';
+import type { Region } from '../warehouses';
+import { type WarehouseRecord, warehouseIdsInRegion, warehousesByIds } from '../warehouses';
 import { type LedgerEntryDto, toLedgerEntryDto } from './stock.dto';
 import { isExpired, startOfToday } from './stock.ledger';
 import {

@@ -1,10 +1,8 @@
 import Joi from 'joi';
 import type { PageRequest } from '../../core/pagination';
 import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
-import { ITEM_CATEGORIES } from '../catalog/catalog.model';
-import { quantityValue, signedQuantityValue, unitCode } from '../catalog/catalog.schemas';
-import { REGIONS } from '../warehouses/regions';
-import { locationCode } from '../warehouses/warehouses.schemas';
+import { ITEM_CATEGORIES, quantityValue, signedQuantityValue, unitCode } from '../catalog';
+import { locationCode, REGIONS } from '../warehouses';
 import { ADJUSTMENT_REASONS, CONDITIONS, LEDGER_TYPES, RESERVATION_STATUSES } from './stock.model';
 import type { BalanceQuery, ExpiringQuery, LedgerQuery, StockScope } from './stock.queries';
 import type { FromReservationsInput, IssueReservedInput, ReservationQuery, ReserveInput } from './stock.reservations';

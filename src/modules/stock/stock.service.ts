@@ -9,19 +9,18 @@
 import type { ClientSession } from 'mongoose';
 import { Types } from 'mongoose';
 import { AppError, validationError } from '../../core/errors';
-import type { Actor } from '../access/permissions';
-import { owned } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { type ItemRecord, requireItems } from '../catalog/catalog.service';
-import { toSubUnits } from '../catalog/units';
-import { nextDocumentNumber } from '../numbering/numbering.service';
+import type { Actor } from '../access';
+import { owned } from '../access';
+import { recordAudit } from '../audit';
+import { type ItemRecord, requireItems, toSubUnits } from '../catalog';
+import { nextDocumentNumber } from '../numbering';
 import {
   checkedWarehouse,
   loadWarehouses,
   requireLocation,
   requireWarehouse,
   type WarehouseRecord,
-} from '../warehouses/warehouses.service';
+} from '../warehouses';
 import { type StockOperationDto, toLedgerEntryDto } from './stock.dto';
 import {
   type CreditLine,

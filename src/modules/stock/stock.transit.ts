@@ -22,9 +22,9 @@
 import type { ClientSession, Types } from 'mongoose';
 import { Types as MongooseTypes } from 'mongoose';
 import { AppError } from '../../core/errors';
-import type { Actor } from '../access/permissions';
-import { organisationOf } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
+import type { Actor } from '../access';
+import { organisationOf } from '../access';
+import { recordAudit } from '../audit';
 import {
   type CreditLine,
   creditAll,

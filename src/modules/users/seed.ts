@@ -8,11 +8,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { config } from '../../config';
-import { acrossOrganisations } from '../access/ownership';
-import { organisationActor, type Role, SYSTEM_ACTOR } from '../access/permissions';
-import { HubMembership } from '../organisations/hub-membership.model';
-import { Organisation, type OrganisationRecord } from '../organisations/organisations.model';
-import { addHubMember, type CreateOrganisationInput, createOrganisation } from '../organisations/organisations.service';
+import { acrossOrganisations, organisationActor, type Role, SYSTEM_ACTOR } from '../access';
+import {
+  addHubMember,
+  type CreateOrganisationInput,
+  createOrganisation,
+  organisationIdByBin,
+  wasEverHubMember,
+} from '../organisations';
 import { User } from './users.model';
 import { createUser } from './users.service';
 
@@ -73,9 +76,8 @@ export interface IdentitySeedResult {
 }
 
 async function ensureOrganisation(input: CreateOrganisationInput): Promise<string> {
-  const existing = await Organisation.findOne({ bin: input.bin }).lean<OrganisationRecord>();
-  if (existing) return String(existing._id);
-  return (await createOrganisation(input, SYSTEM_ACTOR)).id;
+  const existing = input.bin ? await organisationIdByBin(input.bin) : null;
+  return existing ?? (await createOrganisation(input, SYSTEM_ACTOR)).id;
 }
 
 export async function seedIdentity({
@@ -89,7 +91,7 @@ export async function seedIdentity({
     hubId: await ensureOrganisation(CITY_HUB),
   };
   for (const memberId of [organisations.operatorId, organisations.partnerNgoId]) {
-    if (!(await HubMembership.exists({ hubId: organisations.hubId, memberId }))) {
+    if (!(await wasEverHubMember(organisations.hubId, memberId))) {
       await addHubMember(organisations.hubId, { organisationId: memberId, from: MEMBERS_FROM }, SYSTEM_ACTOR);
     }
   }

@@ -3,8 +3,7 @@
  * lowercased), so its unique index makes it unique regardless of case.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
-import { ROLES, type Role } from '../access/permissions';
+import { ownedByOrganisation, ROLES, type Role } from '../access';
 
 export interface UserRecord {
   _id: Types.ObjectId;

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
-import { ROLES } from '../access/permissions';
+import { ROLES } from '../access';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords';
 import type { CreateUserInput, UpdateUserInput, UserQuery } from './users.service';
 

@@ -10,12 +10,11 @@ import type { ClientSession, QueryFilter, Types } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
 import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { acrossOrganisations } from '../access/ownership';
-import type { Actor, Role } from '../access/permissions';
-import { organisationOf, owned } from '../access/scope';
-import { describeChanges, recordAudit } from '../audit/audit.service';
-import { revokeSessionsOfUsers } from '../auth/sessions';
-import { organisationExists, organisationIsActive } from '../organisations/organisations.service';
+import type { Actor, Role } from '../access';
+import { acrossOrganisations, organisationOf, owned } from '../access';
+import { describeChanges, recordAudit } from '../audit';
+import { revokeSessionsOfUsers } from '../auth';
+import { organisationExists, organisationIsActive } from '../organisations';
 import { hashPassword } from './passwords';
 import { normaliseEmail, User, type UserRecord } from './users.model';
 

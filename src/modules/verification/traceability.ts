@@ -12,15 +12,13 @@
  */
 import { Types } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
-import { acrossOrganisations } from '../access/ownership';
-import { type Actor, organisationActor } from '../access/permissions';
-import { itemsByIds } from '../catalog/catalog.service';
-import { fromSubUnits } from '../catalog/units';
-import type { DonationRecord } from '../donations/donations.model';
-import { getDonationRecord, getVerifiedDonationRecord } from '../donations/donations.service';
-import { getDonor } from '../donors/donors.service';
-import { LedgerEntry, type LedgerEntryRecord } from '../stock/stock.model';
-import { warehousesByIds } from '../warehouses/warehouses.service';
+import { type Actor, acrossOrganisations, organisationActor } from '../access';
+import { fromSubUnits, itemsByIds } from '../catalog';
+import type { DonationRecord } from '../donations';
+import { getDonationRecord, getVerifiedDonationRecord } from '../donations';
+import { getDonor } from '../donors';
+import { LedgerEntry, type LedgerEntryRecord } from '../stock';
+import { warehousesByIds } from '../warehouses';
 import { TRACE_SOURCES } from './trace-sources';
 
 /** What became of the donation's units, per item. Quantities are decimal strings in the item's base unit. */

@@ -4,7 +4,7 @@
  * resolves on the public page /verify/<code> to what the document's holder may see.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { type LedgerActor, ledgerActorSchema } from '../stock/stock.model';
+import { type LedgerActor, ledgerActorSchema } from '../stock';
 
 export interface VerificationCodeRecord {
   _id: Types.ObjectId;

@@ -14,10 +14,10 @@ import { type ClientSession, Types } from 'mongoose';
 import { config } from '../../config';
 import { AppError, notFound } from '../../core/errors';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { ownsRecord } from '../access/scope';
-import { recordAudit } from '../audit/audit.service';
-import { ledgerActorOf } from '../stock/stock.model';
+import type { Actor } from '../access';
+import { ownsRecord } from '../access';
+import { recordAudit } from '../audit';
+import { ledgerActorOf } from '../stock';
 import { VerificationCode, type VerificationCodeRecord } from './verification.model';
 
 /** Crockford's base 32: no I, L, O or U, so a typed code survives 0/O and 1/I/L confusions. */

@@ -3,7 +3,8 @@
  * removed once created (history refers to it), only deactivated.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ownedByOrganisation } from '../access/ownership';
+import { indexNamesForSort } from '../../core/collation';
+import { ownedByOrganisation } from '../access';
 import { REGIONS, type Region } from './regions';
 
 export interface StorageLocation {
@@ -51,6 +52,7 @@ warehouseSchema.plugin(ownedByOrganisation);
 // A code is unique within its organisation: two organisations may both call their main warehouse AST-01.
 warehouseSchema.index({ organisationId: 1, code: 1 }, { unique: true });
 warehouseSchema.index({ organisationId: 1, region: 1, active: 1 });
+indexNamesForSort(warehouseSchema, () => ({ organisationId: 1, name: 1, _id: 1 }));
 
 export const Warehouse =
   (mongoose.models.Warehouse as mongoose.Model<WarehouseRecord> | undefined) ??

@@ -4,13 +4,14 @@
  * acting identity and reaches only its organisation's warehouses (modules/access/scope.ts).
  */
 import type { ClientSession, QueryFilter, Types } from 'mongoose';
+import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access/permissions';
-import { owned, ownerFilter } from '../access/scope';
-import { describeChanges, recordAudit } from '../audit/audit.service';
+import type { Actor } from '../access';
+import { owned, ownerFilter } from '../access';
+import { describeChanges, recordAudit } from '../audit';
 import type { Region } from './regions';
 import { Warehouse, type WarehouseRecord } from './warehouses.model';
 
@@ -33,6 +34,9 @@ export interface WarehouseQuery extends PageRequest {
   active?: boolean;
   code?: string;
   q?: string;
+  /** By code (the default) or by name, in the collation of `lang` (the request's language). */
+  sort?: 'code' | 'name';
+  lang?: NameLang;
 }
 
 /** A warehouse as the API answers it: the stored record with `id` in place of `_id`. */
@@ -180,7 +184,10 @@ export async function listWarehouses(query: WarehouseQuery, actor: Actor): Promi
     const text = containsText(query.q);
     filter.$or = [{ code: text }, { name: text }, { city: text }];
   }
-  const page = await owned(Warehouse, actor).paginate(filter, query, { code: 1, _id: 1 });
+  const page =
+    query.sort === 'name'
+      ? await owned(Warehouse, actor).paginate(filter, query, { name: 1, _id: 1 }, nameCollation(query.lang ?? 'en'))
+      : await owned(Warehouse, actor).paginate(filter, query, { code: 1, _id: 1 });
   return { ...page, data: page.data.map(toWarehouseDto) };
 }
 

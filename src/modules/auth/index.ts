@@ -1,0 +1,6 @@
+/**
+ * The auth module's face: what other modules may use.
+ */
+export { type Authenticated, authenticateApiKey, authenticateSessionToken, type Credential } from './auth.service';
+export { revokeSessionsOfUsers } from './sessions';
+export { apiKeyHint, hashApiKey, newApiKey } from './tokens';

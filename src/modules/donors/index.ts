@@ -1,0 +1,6 @@
+/**
+ * The donors module's face: what other modules may use.
+ */
+export { DONOR_TYPES, Donor, type DonorRecord } from './donors.model';
+export { countryCode } from './donors.schemas';
+export { createDonor, getDonor, getDonorRecord, requireDonor } from './donors.service';

@@ -1,0 +1,3 @@
+/**
+ * The reports module's face: what other modules may use.
+ */

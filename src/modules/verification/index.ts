@@ -1,0 +1,4 @@
+/**
+ * The verification module's face: what other modules may use.
+ */
+export { issueVerificationCode } from './verification.service';

@@ -1,0 +1,17 @@
+/**
+ * The warehouses module's face: what other modules may use.
+ */
+export { REGIONS, type Region } from './regions';
+export { Warehouse, type WarehouseRecord } from './warehouses.model';
+export { locationCode } from './warehouses.schemas';
+export {
+  addLocation,
+  checkedWarehouse,
+  createWarehouse,
+  getWarehouse,
+  loadWarehouses,
+  requireLocation,
+  requireWarehouse,
+  warehouseIdsInRegion,
+  warehousesByIds,
+} from './warehouses.service';
