@@ -62,6 +62,16 @@ async function settled(page: Page): Promise<void> {
   await page.locator('.mantine-Loader-root').first().waitFor({ state: 'detached' });
 }
 
+/** The list of every distribution day (kk or ru), once a day shows. */
+async function allDays(page: Page): Promise<void> {
+  await page.goto('/distributions');
+  await page
+    .getByTestId('days-when')
+    .getByText(/^(Барлығы|Все)$/)
+    .click();
+  await page.getByTestId('batch-row').first().waitFor();
+}
+
 const SCREENS: { name: string; open(page: Page): Promise<void> }[] = [
   { name: 'home', open: (page) => page.goto('/').then(() => page.getByTestId('home-lines').waitFor()) },
   { name: 'stock', open: (page) => page.goto('/stock').then(() => page.getByTestId('balance').first().waitFor()) },
@@ -116,17 +126,7 @@ const SCREENS: { name: string; open(page: Page): Promise<void> }[] = [
       await page.getByTestId('household-iin').waitFor();
     },
   },
-  {
-    name: 'distributions',
-    open: async (page) => {
-      await page.goto('/distributions');
-      await page
-        .getByTestId('days-when')
-        .getByText(/^(Барлығы|Все)$/)
-        .click();
-      await page.getByTestId('batch-row').first().waitFor();
-    },
-  },
+  { name: 'distributions', open: (page) => allDays(page) },
   {
     name: 'distribution-plan',
     open: async (page) => {
@@ -138,11 +138,7 @@ const SCREENS: { name: string; open(page: Page): Promise<void> }[] = [
   {
     name: 'distribution-day',
     open: async (page) => {
-      await page.goto('/distributions');
-      await page
-        .getByTestId('days-when')
-        .getByText(/^(Барлығы|Все)$/)
-        .click();
+      await allDays(page);
       await page.getByTestId('batch-row').first().getByRole('link').click();
       await page.getByTestId('due-row').first().waitFor();
     },
