@@ -1,6 +1,7 @@
 /** Creating, finding and ending login sessions. Used by login/logout, user administration and the test factories. */
 import type { ClientSession, Types } from 'mongoose';
 import { config } from '../../config';
+import { observeReferenceStamps, referenceStampsLookup } from '../../db/reference-cache';
 import { Organisation } from '../organisations';
 import { User, type UserRecord } from '../users';
 import { Session, type SessionRecord } from './session.model';
@@ -33,7 +34,8 @@ export type SessionHolder = Pick<UserRecord, '_id' | 'name' | 'organisationId' |
  * The live session for a token and its user, when the user is active and so is the user's organisation (the
  * operator's account has none): not revoked, not expired, and the conditions of findActiveUser and
  * organisationIsActive, in one round trip instead of three, since every authenticated request asks. Checked on every request, never cached,
- * so that a logout, a deactivation or a role change takes effect at once in every API process.
+ * so that a logout, a deactivation or a role change takes effect at once in every API process. The same round trip
+ * reads the reference caches' stamps for the rest of the request (db/reference-cache.ts).
  */
 export async function findLiveSessionOfActiveUser(
   token: string,
@@ -42,6 +44,7 @@ export async function findLiveSessionOfActiveUser(
   type Joined = Pick<SessionRecord, '_id'> & {
     users: (SessionHolder & Pick<UserRecord, 'active'>)[];
     organisations: { _id: Types.ObjectId; active: boolean }[];
+    referenceVersions: { _id: string; stamp: unknown }[];
   };
   const [found] = await Session.aggregate<Joined>([
     { $match: { tokenHash: hashSessionToken(token), revokedAt: null, expiresAt: { $gt: now } } },
@@ -55,6 +58,8 @@ export async function findLiveSessionOfActiveUser(
         as: 'organisations',
       },
     },
+    // The reference caches' stamps, in the same round trip (db/reference-cache.ts).
+    referenceStampsLookup(),
     {
       $project: {
         'users._id': 1,
@@ -64,6 +69,7 @@ export async function findLiveSessionOfActiveUser(
         'users.active': 1,
         'organisations._id': 1,
         'organisations.active': 1,
+        referenceVersions: 1,
       },
     },
   ]);
@@ -71,6 +77,7 @@ export async function findLiveSessionOfActiveUser(
   if (!found || !user?.active) return null;
   const organisationId = user.organisationId;
   if (organisationId && !found.organisations.some((o) => o.active && o._id.equals(organisationId))) return null;
+  observeReferenceStamps(found.referenceVersions);
   return { session: { _id: found._id }, user };
 }
 

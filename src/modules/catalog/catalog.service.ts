@@ -7,6 +7,7 @@ import { Types } from 'mongoose';
 import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest, pageOf, paginate } from '../../core/pagination';
+import { ReferenceCache } from '../../db/reference-cache';
 import { withTransaction } from '../../db/transaction';
 import { translationOrder } from '../../documents/labels';
 import type { Actor } from '../access';
@@ -335,14 +336,21 @@ async function itemsByName(
 }
 
 /** Items by id, for other modules (lean records, in no particular order). */
+/** Items as the stock hot path reads them: cached under the catalog's stamp (db/reference-cache.ts). */
+const itemCache = new ReferenceCache<ItemRecord>('items');
+
+/** The items with these ids (unknown ones absent), in no particular order. Frozen: do not change them. */
 export async function itemsByIds(
   ids: readonly (string | Types.ObjectId)[],
   session?: ClientSession,
 ): Promise<ItemRecord[]> {
   if (ids.length === 0) return [];
-  return Item.find({ _id: { $in: ids } })
-    .session(session ?? null)
-    .lean<ItemRecord[]>();
+  const found = await itemCache.byId('', [...new Set(ids.map(String))], (missing) =>
+    Item.find({ _id: { $in: missing } })
+      .session(session ?? null)
+      .lean<ItemRecord[]>(),
+  );
+  return [...found.values()];
 }
 
 /** Ids of the items in a category (stock queries filter balances by category through this). */

@@ -8,9 +8,9 @@ import { type NameLang, nameCollation } from '../../core/collation';
 import { notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { guardedChange } from '../../core/transitions';
+import { ReferenceCache } from '../../db/reference-cache';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access';
-import { owned, ownerFilter } from '../access';
+import { type Actor, organisationOf, owned, ownerFilter } from '../access';
 import { describeChanges, recordAudit } from '../audit';
 import { Donor, type DonorContact, type DonorRecord, type DonorType } from './donors.model';
 
@@ -143,17 +143,26 @@ export async function listDonors(query: DonorQuery, actor: Actor): Promise<Page<
   return { ...page, data: page.data.map((donor) => toDonorDto(donor, actor)) };
 }
 
-/** One of the actor's organisation's donors, or VALIDATION naming `field` (another's is "not a known donor"). */
+/** Donors as a donation checks them: cached per organisation under the collection's stamp (db/reference-cache.ts). */
+const donorCache = new ReferenceCache<DonorRecord>('donors');
+
+/**
+ * One of the actor's organisation's donors, or VALIDATION naming `field` (another's is "not a known donor").
+ * Frozen: do not change it.
+ */
 export async function requireDonor(
   actor: Actor,
   id: string,
   field: string,
   session?: ClientSession,
 ): Promise<DonorRecord> {
-  const donor = await owned(Donor, actor)
-    .findById(id)
-    .session(session ?? null)
-    .lean<DonorRecord>();
+  const found = await donorCache.byId(String(organisationOf(actor)), [id], (ids) =>
+    owned(Donor, actor)
+      .find({ _id: { $in: ids } })
+      .session(session ?? null)
+      .lean<DonorRecord[]>(),
+  );
+  const donor = found.get(id);
   if (!donor)
     throw validationError([{ field, message: `"${field}" is not a known donor`, type: 'any.unknownReference' }]);
   return donor;

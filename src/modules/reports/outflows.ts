@@ -11,8 +11,7 @@
 import type { Types } from 'mongoose';
 import { monthExpression, monthOf, monthStart, nextMonth } from '../../core/local-time';
 import { programmeRoundsOf } from '../distributions';
-import { OutflowRollup } from '../stock';
-import { LedgerEntry } from '../stock';
+import { LedgerEntry, OutflowRollup } from '../stock';
 import { aggregateIn, type MemberWindow, type ReportScope } from './report-scope';
 
 export interface OutflowGroup {

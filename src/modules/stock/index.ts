@@ -32,7 +32,6 @@ export {
   releaseExpiredReservations,
   reserve,
 } from './stock.reservations';
-export { lot } from './stock.schemas';
 export {
   type OutflowDimensions,
   OutflowRollup,
@@ -40,6 +39,7 @@ export {
   organisationsWithLedger,
   rebuildOutflowRollups,
 } from './stock.rollups';
+export { lot } from './stock.schemas';
 export {
   adjust,
   assembleKits,

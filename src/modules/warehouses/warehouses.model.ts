@@ -4,6 +4,7 @@
  */
 import mongoose, { Schema, type Types } from 'mongoose';
 import { indexNamesForSort } from '../../core/collation';
+import { stampedReference } from '../../db/reference-cache';
 import { ownedByOrganisation } from '../access';
 import { REGIONS, type Region } from './regions';
 
@@ -49,6 +50,8 @@ const warehouseSchema = new Schema<WarehouseRecord>(
 );
 
 warehouseSchema.plugin(ownedByOrganisation);
+// Cached by the stock hot path: every change writes a new cache stamp (db/reference-cache.ts).
+warehouseSchema.plugin(stampedReference, { name: 'warehouses' });
 // A code is unique within its organisation: two organisations may both call their main warehouse AST-01.
 warehouseSchema.index({ organisationId: 1, code: 1 }, { unique: true });
 warehouseSchema.index({ organisationId: 1, region: 1, active: 1 });

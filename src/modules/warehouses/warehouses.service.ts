@@ -8,9 +8,9 @@ import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { guardedChange } from '../../core/transitions';
+import { ReferenceCache } from '../../db/reference-cache';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access';
-import { owned, ownerFilter } from '../access';
+import { type Actor, organisationOf, owned, ownerFilter } from '../access';
 import { describeChanges, recordAudit } from '../audit';
 import type { Region } from './regions';
 import { Warehouse, type WarehouseRecord } from './warehouses.model';
@@ -201,27 +201,28 @@ export async function requireWarehouse(
   field: string,
   session?: ClientSession,
 ): Promise<WarehouseRecord> {
-  const warehouse = await owned(Warehouse, actor)
-    .findById(id)
-    .session(session ?? null)
-    .lean<WarehouseRecord>();
-  return checkedWarehouse(warehouse, field);
+  return checkedWarehouse((await loadWarehouses(actor, [id], session)).get(id), field);
 }
+
+/** Warehouses as the stock hot path reads them: cached per organisation under the collection's stamp. */
+const warehouseCache = new ReferenceCache<WarehouseRecord>('warehouses');
 
 /**
  * Several warehouses in one read, by id (unknown ones absent): check each with `checkedWarehouse` where it is used,
- * so that errors name the right field in the right order. Saves a round trip per warehouse (a transfer reads two).
+ * so that errors name the right field in the right order. Saves a round trip per warehouse (a transfer reads two),
+ * and every round trip while the warehouses have not changed (db/reference-cache.ts). Frozen: do not change them.
  */
 export async function loadWarehouses(
   actor: Actor,
   ids: readonly string[],
   session?: ClientSession,
 ): Promise<Map<string, WarehouseRecord>> {
-  const found = await owned(Warehouse, actor)
-    .find({ _id: { $in: [...new Set(ids)] } })
-    .session(session ?? null)
-    .lean<WarehouseRecord[]>();
-  return new Map(found.map((w) => [String(w._id), w]));
+  return warehouseCache.byId(String(organisationOf(actor)), ids, (missing) =>
+    owned(Warehouse, actor)
+      .find({ _id: { $in: missing } })
+      .session(session ?? null)
+      .lean<WarehouseRecord[]>(),
+  );
 }
 
 /** The checks of requireWarehouse on a record already read (undefined or null: not found). */
