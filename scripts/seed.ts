@@ -49,6 +49,7 @@ async function main(): Promise<number> {
     const { userActor } = await import('../src/modules/auth/auth.service');
     const { organisationActor } = await import('../src/modules/access/permissions');
     const { seedDemoInventory } = await import('./seed/demo-inventory');
+    const { seedDemoFamilies } = await import('./seed/demo-families');
     // Let Mongoose finish building the indexes (unique SKUs, codes, emails) before anything is written.
     await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
 
@@ -82,6 +83,16 @@ async function main(): Promise<number> {
       partnerWarehouse: await actorFor(`ngo-warehouse@${DEMO_EMAIL_DOMAIN}`, partnerNgoId),
     });
     for (const line of inventory.lines) console.log(line);
+
+    console.log('\nDemo families:');
+    const families = await seedDemoFamilies({
+      hub: organisationActor(identity.organisations.hubId, 'seed'),
+      partnerNgoId,
+      coordinator: await actorFor(`coordinator@${DEMO_EMAIL_DOMAIN}`, partnerNgoId),
+      operatorAdmin: await actorFor(`admin@${DEMO_EMAIL_DOMAIN}`, operatorId),
+      operatorOrganisationId: operatorId,
+    });
+    for (const line of families) console.log(line);
     console.log(
       `\nDone. Start the API with npm start and sign in as warehouse@${DEMO_EMAIL_DOMAIN} (operator organisation) or ngo-warehouse@${DEMO_EMAIL_DOMAIN} (partner NGO): each sees only its own organisation's stock.`,
     );

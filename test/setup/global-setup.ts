@@ -11,7 +11,13 @@
  * run in parallel: a test scopes it to its own client with `data.appName` (see test/support/fail-command.ts).
  */
 import type { TestBackend } from '../support/env';
-import { exportTestServer, exportTestServerFailure, externalTestUri, mongodSystemBinary } from '../support/env';
+import {
+  exportPersonalDataKeys,
+  exportTestServer,
+  exportTestServerFailure,
+  externalTestUri,
+  mongodSystemBinary,
+} from '../support/env';
 
 export interface RunningTestServer {
   description: string;
@@ -58,6 +64,7 @@ async function startEmbedded(): Promise<{ uri: string; server: RunningTestServer
 }
 
 export default async function globalSetup(): Promise<void> {
+  exportPersonalDataKeys();
   let backend: TestBackend;
   let uri: string;
   let server: RunningTestServer;

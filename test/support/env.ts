@@ -3,6 +3,8 @@
  * exports its URI; every worker then uses its own database on it, so test files in parallel never see each
  * other's data.
  */
+import { randomBytes } from 'node:crypto';
+
 export type TestBackend = 'embedded' | 'mongodb';
 
 const URI_VARIABLE = 'ASAR_TEST_MONGODB_URI';
@@ -23,6 +25,17 @@ export function mongodSystemBinary(): string | undefined {
 export function exportTestServer(uri: string, backend: TestBackend): void {
   process.env[URI_VARIABLE] = uri;
   process.env[BACKEND_VARIABLE] = backend;
+}
+
+/**
+ * One pair of personal-data keys for the whole run, unless the environment sets them: workers inherit them, and so
+ * do the processes they start. The browser tests load the demo data with the real `npm run seed` in a child process;
+ * the families it registers are sealed with these keys, which the worker's app must share to open them (without them
+ * each process would draw keys of its own, and listing those families would fail).
+ */
+export function exportPersonalDataKeys(): void {
+  process.env.ASAR_PERSONAL_DATA_KEY ||= randomBytes(32).toString('base64');
+  process.env.ASAR_PERSONAL_DATA_HASH_SECRET ||= randomBytes(32).toString('base64');
 }
 
 /** Called by the globalSetup when no server could be started. */

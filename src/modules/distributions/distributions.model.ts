@@ -53,6 +53,8 @@ const batchSchema = new Schema<DistributionBatchRecord>(
 batchSchema.plugin(ownedByOrganisation);
 batchSchema.index({ organisationId: 1, number: 1 }, { unique: true });
 batchSchema.index({ organisationId: 1, roundId: 1, plannedOn: -1 });
+// The list of days, the latest planned first.
+batchSchema.index({ organisationId: 1, plannedOn: -1, _id: -1 });
 
 export const DistributionBatch =
   (mongoose.models.DistributionBatch as mongoose.Model<DistributionBatchRecord> | undefined) ??

@@ -16,6 +16,12 @@ export function distributionRoutes(): RouteDefinition[] {
       success: 201,
       run: ({ body, actor }) => distributions.createBatch(body, actor),
     }),
+    route('GET /distribution-batches', {
+      summary: "The organisation's distribution days, the latest planned first; by state, dates, site or round",
+      access: 'distributions:read',
+      schemas: schemas.listBatchesSchemas,
+      run: ({ query, actor }) => distributions.listBatches(query, actor),
+    }),
     route('POST /distribution-batches/:id/allocations', {
       summary: 'Allocate to up to 200 enrolled households at once, reserving their entitlement',
       access: 'distributions:write',

@@ -4,7 +4,7 @@ import { quantityValue, unitCode } from '../catalog';
 import { iin } from '../households';
 import { REGIONS } from '../warehouses';
 import { REQUEST_STATUSES } from './aid-requests.model';
-import { HAND_OVER_OUTCOMES } from './distributions.model';
+import { BATCH_STATUSES, HAND_OVER_OUTCOMES } from './distributions.model';
 import { MAX_ALLOCATIONS_PER_CALL, MAX_SIGNATURE_BYTES } from './distributions.service';
 
 export const createBatchSchemas = {
@@ -24,6 +24,25 @@ export const createBatchSchemas = {
 };
 
 export const batchIdSchemas = { params: idParams };
+
+export const listBatchesSchemas = {
+  query: Joi.object({
+    ...paginationKeys,
+    status: Joi.string().valid(...BATCH_STATUSES),
+    plannedFrom: Joi.date().iso(),
+    plannedTo: Joi.date()
+      .iso()
+      .when('plannedFrom', {
+        is: Joi.exist(),
+        // biome-ignore lint/suspicious/noThenProperty: Joi's conditional syntax, not a thenable.
+        then: Joi.date()
+          .min(Joi.ref('plannedFrom'))
+          .messages({ 'date.min': '{{#label}} must be on or after plannedFrom' }),
+      }),
+    site: Joi.string().trim().min(1).max(200),
+    roundId: objectId(),
+  }),
+};
 
 export const allocateSchemas = {
   params: idParams,

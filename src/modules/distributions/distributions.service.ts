@@ -10,9 +10,10 @@
  *   what was received against the reservation, in one transaction. What was reserved and not received stays
  *   reserved until the batch is closed, which releases it or keeps it for a later day.
  */
-import { type ClientSession, Types } from 'mongoose';
+import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, type FieldError, notFound, validationError } from '../../core/errors';
 import { isValidIin } from '../../core/kz-identifiers';
+import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { defineLifecycle } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import { keyedHash, open, seal } from '../../personal-data';
@@ -199,6 +200,73 @@ export async function createBatch(input: BatchInput, actor: Actor): Promise<Batc
     );
   });
   return toBatchDto(batch);
+}
+
+export interface BatchQuery extends PageRequest {
+  status?: DistributionBatchRecord['status'];
+  /** Planned on or after this day, on or before that one (whole days: the dates a coordinator picks). */
+  plannedFrom?: Date;
+  plannedTo?: Date;
+  /** Part of the site's name or settlement. */
+  site?: string;
+  roundId?: string;
+}
+
+/** A batch in the organisation's list, with how far its hand-overs have got. */
+export interface BatchListRow extends BatchDto {
+  households: number;
+  handedOver: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The organisation's distribution days, the latest planned first (a coordinator filters on today for today's), filtered
+ * by state, dates, site and round; each with its count of households and of hand-overs recorded.
+ */
+export async function listBatches(query: BatchQuery, actor: Actor): Promise<Page<BatchListRow>> {
+  const filter: QueryFilter<DistributionBatchRecord> = {};
+  if (query.status) filter.status = query.status;
+  if (query.roundId) filter.roundId = new Types.ObjectId(query.roundId);
+  if (query.plannedFrom || query.plannedTo) {
+    filter.plannedOn = {
+      ...(query.plannedFrom ? { $gte: startOfDay(query.plannedFrom) } : {}),
+      ...(query.plannedTo ? { $lt: new Date(startOfDay(query.plannedTo).getTime() + DAY_MS) } : {}),
+    };
+  }
+  if (query.site)
+    filter.$or = [{ 'site.name': containsText(query.site) }, { 'site.settlement': containsText(query.site) }];
+  const page = await owned(DistributionBatch, actor).paginate(filter, query, { plannedOn: -1, _id: -1 });
+  const counts = new Map<string, { households: number; handedOver: number }>();
+  if (page.data.length > 0) {
+    const rows = await owned(Allocation, actor).aggregate<{
+      _id: Types.ObjectId;
+      households: number;
+      handedOver: number;
+    }>([
+      { $match: { batchId: { $in: page.data.map((b) => b._id) }, active: true } },
+      {
+        $group: {
+          _id: '$batchId',
+          households: { $sum: 1 },
+          handedOver: { $sum: { $cond: [{ $eq: ['$status', 'handed_over'] }, 1, 0] } },
+        },
+      },
+    ]);
+    for (const row of rows) counts.set(String(row._id), { households: row.households, handedOver: row.handedOver });
+  }
+  return {
+    ...page,
+    data: page.data.map((b) => ({
+      ...toBatchDto(b),
+      ...(counts.get(String(b._id)) ?? { households: 0, handedOver: 0 }),
+    })),
+  };
+}
+
+/** Midnight UTC of the day: `plannedOn` is stored as the picked date at midnight UTC. */
+function startOfDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
 }
 
 export async function requireBatch(

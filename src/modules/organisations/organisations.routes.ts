@@ -17,6 +17,14 @@ export function organisationRoutes(): RouteDefinition[] {
       run: ({ query, actor, req }) =>
         organisations.listOrganisations({ ...query, lang: requestLang(req, query.lang) }, actor),
     }),
+    // Before `/organisations/:id`, which would read "directory" as an id.
+    route('GET /organisations/directory', {
+      summary: 'Organisations to address a shipment to (those sharing a hub with yours): id, name and type only',
+      access: 'shipments:write',
+      schemas: schemas.directorySchemas,
+      run: ({ query, actor, req }) =>
+        organisations.organisationDirectory({ ...query, lang: requestLang(req, query.lang) }, actor),
+    }),
     route('GET /organisations/:id', {
       summary: 'Get an organisation',
       access: 'organisations:read',

@@ -6,6 +6,7 @@ import { email, password } from '../users';
 import { ORGANISATION_TYPES } from './organisations.model';
 import type {
   CreateOrganisationInput,
+  DirectoryQuery,
   MembershipInput,
   OrganisationQuery,
   UpdateOrganisationInput,
@@ -71,6 +72,10 @@ export const listOrganisationsSchemas = {
     ...paginationKeys,
     ...nameSortKeys,
   }),
+};
+
+export const directorySchemas = {
+  query: Joi.object<DirectoryQuery>({ type, q: Joi.string().trim().max(100), ...paginationKeys, ...nameSortKeys }),
 };
 
 export const addMemberSchemas = {

@@ -8,7 +8,7 @@ import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, notFound } from '../../core/errors';
 import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
-import { type Actor, organisationActor } from '../access';
+import { type Actor, organisationActor, organisationOf } from '../access';
 import { describeChanges, recordAudit } from '../audit';
 import { endSessionsOfOrganisation } from '../users';
 import { HubMembership, type HubMembershipRecord } from './hub-membership.model';
@@ -160,6 +160,44 @@ export async function listOrganisations(query: OrganisationQuery, actor: Actor):
   return { ...page, data: page.data.map(toOrganisationDto) };
 }
 
+/** What the directory shows of another organisation: enough to name it, nothing of its records. */
+export interface DirectoryEntry {
+  id: string;
+  name: string;
+  type: OrganisationType;
+}
+
+export interface DirectoryQuery extends PageRequest {
+  q?: string;
+  type?: OrganisationType;
+  /** The language whose collation orders the names (the request's). */
+  lang?: NameLang;
+}
+
+/**
+ * The organisations the actor's may address a record to (a delivery's consignee), chosen from a list rather than
+ * typed as an id: those it works beside in a hub today, that is the other current members of the hubs it belongs
+ * to and, for a hub, its own current members; active ones only. Each shows its id, name and type and nothing else
+ * (no BIN, contacts or records): a consignee's papers print its party details only once a shipment names it.
+ * A hub is not listed to its members (membership gives a member nothing of the hub's), and an outside party is
+ * named by hand on the shipment.
+ */
+export async function organisationDirectory(query: DirectoryQuery, actor: Actor): Promise<Page<DirectoryEntry>> {
+  const self = organisationOf(actor);
+  const now = new Date();
+  const current = { from: { $lte: now }, $or: [{ until: null }, { until: { $gt: now } }] };
+  const hubs = await HubMembership.distinct('hubId', { memberId: self, ...current });
+  const peers = await HubMembership.distinct('memberId', { hubId: { $in: [...hubs, self] }, ...current });
+  const filter: QueryFilter<OrganisationRecord> = {
+    _id: { $in: peers.filter((id) => !self.equals(id)) },
+    active: true,
+  };
+  if (query.type) filter.type = query.type;
+  if (query.q) filter.name = containsText(query.q);
+  const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 }, nameCollation(query.lang ?? 'en'));
+  return { ...page, data: page.data.map((org) => ({ id: String(org._id), name: org.name, type: org.type })) };
+}
+
 /** True when the organisation exists (any state). Used by users and API keys to check a reference. */
 export async function organisationExists(id: string, session: ClientSession | null = null): Promise<boolean> {
   const found = await Organisation.exists({ _id: id }).session(session);
@@ -264,7 +302,7 @@ export interface MembershipDto {
 async function requireHub(id: string, actor: Actor, session: ClientSession | null = null): Promise<OrganisationRecord> {
   if (!canSee(actor, id)) throw notFound('Hub', id);
   const hub = await Organisation.findById(id).session(session).lean<OrganisationRecord>();
-  if (!hub || hub.type !== 'hub') throw notFound('Hub', id);
+  if (hub?.type !== 'hub') throw notFound('Hub', id);
   return hub;
 }
 
@@ -367,7 +405,7 @@ export async function hubMembersOf(
 ): Promise<{ memberId: Types.ObjectId; from: Date; until: Date | null }[]> {
   const hubId = actor.organisationId;
   const hub = hubId ? await Organisation.findById(hubId).lean<OrganisationRecord>() : null;
-  if (!hub || hub.type !== 'hub') {
+  if (hub?.type !== 'hub') {
     throw new AppError('FORBIDDEN', "Aggregates are for a hub's users: your organisation is not a hub", {});
   }
   const now = new Date();

@@ -8,60 +8,15 @@
  */
 
 import { Types } from 'mongoose';
-import type { Page } from 'playwright-core';
 import { Allocation, HandOver, Signature } from '../../../src/modules/distributions/distributions.model';
 import { Household } from '../../../src/modules/households/households.model';
-import { Organisation } from '../../../src/modules/organisations/organisations.model';
 import { Enrolment } from '../../../src/modules/programmes/programmes.model';
 import { readPdfText } from '../../documents/read-pdf';
-import { given } from '../../support/given-identity';
-import { givenInventory } from '../../support/given-inventory';
-import { type ApiClient, signInApi } from './api-client';
-import { DEMO_PASSWORD, FLOW_TIMEOUT, PHONE, setupBrowserWorld, signIn } from './harness';
+import type { ApiClient } from './api-client';
+import { familyBody, iinFor, pick, sign, winterProgramme } from './flows';
+import { FLOW_TIMEOUT, PHONE, setupBrowserWorld, signIn } from './harness';
 
 const world = setupBrowserWorld();
-const PARTNER_NGO_BIN = '091240005670';
-
-/** A valid IIN for a birth date (YYMMDD) and the century-and-sex digit: the check digit as the server computes it. */
-function iinFor(first11: string): string {
-  const digits = [...first11].map(Number);
-  const weighted = (weights: number[]) => digits.reduce((sum, d, i) => sum + d * weights[i], 0) % 11;
-  let check = weighted([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-  if (check === 10) check = weighted([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
-  if (check === 10) throw new Error(`no check digit for ${first11}`);
-  return `${first11}${check}`;
-}
-
-function familyBody(name: string, iin: string, birthDate: string) {
-  return {
-    head: { name, birthDate, iin, phone: null },
-    members: [{ name: null, relation: 'child', ageBand: '5-17' }],
-    address: { region: 'astana', settlement: 'Астана' },
-    vulnerabilities: ['single_parent'],
-    legalBasis: { basis: 'consent', purpose: 'Winter food baskets 2026' },
-  };
-}
-
-async function pick(page: Page, testId: string, option: RegExp | string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.getByRole('option', { name: option }).first().click();
-}
-
-/** Draws a signature stroke across the canvas with the mouse (a finger's path on a touch screen). */
-async function sign(page: Page): Promise<void> {
-  const canvas = page.getByTestId('signature');
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.boundingBox();
-  if (!box) throw new Error('no signature canvas');
-  await page.mouse.move(box.x + 20, box.y + box.height * 0.7);
-  await page.mouse.down();
-  for (let step = 1; step <= 12; step += 1) {
-    await page.mouse.move(box.x + 20 + step * (box.width / 16), box.y + box.height * (step % 2 ? 0.3 : 0.7), {
-      steps: 3,
-    });
-  }
-  await page.mouse.up();
-}
 
 interface World {
   programmeId: string;
@@ -72,78 +27,36 @@ interface World {
 }
 
 /**
- * The headquarters, its two member NGOs, the programme with its December round, the other NGO's enrolment of the
- * family, and a distribution day at the partner NGO's warehouse with two families allocated.
+ * The winter programme (flows.ts) and a distribution day at the partner NGO's warehouse with two of its families
+ * allocated.
  */
 async function arrange(): Promise<World> {
-  const partner = await Organisation.findOne({ bin: PARTNER_NGO_BIN }).lean();
-  if (!partner) throw new Error('the seed has no partner NGO');
-  const hq = await given.organisation({ name: 'Astana volunteer headquarters', type: 'hub' });
-  const other = await given.organisation({ name: 'Love Kazakhstan' });
-  const operator = await signInApi(world.baseUrl, 'operator@asar.demo', DEMO_PASSWORD);
-  for (const member of [String(partner._id), other.id]) {
-    await operator.call('POST', `/organisations/${hq.id}/members`, { organisationId: member, from: '2026-01-01' });
-  }
-  const hqUser = await given.user({ role: 'coordinator', organisationId: hq.id, password: DEMO_PASSWORD });
-  const otherUser = await given.user({ role: 'coordinator', organisationId: other.id, password: DEMO_PASSWORD });
-  const hqApi = await signInApi(world.baseUrl, hqUser.user.email, DEMO_PASSWORD);
-  const otherApi = await signInApi(world.baseUrl, otherUser.user.email, DEMO_PASSWORD);
-  const ngo = await signInApi(world.baseUrl, 'coordinator@asar.demo', DEMO_PASSWORD);
-
-  const warehouse = await givenInventory.warehouse({ code: 'GYM-01' }, { organisationId: String(partner._id) });
-  const { item } = await givenInventory.stockOf({
-    warehouse,
-    quantity: 20,
-    itemOverrides: {
-      name: { kk: 'Азық-түлік себеті', ru: 'Продуктовая корзина', en: 'Food basket' },
-      category: 'food',
-      packs: [],
-    },
-  });
-  const programme = await hqApi.call<{ id: string; rounds: { id: string }[] }>('POST', '/programmes', {
-    name: 'Astana winter 2026',
-    participatingOrganisationIds: [String(partner._id), other.id],
-    rounds: [
-      {
-        name: 'December',
-        startsOn: '2026-12-01',
-        endsOn: '2026-12-31',
-        entitlements: [{ itemId: item.id, category: 'food', basis: 'household', quantity: 1 }],
-      },
-    ],
-  });
-  const roundId = programme.rounds[0].id;
-  const enrol = (client: ApiClient, householdId: string) =>
-    client.call('POST', `/programmes/${programme.id}/rounds/${roundId}/enrolments`, { householdId });
-
-  // The family Love Kazakhstan enrolled first.
-  const duplicateIin = iinFor('88030240123');
-  const theirs = await otherApi.call<{ id: string }>(
-    'POST',
-    '/households',
-    familyBody('Сейітова Гүлнар', duplicateIin, '1988-03-02'),
-  );
-  await enrol(otherApi, theirs.id);
-
-  // The partner NGO's own families for the distribution day.
+  const winter = await winterProgramme(world.baseUrl, 'GYM-01');
+  const { ngo } = winter;
   const families = [];
   for (const [name, first11, born] of [
     ['Нұрланова Әсел Қуанышқызы', '90050140234', '1990-05-01'],
     ['Ким Асель', '92111540345', '1992-11-15'],
   ] as const) {
     const household = await ngo.call<{ id: string }>('POST', '/households', familyBody(name, iinFor(first11), born));
-    await enrol(ngo, household.id);
+    await winter.enrol(ngo, household.id);
     families.push(household.id);
   }
   const batch = await ngo.call<{ id: string }>('POST', '/distribution-batches', {
-    programmeId: programme.id,
-    roundId,
-    warehouseId: warehouse.id,
+    programmeId: winter.programmeId,
+    roundId: winter.roundId,
+    warehouseId: winter.warehouseId,
     site: { name: 'School No. 54 gym', region: 'astana', settlement: 'Астана' },
     plannedOn: '2026-12-15',
   });
   await ngo.call('POST', `/distribution-batches/${batch.id}/allocations`, { householdIds: families });
-  return { programmeId: programme.id, roundId, batchId: batch.id, duplicateIin, ngo };
+  return {
+    programmeId: winter.programmeId,
+    roundId: winter.roundId,
+    batchId: batch.id,
+    duplicateIin: winter.duplicateIin,
+    ngo,
+  };
 }
 
 let arranged: World;

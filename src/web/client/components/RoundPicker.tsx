@@ -18,7 +18,18 @@ function useProgrammes() {
   });
 }
 
-export function RoundPicker({ value, onChange }: { value: RoundChoice; onChange: (next: RoundChoice) => void }) {
+export function RoundPicker({
+  value,
+  onChange,
+  errors = {},
+  required = false,
+}: {
+  value: RoundChoice;
+  onChange: (next: RoundChoice) => void;
+  /** Messages under the two selects (a form's validation or the API's field errors). */
+  errors?: { programmeId?: unknown; roundId?: unknown };
+  required?: boolean;
+}) {
   const { t } = useTranslation();
   const programmes = useProgrammes();
   const programme = programmes.data?.data.find((p) => p.id === value.programmeId);
@@ -27,6 +38,8 @@ export function RoundPicker({ value, onChange }: { value: RoundChoice; onChange:
       <Select
         label={t('household.programme')}
         data-testid="programme"
+        required={required}
+        error={errors.programmeId as string | undefined}
         value={value.programmeId}
         onChange={(programmeId) => onChange({ programmeId, roundId: null })}
         data={(programmes.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
@@ -34,6 +47,8 @@ export function RoundPicker({ value, onChange }: { value: RoundChoice; onChange:
       <Select
         label={t('household.round')}
         data-testid="round"
+        required={required}
+        error={errors.roundId as string | undefined}
         value={value.roundId}
         onChange={(roundId) => onChange({ ...value, roundId })}
         data={(programme?.rounds ?? []).map((r) => ({ value: r.id, label: r.name }))}

@@ -3,6 +3,9 @@
  * distributions). Identifiers arrive masked ("********1234"): the screens never hold a family's full IIN except
  * while it is being typed. Quantities due and handed over are integers of the item's sub-unit.
  */
+import { parseDecimal } from './decimal';
+import { inSubUnits } from './stock';
+
 export const VULNERABILITIES = [
   'single_parent',
   'disability',
@@ -46,6 +49,8 @@ export interface Enrolment {
   roundId: string;
   outcome: 'unique' | 'needs_review' | 'overridden';
   possibleMatches: number;
+  /** Set when a supervisor let a duplicate through. */
+  overridden: { reason: string; by: string; at: string } | null;
 }
 
 export interface Batch {
@@ -53,8 +58,28 @@ export interface Batch {
   number: string;
   site: { name: string; region: string; settlement: string };
   plannedOn: string;
-  status: string;
+  status: 'open' | 'closed';
   warehouseId: string;
+}
+
+/** A day in the organisation's list, with how many households it serves and how many were handed their goods. */
+export interface BatchRow extends Batch {
+  households: number;
+  handedOver: number;
+}
+
+export type DayWhen = 'today' | 'upcoming' | 'all';
+
+/**
+ * The query of the list of days: today's (the device's calendar day, as the coordinator at the site means it),
+ * those from today on, or all; and part of the site's name or settlement.
+ */
+export function dayFilter(when: DayWhen, site: string, today: string): Record<string, string> {
+  return {
+    ...(when === 'today' ? { plannedFrom: today, plannedTo: today } : {}),
+    ...(when === 'upcoming' ? { plannedFrom: today } : {}),
+    ...(site.trim() ? { site: site.trim() } : {}),
+  };
 }
 
 export interface DueLine {
@@ -77,6 +102,37 @@ export interface DueRow {
   status: 'reserved' | 'handed_over' | 'cancelled';
   lines: DueLine[];
   short: boolean;
+}
+
+/** A line of a partial hand-over as the API takes it: what was received, in the item's sub-units. */
+export interface ReceivedLine {
+  itemId: string;
+  quantity: number;
+}
+
+export type PartProblem = 'decimal' | 'tooMuch' | 'nothing';
+
+/**
+ * What a partial hand-over sends, from the quantities typed per line in the unit the screen shows (the item's
+ * base unit, "2,5" kg; the sub-unit when the screen knows no base unit): every line, an untouched one as 0. Each
+ * line that is not a whole number of sub-units, or is more than was reserved, gets its problem; receiving nothing
+ * at all is a problem of the whole (that is the outcome "nothing").
+ */
+export function partialLines(
+  lines: readonly { itemId: string; reserved: number; unit: string; baseUnit: string }[],
+  typed: Readonly<Record<string, string>>,
+): { lines: ReceivedLine[]; problems: Record<string, PartProblem> } {
+  const problems: Record<string, PartProblem> = {};
+  const received = lines.map((line) => {
+    const text = typed[line.itemId] ?? '';
+    const value = text.trim() === '' ? '0' : parseDecimal(text);
+    const quantity = value === null ? undefined : inSubUnits(value, line.unit, line.baseUnit);
+    if (quantity === undefined) problems[line.itemId] = 'decimal';
+    else if (quantity > line.reserved) problems[line.itemId] = 'tooMuch';
+    return { itemId: line.itemId, quantity: quantity ?? 0 };
+  });
+  if (Object.keys(problems).length === 0 && received.every((line) => line.quantity === 0)) problems.all = 'nothing';
+  return { lines: received, problems };
 }
 
 export interface HandOver {
@@ -125,33 +181,4 @@ export function findRows(rows: readonly DueRow[], query: string): DueRow[] {
     const name = foldName(row.head);
     return words.every((word) => name.includes(word));
   });
-}
-
-/** A distribution day opened on this device: enough to list it and go back to it. */
-export interface RecentDay {
-  id: string;
-  number: string;
-  site: string;
-  plannedOn: string;
-}
-
-const RECENT_KEY = 'asar.distribution-days';
-
-/** The days opened on this device, the latest first (kept locally: the API has no list of batches). */
-export function recentDays(): RecentDay[] {
-  try {
-    const days = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]') as RecentDay[];
-    return Array.isArray(days) ? days : [];
-  } catch {
-    return [];
-  }
-}
-
-export function rememberDay(day: RecentDay): void {
-  const days = [day, ...recentDays().filter((d) => d.id !== day.id)].slice(0, 20);
-  try {
-    localStorage.setItem(RECENT_KEY, JSON.stringify(days));
-  } catch {
-    // A private window may refuse storage: the day is then not listed, its page still works.
-  }
 }

@@ -59,6 +59,17 @@ export function inBaseUnit(subUnits: number, unit: string, baseUnit: string): st
 }
 
 /**
+ * A quantity typed in the item's base unit ("2.5" kg) in the integer sub-units the API counts (2500 g); undefined
+ * when it is not a whole number of sub-units or the pair of units is unknown.
+ */
+export function inSubUnits(baseValue: string, unit: string, baseUnit: string): number | undefined {
+  const shift = unit === baseUnit ? 0 : SUB_UNIT_SHIFT[unit]?.[baseUnit];
+  if (shift === undefined) return undefined;
+  const shifted = decimalShift(baseValue, shift);
+  return /^\d+$/.test(shifted) ? Number(shifted) : undefined;
+}
+
+/**
  * On hand, reserved and available in the item's base unit. The API gives on hand as a decimal string in the base
  * unit (`quantity`) and all three as integer sub-units (`onHand`, `reserved`, `available`, in `unit`).
  */

@@ -21,7 +21,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { DocumentLanguage, useDocumentLang } from '../components/DocumentLanguage';
@@ -33,7 +33,15 @@ import { ApiError, api, type Page } from '../lib/api';
 import { useItems } from '../lib/data';
 import { errorText } from '../lib/field-errors';
 import { useFormat } from '../lib/format';
-import { type Batch, type DueRow, findRows, type HandOver, type Household, rememberDay } from '../lib/households';
+import {
+  type Batch,
+  type DueRow,
+  findRows,
+  type HandOver,
+  type Household,
+  type PartProblem,
+  partialLines,
+} from '../lib/households';
 import { iinProblem, normaliseIin } from '../lib/iin';
 import { useOffline } from '../lib/offline';
 import { usePrintPdf } from '../lib/print';
@@ -51,25 +59,44 @@ function HandOverForm({ row, onDone }: { row: DueRow; onDone: (message: { color:
   const { submit } = useOffline();
   const items = useItems();
   const queryClient = useQueryClient();
-  const [outcome, setOutcome] = useState<'all' | 'none'>('all');
+  const [outcome, setOutcome] = useState<'all' | 'part' | 'none'>('all');
+  const [typed, setTyped] = useState<Record<string, string>>({});
   const [by, setBy] = useState<'head' | 'proxy'>('head');
   const [iin, setIin] = useState('');
   const [proxyName, setProxyName] = useState('');
   const [reason, setReason] = useState('');
   const [signature, setSignature] = useState<string | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  /** A field's message goes as soon as the field is changed: it was about the value before. */
+  const cleared = (field: string) => setErrors(({ [field]: _gone, ...rest }) => rest);
   const [busy, setBusy] = useState(false);
   const receipt = usePrintPdf();
   const [lang, setLang] = useDocumentLang();
   const [handOver, setHandOver] = useState<HandOver | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
 
+  // Each line in the unit the screen shows: the item's base unit when it is known, else the API's sub-unit.
+  const lines = row.lines.map((line) => {
+    const item = items.data?.find((candidate) => candidate.id === line.itemId);
+    const unit = line.unit ?? (item ? subUnitOf(item.baseUnit) : 'piece');
+    const baseUnit = item && inBaseUnit(0, unit, item.baseUnit) !== undefined ? item.baseUnit : unit;
+    return { ...line, item, unit, baseUnit, reservedShown: inBaseUnit(line.reserved, unit, baseUnit) ?? '0' };
+  });
+  const part = partialLines(lines, typed);
+  const partMessage = (problem: PartProblem | undefined) =>
+    problem ? t(`distribution.partProblems.${problem}`) : undefined;
+
   const send = async () => {
     const problems: Record<string, string> = {};
     const iinError = iinProblem(iin);
     if (iinError) problems.iin = t(`iin.${iinError}`);
-    if (outcome === 'all' && !signature) problems.signature = t('distribution.signatureRequired');
-    if (outcome === 'none' && reason.trim().length < 3) problems.reason = t('validation.required');
+    if (outcome !== 'none' && !signature) problems.signature = t('distribution.signatureRequired');
+    if (outcome !== 'all' && reason.trim().length < 3) problems.reason = t('distribution.reasonRequired');
+    if (by === 'proxy' && !proxyName.trim()) problems.proxyName = t('validation.required');
+    if (outcome === 'part') {
+      for (const [itemId, problem] of Object.entries(part.problems))
+        problems[`line.${itemId}`] = partMessage(problem) ?? '';
+    }
     setErrors(problems);
     if (Object.keys(problems).length) return;
     setBusy(true);
@@ -81,7 +108,8 @@ function HandOverForm({ row, onDone }: { row: DueRow; onDone: (message: { color:
         path: `/allocations/${row.allocationId}/hand-over`,
         body: {
           outcome,
-          ...(outcome === 'none' ? { reason: reason.trim() } : {}),
+          ...(outcome === 'part' ? { lines: part.lines } : {}),
+          ...(outcome !== 'all' ? { reason: reason.trim() } : {}),
           receivedBy: { kind: by, iin: normaliseIin(iin), name: by === 'proxy' ? proxyName.trim() || null : null },
           proof: signature ? { kind: 'image', png: signature } : { kind: 'none' },
           handedOverAt: new Date().toISOString(),
@@ -98,8 +126,14 @@ function HandOverForm({ row, onDone }: { row: DueRow; onDone: (message: { color:
       if (error instanceof ApiError) {
         const named: Record<string, string> = {};
         for (const fieldError of error.fieldErrors) {
-          if (fieldError.field.startsWith('receivedBy.iin')) named.iin = t('iin.checkDigit');
-          if (fieldError.field.startsWith('proof')) named.signature = t('validation.tooLong');
+          if (fieldError.field.startsWith('receivedBy.iin'))
+            named.iin = fieldError.type === 'iin.mismatch' ? t('distribution.notHeadIin') : t('iin.checkDigit');
+          if (fieldError.field.startsWith('receivedBy.name')) named.proxyName = t('validation.required');
+          if (fieldError.field.startsWith('proof')) named.signature = t('distribution.signatureRequired');
+          if (fieldError.field === 'reason') named.reason = t('distribution.reasonRequired');
+          const line = /^lines\[(\d+)\]/.exec(fieldError.field);
+          const itemId = line ? part.lines[Number(line[1])]?.itemId : undefined;
+          if (itemId) named[`line.${itemId}`] = t('distribution.partProblems.tooMuch');
         }
         setErrors(named);
       }
@@ -144,30 +178,56 @@ function HandOverForm({ row, onDone }: { row: DueRow; onDone: (message: { color:
         </Alert>
       )}
       <Stack gap={2}>
-        {row.lines.map((line) => {
-          const item = items.data?.find((candidate) => candidate.id === line.itemId);
-          const unit = line.unit ?? (item ? subUnitOf(item.baseUnit) : 'piece');
-          const shown = (subUnits: number) => {
-            const base = item ? inBaseUnit(subUnits, unit, item.baseUnit) : undefined;
-            return base !== undefined && item ? format.quantity(base, item.baseUnit) : format.quantity(subUnits, unit);
-          };
-          return (
-            <Text key={line.itemId} size="sm">
-              {nameIn(item?.name, format.lang)}: {shown(line.reserved)}
-              {line.short > 0 && ` (${t('distribution.short', { count: shown(line.short) })})`}
-            </Text>
-          );
-        })}
+        {lines.map((line) => (
+          <Text key={line.itemId} size="sm">
+            {nameIn(line.item?.name, format.lang)}: {format.quantity(line.reservedShown, line.baseUnit)}
+            {line.short > 0 &&
+              ` (${t('distribution.short', { count: format.quantity(inBaseUnit(line.short, line.unit, line.baseUnit) ?? '0', line.baseUnit) })})`}
+          </Text>
+        ))}
       </Stack>
       <SegmentedControl
         aria-label={t('distribution.outcome')}
         value={outcome}
-        onChange={(value) => setOutcome(value === 'none' ? 'none' : 'all')}
+        onChange={(value) => {
+          setOutcome(value === 'none' || value === 'part' ? value : 'all');
+          // The pad is taken away for "nothing": a signature drawn before it is gone with it.
+          if (value === 'none') setSignature(null);
+        }}
         data={[
           { value: 'all', label: t('distribution.outcomes.all') },
+          { value: 'part', label: t('distribution.outcomes.part') },
           { value: 'none', label: t('distribution.outcomes.none') },
         ]}
+        data-testid="hand-over-outcome"
       />
+      {outcome === 'part' && (
+        <Stack gap="xs">
+          <Text size="sm">{t('distribution.partHint')}</Text>
+          {lines.map((line) => (
+            <TextInput
+              key={line.itemId}
+              label={`${nameIn(line.item?.name, format.lang)} (${t('distribution.ofReserved', { count: format.quantity(line.reservedShown, line.baseUnit) })})`}
+              inputMode="decimal"
+              value={typed[line.itemId] ?? ''}
+              placeholder={format.quantity(line.reservedShown, line.baseUnit)}
+              error={errors[`line.${line.itemId}`]}
+              onChange={(event) => {
+                const text = event.currentTarget.value;
+                setTyped((current) => ({ ...current, [line.itemId]: text }));
+                cleared(`line.${line.itemId}`);
+                cleared('line.all');
+              }}
+              data-testid="part-quantity"
+            />
+          ))}
+          {errors['line.all'] && (
+            <Text c="red.9" size="sm" role="alert">
+              {errors['line.all']}
+            </Text>
+          )}
+        </Stack>
+      )}
       <SegmentedControl
         aria-label={t('distribution.receivedBy')}
         value={by}
@@ -182,32 +242,43 @@ function HandOverForm({ row, onDone }: { row: DueRow; onDone: (message: { color:
           label={t('distribution.receiverIin')}
           required
           value={iin}
-          onChange={setIin}
+          onChange={(value) => {
+            setIin(value);
+            cleared('iin');
+          }}
           error={errors.iin}
           testId="receiver-iin"
         />
         {by === 'proxy' && (
           <TextInput
             label={t('distribution.proxyName')}
+            required
+            error={errors.proxyName}
             value={proxyName}
             onChange={(event) => setProxyName(event.currentTarget.value)}
           />
         )}
       </SimpleGrid>
-      {outcome === 'none' ? (
+      {outcome !== 'all' && (
         <TextInput
-          label={t('receipt.reason')}
+          label={t('distribution.reason')}
+          description={t('distribution.reasonHint')}
           required
           value={reason}
           error={errors.reason}
-          onChange={(event) => setReason(event.currentTarget.value)}
+          onChange={(event) => {
+            setReason(event.currentTarget.value);
+            cleared('reason');
+          }}
+          data-testid="hand-over-reason"
         />
-      ) : (
+      )}
+      {outcome !== 'none' && (
         <SignaturePad
           label={t('distribution.signature')}
           onChange={(png) => {
             setSignature(png);
-            if (png) setErrors(({ signature: _drawn, ...rest }) => rest);
+            if (png) cleared('signature');
           }}
           error={errors.signature}
         />
@@ -233,10 +304,6 @@ export default function DistributionDay() {
   const paper = usePrintPdf();
   const [lang, setLang] = useDocumentLang();
   const rows = due.data?.rows ?? [];
-  const batch = due.data?.batch;
-  useEffect(() => {
-    if (batch) rememberDay({ id: batch.id, number: batch.number, site: batch.site.name, plannedOn: batch.plannedOn });
-  }, [batch]);
 
   // A typed IIN is looked up by the API; the list holds none.
   const typedIin = iinProblem(query) === null ? normaliseIin(query) : null;

@@ -2,9 +2,10 @@
  * One household, identifiers masked: who is in it, where it lives, why it needs aid; and enrolling it in a round of a
  * programme. The API checks every person of the household against every organisation's enrolments in that round: a
  * person already enrolled elsewhere is refused (409 DUPLICATE_AID, said here with the round and since when), a
- * near match is enrolled but flagged for review.
+ * near match is enrolled but flagged for review. A supervisor (permission aid:override) may enrol a refused household
+ * anyway, with a reason of at least ten characters that the audit log keeps (a family split in two after a flood).
  */
-import { Alert, Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -35,6 +36,31 @@ export default function HouseholdView() {
   const roundName = useRoundName(choice);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
+  const [overrideReason, setOverrideReason] = useState('');
+  const [overrideError, setOverrideError] = useState<string | null>(null);
+
+  const override = async () => {
+    if (!programmeId || !roundId) return;
+    if (overrideReason.trim().length < 10) {
+      setOverrideError(t('household.overrideTooShort'));
+      return;
+    }
+    setBusy(true);
+    setOverrideError(null);
+    try {
+      const enrolment = await api<Enrolment>(`/programmes/${programmeId}/rounds/${roundId}/enrolments/override`, {
+        method: 'POST',
+        body: { householdId: id, reason: overrideReason.trim() },
+        idempotencyKey: newIdempotencyKey(),
+      });
+      setOutcome({ kind: 'enrolled', enrolment });
+    } catch (error) {
+      const reasonError = error instanceof ApiError && error.fieldErrors.some((f) => f.field === 'reason');
+      setOverrideError(reasonError ? t('household.overrideTooShort') : errorText(error, t));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const enrol = async () => {
     if (!programmeId || !roundId) return;
@@ -121,7 +147,7 @@ export default function HouseholdView() {
             )}
             <Group gap={4} mt="sm">
               {h.vulnerabilities.map((code) => (
-                <Badge key={code} variant="light" color="blue.9">
+                <Badge key={code} variant="outline" color="blue.9">
                   {t(`household.vulnerability.${code}` as 'household.vulnerability.low_income', { defaultValue: code })}
                 </Badge>
               ))}
@@ -143,13 +169,17 @@ export default function HouseholdView() {
                 </Group>
                 {outcome?.kind === 'enrolled' && (
                   <Alert
-                    color={outcome.enrolment.outcome === 'needs_review' ? 'orange' : 'teal'}
+                    color={
+                      outcome.enrolment.outcome === 'needs_review' || outcome.enrolment.overridden ? 'orange' : 'teal'
+                    }
                     role="status"
                     data-testid="enrolment-outcome"
                   >
-                    {outcome.enrolment.outcome === 'needs_review'
-                      ? t('household.needsReview', { count: outcome.enrolment.possibleMatches })
-                      : t('household.enrolled')}
+                    {outcome.enrolment.overridden
+                      ? t('household.overridden')
+                      : outcome.enrolment.outcome === 'needs_review'
+                        ? t('household.needsReview', { count: outcome.enrolment.possibleMatches })
+                        : t('household.enrolled')}
                   </Alert>
                 )}
                 {outcome?.kind === 'duplicate' && (
@@ -159,7 +189,42 @@ export default function HouseholdView() {
                       since: outcome.since ? format.date(outcome.since) : '—',
                     })}
                     {outcome.organisation && ` ${t('household.duplicateBy', { organisation: outcome.organisation })}`}
+                    {!can('aid:override') && <Text mt="xs">{t('household.askSupervisor')}</Text>}
                   </Alert>
+                )}
+                {outcome?.kind === 'duplicate' && can('aid:override') && (
+                  <Card withBorder data-testid="override">
+                    <Stack>
+                      <Title order={3} size="h4">
+                        {t('household.overrideTitle')}
+                      </Title>
+                      <Text size="sm">{t('household.overrideHint')}</Text>
+                      <Textarea
+                        label={t('household.overrideReason')}
+                        description={t('household.overrideReasonHint')}
+                        required
+                        autosize
+                        minRows={2}
+                        value={overrideReason}
+                        error={overrideError}
+                        onChange={(event) => {
+                          setOverrideReason(event.currentTarget.value);
+                          setOverrideError(null);
+                        }}
+                        data-testid="override-reason"
+                      />
+                      <Group>
+                        <Button
+                          color="orange.9"
+                          onClick={() => void override()}
+                          loading={busy}
+                          data-testid="override-submit"
+                        >
+                          {t('household.overrideSubmit')}
+                        </Button>
+                      </Group>
+                    </Stack>
+                  </Card>
                 )}
                 {outcome?.kind === 'error' && (
                   <Alert color="red" role="alert">

@@ -1,31 +1,52 @@
 /**
  * Plan a shipment: its kind, the warehouse it leaves, who receives it and where, when it should leave, and how.
- * A transfer goes to another of the organisation's warehouses; any other kind to a consignee named here (an
- * organisation of this deployment when the API lists it, or an outside party). The API's field errors appear under
- * the field they name; the shipment opens as a draft, ready to pack.
+ * A transfer goes to another of the organisation's warehouses; a delivery to another organisation of this
+ * deployment, picked from the directory (those sharing a hub with the user's, by name: the API shows nothing else of
+ * them); outbound aid to such an organisation or to an outside party named by hand. The API's field errors appear
+ * under the field they name; the shipment opens as a draft, ready to pack.
  */
-import { Alert, Button, Select, SimpleGrid, Stack, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Button, SegmentedControl, Select, SimpleGrid, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { DateInput, DatesProvider } from '@mantine/dates';
 import '@mantine/dates/styles.css';
 import { useForm } from '@mantine/form';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { ApiError, api, newIdempotencyKey } from '../lib/api';
+import { ApiError, api, newIdempotencyKey, type Page } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useWarehouses } from '../lib/data';
 import { errorText, formErrorsOf } from '../lib/field-errors';
 import { useFormat } from '../lib/format';
 import { SHIPMENT_KINDS, type Shipment, type ShipmentKind, TRANSPORT_MODES } from '../lib/shipments';
 
+/** An organisation as the directory shows it. */
+interface DirectoryEntry {
+  id: string;
+  name: string;
+  type: string;
+}
+
+type ConsigneeKind = 'organisation' | 'outside';
+
+/** A delivery always goes to an organisation of Asar; outbound aid to one when the user says so. */
+function byOrganisation(values: { kind: ShipmentKind; consigneeKind: ConsigneeKind }): boolean {
+  return values.kind === 'delivery' || (values.kind === 'outbound' && values.consigneeKind === 'organisation');
+}
+
 export default function ShipmentPlan() {
   const { t } = useTranslation();
   const format = useFormat();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const { me } = useAuth();
+  const { me, can } = useAuth();
   const warehouses = useWarehouses();
+  const directory = useQuery({
+    queryKey: ['organisations', 'directory'],
+    queryFn: () => api<Page<DirectoryEntry>>('/organisations/directory', { query: { limit: 100 } }),
+    enabled: can('shipments:write'),
+    staleTime: 5 * 60_000,
+  });
   const [failure, setFailure] = useState<string | null>(null);
   const form = useForm({
     mode: 'controlled',
@@ -33,6 +54,8 @@ export default function ShipmentPlan() {
       kind: 'transfer' as ShipmentKind,
       originWarehouseId: null as string | null,
       destinationWarehouseId: null as string | null,
+      consigneeKind: 'outside' as ConsigneeKind,
+      consigneeOrganisationId: null as string | null,
       consigneeName: '',
       consigneeCountry: 'KZ',
       destinationName: '',
@@ -45,12 +68,15 @@ export default function ShipmentPlan() {
       originWarehouseId: (value) => (value ? null : t('validation.required')),
       destinationWarehouseId: (value, values) =>
         values.kind !== 'transfer' || value ? null : t('validation.required'),
-      consigneeName: (value, values) => (values.kind === 'transfer' || value.trim() ? null : t('validation.required')),
+      consigneeOrganisationId: (value, values) => (byOrganisation(values) && !value ? t('validation.required') : null),
+      consigneeName: (value, values) =>
+        values.kind === 'transfer' || byOrganisation(values) || value.trim() ? null : t('validation.required'),
       destinationName: (value, values) =>
         values.kind === 'transfer' || value.trim() ? null : t('validation.required'),
     },
   });
   const transfer = form.values.kind === 'transfer';
+  const toOrganisation = byOrganisation(form.values);
   const warehouseOptions = (warehouses.data ?? []).map((w) => ({ value: w.id, label: `${w.code} · ${w.name}` }));
 
   const onSubmit = form.onSubmit(async (values) => {
@@ -60,7 +86,9 @@ export default function ShipmentPlan() {
       origin: { warehouseId: values.originWarehouseId },
       consignee: transfer
         ? { organisationId: me?.user?.organisationId }
-        : { name: values.consigneeName.trim(), country: values.consigneeCountry.trim().toUpperCase() || undefined },
+        : byOrganisation(values)
+          ? { organisationId: values.consigneeOrganisationId }
+          : { name: values.consigneeName.trim(), country: values.consigneeCountry.trim().toUpperCase() || undefined },
       destination: transfer
         ? { warehouseId: values.destinationWarehouseId }
         : {
@@ -82,6 +110,7 @@ export default function ShipmentPlan() {
           'origin.warehouseId': 'originWarehouseId',
           'destination.warehouseId': 'destinationWarehouseId',
           'consignee.name': 'consigneeName',
+          'consignee.organisationId': 'consigneeOrganisationId',
           'consignee.country': 'consigneeCountry',
           'destination.name': 'destinationName',
           'destination.address': 'destinationAddress',
@@ -130,13 +159,53 @@ export default function ShipmentPlan() {
               />
             ) : (
               <>
-                <TextInput
-                  label={t('shipment.consignee')}
-                  required
-                  data-testid="consignee-name"
-                  {...form.getInputProps('consigneeName')}
-                />
-                <TextInput label={t('shipment.country')} maxLength={2} {...form.getInputProps('consigneeCountry')} />
+                {form.values.kind === 'outbound' && (
+                  <SegmentedControl
+                    aria-label={t('shipment.consigneeKind')}
+                    data-testid="consignee-kind"
+                    data={(['outside', 'organisation'] as const).map((value) => ({
+                      value,
+                      label: t(`shipment.consigneeKinds.${value}`),
+                    }))}
+                    {...form.getInputProps('consigneeKind')}
+                  />
+                )}
+                {toOrganisation ? (
+                  <Select
+                    label={t('shipment.consigneeOrganisation')}
+                    description={
+                      directory.data?.data.length === 0
+                        ? t('shipment.noDirectory')
+                        : t('shipment.consigneeOrganisationHint')
+                    }
+                    required
+                    searchable
+                    data-testid="consignee-organisation"
+                    data={(directory.data?.data ?? []).map((org) => ({ value: org.id, label: org.name }))}
+                    {...form.getInputProps('consigneeOrganisationId')}
+                    onChange={(value) => {
+                      form.setFieldValue('consigneeOrganisationId', value);
+                      // The place defaults to the organisation's name; the consignee picks its warehouse on arrival.
+                      const picked = directory.data?.data.find((org) => org.id === value);
+                      if (picked && !form.values.destinationName.trim())
+                        form.setFieldValue('destinationName', picked.name);
+                    }}
+                  />
+                ) : (
+                  <>
+                    <TextInput
+                      label={t('shipment.consignee')}
+                      required
+                      data-testid="consignee-name"
+                      {...form.getInputProps('consigneeName')}
+                    />
+                    <TextInput
+                      label={t('shipment.country')}
+                      maxLength={2}
+                      {...form.getInputProps('consigneeCountry')}
+                    />
+                  </>
+                )}
                 <TextInput
                   label={t('shipment.destination')}
                   required
