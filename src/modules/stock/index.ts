@@ -52,7 +52,6 @@ export {
   issue,
   type LoadedReferences,
   move,
-  nextStockNumber,
   queuedOnStock,
   type ReceiveInput,
   type ReceiveLineInput,
