@@ -2,10 +2,15 @@
  * The benchmark fixture, created through the services as the demo operator organisation's system actor: 10
  * warehouses, 200 items (every tenth lot- and expiry-tracked, 50 of them used by the HTTP phases) and 10 donors.
  */
-import type { Actor } from '../../src/modules/access/permissions';
+import mongoose from 'mongoose';
+import { type Actor, organisationActor } from '../../src/modules/access/permissions';
+import { issueSession } from '../../src/modules/auth/sessions';
 import { createItem, type ItemDto, type ItemInput } from '../../src/modules/catalog/catalog.service';
 import type { DonationLineInput } from '../../src/modules/donations/donations.service';
+import { createDonation } from '../../src/modules/donations/donations.service';
 import { createDonor } from '../../src/modules/donors/donors.service';
+import { seedIdentity } from '../../src/modules/users/seed';
+import { listUsers } from '../../src/modules/users/users.service';
 import { createWarehouse, type WarehouseDto } from '../../src/modules/warehouses/warehouses.service';
 
 export interface Fixture {
@@ -108,4 +113,39 @@ export function donationLine(item: ItemDto, quantity: string, index: number): Do
 export function fiveItems(items: ItemDto[], index: number): ItemDto[] {
   const start = (index * 7) % ITEM_COUNT_HTTP;
   return Array.from({ length: 5 }, (_, k) => items[(start + k * 11) % ITEM_COUNT_HTTP] as ItemDto);
+}
+
+/**
+ * On the connected database: the models' indexes, the demo organisations and users, and a session of the demo
+ * warehouse clerk; answers the operator organisation's system actor (which creates the fixture) and the clerk's token.
+ */
+export async function benchIdentity(): Promise<{ actor: Actor; token: string }> {
+  await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
+  const seeded = await seedIdentity({ password: 'bench-password-not-used' });
+  const actor = organisationActor(seeded.organisations.operatorId);
+  const users = await listUsers({ limit: 5, offset: 0, role: 'warehouse', q: 'warehouse@asar.demo' }, actor);
+  const user = users.data.find((u) => u.email === 'warehouse@asar.demo');
+  if (!user) throw new Error('the demo warehouse user was not created');
+  return { actor, token: (await issueSession(user.id, null)).token };
+}
+
+/** Receives `quantity` of each item into each warehouse (a donation per warehouse), so that transfers have stock. */
+export async function stockUp(
+  actor: Actor,
+  donorId: string,
+  warehouses: readonly WarehouseDto[],
+  items: readonly ItemDto[],
+  quantity: string,
+): Promise<void> {
+  for (const warehouse of warehouses) {
+    await createDonation(
+      {
+        donorId,
+        warehouseId: warehouse.id,
+        receive: true,
+        lines: items.map((item, k) => donationLine(item, quantity, k)),
+      },
+      actor,
+    );
+  }
 }

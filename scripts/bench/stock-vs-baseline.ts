@@ -18,8 +18,8 @@
  *   npm run bench:stock -- [--topology in-process|out-of-process|both] [--rounds 3] [--requests 600]
  *                          [--concurrency 16] [--quick] [--kinds transfer,donation] [--profile-dir /tmp/prof]
  *
- * `--profile-dir` writes a CPU profile of this process's main thread over Asar's measured rounds, per kind and
- * topology (`<topology>-<kind>.cpuprofile`). The older phases (issue conflicts, the stock summary over a million
+ * `--profile-dir` writes a CPU profile of this process's main thread over each of Asar's measured rounds
+ * (the baseline's are not profiled), per kind, topology and round (`<topology>-<kind>-<round>.cpuprofile`). The older phases (issue conflicts, the stock summary over a million
  * ledger entries, the receipt PDF) are `npm run bench:stock:core`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -37,17 +37,12 @@ import pino from 'pino';
 import { buildApp } from '../../src/app';
 import { startEmbeddedServerThread } from '../../src/embedded-db/thread';
 import { logger } from '../../src/logger';
-import { organisationActor } from '../../src/modules/access/permissions';
-import { issueSession } from '../../src/modules/auth/sessions';
 import { hashSessionToken } from '../../src/modules/auth/tokens';
 import type { ItemDto } from '../../src/modules/catalog/catalog.service';
-import { createDonation } from '../../src/modules/donations/donations.service';
 import { findInvariantViolations } from '../../src/modules/stock/stock.queries';
-import { seedIdentity } from '../../src/modules/users/seed';
-import { listUsers } from '../../src/modules/users/users.service';
 import { createWarehouse, type WarehouseDto } from '../../src/modules/warehouses/warehouses.service';
 import { buildBaselineApp } from './baseline-app';
-import { createFixture, donationLine, fiveItems, ITEM_COUNT_HTTP } from './fixture';
+import { benchIdentity, createFixture, donationLine, fiveItems, ITEM_COUNT_HTTP, stockUp } from './fixture';
 import type { LoadRequest, LoadResult, LoadRound } from './load-client';
 import { formatRate, percentile, printTable, profiled } from './report';
 
@@ -285,6 +280,9 @@ function donationRequests(
 function listen(app: Express): Promise<Server> {
   return new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => resolve(server));
+    // Longer than any pause between rounds (a profile starting, a loaded machine): Node's 5 s default closes an idle
+    // keep-alive socket just as the next round reuses it ("socket hang up"). The same for both apps.
+    server.keepAliveTimeout = 60_000;
   });
 }
 
@@ -309,13 +307,7 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
   countCommands(raw, 'baseline');
   const servers: Server[] = [];
   try {
-    await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
-    const seeded = await seedIdentity({ password: 'bench-password-not-used' });
-    const actor = organisationActor(seeded.organisations.operatorId);
-    const users = await listUsers({ limit: 5, offset: 0, role: 'warehouse', q: 'warehouse@asar.demo' }, actor);
-    const user = users.data.find((u) => u.email === 'warehouse@asar.demo');
-    if (!user) throw new Error('the demo warehouse user was not created');
-    const token = (await issueSession(user.id, null)).token;
+    const { actor, token } = await benchIdentity();
     const fx = await createFixture(actor);
     const extra: WarehouseDto[] = [];
     for (let i = 0; i < 6; i++) {
@@ -332,17 +324,7 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
     };
     const items = fx.items.slice(0, ITEM_COUNT_HTTP);
     for (const side of Object.values(sides)) {
-      for (const warehouse of side.transferPair) {
-        await createDonation(
-          {
-            donorId: fx.donorIds[0] as string,
-            warehouseId: warehouse.id,
-            receive: true,
-            lines: items.map((item, k) => donationLine(item, '100000', k)),
-          },
-          actor,
-        );
-      }
+      await stockUp(actor, fx.donorIds[0] as string, side.transferPair, items, '100000');
     }
 
     const asarServer = await listen(
@@ -378,13 +360,15 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
         const warm = await load.run(roundOf(app, kind, WARMUP));
         if (warm.unexpected.length) totals[kind][app].unexpected.push(...warm.unexpected);
       }
-      await profiled(flags['profile-dir'], `${topology}-${kind}`, async () => {
-        for (let round = 0; round < ROUNDS; round++) {
-          const order: AppName[] = round % 2 ? ['baseline', 'asar'] : ['asar', 'baseline'];
-          for (const app of order)
-            await measuredRound(load, database, app, roundOf(app, kind, REQUESTS), totals[kind][app]);
+      for (let round = 0; round < ROUNDS; round++) {
+        const order: AppName[] = round % 2 ? ['baseline', 'asar'] : ['asar', 'baseline'];
+        for (const app of order) {
+          const measure = () => measuredRound(load, database, app, roundOf(app, kind, REQUESTS), totals[kind][app]);
+          // Only Asar's rounds are profiled, each into its own file, so that the baseline's work is not mixed in.
+          if (app === 'asar') await profiled(flags['profile-dir'], `${topology}-${kind}-${round + 1}`, measure);
+          else await measure();
         }
-      });
+      }
     }
     const violations = await findInvariantViolations();
     return { topology, totals, violations: violations.length };

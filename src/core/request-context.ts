@@ -19,6 +19,11 @@ export function currentRequest(): RequestContext {
   return storage.getStore() ?? NO_REQUEST;
 }
 
+/** The current request's own context object, or undefined outside a request (never the shared empty one). */
+export function activeRequest(): RequestContext | undefined {
+  return storage.getStore();
+}
+
 /** Runs `fn` with the given context (the HTTP middleware, tests, jobs that want to label their audit entries). */
 export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
   return storage.run(context, fn);

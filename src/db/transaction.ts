@@ -16,11 +16,17 @@ export interface TransactionHold {
   readonly keys: Set<string>;
   /** Runs `release` once the attempt has ended (committed, or aborted before a retry or a failure). */
   onEnd(release: () => void): void;
+  /**
+   * The batch named `name` of writes this attempt makes just before it commits, in one go: the first call registers
+   * `flush`, every call answers the same array to push onto. (A request's audit entries, written by several services
+   * of one transaction, become one insert.)
+   */
+  beforeCommit<T>(name: string, flush: (items: T[]) => Promise<void>): T[];
 }
 
 interface Ambient {
   session: ClientSession;
-  hold: TransactionHold & { end(): void };
+  hold: TransactionHold & { end(): void; flush(): Promise<void> };
 }
 
 /** The transaction the current code runs in (through any number of awaits), set by withTransaction. */
@@ -33,11 +39,25 @@ function ambientTransaction(): Ambient | undefined {
 
 function newHold(): Ambient['hold'] {
   const releases: (() => void)[] = [];
+  const batches = new Map<string, { items: unknown[]; flush: (items: unknown[]) => Promise<void> }>();
   return {
     keys: new Set(),
     onEnd: (release) => releases.push(release),
     end() {
       for (const release of releases.splice(0)) release();
+    },
+    beforeCommit<T>(name: string, flush: (items: T[]) => Promise<void>): T[] {
+      let batch = batches.get(name);
+      if (!batch) {
+        batch = { items: [], flush: flush as (items: unknown[]) => Promise<void> };
+        batches.set(name, batch);
+      }
+      return batch.items as T[];
+    },
+    async flush() {
+      for (const batch of batches.values()) {
+        if (batch.items.length) await batch.flush(batch.items.splice(0));
+      }
     },
   };
 }
@@ -45,6 +65,12 @@ function newHold(): Ambient['hold'] {
 /** What the transaction the caller is in holds until it ends; undefined outside a transaction. */
 export function transactionHold(): TransactionHold | undefined {
   return ambientTransaction()?.hold;
+}
+
+/** The hold of the transaction the caller is in when `session` is that transaction's session; otherwise undefined. */
+export function transactionHoldOf(session: ClientSession | null | undefined): TransactionHold | undefined {
+  const current = ambientTransaction();
+  return session && current?.session === session ? current.hold : undefined;
 }
 
 /**
@@ -77,7 +103,11 @@ export async function withTransaction<T>(fn: (session: ClientSession) => Promise
       hold?.end();
       const attempt = newHold();
       hold = attempt;
-      return ambient.run({ session, hold: attempt }, () => fn(session));
+      return ambient.run({ session, hold: attempt }, async () => {
+        const result = await fn(session);
+        await attempt.flush();
+        return result;
+      });
     });
   } finally {
     hold?.end();

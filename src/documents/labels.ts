@@ -20,6 +20,11 @@ const FALLBACK: Record<Lang, readonly Lang[]> = {
   en: ['en', 'ru', 'kk'],
 };
 
+/** The languages tried for a text in `lang`, in order (a list sorted by names uses it too). */
+export function translationOrder(lang: Lang): readonly Lang[] {
+  return FALLBACK[lang];
+}
+
 /** The text in `lang`, else the nearest translation; '' only when no translation is given at all. */
 export function pickText(text: LocalizedText | undefined, lang: Lang): string {
   if (text === undefined) return '';

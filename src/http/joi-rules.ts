@@ -3,6 +3,7 @@
  * is src/core/pagination.ts).
  */
 import Joi from 'joi';
+import { NAME_LANGS } from '../core/collation';
 import type { PageRequest } from '../core/pagination';
 
 /** A MongoDB ObjectId as 24 hexadecimal characters. */
@@ -54,3 +55,9 @@ export const paginationKeys = {
 
 /** A query schema accepting only `limit` and `offset`. */
 export const pagination = Joi.object<PageRequest>(paginationKeys);
+
+/**
+ * The `lang` key of a list sorted by names: the language whose collation orders them (src/core/collation.ts). When
+ * it is absent the route takes the request's language (request-lang.ts).
+ */
+export const nameSortKeys = { lang: Joi.string().valid(...NAME_LANGS) };

@@ -13,7 +13,8 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 import { type PersonalDataKeys, personalDataKeys } from './keys';
 
 /** What a sealed value or a keyed hash is for: part of the authenticated data and of the hash's domain. */
-export type Purpose = 'iin' | 'phone' | 'address' | 'person' | 'signature';
+/** `import_file`: an uploaded CSV kept until its import is done (a households file holds IINs in clear). */
+export type Purpose = 'iin' | 'phone' | 'address' | 'person' | 'signature' | 'import_file';
 
 const VERSION = 'pd1';
 const NONCE_BYTES = 12;

@@ -1,7 +1,8 @@
 /**
  * `npm start` on several cores: the primary runs the embedded database and ASAR_WORKERS API processes on one port.
  * Both processes serve (each log line names its worker); a token issued by one is accepted by the other (one secret,
- * even a random one); the login limit, kept in the database, holds whichever process an attempt reaches; a stop
+ * even a random one); the login limit, kept in the database, holds whichever process an attempt reaches; a
+ * warehouse deactivated through one process is refused at once by the other, whose cache held it; a stop
  * signal to the primary stops them all and frees the port and the data directory.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -100,6 +101,69 @@ test('when failed logins for one account reach either process, then the login li
   }
   expect((await servedBy([...free, ...refusedIds])).size).toBe(2);
   expect((await servedBy(refusedIds)).size).toBe(2);
+});
+
+test('when a warehouse is deactivated through one process after both have cached it, then neither accepts a transfer from it', async () => {
+  const token = async (email: string) =>
+    (await call(`login-${email}`, 'POST', '/api/v1/auth/login', { email, password: PASSWORD })).body.token as string;
+  const admin = await token('admin@asar.demo');
+  const clerk = await token('warehouse@asar.demo');
+  const warehouse = async (code: string) =>
+    (
+      await call(
+        `create-${code}`,
+        'POST',
+        '/api/v1/warehouses',
+        { code, name: `Workers ${code}`, region: 'astana', city: 'Astana' },
+        admin,
+      )
+    ).body.id as string;
+  const [from, to] = [await warehouse('WRK-A'), await warehouse('WRK-B')];
+  const item = await call(
+    'create-item',
+    'POST',
+    '/api/v1/items',
+    { sku: 'WRK-BLANKET', name: { kk: 'Көрпе', ru: 'Одеяло', en: 'Blanket' }, category: 'bedding', baseUnit: 'piece' },
+    admin,
+  );
+  expect(item.status).toBe(201);
+  const donors = await call('donors', 'GET', '/api/v1/donors?limit=1', undefined, admin);
+  const received = await call(
+    'receive',
+    'POST',
+    '/api/v1/donations',
+    {
+      donorId: donors.body.data[0].id,
+      warehouseId: from,
+      receive: true,
+      lines: [{ itemId: item.body.id, quantity: '20' }],
+    },
+    clerk,
+  );
+  expect(received.status).toBe(201);
+  const transfer = (id: string) =>
+    call(
+      id,
+      'POST',
+      '/api/v1/stock/transfers',
+      { fromWarehouseId: from, toWarehouseId: to, itemId: item.body.id, quantity: 1 },
+      clerk,
+    );
+
+  // Each process reads (and caches) both warehouses and the item.
+  const before = ['before-0', 'before-1', 'before-2', 'before-3'];
+  for (const id of before) expect((await transfer(id)).status).toBe(201);
+  expect((await servedBy(before)).size).toBe(2);
+
+  expect((await call('deactivate', 'DELETE', `/api/v1/warehouses/${from}`, undefined, admin)).status).toBe(200);
+
+  const after = ['after-0', 'after-1', 'after-2', 'after-3'];
+  for (const id of after) {
+    const res = await transfer(id);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_STATE', details: { field: 'fromWarehouseId' } });
+  }
+  expect((await servedBy(after)).size).toBe(2);
 });
 
 test('when SIGTERM is sent to the primary, then every process stops and the port and data directory are free', async () => {

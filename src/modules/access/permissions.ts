@@ -69,6 +69,8 @@ const COORDINATOR: Permission[] = [
   'distributions:read',
   'distributions:write',
   'organisations:read',
+  // Households from a spreadsheet (each import kind also needs its own write permission: households:write here).
+  'imports:write',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

@@ -20,6 +20,7 @@
  * `owned(Model, actor).addressed()`, and only for the fields the model declared in `addressedTo`: the consignee reads
  * the shipment it receives, never the sender's other records.
  */
+import type { CollationOptions } from 'mongodb';
 import type { ClientSession, Model, PipelineStage, QueryFilter, SortOrder, UpdateQuery } from 'mongoose';
 import { Types } from 'mongoose';
 import { AppError } from '../../core/errors';
@@ -154,8 +155,13 @@ export class OwnedCollection<T> {
     return this.model.aggregate<R>([{ $match: { organisationId: this.organisationId } }, ...pipeline]);
   }
 
-  paginate(filter: Filter<T>, page: PageRequest, sort?: Record<string, SortOrder>): Promise<Page<T>> {
-    return paginate(this.model, this.filter(filter), page, sort);
+  paginate(
+    filter: Filter<T>,
+    page: PageRequest,
+    sort?: Record<string, SortOrder>,
+    collation?: CollationOptions,
+  ): Promise<Page<T>> {
+    return paginate(this.model, this.filter(filter), page, sort, collation);
   }
 
   /**

@@ -5,8 +5,8 @@
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { type Page, type PageRequest, pageOf } from '../../core/pagination';
 import { currentRequest } from '../../core/request-context';
-import type { Actor } from '../access';
-import { owned } from '../access';
+import { transactionHoldOf } from '../../db/transaction';
+import { type Actor, owned } from '../access';
 import { type AuditActorKind, AuditEntry, type AuditEntryRecord } from './audit.model';
 
 /** The caller of a request that identified nobody (a failed login). */
@@ -91,17 +91,27 @@ export async function recordAudit(entry: AuditInput, session: ClientSession | nu
 }
 
 /**
- * Appends several audit entries in one insert (one round trip), in order. The entries are built and cast here, so
+ * Appends several audit entries in one insert (one round trip), in order; inside a withTransaction transaction, with
+ * all the others of that transaction, just before it commits. The entries are built and cast here, so
  * they are inserted lean: no Mongoose document is built and validated per entry on this hot path (every change
  * writes one). The model still refuses every update and delete.
  */
 export async function recordAudits(entries: readonly AuditInput[], session: ClientSession | null): Promise<void> {
   if (entries.length === 0) return;
   const context = currentRequest();
-  await AuditEntry.insertMany(
-    entries.map((entry) => auditRecord(entry, context)),
-    { session: session ?? undefined, lean: true },
-  );
+  const records = entries.map((entry) => auditRecord(entry, context));
+  // In a withTransaction transaction: written with the transaction's other entries just before it commits (one
+  // insert for the stock operation's entry and the donation's, say), still inside it.
+  const hold = transactionHoldOf(session);
+  if (hold) {
+    hold.beforeCommit<AuditEntryRecord>('audit', (batch) => insertAudits(batch, session)).push(...records);
+    return;
+  }
+  await insertAudits(records, session);
+}
+
+async function insertAudits(records: AuditEntryRecord[], session: ClientSession | null): Promise<void> {
+  await AuditEntry.insertMany(records, { session: session ?? undefined, lean: true });
 }
 
 export interface ChangeOptions {

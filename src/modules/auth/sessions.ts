@@ -1,6 +1,7 @@
 /** Creating, finding and ending login sessions. Used by login/logout, user administration and the test factories. */
 import type { ClientSession, Types } from 'mongoose';
 import { config } from '../../config';
+import { observeReferenceStamps, referenceStampsLookup } from '../../db/reference-cache';
 import { type AccountHolder, accountHolderLookup, activeAccountHolder, type JoinedAccount } from '../users';
 import { Session, type SessionRecord } from './session.model';
 import { hashSessionToken, newSessionToken } from './tokens';
@@ -34,20 +35,29 @@ export type SessionHolder = AccountHolder;
  * organisationIsActive, in one round trip instead of three, since every authenticated request asks. Checked on every
  * request, never cached, so that a logout, a deactivation or a role change takes effect at once in every API process.
  * The account and its organisation are joined by the users module's accountHolderLookup(): this module does not read
- * their collections itself.
+ * their collections itself. The same round trip reads the reference caches' stamps for the rest of the request
+ * (db/reference-cache.ts).
  */
 export async function findLiveSessionOfActiveUser(
   token: string,
   now = new Date(),
 ): Promise<{ session: Pick<SessionRecord, '_id'>; user: SessionHolder } | null> {
-  const [found] = await Session.aggregate<Pick<SessionRecord, '_id'> & { holder: JoinedAccount[] }>([
+  type Joined = Pick<SessionRecord, '_id'> & {
+    holder: JoinedAccount[];
+    referenceVersions: { _id: string; stamp: unknown }[];
+  };
+  const [found] = await Session.aggregate<Joined>([
     { $match: { tokenHash: hashSessionToken(token), revokedAt: null, expiresAt: { $gt: now } } },
     { $limit: 1 },
     accountHolderLookup('userId', 'holder'),
-    { $project: { holder: 1 } },
+    // The reference caches' stamps, in the same round trip (db/reference-cache.ts).
+    referenceStampsLookup(),
+    { $project: { holder: 1, referenceVersions: 1 } },
   ]);
   const user = activeAccountHolder(found?.holder);
-  return found && user ? { session: { _id: found._id }, user } : null;
+  if (!found || !user) return null;
+  observeReferenceStamps(found.referenceVersions);
+  return { session: { _id: found._id }, user };
 }
 
 export async function revokeSession(sessionId: string, session: ClientSession | null): Promise<void> {

@@ -4,6 +4,7 @@
  * so totals never drift.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { stampedReference } from '../../db/reference-cache';
 import { BASE_UNITS, type Pack } from './units';
 
 export const ITEM_CATEGORIES = [
@@ -105,6 +106,8 @@ const itemSchema = new Schema<ItemRecord>(
 );
 
 itemSchema.index({ sku: 1 }, { unique: true });
+// Cached by the stock hot path: every change writes a new cache stamp (db/reference-cache.ts).
+itemSchema.plugin(stampedReference, { name: 'items' });
 itemSchema.index({ category: 1, active: 1 });
 
 export const Item =

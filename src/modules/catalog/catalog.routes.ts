@@ -1,3 +1,4 @@
+import { requestLang } from '../../http/request-lang';
 import { type RouteDefinition, route } from '../../http/route-registry';
 import * as schemas from './catalog.schemas';
 import * as catalog from './catalog.service';
@@ -11,7 +12,7 @@ export function catalogRoutes(): RouteDefinition[] {
       tag,
       access: 'catalog:read',
       schemas: schemas.listItemsSchemas,
-      run: ({ query }) => catalog.listItems(query),
+      run: ({ query, req }) => catalog.listItems({ ...query, lang: requestLang(req, query.lang) }),
     }),
     route('POST /items', {
       summary: 'Create a catalog item (units, packs, kit components)',

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, nameSortKeys, objectId, paginationKeys } from '../../http/joi-rules';
 import { ITEM_CATEGORIES } from './catalog.model';
 import type { ItemInput, ItemQuery, ItemUpdate } from './catalog.service';
 import { BASE_UNITS } from './units';
@@ -137,6 +137,8 @@ export const itemIdSchemas = { params: idParams };
 export const listItemsSchemas = {
   query: Joi.object<ItemQuery>({
     ...paginationKeys,
+    ...nameSortKeys,
+    sort: Joi.string().valid('sku', 'name').default('sku'),
     category: Joi.string().valid(...ITEM_CATEGORIES),
     active: Joi.boolean(),
     sku: Joi.string().trim().uppercase().max(64),

@@ -4,9 +4,12 @@
  */
 import type { ClientSession, QueryFilter } from 'mongoose';
 import { Types } from 'mongoose';
+import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, notFound, validationError } from '../../core/errors';
-import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
+import { containsText, type Page, type PageRequest, pageOf, paginate } from '../../core/pagination';
+import { ReferenceCache } from '../../db/reference-cache';
 import { withTransaction } from '../../db/transaction';
+import { translationOrder } from '../../documents/labels';
 import type { Actor } from '../access';
 import { describeChanges, recordAudit } from '../audit';
 import { Item, type ItemCategory, type ItemRecord, type LocalizedName } from './catalog.model';
@@ -80,6 +83,9 @@ export interface ItemQuery extends PageRequest {
   sku?: string;
   q?: string;
   kit?: boolean;
+  /** By SKU (the default) or by name in `lang` (the request's language), in that language's collation. */
+  sort?: 'sku' | 'name';
+  lang?: NameLang;
 }
 
 const CM3_PER_M3 = 1_000_000;
@@ -297,19 +303,54 @@ export async function listItems(query: ItemQuery): Promise<Page<ItemDto>> {
     const text = containsText(query.q);
     filter.$or = [{ sku: text }, { 'name.kk': text }, { 'name.ru': text }, { 'name.en': text }];
   }
-  const page = await paginate(Item, filter, query, { sku: 1, _id: 1 });
+  const page =
+    query.sort === 'name'
+      ? await itemsByName(filter, query, query.lang ?? 'en')
+      : await paginate(Item, filter, query, { sku: 1, _id: 1 });
   return { ...page, data: page.data.map(toItemDto) };
 }
 
+/**
+ * A page of items by the name a reader of `lang` sees: in `lang`, else the translation the documents fall back on,
+ * compared by `lang`'s collation. That name is computed per item, so no index can order it: the catalog is one
+ * shared list of hundreds of items, which the database sorts in memory with the page's limit.
+ */
+async function itemsByName(
+  filter: QueryFilter<ItemRecord>,
+  page: PageRequest,
+  lang: NameLang,
+): Promise<Page<ItemRecord>> {
+  const shownName = { $ifNull: translationOrder(lang).map((candidate) => `$name.${candidate}`) };
+  const [items, total] = await Promise.all([
+    Item.aggregate<ItemRecord>([
+      { $match: filter },
+      { $addFields: { shownName } },
+      { $sort: { shownName: 1, _id: 1 } },
+      { $skip: page.offset },
+      { $limit: page.limit },
+      { $unset: 'shownName' },
+    ]).collation(nameCollation(lang)),
+    Item.countDocuments(filter),
+  ]);
+  return pageOf(items, total, page);
+}
+
 /** Items by id, for other modules (lean records, in no particular order). */
+/** Items as the stock hot path reads them: cached under the catalog's stamp (db/reference-cache.ts). */
+const itemCache = new ReferenceCache<ItemRecord>('items');
+
+/** The items with these ids (unknown ones absent), in no particular order. Frozen: do not change them. */
 export async function itemsByIds(
   ids: readonly (string | Types.ObjectId)[],
   session?: ClientSession,
 ): Promise<ItemRecord[]> {
   if (ids.length === 0) return [];
-  return Item.find({ _id: { $in: ids } })
-    .session(session ?? null)
-    .lean<ItemRecord[]>();
+  const found = await itemCache.byId('', [...new Set(ids.map(String))], (missing) =>
+    Item.find({ _id: { $in: missing } })
+      .session(session ?? null)
+      .lean<ItemRecord[]>(),
+  );
+  return [...found.values()];
 }
 
 /** Ids of the items in a category (stock queries filter balances by category through this). */

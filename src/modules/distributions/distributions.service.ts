@@ -16,8 +16,7 @@ import { isValidIin } from '../../core/kz-identifiers';
 import { defineLifecycle } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import { keyedHash, open, seal } from '../../personal-data';
-import type { Actor } from '../access';
-import { owned, ownerFilter } from '../access';
+import { type Actor, organisationActor, owned, ownerFilter } from '../access';
 import { recordAudit } from '../audit';
 import { itemsByIds, subUnitOf } from '../catalog';
 import { type ErasedHousehold, type HouseholdRecord, householdsByIds } from '../households';
@@ -603,7 +602,14 @@ async function recordOne(
   const handOverId = new Types.ObjectId();
   for (const line of allocation.lines) {
     await issueLine(
-      { allocationId: allocation._id, itemId: line.itemId, unit: line.unit, number },
+      {
+        allocationId: allocation._id,
+        itemId: line.itemId,
+        unit: line.unit,
+        number,
+        programmeId: allocation.programmeId,
+        roundId: allocation.roundId,
+      },
       received.get(String(line.itemId)) ?? 0,
       actor,
       session,
@@ -944,4 +950,22 @@ export async function signatureImage(handOver: HandOverRecord, actor: Actor): Pr
   const found = await owned(Signature, actor).findOne({ handOverId: handOver._id }).lean();
   if (!found?.sealed) return null;
   return Buffer.from(open(found.sealed, 'signature'), 'base64');
+}
+
+/**
+ * The programme and round of an organisation's allocations, by id (what the outflow reports count hand-overs by when
+ * they read the ledger; ids that are not the organisation's allocations are left out).
+ */
+export async function programmeRoundsOf(
+  organisationId: string | Types.ObjectId,
+  allocationIds: readonly string[],
+): Promise<Map<string, { programmeId: Types.ObjectId; roundId: Types.ObjectId }>> {
+  const ids = [...new Set(allocationIds)]
+    .filter((id) => Types.ObjectId.isValid(id))
+    .map((id) => new Types.ObjectId(id));
+  if (ids.length === 0) return new Map();
+  const found = await owned(Allocation, organisationActor(String(organisationId)))
+    .find({ _id: { $in: ids } }, { programmeId: 1, roundId: 1 })
+    .lean<Pick<AllocationRecord, '_id' | 'programmeId' | 'roundId'>[]>();
+  return new Map(found.map((a) => [String(a._id), { programmeId: a.programmeId, roundId: a.roundId }]));
 }

@@ -16,6 +16,9 @@ export interface AllocationLineRef {
   unit: string;
   /** The hand-over's number, recorded on the ledger entries. */
   number?: string;
+  /** The programme and round served: the outflow reports count by them. */
+  programmeId?: Types.ObjectId;
+  roundId?: Types.ObjectId;
 }
 
 export const { queuedOnStock } = stock;
@@ -68,6 +71,7 @@ export async function issueLine(
       unit: ref.unit,
       number: ref.number,
       reason: 'distribution',
+      dimensions: ref.programmeId && ref.roundId ? { programmeId: ref.programmeId, roundId: ref.roundId } : null,
     },
     actor,
     session,

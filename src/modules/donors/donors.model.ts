@@ -1,5 +1,7 @@
 /** Donors: people and bodies who give goods. An anonymous donor may have no name; receipts then say "anonymous". */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { indexNamesForSort } from '../../core/collation';
+import { stampedReference } from '../../db/reference-cache';
 import { ownedByOrganisation } from '../access';
 
 export const DONOR_TYPES = ['individual', 'company', 'ngo', 'government', 'foreign_organisation'] as const;
@@ -43,7 +45,9 @@ const donorSchema = new Schema<DonorRecord>(
 );
 
 donorSchema.plugin(ownedByOrganisation);
-donorSchema.index({ organisationId: 1, name: 1, _id: 1 });
+// Cached by the stock hot path: every change writes a new cache stamp (db/reference-cache.ts).
+donorSchema.plugin(stampedReference, { name: 'donors' });
+indexNamesForSort(donorSchema, () => ({ organisationId: 1, name: 1, _id: 1 }));
 donorSchema.index({ organisationId: 1, type: 1, name: 1 });
 donorSchema.index({ organisationId: 1, country: 1 });
 

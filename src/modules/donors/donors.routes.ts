@@ -1,3 +1,4 @@
+import { requestLang } from '../../http/request-lang';
 import { type RouteDefinition, route } from '../../http/route-registry';
 import * as schemas from './donors.schemas';
 import * as donors from './donors.service';
@@ -8,7 +9,7 @@ export function donorRoutes(): RouteDefinition[] {
       summary: 'List donors',
       access: 'donors:read',
       schemas: schemas.listDonorsSchemas,
-      run: ({ query, actor }) => donors.listDonors(query, actor),
+      run: ({ query, actor, req }) => donors.listDonors({ ...query, lang: requestLang(req, query.lang) }, actor),
     }),
     route('POST /donors', {
       summary: 'Register a donor (individual, company, NGO, government or foreign organisation; anonymous allowed)',

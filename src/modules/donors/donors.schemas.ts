@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { idParams, paginationKeys } from '../../http/joi-rules';
+import { idParams, nameSortKeys, paginationKeys } from '../../http/joi-rules';
 import { DONOR_TYPES } from './donors.model';
 import type { DonorInput, DonorQuery } from './donors.service';
 
@@ -57,6 +57,7 @@ export const donorIdSchemas = { params: idParams };
 export const listDonorsSchemas = {
   query: Joi.object<DonorQuery>({
     ...paginationKeys,
+    ...nameSortKeys,
     type: Joi.string().valid(...DONOR_TYPES),
     country: Joi.string().trim().uppercase().length(2),
     anonymous: Joi.boolean(),

@@ -4,12 +4,13 @@
  * `donors:contact` (an admin, the warehouse receiving the goods), and an anonymous donor's name never.
  */
 import type { ClientSession, QueryFilter } from 'mongoose';
+import { type NameLang, nameCollation } from '../../core/collation';
 import { notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { guardedChange } from '../../core/transitions';
+import { ReferenceCache } from '../../db/reference-cache';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access';
-import { owned, ownerFilter } from '../access';
+import { type Actor, organisationOf, owned, ownerFilter } from '../access';
 import { describeChanges, recordAudit } from '../audit';
 import { Donor, type DonorContact, type DonorRecord, type DonorType } from './donors.model';
 
@@ -28,6 +29,8 @@ export interface DonorQuery extends PageRequest {
   country?: string;
   anonymous?: boolean;
   q?: string;
+  /** The language whose collation orders the names (the request's). */
+  lang?: NameLang;
 }
 
 /**
@@ -131,21 +134,35 @@ export async function listDonors(query: DonorQuery, actor: Actor): Promise<Page<
   if (query.country) filter.country = query.country;
   if (query.anonymous !== undefined) filter.anonymous = query.anonymous;
   if (query.q) filter.name = containsText(query.q);
-  const page = await owned(Donor, actor).paginate(filter, query, { name: 1, _id: 1 });
+  const page = await owned(Donor, actor).paginate(
+    filter,
+    query,
+    { name: 1, _id: 1 },
+    nameCollation(query.lang ?? 'en'),
+  );
   return { ...page, data: page.data.map((donor) => toDonorDto(donor, actor)) };
 }
 
-/** One of the actor's organisation's donors, or VALIDATION naming `field` (another's is "not a known donor"). */
+/** Donors as a donation checks them: cached per organisation under the collection's stamp (db/reference-cache.ts). */
+const donorCache = new ReferenceCache<DonorRecord>('donors');
+
+/**
+ * One of the actor's organisation's donors, or VALIDATION naming `field` (another's is "not a known donor").
+ * Frozen: do not change it.
+ */
 export async function requireDonor(
   actor: Actor,
   id: string,
   field: string,
   session?: ClientSession,
 ): Promise<DonorRecord> {
-  const donor = await owned(Donor, actor)
-    .findById(id)
-    .session(session ?? null)
-    .lean<DonorRecord>();
+  const found = await donorCache.byId(String(organisationOf(actor)), [id], (ids) =>
+    owned(Donor, actor)
+      .find({ _id: { $in: ids } })
+      .session(session ?? null)
+      .lean<DonorRecord[]>(),
+  );
+  const donor = found.get(id);
   if (!donor)
     throw validationError([{ field, message: `"${field}" is not a known donor`, type: 'any.unknownReference' }]);
   return donor;

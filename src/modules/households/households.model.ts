@@ -8,6 +8,7 @@
  * distribution lists); across organisations only `personKeys` (keyed hashes of name + birth date + settlement) travel.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { indexNamesForSort } from '../../core/collation';
 import { ownedByOrganisation } from '../access';
 import { type LedgerActor, ledgerActorSchema } from '../stock';
 
@@ -165,6 +166,13 @@ householdSchema.index({ organisationId: 1, number: 1 }, { unique: true });
 householdSchema.index({ organisationId: 1, iinHashes: 1 });
 householdSchema.index({ organisationId: 1, status: 1, 'address.region': 1, 'address.settlement': 1 });
 householdSchema.index({ organisationId: 1, retainUntil: 1 });
+indexNamesForSort(householdSchema, () => ({
+  organisationId: 1,
+  kind: 1,
+  'head.name': 1,
+  'institution.name': 1,
+  _id: 1,
+}));
 
 export const Household =
   (mongoose.models.Household as mongoose.Model<HouseholdRecord> | undefined) ??

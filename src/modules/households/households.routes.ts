@@ -1,3 +1,4 @@
+import { requestLang } from '../../http/request-lang';
 import { type RouteDefinition, route } from '../../http/route-registry';
 import { anonymiseHandOvers, handOversOfHousehold } from '../distributions';
 import * as schemas from './households.schemas';
@@ -17,7 +18,8 @@ export function householdRoutes(): RouteDefinition[] {
       summary: "List the organisation's households (masked); ?iin= finds a person through its keyed hash",
       access: 'households:read',
       schemas: schemas.listHouseholdsSchemas,
-      run: ({ query, actor }) => households.listHouseholds(query, actor),
+      run: ({ query, actor, req }) =>
+        households.listHouseholds({ ...query, lang: requestLang(req, query.lang) }, actor),
     }),
     route('GET /households/counts', {
       summary:

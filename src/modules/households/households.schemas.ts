@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { isValidIin } from '../../core/kz-identifiers';
-import { arrayOf, idParams, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, nameSortKeys, paginationKeys } from '../../http/joi-rules';
 import { REGIONS } from '../warehouses';
 import {
   AGE_BANDS,
@@ -144,6 +144,8 @@ export const eraseHouseholdSchemas = {
 export const listHouseholdsSchemas = {
   query: Joi.object({
     ...paginationKeys,
+    ...nameSortKeys,
+    sort: Joi.string().valid('newest', 'name').default('newest'),
     status: Joi.string().valid(...HOUSEHOLD_STATUSES),
     kind: Joi.string().valid(...RECIPIENT_KINDS),
     region: Joi.string().valid(...REGIONS),

@@ -7,14 +7,14 @@
  * phone number, a name or an address into an audit summary or an error message.
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, type FieldError, notFound, validationError } from '../../core/errors';
 import { isValidIin } from '../../core/kz-identifiers';
 import type { Page, PageRequest } from '../../core/pagination';
 import { defineLifecycle, guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import { keyedHash, mask, openOrNull, personKey, seal, sealOrNull } from '../../personal-data';
-import type { Actor } from '../access';
-import { acrossOrganisations, owned, ownerFilter } from '../access';
+import { type Actor, acrossOrganisations, organisationActor, owned, ownerFilter } from '../access';
 import { recordAudit } from '../audit';
 import { reserveDocumentNumber } from '../numbering';
 import { hubMembersOf, isHub } from '../organisations';
@@ -72,6 +72,13 @@ export interface HouseholdQuery extends PageRequest {
   vulnerability?: string;
   /** Find the household of a person by IIN: matched through its keyed hash, never by decrypting. */
   iin?: string;
+  /**
+   * Newest first (the default), or by name in the collation of `lang` (the request's language): families by their
+   * head's name, then institutions by theirs. Names are stored in clear for the owning organisation (the model's
+   * header); the sealed fields (IIN, phone, address line) could not be sorted and are not.
+   */
+  sort?: 'newest' | 'name';
+  lang?: NameLang;
 }
 
 export interface PersonDto {
@@ -421,6 +428,9 @@ export function revealHousehold(id: string, actor: Actor): Promise<HouseholdDto>
   return openedHousehold(id, actor, 'reveal');
 }
 
+/** Families ('household' sorts before 'institution') by their head's name, then institutions by theirs. */
+const BY_NAME = { kind: 1, 'head.name': 1, 'institution.name': 1, _id: 1 } as const;
+
 export async function listHouseholds(query: HouseholdQuery, actor: Actor): Promise<Page<HouseholdDto>> {
   const filter: QueryFilter<HouseholdRecord> = {};
   if (query.status) filter.status = query.status;
@@ -429,7 +439,10 @@ export async function listHouseholds(query: HouseholdQuery, actor: Actor): Promi
   if (query.settlement) filter['address.settlement'] = query.settlement;
   if (query.vulnerability) filter.vulnerabilities = query.vulnerability;
   if (query.iin) filter.iinHashes = iinHash(query.iin);
-  const page = await owned(Household, actor).paginate(filter, query, { createdAt: -1, _id: -1 });
+  const page =
+    query.sort === 'name'
+      ? await owned(Household, actor).paginate(filter, query, BY_NAME, nameCollation(query.lang ?? 'en'))
+      : await owned(Household, actor).paginate(filter, query, { createdAt: -1, _id: -1 });
   return { ...page, data: page.data.map((h) => toHouseholdDto(h)) };
 }
 
@@ -705,4 +718,54 @@ export async function countHouseholdsOf(
     Household.aggregate<{ _id: string; households: number; people: number }>(pipeline as never).exec(),
   );
   return rows.map((r) => ({ key: String(r._id), households: r.households, people: r.people }));
+}
+
+/** What a report may know of a household: where it lives (region), its size and its vulnerabilities; no person. */
+export interface HouseholdFacts {
+  region: string;
+  size: number;
+  vulnerabilities: string[];
+}
+
+/**
+ * The facts of an organisation's households, by id (households served, counted by region or vulnerability): no name,
+ * identifier, address line or contact leaves this function.
+ */
+export async function householdFactsOf(
+  organisationId: Types.ObjectId | string,
+  ids: readonly Types.ObjectId[],
+): Promise<Map<string, HouseholdFacts>> {
+  if (ids.length === 0) return new Map();
+  const found = await owned(Household, organisationActor(String(organisationId)))
+    .find({ _id: { $in: [...ids] } }, { 'address.region': 1, size: 1, vulnerabilities: 1 })
+    .lean<Pick<HouseholdRecord, '_id' | 'address' | 'size' | 'vulnerabilities'>[]>();
+  return new Map(
+    found.map((h) => [
+      String(h._id),
+      { region: h.address.region, size: h.size, vulnerabilities: [...(h.vulnerabilities ?? [])] },
+    ]),
+  );
+}
+
+/**
+ * What registering this (schema-valid) input would refuse, without writing anything: the IINs (valid, matching the
+ * birth date, not repeated in the household) and the vulnerability criteria. A CSV import's dry run asks it per row.
+ */
+export async function registrationErrors(input: HouseholdInput, actor: Actor): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  buildPeople(input.kind, input, input.address.settlement, errors);
+  await checkVulnerabilities(actor, input.vulnerabilities ?? [], errors);
+  return errors;
+}
+
+/** Which of these keyed IIN hashes a household of the actor's organisation already holds, and its number. */
+export async function registeredIinHashes(hashes: readonly string[], actor: Actor): Promise<Map<string, string>> {
+  if (hashes.length === 0) return new Map();
+  const found = await owned(Household, actor)
+    .find({ iinHashes: { $in: [...hashes] } }, { number: 1, iinHashes: 1 })
+    .lean<Pick<HouseholdRecord, 'number' | 'iinHashes'>[]>();
+  const wanted = new Set(hashes);
+  const numbers = new Map<string, string>();
+  for (const h of found) for (const hash of h.iinHashes) if (wanted.has(hash)) numbers.set(hash, h.number);
+  return numbers;
 }

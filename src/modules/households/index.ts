@@ -3,6 +3,8 @@
  * organisation (owned()); personal fields leave this module sealed or masked, never in clear, except through its own
  * audited reveal and subject-access routes.
  */
+
+export { checkHouseholdInput } from './households.import';
 export type { HouseholdRecord, RecipientKind } from './households.model';
 export { iin, vulnerabilityCode } from './households.schemas';
 export {
@@ -12,7 +14,12 @@ export {
   type ErasedHousehold,
   type HouseholdCount,
   type HouseholdDto,
+  type HouseholdFacts,
+  type HouseholdInput,
+  householdFactsOf,
   householdsByIds,
   iinHash,
+  registeredIinHashes,
+  registerHousehold,
   requireHousehold,
 } from './households.service';

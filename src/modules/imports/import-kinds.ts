@@ -9,14 +9,22 @@
  * is saved after each row, and the one row in doubt after a crash (written, progress not yet saved) is recognised
  * by its natural key (SKU, warehouse code, bin code, or a donor's type, name and country).
  *
- * Households (issue 12) plug in here with their own entry.
+ * Households are one row each, their members in one cell (see `households` below), validated as the API's
+ * registration validates them, with their IINs matched through keyed hashes: never compared, stored or reported
+ * in clear.
  */
 import Joi from 'joi';
 import type { ClientSession, Types } from 'mongoose';
-import type { Actor } from '../access';
-import { owned } from '../access';
+import { type Actor, owned, type Permission } from '../access';
 import { createItem, ITEM_CATEGORIES, Item, type ItemRecord, toSubUnits } from '../catalog';
 import { countryCode, createDonor, DONOR_TYPES, Donor } from '../donors';
+import {
+  checkHouseholdInput,
+  type HouseholdInput,
+  iinHash,
+  registeredIinHashes,
+  registerHousehold,
+} from '../households';
 import { CONDITIONS, checkTracking, receive } from '../stock';
 import { addLocation, createWarehouse, locationCode, REGIONS, Warehouse, type WarehouseRecord } from '../warehouses';
 import type { RowError } from './imports.model';
@@ -36,6 +44,8 @@ export interface ImportKind<T = Record<string, unknown>> {
   kind: string;
   description: string;
   schema: Joi.ObjectSchema<T>;
+  /** What the importing user must hold besides `imports:write`: the permission to create these records by hand. */
+  permission: Permission;
   /**
    * Checks a batch of rows that passed the schema against the database and against the rows before them
    * (`seen` lives for one pass over the file). Answers the errors; rows without errors are valid.
@@ -94,6 +104,7 @@ interface ItemRow {
 
 const items: ImportKind<ItemRow> = {
   kind: 'items',
+  permission: 'catalog:write',
   description:
     'Catalog items: sku, name_kk, name_ru, name_en, category, base_unit, weight_kg, volume_m3, lot_tracked, expiry_tracked',
   schema: Joi.object<ItemRow>({
@@ -152,6 +163,7 @@ interface DonorRow {
 
 const donors: ImportKind<DonorRow> = {
   kind: 'donors',
+  permission: 'donors:write',
   description: 'Donors: type, name, country, phone, email, anonymous',
   schema: Joi.object<DonorRow>({
     type: Joi.string()
@@ -208,6 +220,7 @@ interface WarehouseRow {
 
 const warehouses: ImportKind<WarehouseRow> = {
   kind: 'warehouses',
+  permission: 'warehouses:write',
   description: 'Warehouses: code, name, region, city, address',
   schema: Joi.object<WarehouseRow>({
     code: text(32).min(1).required(),
@@ -248,6 +261,7 @@ interface BinRow {
 
 const bins: ImportKind<BinRow> = {
   kind: 'bins',
+  permission: 'warehouses:write',
   description: 'Storage locations (bins) of existing warehouses: warehouse (its code), code, name',
   schema: Joi.object<BinRow>({
     warehouse: text(32).min(1).required(),
@@ -290,6 +304,7 @@ interface OpeningStockRow {
 /** Opening stock reads items and warehouses once per batch; a batch is written in one transaction. */
 const openingStock: ImportKind<OpeningStockRow> = {
   kind: 'opening_stock',
+  permission: 'stock:write',
   description: 'Opening stock: warehouse (code), bin, sku, quantity, unit, lot, expiry_date (YYYY-MM-DD), condition',
   schema: Joi.object<OpeningStockRow>({
     warehouse: text(32).min(1).required(),
@@ -359,6 +374,144 @@ const openingStock: ImportKind<OpeningStockRow> = {
   },
 };
 
+interface HouseholdRow {
+  head_name: string;
+  head_birth_date?: string;
+  head_iin: string;
+  phone?: string;
+  region: string;
+  settlement: string;
+  address?: string;
+  vulnerabilities?: string;
+  members?: string;
+  legal_basis: string;
+  purpose: string;
+  notes?: string;
+}
+
+/** `12.04.1985` (as Excel in Kazakhstan writes a date) or `1985-04-12`, as an ISO date; anything else as it is. */
+function isoDate(value: string | undefined): string | null {
+  if (!value) return null;
+  const dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value.trim());
+  if (dotted) return `${dotted[3]}-${dotted[2].padStart(2, '0')}-${dotted[1].padStart(2, '0')}`;
+  return value.trim();
+}
+
+const blankToNull = (value: string | undefined) => (value?.trim() ? value.trim() : null);
+
+/** `name|relation|birth date|IIN` per member, members separated by `;` (any part may be empty). */
+function membersOf(cell: string | undefined): Record<string, unknown>[] {
+  if (!cell?.trim()) return [];
+  return cell
+    .split(';')
+    .filter((part) => part.trim())
+    .map((part) => {
+      const [name, relation, birthDate, iin] = part.split('|').map((p) => p.trim());
+      return {
+        name: blankToNull(name),
+        relation: blankToNull(relation)?.toLowerCase() ?? null,
+        birthDate: isoDate(blankToNull(birthDate) ?? undefined),
+        iin: blankToNull(iin),
+      };
+    });
+}
+
+function householdInputOf(value: HouseholdRow): Record<string, unknown> {
+  return {
+    kind: 'household',
+    head: {
+      name: value.head_name,
+      birthDate: isoDate(value.head_birth_date),
+      iin: value.head_iin,
+      phone: blankToNull(value.phone),
+    },
+    members: membersOf(value.members),
+    address: { region: value.region.toLowerCase(), settlement: value.settlement, line: blankToNull(value.address) },
+    vulnerabilities: (value.vulnerabilities ?? '')
+      .split(/[\s,;|]+/)
+      .filter(Boolean)
+      .map((v) => v.toLowerCase()),
+    notes: blankToNull(value.notes),
+    legalBasis: { basis: value.legal_basis.toLowerCase(), purpose: value.purpose },
+  };
+}
+
+/** The column a registration field comes from. */
+function householdColumn(field: string): string {
+  if (field.startsWith('members')) return 'members';
+  if (field.startsWith('vulnerabilities')) return 'vulnerabilities';
+  const columns: Record<string, string> = {
+    'head.name': 'head_name',
+    'head.birthDate': 'head_birth_date',
+    'head.iin': 'head_iin',
+    'head.phone': 'phone',
+    'address.region': 'region',
+    'address.settlement': 'settlement',
+    'address.line': 'address',
+    'legalBasis.basis': 'legal_basis',
+    'legalBasis.purpose': 'purpose',
+  };
+  return columns[field] ?? field;
+}
+
+/** Every IIN a row names (the head's and the members'), for the duplicate checks. */
+function iinsOf(input: HouseholdInput): string[] {
+  return [input.head?.iin, ...(input.members ?? []).map((m) => m.iin)].filter((v): v is string => Boolean(v));
+}
+
+/**
+ * Households with their members. Each row is validated as the API's registration is; then its IINs (by keyed hash)
+ * must not repeat an earlier row's, nor be a household's the organisation already registered: the file cannot
+ * register a family twice. Written in batches, each in one transaction with the import's progress, through the
+ * registry's own registration (sealed IINs, phones and addresses, keyed hashes, an audit entry per household).
+ */
+const households: ImportKind<HouseholdRow> = {
+  kind: 'households',
+  description:
+    'Households: head_name, head_birth_date, head_iin, phone, region, settlement, address, vulnerabilities, members (name|relation|birth date|IIN; ...), legal_basis, purpose, notes',
+  permission: 'households:write',
+  schema: Joi.object<HouseholdRow>({
+    head_name: text(200).min(1).required(),
+    head_birth_date: text(20).allow(''),
+    head_iin: text(20).min(1).required(),
+    phone: text(30).allow(''),
+    region: text(40).min(1).required(),
+    settlement: text(120).min(1).required(),
+    address: text(300).allow(''),
+    vulnerabilities: text(400).allow(''),
+    members: text(4000).allow(''),
+    legal_basis: text(40).min(1).required(),
+    purpose: text(500).min(1).required(),
+    notes: text(2000).allow(''),
+  }),
+  async check(rows, seen, actor) {
+    const checked = await Promise.all(rows.map((r) => checkHouseholdInput(householdInputOf(r.value), actor)));
+    const hashesOf = checked.map((c) => (c.value ? iinsOf(c.value).map(iinHash) : []));
+    const registered = await registeredIinHashes(hashesOf.flat(), actor);
+    return rows.flatMap(({ row }, i) => {
+      const { errors } = checked[i] as { errors: { field: string; message: string }[] };
+      if (errors.length) return errors.map((e) => error(row, householdColumn(e.field), e.message));
+      const hashes = hashesOf[i] as string[];
+      const known = hashes.map((h) => registered.get(h)).find(Boolean);
+      if (known)
+        return [error(row, 'head_iin', `A person of this household is already registered (household ${known})`)];
+      if (hashes.some((h) => seen.has(h)))
+        return [error(row, 'head_iin', 'A person of this household is in an earlier row too')];
+      for (const h of hashes) seen.add(h);
+      return [];
+    });
+  },
+  transactional: true,
+  async write(rows, { actor }) {
+    // Inside the import's transaction (withTransaction joins it): the batch and its progress commit together.
+    for (const { value } of rows) {
+      const { value: input, errors } = await checkHouseholdInput(householdInputOf(value), actor);
+      if (!input) throw new Error(`household row no longer valid: ${errors.map((e) => e.field).join(', ')}`);
+      await registerHousehold(input, actor);
+    }
+  },
+};
+
 export const IMPORT_KINDS: Record<string, ImportKind> = Object.fromEntries(
-  [items, donors, warehouses, bins, openingStock].map((k) => [k.kind, k as unknown as ImportKind]),
+  [items, donors, warehouses, bins, openingStock, households].map((k) => [k.kind, k as unknown as ImportKind]),
 );

@@ -4,6 +4,7 @@
  * and what later modules add) points at one. A hub coordinates member organisations (hub-membership.model.ts).
  */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { indexNamesForSort } from '../../core/collation';
 
 /**
  * What kind of body an organisation is: the types the field uses (a city volunteer headquarters coordinates volunteer
@@ -61,7 +62,7 @@ const organisationSchema = new Schema<OrganisationRecord>(
 
 // Sparse: foreign organisations have no BIN, and many absent values must not collide.
 organisationSchema.index({ bin: 1 }, { unique: true, sparse: true });
-organisationSchema.index({ name: 1 });
+indexNamesForSort(organisationSchema, () => ({ name: 1, _id: 1 }));
 
 export const Organisation =
   (mongoose.models.Organisation as mongoose.Model<OrganisationRecord> | undefined) ??

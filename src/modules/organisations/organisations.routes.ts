@@ -2,6 +2,7 @@
  * Organisations and hubs: the deployment's operator creates and manages them (and an organisation's first admin);
  * everyone else reads and edits only its own organisation.
  */
+import { requestLang } from '../../http/request-lang';
 import { type RouteDefinition, route } from '../../http/route-registry';
 import { createFirstAdmin } from '../users';
 import * as schemas from './organisations.schemas';
@@ -13,7 +14,8 @@ export function organisationRoutes(): RouteDefinition[] {
       summary: "List organisations (the operator's: all; anyone else: its own)",
       access: 'organisations:read',
       schemas: schemas.listOrganisationsSchemas,
-      run: ({ query, actor }) => organisations.listOrganisations(query, actor),
+      run: ({ query, actor, req }) =>
+        organisations.listOrganisations({ ...query, lang: requestLang(req, query.lang) }, actor),
     }),
     route('GET /organisations/:id', {
       summary: 'Get an organisation',

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { isValidBin } from '../../core/kz-identifiers';
 import type { PageRequest } from '../../core/pagination';
-import { idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { idParams, nameSortKeys, objectId, paginationKeys } from '../../http/joi-rules';
 import { email, password } from '../users';
 import { ORGANISATION_TYPES } from './organisations.model';
 import type {
@@ -69,6 +69,7 @@ export const listOrganisationsSchemas = {
     active: Joi.boolean(),
     q: Joi.string().trim().max(100),
     ...paginationKeys,
+    ...nameSortKeys,
   }),
 };
 

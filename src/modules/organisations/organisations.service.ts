@@ -4,6 +4,7 @@
  * and its admin may change its name, BIN and contact details (never its type or whether it is active).
  */
 import { type ClientSession, type PipelineStage, type QueryFilter, Types } from 'mongoose';
+import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, notFound } from '../../core/errors';
 import { containsText, type Page, type PageRequest, paginate } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
@@ -62,6 +63,8 @@ export interface OrganisationQuery extends PageRequest {
   type?: OrganisationType;
   active?: boolean;
   q?: string;
+  /** The language whose collation orders the names (the request's). */
+  lang?: NameLang;
 }
 
 // Contact details name a person: the audit log records that they changed, not their values.
@@ -153,7 +156,7 @@ export async function listOrganisations(query: OrganisationQuery, actor: Actor):
   if (query.type) filter.type = query.type;
   if (query.active !== undefined) filter.active = query.active;
   if (query.q) filter.name = containsText(query.q);
-  const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 });
+  const page = await paginate(Organisation, filter, query, { name: 1, _id: 1 }, nameCollation(query.lang ?? 'en'));
   return { ...page, data: page.data.map(toOrganisationDto) };
 }
 

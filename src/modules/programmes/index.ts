@@ -10,4 +10,5 @@ export {
   recheckBeforeAllocation,
   requireProgramme,
   requireRound,
+  roundNames,
 } from './programmes.service';

@@ -905,3 +905,21 @@ export async function roundCounts(programmeId: string, actor: Actor) {
     people: r.people,
   }));
 }
+
+/** Rounds by id, with their programme's name, among the programmes the actor's organisation sees (reports). */
+export async function roundNames(
+  roundIds: readonly (string | Types.ObjectId)[],
+  actor: Actor,
+): Promise<Map<string, { programmeId: Types.ObjectId; programme: string; round: string }>> {
+  const wanted = [...new Set(roundIds.map(String))].filter((id) => Types.ObjectId.isValid(id));
+  if (wanted.length === 0) return new Map();
+  const found = await visibleProgrammes(actor)
+    .find({ 'rounds._id': { $in: wanted.map((id) => new Types.ObjectId(id)) } })
+    .select({ name: 1, 'rounds._id': 1, 'rounds.name': 1 })
+    .lean<Pick<ProgrammeRecord, '_id' | 'name' | 'rounds'>[]>();
+  const names = new Map<string, { programmeId: Types.ObjectId; programme: string; round: string }>();
+  for (const p of found) {
+    for (const r of p.rounds) names.set(String(r._id), { programmeId: p._id, programme: p.name, round: r.name });
+  }
+  return names;
+}

@@ -65,9 +65,18 @@ const SHIPMENT_KIND_NAMES: Record<string, Text> = {
   transfer: text('Transfers between own warehouses', 'Перемещения между своими складами', 'Өз қоймалары арасында'),
 };
 
+const VULNERABILITY_NAMES: Record<string, Text> = {
+  single_parent: text('Single-parent households', 'Неполные семьи', 'Толық емес отбасылар'),
+  disability: text('With a person with a disability', 'С человеком с инвалидностью', 'Мүгедектігі бар адаммен'),
+  large_family: text('Large families (4+ children)', 'Многодетные семьи', 'Көпбалалы отбасылар'),
+  lone_pensioner: text('Pensioners living alone', 'Одинокие пенсионеры', 'Жалғыз тұратын зейнеткерлер'),
+  displaced_by_disaster: text('Displaced by a disaster', 'Пострадавшие от бедствия', 'Апаттан зардап шеккендер'),
+  low_income: text('Low income', 'Малообеспеченные', 'Аз қамтылғандар'),
+};
+
 export const NOT_STATED = text('(not stated)', '(не указано)', '(көрсетілмеген)');
 
-export type Vocabulary = 'region' | 'category' | 'donor_type' | 'purpose' | 'shipment_kind';
+export type Vocabulary = 'region' | 'category' | 'donor_type' | 'purpose' | 'shipment_kind' | 'vulnerability';
 
 const VOCABULARIES: Record<Vocabulary, Record<string, Text>> = {
   region: REGION_NAMES,
@@ -75,6 +84,7 @@ const VOCABULARIES: Record<Vocabulary, Record<string, Text>> = {
   donor_type: DONOR_TYPE_NAMES,
   purpose: PURPOSE_NAMES,
   shipment_kind: SHIPMENT_KIND_NAMES,
+  vulnerability: VULNERABILITY_NAMES,
 };
 
 /** The printed name of a code; an unknown code prints as itself (in every language). */

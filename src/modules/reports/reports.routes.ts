@@ -5,6 +5,8 @@ import { type RouteDefinition, route } from '../../http/route-registry';
 import { hubScope, ownScope } from './report-scope';
 import { type ReportFormat, renderReport } from './report-table';
 import {
+  type HouseholdsGrouping,
+  householdsServedReport,
   type InflowGrouping,
   inflowsReport,
   type OutflowGrouping,
@@ -45,6 +47,8 @@ const SUMMARY = {
   inflows: 'Donations received by {groups} over a period (JSON, CSV or PDF in kk/ru/en)',
   outflows: 'Goods issued from stock (distributions, direct issues) by {groups} over a period',
   shipped: 'Tonnage shipped (dispatched shipments: kg, tonnes, m³) by {groups} over a period',
+  households:
+    'Households served (a hand-over of all or part of their due) and people in them by {groups} over a period; counts only',
 };
 const summary = (what: keyof typeof SUMMARY, groups: readonly string[], hub = false) =>
   `${hub ? "The hub's members' totals: " : ''}${SUMMARY[what].replace('{groups}', groups.join(', '))}`;
@@ -52,15 +56,24 @@ const summary = (what: keyof typeof SUMMARY, groups: readonly string[], hub = fa
 const OWN = {
   stock: ['region', 'warehouse', 'category'] as const satisfies readonly StockGrouping[],
   inflows: ['donor', 'donor_type', 'month'] as const satisfies readonly InflowGrouping[],
-  outflows: ['purpose', 'region', 'warehouse', 'month'] as const satisfies readonly OutflowGrouping[],
+  outflows: [
+    'purpose',
+    'region',
+    'warehouse',
+    'month',
+    'programme',
+    'round',
+  ] as const satisfies readonly OutflowGrouping[],
   shipped: ['country', 'kind', 'month'] as const satisfies readonly ShippedGrouping[],
+  households: ['region', 'round', 'vulnerability'] as const satisfies readonly HouseholdsGrouping[],
 };
 // A hub sees totals, never a member's warehouse or donor.
 const HUB = {
   stock: ['region', 'category'] as const satisfies readonly StockGrouping[],
   inflows: ['donor_type', 'month'] as const satisfies readonly InflowGrouping[],
-  outflows: ['purpose', 'region', 'month'] as const satisfies readonly OutflowGrouping[],
+  outflows: ['purpose', 'region', 'month', 'programme', 'round'] as const satisfies readonly OutflowGrouping[],
   shipped: ['country', 'kind', 'month'] as const satisfies readonly ShippedGrouping[],
+  households: ['region', 'round', 'vulnerability'] as const satisfies readonly HouseholdsGrouping[],
 };
 
 export function reportRoutes(): RouteDefinition[] {
@@ -115,6 +128,19 @@ export function reportRoutes(): RouteDefinition[] {
       },
       run: async ({ query, actor }) =>
         renderReport(await shippedReport(ownScope(actor), query), query.format, query.lang),
+    }),
+    route('GET /reports/households', {
+      summary: summary('households', OWN.households),
+      access: 'reports:read',
+      schemas: {
+        query: Joi.object<Rendering & Period & { groupBy: HouseholdsGrouping }>({
+          ...rendering,
+          ...period,
+          groupBy: grouping(OWN.households, 'region'),
+        }),
+      },
+      run: async ({ query, actor }) =>
+        renderReport(await householdsServedReport(ownScope(actor), query), query.format, query.lang),
     }),
     route('GET /organisations/:id/reports/stock', {
       summary: summary('stock', HUB.stock, true),
@@ -174,6 +200,25 @@ export function reportRoutes(): RouteDefinition[] {
       },
       run: async ({ params, query, actor }) =>
         renderReport(await shippedReport(await hubScope(params.id, actor, query), query), query.format, query.lang),
+    }),
+    route('GET /organisations/:id/reports/households', {
+      summary: summary('households', HUB.households, true),
+      tag: 'reports',
+      access: 'reports:read',
+      schemas: {
+        params: idParams,
+        query: Joi.object<Rendering & Period & { groupBy: HouseholdsGrouping }>({
+          ...rendering,
+          ...period,
+          groupBy: grouping(HUB.households, 'region'),
+        }),
+      },
+      run: async ({ params, query, actor }) =>
+        renderReport(
+          await householdsServedReport(await hubScope(params.id, actor, query), query),
+          query.format,
+          query.lang,
+        ),
     }),
   ];
 }

@@ -41,6 +41,13 @@ export {
   releaseExpiredReservations,
   reserve,
 } from './stock.reservations';
+export {
+  type OutflowDimensions,
+  OutflowRollup,
+  type OutflowRollupRecord,
+  organisationsWithLedger,
+  rebuildOutflowRollups,
+} from './stock.rollups';
 export { lot } from './stock.schemas';
 export {
   adjust,

@@ -24,11 +24,14 @@ import {
   type LedgerEntryRecord,
   type LedgerType,
   ledgerActorOf,
+  NO_EXPIRY,
   type SourceDocument,
   StockBalance,
   type StockBalanceRecord,
   type StockIdentity,
+  startOfToday,
 } from './stock.model';
+import { type OutflowDimensions, rollUpOutflows } from './stock.rollups';
 
 export type NewLedgerEntry = Omit<LedgerEntryRecord, 'reversedBy'> & { reversedBy: null };
 
@@ -42,6 +45,8 @@ export class StockOperation {
   readonly at = new Date();
   readonly entries: NewLedgerEntry[] = [];
   readonly source: SourceDocument;
+  /** What an issue served beyond its source document (a hand-over's programme and round), for the outflow roll-ups. */
+  dimensions: OutflowDimensions | null = null;
 
   /** `source` may be built from the operation id (a move is its own source document). */
   constructor(
@@ -95,6 +100,10 @@ export class StockOperation {
    */
   async flush(): Promise<NewLedgerEntry[]> {
     if (this.entries.length) await LedgerEntry.insertMany(this.entries, { session: this.session, lean: true });
+    // The outflow reports' monthly sums, in the same transaction (stock.rollups.ts): issues and their reversals only.
+    if (this.entries.some((e) => e.type === 'issue' || e.type === 'reversal')) {
+      await rollUpOutflows(this.entries, this.dimensions, this.session);
+    }
     return this.entries;
   }
 }
@@ -184,6 +193,10 @@ export function identityFilter(identity: StockIdentity): Record<string, unknown>
   };
 }
 
+function pickOrderOf(identity: StockIdentity): Date {
+  return identity.expiryDate ?? NO_EXPIRY;
+}
+
 /** Adds `quantity` (> 0) to the balance with this identity, creating it at zero first if needed. */
 export async function credit(
   op: StockOperation,
@@ -196,7 +209,11 @@ export async function credit(
   assertPositive(quantity);
   const balance = await StockBalance.findOneAndUpdate(
     { ...identityFilter(identity), organisationId: op.organisationId },
-    { $inc: { onHand: quantity, version: 1 }, $set: { unit: subUnitOf(item.baseUnit) } },
+    {
+      $inc: { onHand: quantity, version: 1 },
+      $set: { unit: subUnitOf(item.baseUnit) },
+      $setOnInsert: { pickOrder: pickOrderOf(identity) },
+    },
     { upsert: true, returnDocument: 'after', session: op.session },
   ).lean<StockBalanceRecord>();
   if (!balance) throw new Error('stock balance upsert returned nothing');
@@ -262,7 +279,11 @@ export async function creditAll(op: StockOperation, type: LedgerType, lines: Cre
     lines.map((line) => ({
       updateOne: {
         filter: { ...identityFilter(line.identity), organisationId: op.organisationId },
-        update: { $inc: { onHand: line.quantity, version: 1 }, $set: { unit: subUnitOf(line.item.baseUnit) } },
+        update: {
+          $inc: { onHand: line.quantity, version: 1 },
+          $set: { unit: subUnitOf(line.item.baseUnit) },
+          $setOnInsert: { pickOrder: pickOrderOf(line.identity) },
+        },
         upsert: true,
       },
     })),
@@ -498,4 +519,70 @@ export async function pick(
     remaining -= take;
   }
   return picks;
+}
+
+/**
+ * `pick` and `debit` in one round trip, when the first balance in FEFO order can give the whole quantity (the usual
+ * case: one balance per item and warehouse, or the earliest lot holds enough): a guarded update of that balance,
+ * found by the database's sort on `pickOrder`, that takes `quantity` only if what is free in it suffices. Answers
+ * null, having changed nothing, when it does not apply or that balance falls short: then the caller picks as before
+ * (`pick`, which also words INSUFFICIENT_STOCK), and takes from several balances.
+ *
+ * Exactly `pick`'s choice: the same eligible balances (not damaged, not expired, something free), in the same order
+ * (pickOrder, then createdAt, then _id, as fefoOrder), the first one. A balance without `pickOrder` (created before
+ * it existed) sorts first and is never taken here, so its presence always leads to `pick`.
+ */
+export async function takeFefoFirst(
+  op: StockOperation,
+  type: LedgerType,
+  selector: PickSelector,
+  quantity: number,
+  policy: PickPolicy,
+): Promise<StockPick[] | null> {
+  const folds = policy === 'issuable' || policy === 'sound';
+  if (!folds || selector.balanceId !== undefined || selector.condition !== undefined) return null;
+  assertPositive(quantity);
+  const free = { $subtract: ['$onHand', { $ifNull: ['$reserved', 0] }] };
+  const filter: Record<string, unknown> = {
+    organisationId: selector.organisationId,
+    warehouseId: selector.warehouseId,
+    itemId: selector.itemId,
+    condition: { $ne: 'damaged' },
+    $or: [{ expiryDate: null }, { expiryDate: { $gte: startOfToday() } }],
+    $expr: { $gt: [free, 0] },
+  };
+  if (selector.locationCode !== undefined) filter.locationCode = selector.locationCode;
+  if (selector.lot !== undefined) filter.lot = selector.lot;
+  if (selector.expiryDate !== undefined) filter.expiryDate = selector.expiryDate;
+  const enough = { $and: [{ $gte: [free, quantity] }, { $gt: ['$pickOrder', null] }] };
+  const before = await StockBalance.findOneAndUpdate(
+    filter,
+    [
+      {
+        $set: {
+          onHand: { $cond: [enough, { $subtract: ['$onHand', quantity] }, '$onHand'] },
+          version: { $cond: [enough, { $add: [{ $ifNull: ['$version', 0] }, 1] }, '$version'] },
+          updatedAt: { $cond: [enough, op.at, '$updatedAt'] },
+        },
+      },
+    ],
+    {
+      sort: { pickOrder: 1, createdAt: 1, _id: 1 },
+      returnDocument: 'before',
+      session: op.session,
+      updatePipeline: true,
+      // updatedAt is set above, only when the quantity is taken.
+      timestamps: false,
+    },
+  ).lean<StockBalanceRecord>();
+  if (!before?.pickOrder || freeOf(before) < quantity) return null;
+  // This transaction now holds the balance: after the update it is exactly `before` less the quantity.
+  const balance: StockBalanceRecord = {
+    ...before,
+    onHand: before.onHand - quantity,
+    version: (before.version ?? 0) + 1,
+    updatedAt: op.at,
+  };
+  op.record(type, balance, -quantity);
+  return [{ balance, take: quantity }];
 }

@@ -53,9 +53,18 @@ export interface StockBalanceRecord extends StockIdentity {
   unit: string;
   /** Incremented by every change. */
   version: number;
+  /**
+   * The balance's place in FEFO order, for the database to sort by: its expiry date, or NO_EXPIRY when it has none
+   * (a plain sort puts null first; FEFO puts stock without expiry last). Set when the balance is created; absent on
+   * balances created before it existed, which are then picked by reading them (stock.ledger's takeFefoFirst).
+   */
+  pickOrder?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** The pick order of stock without an expiry date: after every date. */
+export const NO_EXPIRY = new Date(Date.UTC(9999, 11, 31));
 
 export interface SourceDocument {
   /** 'donation', 'transfer', 'move', 'adjustment', 'count', 'disposal', 'kit_assembly', 'issue', 'shipment', ... */
@@ -116,6 +125,7 @@ const balanceSchema = new Schema<StockBalanceRecord>(
     reserved: { type: Number, min: 0, default: 0 },
     unit: { type: String },
     version: { type: Number },
+    pickOrder: { type: Date },
   },
   { collection: 'stock_balances', timestamps: true, versionKey: false },
 );

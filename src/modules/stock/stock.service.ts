@@ -33,6 +33,7 @@ import {
   type PickSelector,
   pick,
   StockOperation,
+  takeFefoFirst,
 } from './stock.ledger';
 import {
   type AdjustmentReason,
@@ -184,6 +185,8 @@ async function takePicks(
   policy: PickPolicy,
   type: NewLedgerEntry['type'],
 ): Promise<{ balance: StockBalanceRecord; take: number }[]> {
+  const folded = await takeFefoFirst(op, type, target.selector, quantity, policy);
+  if (folded) return folded;
   const context = { item: target.item, warehouse: target.warehouse };
   const picks = await pick(op.session, target.selector, quantity, policy, context);
   for (const { balance, take } of picks) await debit(op, type, balance._id, take, context);

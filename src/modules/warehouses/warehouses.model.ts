@@ -3,6 +3,8 @@
  * removed once created (history refers to it), only deactivated.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
+import { indexNamesForSort } from '../../core/collation';
+import { stampedReference } from '../../db/reference-cache';
 import { ownedByOrganisation } from '../access';
 import { REGIONS, type Region } from './regions';
 
@@ -48,9 +50,12 @@ const warehouseSchema = new Schema<WarehouseRecord>(
 );
 
 warehouseSchema.plugin(ownedByOrganisation);
+// Cached by the stock hot path: every change writes a new cache stamp (db/reference-cache.ts).
+warehouseSchema.plugin(stampedReference, { name: 'warehouses' });
 // A code is unique within its organisation: two organisations may both call their main warehouse AST-01.
 warehouseSchema.index({ organisationId: 1, code: 1 }, { unique: true });
 warehouseSchema.index({ organisationId: 1, region: 1, active: 1 });
+indexNamesForSort(warehouseSchema, () => ({ organisationId: 1, name: 1, _id: 1 }));
 
 export const Warehouse =
   (mongoose.models.Warehouse as mongoose.Model<WarehouseRecord> | undefined) ??

@@ -1,3 +1,4 @@
+import { requestLang } from '../../http/request-lang';
 import { type RouteDefinition, route } from '../../http/route-registry';
 import * as schemas from './warehouses.schemas';
 import * as warehouses from './warehouses.service';
@@ -8,7 +9,8 @@ export function warehouseRoutes(): RouteDefinition[] {
       summary: 'List warehouses',
       access: 'warehouses:read',
       schemas: schemas.listWarehousesSchemas,
-      run: ({ query, actor }) => warehouses.listWarehouses(query, actor),
+      run: ({ query, actor, req }) =>
+        warehouses.listWarehouses({ ...query, lang: requestLang(req, query.lang) }, actor),
     }),
     route('POST /warehouses', {
       summary: 'Create a warehouse with its storage locations',

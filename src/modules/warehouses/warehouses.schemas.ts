@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { arrayOf, idParams, objectId, paginationKeys } from '../../http/joi-rules';
+import { arrayOf, idParams, nameSortKeys, objectId, paginationKeys } from '../../http/joi-rules';
 import { REGIONS } from './regions';
 import type { WarehouseInput, WarehouseQuery, WarehouseUpdate } from './warehouses.service';
 
@@ -57,6 +57,8 @@ export const updateLocationSchemas = {
 export const listWarehousesSchemas = {
   query: Joi.object<WarehouseQuery>({
     ...paginationKeys,
+    ...nameSortKeys,
+    sort: Joi.string().valid('code', 'name').default('code'),
     region: Joi.string().valid(...REGIONS),
     active: Joi.boolean(),
     code: Joi.string().trim().uppercase().max(32),

@@ -4,12 +4,13 @@
  * acting identity and reaches only its organisation's warehouses (modules/access/scope.ts).
  */
 import type { ClientSession, QueryFilter, Types } from 'mongoose';
+import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { guardedChange } from '../../core/transitions';
+import { ReferenceCache } from '../../db/reference-cache';
 import { withTransaction } from '../../db/transaction';
-import type { Actor } from '../access';
-import { owned, ownerFilter } from '../access';
+import { type Actor, organisationOf, owned, ownerFilter } from '../access';
 import { describeChanges, recordAudit } from '../audit';
 import type { Region } from './regions';
 import { Warehouse, type WarehouseRecord } from './warehouses.model';
@@ -33,6 +34,9 @@ export interface WarehouseQuery extends PageRequest {
   active?: boolean;
   code?: string;
   q?: string;
+  /** By code (the default) or by name, in the collation of `lang` (the request's language). */
+  sort?: 'code' | 'name';
+  lang?: NameLang;
 }
 
 /** A warehouse as the API answers it: the stored record with `id` in place of `_id`. */
@@ -180,7 +184,10 @@ export async function listWarehouses(query: WarehouseQuery, actor: Actor): Promi
     const text = containsText(query.q);
     filter.$or = [{ code: text }, { name: text }, { city: text }];
   }
-  const page = await owned(Warehouse, actor).paginate(filter, query, { code: 1, _id: 1 });
+  const page =
+    query.sort === 'name'
+      ? await owned(Warehouse, actor).paginate(filter, query, { name: 1, _id: 1 }, nameCollation(query.lang ?? 'en'))
+      : await owned(Warehouse, actor).paginate(filter, query, { code: 1, _id: 1 });
   return { ...page, data: page.data.map(toWarehouseDto) };
 }
 
@@ -194,27 +201,28 @@ export async function requireWarehouse(
   field: string,
   session?: ClientSession,
 ): Promise<WarehouseRecord> {
-  const warehouse = await owned(Warehouse, actor)
-    .findById(id)
-    .session(session ?? null)
-    .lean<WarehouseRecord>();
-  return checkedWarehouse(warehouse, field);
+  return checkedWarehouse((await loadWarehouses(actor, [id], session)).get(id), field);
 }
+
+/** Warehouses as the stock hot path reads them: cached per organisation under the collection's stamp. */
+const warehouseCache = new ReferenceCache<WarehouseRecord>('warehouses');
 
 /**
  * Several warehouses in one read, by id (unknown ones absent): check each with `checkedWarehouse` where it is used,
- * so that errors name the right field in the right order. Saves a round trip per warehouse (a transfer reads two).
+ * so that errors name the right field in the right order. Saves a round trip per warehouse (a transfer reads two),
+ * and every round trip while the warehouses have not changed (db/reference-cache.ts). Frozen: do not change them.
  */
 export async function loadWarehouses(
   actor: Actor,
   ids: readonly string[],
   session?: ClientSession,
 ): Promise<Map<string, WarehouseRecord>> {
-  const found = await owned(Warehouse, actor)
-    .find({ _id: { $in: [...new Set(ids)] } })
-    .session(session ?? null)
-    .lean<WarehouseRecord[]>();
-  return new Map(found.map((w) => [String(w._id), w]));
+  return warehouseCache.byId(String(organisationOf(actor)), ids, (missing) =>
+    owned(Warehouse, actor)
+      .find({ _id: { $in: missing } })
+      .session(session ?? null)
+      .lean<WarehouseRecord[]>(),
+  );
 }
 
 /** The checks of requireWarehouse on a record already read (undefined or null: not found). */
