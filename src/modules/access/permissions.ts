@@ -52,9 +52,6 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLES = ['admin', 'warehouse', 'logistics', 'coordinator', 'supervisor', 'viewer', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Roles that act inside an organisation (every one but the deployment's operator). */
-export const ORGANISATION_ROLES = ROLES.filter((role) => role !== 'operator');
-
 /**
  * Permissions of the deployment, never of an organisation: only the operator holds them. Scheduled jobs work across
  * every organisation (reconciliation, expiry warnings), so running one by hand is the deployment's too.

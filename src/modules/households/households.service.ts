@@ -551,11 +551,6 @@ export async function householdsByIds(
   return new Map(found.map((h) => [String(h._id), h]));
 }
 
-/** Opens a sealed IIN of a household's person (for the proxy check at hand-over). */
-export function householdIinHashes(household: HouseholdRecord): Set<string> {
-  return new Set(household.iinHashes);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Subject access and erasure
 

@@ -59,7 +59,6 @@ export {
   issue,
   type LoadedReferences,
   move,
-  nextStockNumber,
   queuedOnStock,
   type ReceiveInput,
   type ReceiveLineInput,

@@ -13,7 +13,6 @@ import type { Actor } from '../access';
 import { owned } from '../access';
 import { recordAudit } from '../audit';
 import { type ItemRecord, requireItems, toSubUnits } from '../catalog';
-import { nextDocumentNumber } from '../numbering';
 import {
   checkedWarehouse,
   loadWarehouses,
@@ -792,12 +791,4 @@ async function reverseOperationIn(
   const entries = await op.flush();
   await audit(op, 'reverse', { reversedOperationId: String(operationId), reason: op.reason });
   return operationDto(op, entries);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// For owners of source documents
-
-/** The next number for a stock document (counts), inside the caller's transaction. */
-export function nextStockNumber(prefix: string, session: ClientSession): Promise<string> {
-  return nextDocumentNumber(prefix, session);
 }
