@@ -15,7 +15,7 @@
  * A hub's report never names a member's record: its groupings are regions, categories, donor types, purposes and
  * months only (the routes allow no other), its rows carry no ids, and donors are read for their type alone.
  */
-import type { PipelineStage, Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { AppError } from '../../core/errors';
 import { monthExpression } from '../../core/local-time';
 import { HandOver } from '../distributions';
@@ -37,7 +37,7 @@ import {
   type Totals,
   WITHOUT_WEIGHT_NOTE,
 } from './measures';
-import { type OutflowGroup, outflowGroups } from './outflows';
+import { outflowGroups } from './outflows';
 import { NOT_STATED, nameOf, type Text, text, verbatim } from './report-labels';
 import { aggregateIn, objectIds, organisationCount, type ReportScope } from './report-scope';
 import type { ReportColumn, ReportTable } from './report-table';
