@@ -12,7 +12,14 @@ export const theme = createTheme({
   headings: { sizes: { h1: { fontSize: 'clamp(1.5rem, 6vw, 2.125rem)' } } },
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif',
   components: {
-    Button: { defaultProps: { size: 'md' } },
+    // A label that does not fit (Russian and Kazakh run long on a phone) wraps onto a second line, never cut off.
+    Button: {
+      defaultProps: { size: 'md' },
+      styles: {
+        root: { height: 'auto', minHeight: 'var(--button-height)', paddingBlock: 'var(--mantine-spacing-xs)' },
+        label: { whiteSpace: 'normal', textAlign: 'center', overflow: 'visible' },
+      },
+    },
     TextInput: { defaultProps: { size: 'md' } },
     PasswordInput: { defaultProps: { size: 'md' } },
     Select: { defaultProps: { size: 'md' } },
