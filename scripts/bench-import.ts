@@ -28,7 +28,7 @@ import { startImport, uploadImport } from '../src/modules/imports/imports.servic
 import { Organisation } from '../src/modules/organisations/organisations.model';
 import { LedgerEntry } from '../src/modules/stock/stock.model';
 import { Warehouse } from '../src/modules/warehouses/warehouses.model';
-import { formatRate, printTable } from './bench/report';
+import { formatRate, printTable, runBench } from './bench/report';
 
 const { values } = parseArgs({
   options: {
@@ -286,10 +286,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -41,7 +41,7 @@ import { rebuildOutflowRollups } from '../src/modules/stock';
 import { LedgerEntry, StockBalance } from '../src/modules/stock/stock.model';
 import { REGIONS } from '../src/modules/warehouses/regions';
 import { Warehouse } from '../src/modules/warehouses/warehouses.model';
-import { formatRate, latencies, percentile, printTable } from './bench/report';
+import { formatRate, latencies, percentile, printTable, runBench } from './bench/report';
 
 const { values } = parseArgs({
   options: {
@@ -406,10 +406,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

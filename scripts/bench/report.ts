@@ -79,3 +79,14 @@ export async function profiled<T>(dir: string | undefined, name: string, run: ()
     session.disconnect();
   }
 }
+
+/** Runs a benchmark's main and exits with its code (1, with the error printed, when it throws). */
+export function runBench(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
