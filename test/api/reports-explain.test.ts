@@ -12,6 +12,7 @@ import mongoose from 'mongoose';
 import { registryOf } from '../../src/app';
 import { fullPath } from '../../src/http/mount';
 import { setupTestApp } from '../support/app';
+import { stagesOf } from '../support/explain-plans';
 import { givenOrganisationRecords, givenSharedCatalog } from '../support/given-organisation-records';
 
 const t = setupTestApp();
@@ -21,24 +22,6 @@ interface Read {
   collection: string;
   filter: Document;
   pipeline?: Document[];
-}
-
-interface PlanStage {
-  stage: string;
-  indexName?: string;
-  keyPattern?: Document;
-}
-
-function stagesOf(node: unknown, found: PlanStage[] = []): PlanStage[] {
-  if (Array.isArray(node)) for (const child of node) stagesOf(child, found);
-  else if (typeof node === 'object' && node !== null) {
-    const n = node as Document;
-    if (typeof n.stage === 'string') found.push({ stage: n.stage, indexName: n.indexName, keyPattern: n.keyPattern });
-    for (const [key, value] of Object.entries(n)) {
-      if (key !== 'rejectedPlans' && key !== 'command' && key !== 'serverInfo') stagesOf(value, found);
-    }
-  }
-  return found;
 }
 
 const namesOrganisation = (filter: unknown): boolean =>

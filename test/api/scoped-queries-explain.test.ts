@@ -12,6 +12,7 @@ import mongoose from 'mongoose';
 import { registryOf } from '../../src/app';
 import { fullPath } from '../../src/http/mount';
 import { setupTestApp } from '../support/app';
+import { stagesOf } from '../support/explain-plans';
 import { givenOrganisationRecords, givenSharedCatalog } from '../support/given-organisation-records';
 
 const t = setupTestApp();
@@ -31,26 +32,6 @@ function namesOrganisation(filter: unknown): boolean {
   const f = filter as Document;
   if ('organisationId' in f) return true;
   return Array.isArray(f.$and) && f.$and.some(namesOrganisation);
-}
-
-interface PlanStage {
-  stage: string;
-  indexName?: string;
-  keyPattern?: Document;
-}
-
-/** Every plan stage of an explain answer, wherever its shape nests them (classic, SBE `queryPlan`, $cursor). */
-function stagesOf(node: unknown, found: PlanStage[] = []): PlanStage[] {
-  if (Array.isArray(node)) for (const child of node) stagesOf(child, found);
-  else if (typeof node === 'object' && node !== null) {
-    const n = node as Document;
-    if (typeof n.stage === 'string') found.push({ stage: n.stage, indexName: n.indexName, keyPattern: n.keyPattern });
-    for (const [key, value] of Object.entries(n)) {
-      // Rejected plans are not what runs; the command echo and server details are not plans.
-      if (key !== 'rejectedPlans' && key !== 'command' && key !== 'serverInfo') stagesOf(value, found);
-    }
-  }
-  return found;
 }
 
 async function explain(read: CapturedRead): Promise<Document> {
