@@ -10,6 +10,7 @@ import { Household } from '../../src/modules/households/households.model';
 import { registerHousehold } from '../../src/modules/households/households.service';
 import { Import, ImportChunk } from '../../src/modules/imports/imports.model';
 import { setupTestApp } from '../support/app';
+import { asText } from '../support/csv-response';
 import { givenHouseholds, householdInput } from '../support/given-households';
 import { bearer, given } from '../support/given-identity';
 
@@ -214,15 +215,7 @@ describe('households from CSV', () => {
     await t.api.post(`/api/v1/imports/${body.id}/start`).set(headers).send({ mode: 'all_or_nothing' });
     expect(await untilFinished(headers, body.id)).toMatchObject({ status: 'done' });
 
-    const res = await t.api
-      .get('/api/v1/exports/households?delimiter=;')
-      .set(headers)
-      .buffer(true)
-      .parse((response, callback) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => callback(null, Buffer.concat(chunks).toString('utf8')));
-      });
+    const res = await asText(t.api.get('/api/v1/exports/households?delimiter=;').set(headers));
     expect(res.status).toBe(200);
     const text = res.body as string;
     const [header, line] = text.replace(BOM, '').trimEnd().split(/\r?\n/);
