@@ -12,6 +12,7 @@
  *   that conflict to serialise concurrent starts; use it only where numbers are rare.
  */
 import mongoose, { type ClientSession, Schema } from 'mongoose';
+import { driverCollection } from '../../db/driver';
 
 interface CounterRecord {
   _id: string;
@@ -29,11 +30,12 @@ const Counter =
 
 async function increment(prefix: string, session: ClientSession | null, at: Date): Promise<string> {
   const year = at.getUTCFullYear();
-  const counter = await Counter.findOneAndUpdate(
+  // On the driver (db/driver.ts): every donation takes a number, and this needs nothing of Mongoose's.
+  const counter = await driverCollection<CounterRecord>(Counter).findOneAndUpdate(
     { _id: `${prefix}-${year}` },
     { $inc: { seq: 1 } },
-    { upsert: true, returnDocument: 'after', session },
-  ).lean<CounterRecord>();
+    { upsert: true, returnDocument: 'after', session: session ?? undefined, includeResultMetadata: false },
+  );
   if (!counter) throw new Error(`counter ${prefix}-${year} was not created`);
   return `${prefix}-${year}-${String(counter.seq).padStart(6, '0')}`;
 }
