@@ -11,6 +11,9 @@ const byDatabase = new WeakMap<mongo.Db, Map<string, mongo.Collection>>();
 
 // biome-ignore lint/suspicious/noExplicitAny: any model, whatever its document type
 export function driverCollection<T extends mongo.Document = mongo.Document>(model: Model<any>): mongo.Collection<T> {
+  // The one Mongoose itself writes through, once connected: a fault injected there reaches both ways in.
+  const own = (model.collection as unknown as { collection?: mongo.Collection }).collection;
+  if (own) return own as unknown as mongo.Collection<T>;
   const db = model.db.db;
   if (!db) throw new Error(`${model.modelName}: the database is not connected`);
   let collections = byDatabase.get(db);
