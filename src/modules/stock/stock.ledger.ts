@@ -31,7 +31,6 @@ import {
   type StockIdentity,
   startOfToday,
 } from './stock.model';
-import { type OutflowDimensions, rollUpOutflows } from './stock.rollups';
 
 export type NewLedgerEntry = Omit<LedgerEntryRecord, 'reversedBy'> & { reversedBy: null };
 
@@ -45,8 +44,6 @@ export class StockOperation {
   readonly at = new Date();
   readonly entries: NewLedgerEntry[] = [];
   readonly source: SourceDocument;
-  /** What an issue served beyond its source document (a hand-over's programme and round), for the outflow roll-ups. */
-  dimensions: OutflowDimensions | null = null;
 
   /** `source` may be built from the operation id (a move is its own source document). */
   constructor(
@@ -100,10 +97,6 @@ export class StockOperation {
    */
   async flush(): Promise<NewLedgerEntry[]> {
     if (this.entries.length) await LedgerEntry.insertMany(this.entries, { session: this.session, lean: true });
-    // The outflow reports' monthly sums, in the same transaction (stock.rollups.ts): issues and their reversals only.
-    if (this.entries.some((e) => e.type === 'issue' || e.type === 'reversal')) {
-      await rollUpOutflows(this.entries, this.dimensions, this.session);
-    }
     return this.entries;
   }
 }
