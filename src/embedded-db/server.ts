@@ -130,8 +130,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
         }
       } catch (err) {
         const reply = errorReply(mongoError('FailedToParse', (err as Error).message));
-        if (header.opCode === OP_QUERY) socket.write(encodeOpReply(reply, requestIds++, header.requestId));
-        else socket.write(encodeOpMsg(reply, requestIds++, header.requestId));
+        const encodeError = header.opCode === OP_QUERY ? encodeOpReply : encodeOpMsg;
+        socket.write(encodeError(reply, requestIds++, header.requestId, state.clock.replyElements()));
         return;
       }
       const reply = await runCommand(state, connection, request.db, request.body);
@@ -143,12 +143,13 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
       const encode = request.legacy ? encodeOpReply : encodeOpMsg;
       let bytes: Buffer;
       try {
-        bytes = encode(reply, requestIds++, header.requestId);
+        bytes = encode(reply, requestIds++, header.requestId, state.clock.replyElements());
       } catch (err) {
         bytes = encode(
           errorReply(mongoError('InternalError', `cannot encode reply: ${(err as Error).message}`)),
           requestIds++,
           header.requestId,
+          state.clock.replyElements(),
         );
       }
       socket.write(bytes);

@@ -63,7 +63,7 @@ export function checkConcerns(
   name: string,
   body: Doc,
   transaction: { inTransaction: boolean; first: boolean },
-  clusterTime: Timestamp,
+  clusterTime: () => Timestamp,
 ): string | undefined {
   const readConcern = body.readConcern;
   let level: string | undefined;
@@ -104,7 +104,7 @@ export function checkConcerns(
 }
 
 /** `afterClusterTime` and `atClusterTime`, checked as mongod's read concern parsing checks them. */
-function checkReadTimes(readConcern: Doc, level: string | undefined, clusterTime: Timestamp): void {
+function checkReadTimes(readConcern: Doc, level: string | undefined, clusterTime: () => Timestamp): void {
   const { afterClusterTime, atClusterTime } = readConcern;
   if (atClusterTime !== undefined) {
     if (afterClusterTime !== undefined) {
@@ -129,10 +129,11 @@ function checkReadTimes(readConcern: Doc, level: string | undefined, clusterTime
       );
     }
     if (time.high === 0) throw mongoError('InvalidOptions', `readConcern ${field} cannot be a null timestamp`);
-    if (time.greaterThan(clusterTime)) {
+    const now = clusterTime();
+    if (time.greaterThan(now)) {
       throw mongoError(
         'InvalidOptions',
-        `readConcern ${field} value must not be greater than the current clusterTime. Requested clusterTime: ${time.toString()}; current clusterTime: ${clusterTime.toString()}`,
+        `readConcern ${field} value must not be greater than the current clusterTime. Requested clusterTime: ${time.toString()}; current clusterTime: ${now.toString()}`,
       );
     }
   }

@@ -13,7 +13,7 @@ import { count, distinct } from './count-distinct';
 import { dbStats, dropDatabase, listDatabases } from './databases';
 import { remove } from './delete';
 import { explain } from './explain';
-import { CLOSE_CONNECTION, configureFailPoint, runUnderFailCommand } from './fail-command';
+import { type CLOSE_CONNECTION, configureFailPoint, runUnderFailCommand } from './fail-command';
 import { find, getMore, killCursors } from './find';
 import { findAndModify } from './find-and-modify';
 import { hello } from './hello';
@@ -137,11 +137,7 @@ export async function runCommand(
   const name = Object.keys(body)[0] ?? '';
   const found = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   const spec = found?.testOnly && !server.failPoints ? undefined : found;
-  if (!spec)
-    return {
-      ...errorReply(mongoError('CommandNotFound', `no such command: '${name}'`)),
-      ...server.clock.replyFields(),
-    };
+  if (!spec) return errorReply(mongoError('CommandNotFound', `no such command: '${name}'`));
   server.opcounters.command++;
   const ctx: CommandContext = { name, db, body, server, connection, sessionKey: sessionKeyOf(body.lsid) };
   const failure = server.failPoints?.check(name, connection.appName);
@@ -157,13 +153,15 @@ export async function runCommand(
     const txnNumber = ctx.sessionKey ? txnNumberOrUndefined(body.txnNumber) : undefined;
     if (ctx.sessionKey && txnNumber !== undefined) server.sessions.abortAfterError(ctx.sessionKey, txnNumber);
   };
-  const reply = await runUnderFailCommand(failure, kind, () => dispatch(ctx, spec).then((r) => finish(ctx, r)), abort);
-  return reply === CLOSE_CONNECTION ? reply : { ...reply, ...server.clock.replyFields() };
+  return runUnderFailCommand(failure, kind, () => dispatch(ctx, spec).then((r) => finish(ctx, r)), abort);
 }
 
-/** What every reply gets: the write concern outcome, then the cluster time (as a replica-set member's replies). */
+/**
+ * What every reply gets: the write concern outcome. The cluster time (`operationTime`, `$clusterTime`, as a
+ * replica-set member's replies carry) is appended by the server as it encodes the reply (ClusterClock.replyElements).
+ */
 function finish(ctx: CommandContext, reply: Doc): Doc {
-  return { ...withWriteConcern(ctx.name, ctx.body, reply), ...ctx.server.clock.replyFields() };
+  return withWriteConcern(ctx.name, ctx.body, reply);
 }
 
 /** A successful command whose write concern this one-member set cannot meet reports it (see concerns.ts). */
@@ -199,10 +197,7 @@ async function dispatch(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
   try {
     checkHints(ctx);
     const inTransaction = body.autocommit === false && !TRANSACTION_CONTROL.has(name);
-    const level = checkConcerns(
-      name,
-      body,
-      { inTransaction, first: body.startTransaction === true },
+    const level = checkConcerns(name, body, { inTransaction, first: body.startTransaction === true }, () =>
       server.clock.now(),
     );
     if (level === 'snapshot' && !inTransaction && name !== 'getMore') return await snapshotRead(ctx, spec);

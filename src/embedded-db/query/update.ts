@@ -204,7 +204,7 @@ interface FieldUpdate {
 
 /** `$`, `$[]` and `$[ident]`: path components that stand for array positions. */
 function isPositional(part: string): boolean {
-  return part === '$' || /^\$\[[a-z0-9]*\]$/i.test(part);
+  return part.charCodeAt(0) === 36 && (part === '$' || /^\$\[[a-z0-9]*\]$/i.test(part));
 }
 
 /**

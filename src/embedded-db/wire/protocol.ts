@@ -110,28 +110,50 @@ export function decodeOpQuery(message: Buffer, header: MessageHeader): CommandRe
   return { header, body, db: name.value.slice(0, -'.$cmd'.length), moreToCome: false, legacy: true };
 }
 
-function header(length: number, requestId: number, responseTo: number, opCode: number): Buffer {
-  const buf = Buffer.alloc(16);
-  buf.writeInt32LE(length, 0);
-  buf.writeInt32LE(requestId, 4);
-  buf.writeInt32LE(responseTo, 8);
-  buf.writeInt32LE(opCode, 12);
-  return buf;
+/**
+ * A message: the header, `prefix` (the opcode's fixed fields), then `reply` as a BSON document with `elements` (BSON
+ * elements already encoded, see ClusterClock.replyElements) appended to it, built in one buffer.
+ */
+function encodeMessage(
+  opCode: number,
+  prefix: Buffer,
+  reply: Doc,
+  elements: Uint8Array | undefined,
+  requestId: number,
+  responseTo: number,
+): Buffer {
+  const doc = serialize(reply);
+  const extra = elements?.length ?? 0;
+  const docAt = 16 + prefix.length;
+  const length = docAt + doc.length + extra;
+  const message = Buffer.allocUnsafe(length);
+  message.writeInt32LE(length, 0);
+  message.writeInt32LE(requestId, 4);
+  message.writeInt32LE(responseTo, 8);
+  message.writeInt32LE(opCode, 12);
+  prefix.copy(message, 16);
+  // The document's own elements, then the appended ones, then its terminating zero; its length covers them all.
+  message.set(doc.subarray(0, doc.length - 1), docAt);
+  if (elements) message.set(elements, docAt + doc.length - 1);
+  message[length - 1] = 0;
+  message.writeInt32LE(doc.length + extra, docAt);
+  return message;
 }
 
-export function encodeOpMsg(reply: Doc, requestId: number, responseTo: number): Buffer {
-  const doc = serialize(reply);
-  const prefix = Buffer.alloc(5); // flagBits 0, then section kind 0
-  return Buffer.concat([header(16 + 5 + doc.length, requestId, responseTo, OP_MSG), prefix, doc]);
+/** flagBits 0, then section kind 0. */
+const OP_MSG_PREFIX = Buffer.alloc(5);
+
+export function encodeOpMsg(reply: Doc, requestId: number, responseTo: number, elements?: Uint8Array): Buffer {
+  return encodeMessage(OP_MSG, OP_MSG_PREFIX, reply, elements, requestId, responseTo);
 }
 
 /** OP_REPLY flag: the server supports awaitData (mongod always sets it). */
 const AWAIT_CAPABLE = 8;
+/** responseFlags, cursorID (int64 0), startingFrom, numberReturned 1. */
+const OP_REPLY_PREFIX = Buffer.alloc(20);
+OP_REPLY_PREFIX.writeInt32LE(AWAIT_CAPABLE, 0);
+OP_REPLY_PREFIX.writeInt32LE(1, 16);
 
-export function encodeOpReply(reply: Doc, requestId: number, responseTo: number): Buffer {
-  const doc = serialize(reply);
-  const fields = Buffer.alloc(20); // responseFlags, cursorID (int64 0), startingFrom, numberReturned
-  fields.writeInt32LE(AWAIT_CAPABLE, 0);
-  fields.writeInt32LE(1, 16);
-  return Buffer.concat([header(16 + 20 + doc.length, requestId, responseTo, OP_REPLY), fields, doc]);
+export function encodeOpReply(reply: Doc, requestId: number, responseTo: number, elements?: Uint8Array): Buffer {
+  return encodeMessage(OP_REPLY, OP_REPLY_PREFIX, reply, elements, requestId, responseTo);
 }

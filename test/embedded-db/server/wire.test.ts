@@ -1,5 +1,5 @@
 /** The wire protocol itself: messages split across TCP chunks, several in one chunk, moreToCome, int64 cursor ids. */
-import { Long } from 'mongodb';
+import { Long, Timestamp } from 'mongodb';
 import { useServer } from './harness';
 import { encodeOpMsg, RawConnection } from './raw-wire';
 
@@ -87,6 +87,28 @@ test('when insert documents come as a kind-1 document sequence, then they are in
     const reply = raw.nextReply();
     raw.write(Buffer.concat([header, payload]));
     expect(await reply).toMatchObject({ ok: 1, n: 2 });
+  } finally {
+    raw.close();
+  }
+});
+
+test('when commands are answered, then every reply carries operationTime and $clusterTime, which a write advances', async () => {
+  const raw = await RawConnection.connect(h.uri);
+  const db = h.db().databaseName;
+  try {
+    const before = await raw.command({ ping: 1, $db: 'admin' });
+    const write = await raw.command({ insert: 'wire_times', documents: [{ _id: 1 }], $db: db });
+    const missing = await raw.command({ nope: 1, $db: 'admin' });
+    for (const reply of [before, write, missing]) {
+      expect(reply.operationTime).toBeInstanceOf(Timestamp);
+      expect(reply.$clusterTime.clusterTime.greaterThanOrEqual(reply.operationTime)).toBe(true);
+      expect(reply.$clusterTime.signature.keyId).toBeInstanceOf(Long);
+      expect(reply.$clusterTime.signature.hash.length()).toBe(20);
+    }
+    expect(write).toMatchObject({ ok: 1, n: 1 });
+    expect(missing).toMatchObject({ ok: 0, code: 59 });
+    expect(write.operationTime.greaterThan(before.operationTime)).toBe(true);
+    expect(missing.$clusterTime.clusterTime.greaterThanOrEqual(write.operationTime)).toBe(true);
   } finally {
     raw.close();
   }
