@@ -1,5 +1,5 @@
-import { withTransaction } from '../../src/db/transaction';
 import { driverCollection } from '../../src/db/driver';
+import { withTransaction } from '../../src/db/transaction';
 import { SYSTEM_ACTOR } from '../../src/modules/access/permissions';
 import { AuditEntry } from '../../src/modules/audit/audit.model';
 import { recordAudit } from '../../src/modules/audit/audit.service';

@@ -31,7 +31,6 @@ import {
   type StockIdentity,
   startOfToday,
 } from './stock.model';
-import { type OutflowDimensions, rollUpOutflows } from './stock.rollups';
 
 export type NewLedgerEntry = Omit<LedgerEntryRecord, 'reversedBy'> & { reversedBy: null };
 
@@ -45,8 +44,6 @@ export class StockOperation {
   readonly at = new Date();
   readonly entries: NewLedgerEntry[] = [];
   readonly source: SourceDocument;
-  /** What an issue served beyond its source document (a hand-over's programme and round), for the outflow roll-ups. */
-  dimensions: OutflowDimensions | null = null;
   /** The organisation's balances and ledger on the driver (scope.ts's direct path): no Mongoose work per command. */
   readonly balances: DirectCollection<StockBalanceRecord>;
   private readonly ledger: DirectCollection<LedgerEntryRecord>;
@@ -105,10 +102,6 @@ export class StockOperation {
    */
   async flush(): Promise<NewLedgerEntry[]> {
     if (this.entries.length) await this.ledger.insertMany(this.entries, { session: this.session });
-    // The outflow reports' monthly sums, in the same transaction (stock.rollups.ts): issues and their reversals only.
-    if (this.entries.some((e) => e.type === 'issue' || e.type === 'reversal')) {
-      await rollUpOutflows(this.entries, this.dimensions, this.session);
-    }
     return this.entries;
   }
 }
