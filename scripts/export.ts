@@ -7,7 +7,6 @@
  * shared): it runs as the system acting for the organisation given with --org.
  */
 
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
@@ -52,8 +51,6 @@ async function main(): Promise<void> {
       to: date(values.to),
       onRows: (count: number) => bar.update(count),
     });
-    out.end();
-    await once(out, 'finish');
     bar.stop();
     console.log(`${rows} rows written to ${file}`);
   } finally {

@@ -18,8 +18,9 @@
  *   npm run bench:stock -- [--topology in-process|out-of-process|both] [--rounds 3] [--requests 600]
  *                          [--concurrency 16] [--quick] [--kinds transfer,donation] [--profile-dir /tmp/prof]
  *
- * `--profile-dir` writes a CPU profile of this process's main thread over each of Asar's measured rounds
- * (the baseline's are not profiled), per kind, topology and round (`<topology>-<kind>-<round>.cpuprofile`). The older phases (issue conflicts, the stock summary over a million
+ * `--profile-dir` writes a CPU profile of this process's main thread over each measured round, each app's into its
+ * own file (`<topology>-<kind>-<app>-<round>.cpuprofile`): both apps are profiled, so that the profiler's own cost
+ * weighs on both and the ratios stay comparable. The older phases (issue conflicts, the stock summary over a million
  * ledger entries, the receipt PDF) are `npm run bench:stock:core`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -364,9 +365,7 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
         const order: AppName[] = round % 2 ? ['baseline', 'asar'] : ['asar', 'baseline'];
         for (const app of order) {
           const measure = () => measuredRound(load, database, app, roundOf(app, kind, REQUESTS), totals[kind][app]);
-          // Only Asar's rounds are profiled, each into its own file, so that the baseline's work is not mixed in.
-          if (app === 'asar') await profiled(flags['profile-dir'], `${topology}-${kind}-${round + 1}`, measure);
-          else await measure();
+          await profiled(flags['profile-dir'], `${topology}-${kind}-${app}-${round + 1}`, measure);
         }
       }
     }

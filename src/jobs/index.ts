@@ -11,6 +11,7 @@ import { idempotencyCleanupJob } from './idempotency-cleanup.job';
 import { importsResumeJob } from './imports-resume.job';
 import type { Job } from './job';
 import { lowStockJob } from './low-stock.job';
+import { reportRollupsJob, reportRollupsRebuildJob } from './report-rollups.job';
 import { reservationsExpiryJob } from './reservations-expiry.job';
 import { Scheduler } from './scheduler';
 import { findOverdueShipments, shipmentsOverdueJob } from './shipments-overdue.job';
@@ -27,6 +28,8 @@ export function allJobs(): Job[] {
     importsResumeJob,
     reservationsExpiryJob,
     shipmentsOverdueJob(findOverdueShipments),
+    reportRollupsJob,
+    reportRollupsRebuildJob,
   ];
 }
 

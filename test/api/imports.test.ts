@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { AuditEntry } from '../../src/modules/audit/audit.model';
 import { Item } from '../../src/modules/catalog/catalog.model';
 import { Import } from '../../src/modules/imports/imports.model';
 import { LedgerEntry } from '../../src/modules/stock/stock.model';
@@ -102,18 +103,15 @@ describe('CSV import', () => {
     expect(await findInvariantViolations()).toEqual([]);
   });
 
-  test('when an import stopped after writing a row but before saving its progress, then resuming writes every row once', async () => {
+  test('when an import stopped after committing its first rows, then resuming writes every other row once', async () => {
     const headers = await warehouseStaff();
     const csv = ['sku,name_en,category,base_unit', 'A-1,Rice,food,kg', 'A-2,Tea,food,kg', 'A-3,Oil,food,l'].join('\n');
     const { body } = await upload(headers, 'items', csv);
-    // The state a crash leaves: row 2 (A-1) done and saved, row 3 (A-2) written but its progress not saved.
+    // What a crash leaves: a batch and the progress past it commit in one transaction, so the rows written are
+    // exactly the first `rowsDone` (here row 2, A-1); a batch in flight left nothing.
     const { createItem } = await import('../../src/modules/catalog/catalog.service');
     const { SYSTEM_ACTOR } = await import('../../src/modules/access/permissions');
-    for (const [sku, en] of [
-      ['A-1', 'Rice'],
-      ['A-2', 'Tea'],
-    ])
-      await createItem({ sku, name: { en }, category: 'food', baseUnit: 'kg' }, SYSTEM_ACTOR);
+    await createItem({ sku: 'A-1', name: { en: 'Rice' }, category: 'food', baseUnit: 'kg' }, SYSTEM_ACTOR);
     await Import.updateOne(
       { _id: new Types.ObjectId(body.id) },
       {
@@ -136,6 +134,35 @@ describe('CSV import', () => {
       progress: { rowsDone: 3, written: 3 },
     });
     expect((await Item.find().lean()).map((i) => i.sku).sort()).toEqual(['A-1', 'A-2', 'A-3']);
+    expect(await AuditEntry.countDocuments({ action: 'item.create' })).toBe(3);
+  });
+
+  test('when a row turns bad between the dry run and the import, then all-or-nothing stops without writing its batch and valid-only skips it', async () => {
+    const headers = await warehouseStaff();
+    const csv = ['sku,name_en,category,base_unit', 'B-1,Rice,food,kg', 'B-2,Tea,food,kg', 'B-3,Oil,food,l'].join('\n');
+    const strict = await upload(headers, 'items', csv);
+    const lenient = await upload(headers, 'items', `${csv}\n`); // another file: its own import
+    expect([strict.body.valid, lenient.body.valid]).toEqual([3, 3]);
+    const { createItem } = await import('../../src/modules/catalog/catalog.service');
+    const { SYSTEM_ACTOR } = await import('../../src/modules/access/permissions');
+    await createItem({ sku: 'B-2', name: { en: 'Green tea' }, category: 'food', baseUnit: 'kg' }, SYSTEM_ACTOR);
+
+    await t.api.post(`/api/v1/imports/${strict.body.id}/start`).set(headers).send({ mode: 'all_or_nothing' });
+    const stopped = await untilFinished(headers, strict.body.id);
+    expect(stopped).toMatchObject({ status: 'failed', progress: { rowsDone: 0, written: 0 } });
+    expect(stopped.failure).toMatch(/Row 3 is no longer valid \(SKU B-2 already exists\)/);
+    expect((await Item.find().lean()).map((i) => i.sku)).toEqual(['B-2']);
+
+    await t.api.post(`/api/v1/imports/${lenient.body.id}/start`).set(headers).send({ mode: 'valid_only' });
+    expect(await untilFinished(headers, lenient.body.id)).toMatchObject({
+      status: 'done',
+      progress: { rowsDone: 3, written: 2 },
+    });
+    expect((await Item.find().lean()).map((i) => [i.sku, i.name.en]).sort()).toEqual([
+      ['B-1', 'Rice'],
+      ['B-2', 'Green tea'],
+      ['B-3', 'Oil'],
+    ]);
   });
 
   test('when the upload is not CSV or the kind is unknown, then 400 names the problem', async () => {

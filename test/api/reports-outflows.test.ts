@@ -9,18 +9,12 @@ import '../../src/modules';
 import mongoose, { Types } from 'mongoose';
 import { monthExpression, monthOf, monthStart } from '../../src/core/local-time';
 import { acrossOrganisations } from '../../src/modules/access/ownership';
-import type { Actor } from '../../src/modules/access/permissions';
-import { Allocation } from '../../src/modules/distributions/distributions.model';
-import { allocate, createBatch, handOver } from '../../src/modules/distributions/distributions.service';
-import { addVulnerabilityCriterion } from '../../src/modules/households/households.service';
-import { enrolHouseholds } from '../../src/modules/programmes/programmes.service';
-import { issue, OutflowRollup, reverseOperation } from '../../src/modules/stock';
+import { foldReportRollups } from '../../src/modules/reports';
+import { OutflowRollup } from '../../src/modules/reports/report-rollups.model';
 import { LedgerEntry } from '../../src/modules/stock/stock.model';
 import { readPdfText } from '../documents/read-pdf';
 import { setupTestApp } from '../support/app';
-import { givenHouseholds } from '../support/given-households';
-import { bearer, given } from '../support/given-identity';
-import { actorFor, givenInventory } from '../support/given-inventory';
+import { fullScan, givenHubOf, organisationThatDistributed } from '../support/given-report-data';
 
 const t = setupTestApp();
 
@@ -34,110 +28,6 @@ interface Row {
   group: string;
   label: string;
   [key: string]: string | number;
-}
-
-/**
- * An organisation that handed blankets to `served` households of a programme's round (region almaty_region, the
- * first two also in astana... see below), issued some directly, and corrected one direct issue by a reversal.
- */
-async function organisationThatDistributed(name: string, options: { served: number; regions: string[] }) {
-  const org = await given.organisation({ name, type: 'ngo' });
-  const owner = { organisationId: org.id };
-  const actor: Actor = await actorFor(owner);
-  const blanket = await givenInventory.item({ sku: `BLANKET-${name}`, category: 'bedding', volumeM3PerUnit: '0.01' });
-  const { warehouse } = await givenInventory.stockOf({ item: blanket, quantity: 200, organisationId: org.id });
-  const { programme, roundId } = await givenHouseholds.programme(actor, blanket.id, {
-    name: `${name}: winter blankets`,
-    rounds: [
-      {
-        name: 'Round 1',
-        startsOn: new Date('2026-01-01T00:00:00Z'),
-        endsOn: new Date('2026-12-31T00:00:00Z'),
-        entitlements: [{ itemId: blanket.id, category: 'bedding', basis: 'household', quantity: 2 }],
-      },
-    ],
-  });
-  await addVulnerabilityCriterion({ code: 'winter_heating', label: { en: 'No heating' } }, actor);
-  const heads: Map<string, string> = new Map();
-  const households = [];
-  for (let n = 0; n < options.served + 1; n += 1) {
-    const iin = givenHouseholds.iin();
-    const region = options.regions[n % options.regions.length] as string;
-    const household = await givenHouseholds.household(actor, {
-      head: { name: `Секретова Айгүл ${n}`, birthDate: new Date('1985-04-12T00:00:00Z'), iin },
-      address: { region, settlement: 'Талғар', line: `Секретная көшесі ${n}` },
-      vulnerabilities: n % 2 === 0 ? ['single_parent', 'disability'] : ['low_income'],
-    });
-    heads.set(household.id, iin);
-    households.push(household);
-  }
-  await enrolHouseholds(programme.id, roundId, { householdIds: households.map((h) => h.id) }, actor);
-  const batch = await createBatch(
-    {
-      programmeId: programme.id,
-      roundId,
-      warehouseId: warehouse.id,
-      site: { name: 'School 3', region: 'almaty_region', settlement: 'Талғар' },
-      plannedOn: new Date('2026-06-01T00:00:00Z'),
-    },
-    actor,
-  );
-  const allocated = await allocate(batch.id, { householdIds: households.map((h) => h.id) }, actor);
-  // Every household but the last takes its blankets; the last does not come ("none": not served).
-  for (const [i, allocation] of allocated.allocated.entries()) {
-    const last = i === allocated.allocated.length - 1;
-    await handOver(
-      allocation.id,
-      {
-        outcome: last ? 'none' : 'all',
-        reason: last ? 'did not come' : null,
-        receivedBy: { kind: 'head', iin: heads.get(allocation.householdId) as string },
-        proof: last ? { kind: 'none' } : { kind: 'paper', sheet: `S-${i}` },
-      },
-      actor,
-    );
-  }
-  await issue({ warehouseId: warehouse.id, itemId: blanket.id, quantity: 7, unit: 'piece', reason: 'fire' }, actor);
-  const mistake = await issue(
-    { warehouseId: warehouse.id, itemId: blanket.id, quantity: 3, unit: 'piece', reason: 'typo' },
-    actor,
-  );
-  await reverseOperation(mistake.operationId, { reason: 'entered twice' }, actor);
-  const headers = bearer((await given.user({ role: 'viewer', organisationId: org.id })).token);
-  const coordinator = bearer((await given.user({ role: 'admin', organisationId: org.id })).token);
-  return { org, actor, headers, coordinator, blanket, warehouse, programme, roundId, households };
-}
-
-/** Outflows straight from the ledger: every issue entry not reversed, of the organisation, in [from, to). */
-async function fullScan(organisationId: string, from?: Date, to?: Date) {
-  return acrossOrganisations('test: the whole ledger, as the reports were before roll-ups', async () => {
-    const at: Record<string, Date> = {};
-    if (from) at.$gte = from;
-    if (to) at.$lt = to;
-    const entries = await LedgerEntry.find({
-      organisationId: new Types.ObjectId(organisationId),
-      type: 'issue',
-      reversedBy: null,
-      ...(from || to ? { at } : {}),
-    })
-      .lean()
-      .exec();
-    const allocations = await Allocation.find({ organisationId: new Types.ObjectId(organisationId) })
-      .lean()
-      .exec();
-    const roundOf = new Map(allocations.map((a) => [String(a._id), String(a.roundId)]));
-    const byPurpose = new Map<string, number>();
-    const byRound = new Map<string, number>();
-    const byMonth = new Map<string, number>();
-    for (const e of entries) {
-      const purpose = e.source.type === 'allocation' ? 'distribution' : 'issue';
-      byPurpose.set(purpose, (byPurpose.get(purpose) ?? 0) - e.quantity);
-      const round = e.source.type === 'allocation' ? (roundOf.get(String(e.source.id)) ?? '?') : '';
-      byRound.set(round, (byRound.get(round) ?? 0) - e.quantity);
-      byMonth.set(monthOf(e.at), (byMonth.get(monthOf(e.at)) ?? 0) - e.quantity);
-    }
-    return { entries: entries.length, byPurpose, byRound, byMonth };
-  });
 }
 
 const pieces = (rows: Row[], key: (r: Row) => string) => new Map(rows.map((r) => [key(r), Number(r.pieces)]));
@@ -194,14 +84,15 @@ describe('outflows by programme and round, from monthly roll-ups', () => {
     expect(pieces(wholeMonth.body.rows, (r) => r.group)).toEqual(scan.byMonth);
   });
 
-  test('when roll-ups are written, then they belong to the organisation, hold its issues only, and are owned records (plugin, key led by the organisation)', async () => {
+  test('when roll-ups are folded, then they belong to the organisation, hold its issues only, and are owned records (plugin, key led by the organisation)', async () => {
     const a = await organisationThatDistributed('Zhanuya', { served: 2, regions: ['astana'] });
     const b = await organisationThatDistributed('Meirim', { served: 3, regions: ['astana'] });
+    await foldReportRollups({ now: new Date(Date.now() + 3_600_000) });
     const rollups = await acrossOrganisations('test: every roll-up', () => OutflowRollup.find({}).lean().exec());
     expect(new Set(rollups.map((r) => String(r.organisationId)))).toEqual(new Set([a.org.id, b.org.id]));
     const ofA = rollups.filter((r) => String(r.organisationId) === a.org.id);
     expect(ofA.every((r) => String(r.warehouseId) === a.warehouse.id)).toBe(true);
-    expect(ofA.reduce((sum, r) => sum - r.quantity, 0)).toBe(2 * 2 + 7);
+    expect(ofA.reduce((sum, r) => sum + r.pieces, 0)).toBe(2 * 2 + 7);
     // Owned as every record is: a required organisation, the ownership plugin, the key led by the organisation.
     expect(OutflowRollup.schema.path('organisationId').isRequired).toBe(true);
     expect(OutflowRollup.schema.indexes().map(([key]) => Object.keys(key)[0])).toEqual(['organisationId']);
@@ -251,16 +142,7 @@ describe('households served', () => {
     const a = await organisationThatDistributed('Love Kazakhstan', { served: 6, regions: ['almaty_region'] });
     const b = await organisationThatDistributed('Talgar group', { served: 2, regions: ['astana'] });
     const outsider = await organisationThatDistributed('Not a member', { served: 5, regions: ['almaty_region'] });
-    const hub = await given.organisation({ name: 'Almaty volunteer headquarters', type: 'hub' });
-    const operator = bearer((await given.user({ role: 'operator' })).token);
-    for (const member of [a, b]) {
-      const res = await t.api
-        .post(`/api/v1/organisations/${hub.id}/members`)
-        .set(operator)
-        .send({ organisationId: member.org.id, from: '2025-01-01' });
-      expect(res.status).toBe(201);
-    }
-    const hubViewer = bearer((await given.user({ role: 'viewer', organisationId: hub.id })).token);
+    const { hub, hubViewer } = await givenHubOf(t.api, 'Almaty volunteer headquarters', [a.org.id, b.org.id]);
     const res = await t.api.get(`/api/v1/organisations/${hub.id}/reports/households?groupBy=region`).set(hubViewer);
     expect(res.status).toBe(200);
     expect(res.body.rows.map((r: Row) => [r.group, r.households, r.people])).toEqual([

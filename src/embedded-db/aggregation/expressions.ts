@@ -97,13 +97,25 @@ function callOperator(name: string, args: unknown, ctx: ExprContext): unknown {
   return fn(args, ctx);
 }
 
+/**
+ * Valid paths split once: a pipeline evaluates the same few paths for every document, and splitting and checking
+ * them again each time was a measurable part of a $group over a million documents. Bounded, since paths come from
+ * commands; a path that fails its checks is never stored, so it throws every time.
+ */
+const splitPaths = new Map<string, string[]>();
+const SPLIT_PATHS_KEPT = 10_000;
+
 function splitPath(path: string, original: string): string[] {
+  const known = splitPaths.get(path);
+  if (known) return known;
   if (path === '') throw exprError(16872, `'$' by itself is not a valid FieldPath`);
   const parts = path.split('.');
   for (const part of parts) {
     if (part === '') throw exprError(15998, `FieldPath field names may not be empty strings. ('${original}')`);
     if (part.startsWith('$')) throw exprError(16410, `FieldPath field names may not start with '$'. ('${original}')`);
   }
+  if (splitPaths.size >= SPLIT_PATHS_KEPT) splitPaths.clear();
+  splitPaths.set(path, parts);
   return parts;
 }
 

@@ -97,13 +97,11 @@ export function runPipeline(input: Doc[], pipeline: Doc[], ctx: PipelineContext)
   return stages.reduce((docs, stage) => stage(docs), input);
 }
 
-function exprContext(doc: Doc, ctx: PipelineContext, extra?: Record<string, unknown>): ExprContext {
-  return {
-    root: doc,
-    variables: { ...(ctx.variables ?? {}), ...(extra ?? {}) },
-    now: ctx.now,
-    collation: ctx.collation,
-  };
+/** The pipeline's variables, shared by every document's context (operators that bind more copy them). */
+const NO_VARIABLES: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+function exprContext(doc: Doc, ctx: PipelineContext): ExprContext {
+  return { root: doc, variables: ctx.variables ?? NO_VARIABLES, now: ctx.now, collation: ctx.collation };
 }
 
 function compileStage(stage: unknown, ctx: PipelineContext): Stage {

@@ -11,7 +11,7 @@ import { ReferenceCache } from '../../db/reference-cache';
 import { withTransaction } from '../../db/transaction';
 import { translationOrder } from '../../documents/labels';
 import type { Actor } from '../access';
-import { describeChanges, recordAudit } from '../audit';
+import { describeChanges, recordAudit, recordAudits } from '../audit';
 import { Item, type ItemCategory, type ItemRecord, type LocalizedName } from './catalog.model';
 import {
   decimalToScaledInteger,
@@ -180,48 +180,65 @@ async function resolveComponents(
   });
 }
 
+/**
+ * A new item's document, its units, packs, weight and volume converted: throws VALIDATION as `createItem` would
+ * (an unknown unit, a weight for an item weighed in kilograms). Components (kits) are resolved apart.
+ */
+export function newItemDoc(input: ItemInput, _id = new Types.ObjectId(), components: ItemRecord['components'] = []) {
+  return {
+    _id,
+    sku: input.sku,
+    name: input.name,
+    category: input.category,
+    baseUnit: input.baseUnit,
+    packs: resolvePacks(input.baseUnit, input.packs ?? []),
+    weightGramsPerUnit: weightGrams(input.baseUnit, input.weightKgPerUnit) ?? null,
+    volumeCm3PerUnit: volumeCm3(input.volumeM3PerUnit) ?? null,
+    lotTracked: input.lotTracked ?? false,
+    expiryTracked: input.expiryTracked ?? false,
+    hsCode: input.hsCode ?? null,
+    originCountry: input.originCountry ?? null,
+    unitValue: unitValueOf(input.unitValue) ?? null,
+    components,
+    active: input.active ?? true,
+  };
+}
+
+function itemCreated(_id: Types.ObjectId, input: ItemInput, actor: Actor) {
+  return {
+    actor,
+    action: 'item.create',
+    targetType: 'item',
+    targetId: _id,
+    summary: { sku: input.sku, category: input.category },
+  } as const;
+}
+
 export async function createItem(input: ItemInput, actor: Actor): Promise<ItemDto> {
-  const packs = resolvePacks(input.baseUnit, input.packs ?? []);
-  const weightGramsPerUnit = weightGrams(input.baseUnit, input.weightKgPerUnit) ?? null;
-  const volumeCm3PerUnit = volumeCm3(input.volumeM3PerUnit) ?? null;
+  const draft = newItemDoc(input);
   const created = await withTransaction(async (session) => {
-    const _id = new Types.ObjectId();
-    const components = await resolveComponents(input.baseUnit, input.components ?? [], _id, session);
-    const [item] = await Item.create(
-      [
-        {
-          _id,
-          sku: input.sku,
-          name: input.name,
-          category: input.category,
-          baseUnit: input.baseUnit,
-          packs,
-          weightGramsPerUnit,
-          volumeCm3PerUnit,
-          lotTracked: input.lotTracked ?? false,
-          expiryTracked: input.expiryTracked ?? false,
-          hsCode: input.hsCode ?? null,
-          originCountry: input.originCountry ?? null,
-          unitValue: unitValueOf(input.unitValue) ?? null,
-          components,
-          active: input.active ?? true,
-        },
-      ],
-      { session },
-    );
-    await recordAudit(
-      {
-        actor,
-        action: 'item.create',
-        targetType: 'item',
-        targetId: _id,
-        summary: { sku: input.sku, category: input.category },
-      },
-      session,
-    );
+    const components = await resolveComponents(input.baseUnit, input.components ?? [], draft._id, session);
+    const [item] = await Item.create([{ ...draft, components }], { session });
+    await recordAudit(itemCreated(draft._id, input, actor), session);
     return item.toObject() as ItemRecord;
   });
   return toItemDto(created);
+}
+
+/**
+ * Items without components created in bulk in the caller's transaction (a CSV import's batch): one insert for all
+ * of them and their audit entries in the transaction's one audit insert. A SKU taken meanwhile fails the insert
+ * (the unique index), and the transaction writes none of them.
+ */
+export async function createItems(inputs: readonly ItemInput[], actor: Actor, session: ClientSession): Promise<void> {
+  if (inputs.length === 0) return;
+  if (inputs.some((input) => input.components?.length)) throw new Error('createItems takes items without components');
+  const docs = inputs.map((input) => newItemDoc(input));
+  await Item.insertMany(docs, { session });
+  await recordAudits(
+    docs.map((doc, i) => itemCreated(doc._id, inputs[i] as ItemInput, actor)),
+    session,
+  );
 }
 
 export async function updateItem(id: string, input: ItemUpdate, actor: Actor): Promise<ItemDto> {

@@ -3,7 +3,15 @@
  */
 export { ITEM_CATEGORIES, Item, type ItemCategory, type ItemRecord, type LocalizedName } from './catalog.model';
 export { quantityValue, signedQuantityValue, unitCode } from './catalog.schemas';
-export { createItem, itemIdsInCategory, itemsByIds, requireItems } from './catalog.service';
+export {
+  createItem,
+  createItems,
+  type ItemInput,
+  itemIdsInCategory,
+  itemsByIds,
+  newItemDoc,
+  requireItems,
+} from './catalog.service';
 export {
   canonicalUnit,
   decimalToScaledInteger,

@@ -189,6 +189,8 @@ handOverSchema.plugin(ownedByOrganisation);
 handOverSchema.index({ organisationId: 1, allocationId: 1 }, { unique: true });
 handOverSchema.index({ organisationId: 1, batchId: 1 });
 handOverSchema.index({ organisationId: 1, householdId: 1 });
+// Households served over a period (modules/reports).
+handOverSchema.index({ organisationId: 1, handedOverAt: 1 });
 
 export const HandOver =
   (mongoose.models.HandOver as mongoose.Model<HandOverRecord> | undefined) ??

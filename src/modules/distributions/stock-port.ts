@@ -71,7 +71,6 @@ export async function issueLine(
       unit: ref.unit,
       number: ref.number,
       reason: 'distribution',
-      dimensions: ref.programmeId && ref.roundId ? { programmeId: ref.programmeId, roundId: ref.roundId } : null,
     },
     actor,
     session,

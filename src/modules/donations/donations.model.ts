@@ -124,6 +124,10 @@ donationSchema.index({ organisationId: 1, receivedAt: -1, _id: -1 });
 donationSchema.index({ organisationId: 1, donorId: 1, receivedAt: -1 });
 donationSchema.index({ organisationId: 1, warehouseId: 1, receivedAt: -1 });
 donationSchema.index({ organisationId: 1, status: 1, receivedAt: -1 });
+// The reports' roll-ups fold donations by when they were posted and reversed, and read what came after their
+// watermark by the same instants (modules/reports/report-rollups.ts).
+donationSchema.index({ organisationId: 1, postedAt: 1 });
+donationSchema.index({ organisationId: 1, reversedAt: 1 });
 
 export const Donation =
   (mongoose.models.Donation as mongoose.Model<DonationRecord> | undefined) ??

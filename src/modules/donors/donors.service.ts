@@ -3,7 +3,7 @@
  * own donors; their contact details (phone, e-mail, address, contact person) are shown only to roles holding
  * `donors:contact` (an admin, the warehouse receiving the goods), and an anonymous donor's name never.
  */
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, QueryFilter, Types } from 'mongoose';
 import { type NameLang, nameCollation } from '../../core/collation';
 import { notFound, validationError } from '../../core/errors';
 import { containsText, type Page, type PageRequest } from '../../core/pagination';
@@ -11,7 +11,7 @@ import { guardedChange } from '../../core/transitions';
 import { ReferenceCache } from '../../db/reference-cache';
 import { withTransaction } from '../../db/transaction';
 import { type Actor, organisationOf, owned, ownerFilter } from '../access';
-import { describeChanges, recordAudit } from '../audit';
+import { describeChanges, recordAudit, recordAudits } from '../audit';
 import { Donor, type DonorContact, type DonorRecord, type DonorType } from './donors.model';
 
 export type { DonorRecord } from './donors.model';
@@ -60,33 +60,46 @@ export function toDonorDto(d: DonorRecord, reader: Actor): DonorDto {
 // Contact details are personal data: the audit summary says that they changed, not to what.
 const HIDDEN = ['contact', 'name'];
 
+function donorDoc(input: DonorInput) {
+  return {
+    type: input.type,
+    name: input.name ?? null,
+    country: input.country,
+    contact: input.contact ?? {},
+    anonymous: input.anonymous ?? false,
+  };
+}
+
+function donorCreated(donor: { _id: Types.ObjectId }, input: DonorInput, actor: Actor) {
+  return {
+    actor,
+    action: 'donor.create',
+    targetType: 'donor',
+    targetId: donor._id,
+    summary: { type: input.type, country: input.country },
+  } as const;
+}
+
 export async function createDonor(input: DonorInput, actor: Actor): Promise<DonorDto> {
   const created = await withTransaction(async (session) => {
-    const [donor] = await owned(Donor, actor).create(
-      [
-        {
-          type: input.type,
-          name: input.name ?? null,
-          country: input.country,
-          contact: input.contact ?? {},
-          anonymous: input.anonymous ?? false,
-        },
-      ],
-      { session },
-    );
-    await recordAudit(
-      {
-        actor,
-        action: 'donor.create',
-        targetType: 'donor',
-        targetId: donor._id,
-        summary: { type: input.type, country: input.country },
-      },
-      session,
-    );
+    const [donor] = await owned(Donor, actor).create([donorDoc(input)], { session });
+    await recordAudit(donorCreated(donor, input, actor), session);
     return donor.toObject() as DonorRecord;
   });
   return toDonorDto(created, actor);
+}
+
+/**
+ * Donors created in bulk in the caller's transaction (a CSV import's batch): one insert for all of them and their
+ * audit entries in the transaction's one audit insert.
+ */
+export async function createDonors(inputs: readonly DonorInput[], actor: Actor, session: ClientSession): Promise<void> {
+  if (inputs.length === 0) return;
+  const donors = await owned(Donor, actor).insertMany(inputs.map(donorDoc), { session });
+  await recordAudits(
+    donors.map((donor, i) => donorCreated(donor as { _id: Types.ObjectId }, inputs[i] as DonorInput, actor)),
+    session,
+  );
 }
 
 export async function updateDonor(id: string, input: Partial<DonorInput>, actor: Actor): Promise<DonorDto> {

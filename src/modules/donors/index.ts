@@ -3,4 +3,4 @@
  */
 export { DONOR_TYPES, Donor, type DonorRecord } from './donors.model';
 export { countryCode } from './donors.schemas';
-export { createDonor, getDonor, getDonorRecord, requireDonor } from './donors.service';
+export { createDonor, createDonors, getDonor, getDonorRecord, requireDonor } from './donors.service';

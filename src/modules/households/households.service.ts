@@ -15,8 +15,8 @@ import { defineLifecycle, guardedChange } from '../../core/transitions';
 import { withTransaction } from '../../db/transaction';
 import { keyedHash, mask, openOrNull, personKey, seal, sealOrNull } from '../../personal-data';
 import { type Actor, acrossOrganisations, organisationActor, owned, ownerFilter } from '../access';
-import { recordAudit } from '../audit';
-import { reserveDocumentNumber } from '../numbering';
+import { recordAudit, recordAudits } from '../audit';
+import { reserveDocumentNumbers } from '../numbering';
 import { hubMembersOf, isHub } from '../organisations';
 import { ledgerActorOf } from '../stock';
 import {
@@ -212,8 +212,17 @@ function checkIin(iin: string, birthDate: Date | null | undefined, field: string
 }
 
 async function checkVulnerabilities(actor: Actor, codes: readonly string[], errors: FieldError[]): Promise<void> {
+  await checkVulnerabilitiesOf(actor, [codes], [errors]);
+}
+
+/** The criteria of several households checked with one query for the custom codes of them all. */
+async function checkVulnerabilitiesOf(
+  actor: Actor,
+  codesOf: readonly (readonly string[])[],
+  errorsOf: FieldError[][],
+): Promise<void> {
   const builtIn = new Set<string>(BUILT_IN_VULNERABILITIES);
-  const custom = codes.filter((code) => !builtIn.has(code));
+  const custom = [...new Set(codesOf.flat().filter((code) => !builtIn.has(code)))];
   if (custom.length === 0) return;
   const known = new Set(
     (
@@ -222,14 +231,16 @@ async function checkVulnerabilities(actor: Actor, codes: readonly string[], erro
         .lean()
     ).map((c) => c.code),
   );
-  codes.forEach((code, i) => {
-    if (!builtIn.has(code) && !known.has(code)) {
-      errors.push({
-        field: `vulnerabilities[${i}]`,
-        message: `"vulnerabilities[${i}]" is not a known criterion (${code})`,
-        type: 'any.invalid',
-      });
-    }
+  codesOf.forEach((codes, h) => {
+    codes.forEach((code, i) => {
+      if (!builtIn.has(code) && !known.has(code)) {
+        errorsOf[h]?.push({
+          field: `vulnerabilities[${i}]`,
+          message: `"vulnerabilities[${i}]" is not a known criterion (${code})`,
+          type: 'any.invalid',
+        });
+      }
+    });
   });
 }
 
@@ -248,7 +259,11 @@ function buildPeople(
   input: Pick<HouseholdInput, 'head' | 'institution' | 'members'>,
   settlement: string,
   errors: FieldError[],
+  { sealed = true }: { sealed?: boolean } = {},
 ): PersonalFields {
+  // A check that writes nothing (registrationErrors) skips the encryption: its fields are left empty.
+  const sealMaybe: typeof sealOrNull = sealed ? sealOrNull : () => null;
+  const sealHead: typeof seal = sealed ? seal : () => '';
   const hashes: string[] = [];
   const personKeys: string[] = [];
   const seen = new Map<string, string>();
@@ -279,7 +294,7 @@ function buildPeople(
         type: institution.type,
         beneficiaries: institution.beneficiaries,
         contactName: institution.contactName ?? null,
-        phone: sealOrNull(institution.phone, 'phone'),
+        phone: sealMaybe(institution.phone, 'phone'),
       },
       members: [],
       size: institution.beneficiaries,
@@ -311,7 +326,7 @@ function buildPeople(
       relation: member.relation ?? null,
       birthDate: member.birthDate ?? null,
       ageBand: member.ageBand ?? null,
-      iin: sealOrNull(member.iin, 'iin'),
+      iin: sealMaybe(member.iin, 'iin'),
       iinHash: hash,
     };
   });
@@ -320,9 +335,9 @@ function buildPeople(
     head: {
       name: head.name,
       birthDate: head.birthDate,
-      iin: seal(head.iin, 'iin'),
+      iin: sealHead(head.iin, 'iin'),
       iinHash: headHash,
-      phone: sealOrNull(head.phone, 'phone'),
+      phone: sealMaybe(head.phone, 'phone'),
     },
     institution: null,
     members,
@@ -339,54 +354,91 @@ function retentionDefault(from: Date): Date {
 }
 
 export async function registerHousehold(input: HouseholdInput, actor: Actor): Promise<HouseholdDto> {
-  const households = owned(Household, actor);
-  const { organisationId } = households;
   const errors: FieldError[] = [];
-  const people = buildPeople(input.kind, input, input.address.settlement, errors);
-  await checkVulnerabilities(actor, input.vulnerabilities ?? [], errors);
-  if (errors.length) throw validationError(errors);
-  const number = await reserveDocumentNumber('HH');
-  const now = new Date();
-  const record: HouseholdRecord = {
-    _id: new Types.ObjectId(),
-    organisationId,
-    number,
-    kind: input.kind,
-    status: 'active',
-    ...people,
-    address: {
-      region: input.address.region,
-      settlement: input.address.settlement,
-      line: sealOrNull(input.address.line, 'address'),
-    },
-    vulnerabilities: [...new Set(input.vulnerabilities ?? [])],
-    notes: input.notes ?? null,
-    legalBasis: {
-      basis: input.legalBasis.basis,
-      purpose: input.legalBasis.purpose,
-      recordedOn: input.legalBasis.recordedOn ?? now,
-      recordedBy: ledgerActorOf(actor),
-    },
-    retainUntil: input.retainUntil ?? retentionDefault(now),
-    erasedAt: null,
-    createdBy: ledgerActorOf(actor),
-    createdAt: now,
-    updatedAt: now,
-  };
-  await withTransaction(async (session) => {
-    await households.insertMany([record], { session, lean: true });
-    await recordAudit(
-      {
-        actor,
-        action: 'household.register',
-        targetType: 'household',
-        targetId: record._id,
-        summary: { number, kind: record.kind, size: record.size, region: record.address.region },
-      },
-      session,
-    );
-  });
+  const [record] = await prepareHouseholds([input], actor, [errors]);
+  if (errors.length || !record) throw validationError(errors);
+  await withTransaction((session) => insertHouseholds([record], actor, session));
   return toHouseholdDto(record);
+}
+
+/**
+ * Households ready to insert, built as one registration builds one but for a whole batch (a CSV import's 500 rows):
+ * each checked (IINs, criteria: the custom criteria of all of them read in one query), its personal fields sealed
+ * and its IINs hashed in process, the numbers reserved as one range (one `$inc`, outside any transaction: a retried
+ * transaction keeps them, a failed one leaves a gap). Nothing is written to the registry. `errorsOf[i]` receives
+ * the i-th input's errors (fields as in the API's body); an input with errors has no record (null).
+ */
+export async function prepareHouseholds(
+  inputs: readonly HouseholdInput[],
+  actor: Actor,
+  errorsOf: FieldError[][] = inputs.map(() => []),
+): Promise<(HouseholdRecord | null)[]> {
+  const { organisationId } = owned(Household, actor);
+  const people = inputs.map((input, i) =>
+    buildPeople(input.kind, input, input.address.settlement, errorsOf[i] as FieldError[]),
+  );
+  await checkVulnerabilitiesOf(
+    actor,
+    inputs.map((input) => input.vulnerabilities ?? []),
+    errorsOf,
+  );
+  const valid = inputs.map((_, i) => (errorsOf[i] as FieldError[]).length === 0);
+  const numbers = await reserveDocumentNumbers('HH', valid.filter(Boolean).length);
+  const now = new Date();
+  const by = ledgerActorOf(actor);
+  let next = 0;
+  return inputs.map((input, i): HouseholdRecord | null => {
+    if (!valid[i]) return null;
+    return {
+      _id: new Types.ObjectId(),
+      organisationId,
+      number: numbers[next++] as string,
+      kind: input.kind,
+      status: 'active',
+      ...(people[i] as PersonalFields),
+      address: {
+        region: input.address.region,
+        settlement: input.address.settlement,
+        line: sealOrNull(input.address.line, 'address'),
+      },
+      vulnerabilities: [...new Set(input.vulnerabilities ?? [])],
+      notes: input.notes ?? null,
+      legalBasis: {
+        basis: input.legalBasis.basis,
+        purpose: input.legalBasis.purpose,
+        recordedOn: input.legalBasis.recordedOn ?? now,
+        recordedBy: by,
+      },
+      retainUntil: input.retainUntil ?? retentionDefault(now),
+      erasedAt: null,
+      createdBy: by,
+      createdAt: now,
+      updatedAt: now,
+    };
+  });
+}
+
+/**
+ * Writes prepared households in the caller's transaction: one insert for all of them, and their audit entries
+ * (one per household, as a registration writes) in the transaction's one audit insert.
+ */
+export async function insertHouseholds(
+  records: readonly HouseholdRecord[],
+  actor: Actor,
+  session: ClientSession,
+): Promise<void> {
+  if (records.length === 0) return;
+  await owned(Household, actor).insertMany(records, { session, lean: true });
+  await recordAudits(
+    records.map((record) => ({
+      actor,
+      action: 'household.register',
+      targetType: 'household',
+      targetId: record._id,
+      summary: { number: record.number, kind: record.kind, size: record.size, region: record.address.region },
+    })),
+    session,
+  );
 }
 
 /** The household, if the actor's organisation owns it; otherwise NOT_FOUND as for a missing one. */
@@ -752,10 +804,21 @@ export async function householdFactsOf(
  * birth date, not repeated in the household) and the vulnerability criteria. A CSV import's dry run asks it per row.
  */
 export async function registrationErrors(input: HouseholdInput, actor: Actor): Promise<FieldError[]> {
-  const errors: FieldError[] = [];
-  buildPeople(input.kind, input, input.address.settlement, errors);
-  await checkVulnerabilities(actor, input.vulnerabilities ?? [], errors);
-  return errors;
+  return (await registrationErrorsOf([input], actor))[0] as FieldError[];
+}
+
+/** `registrationErrors` of several inputs, with one query for the custom criteria of them all; nothing sealed. */
+export async function registrationErrorsOf(inputs: readonly HouseholdInput[], actor: Actor): Promise<FieldError[][]> {
+  const errorsOf = inputs.map((): FieldError[] => []);
+  inputs.forEach((input, i) => {
+    buildPeople(input.kind, input, input.address.settlement, errorsOf[i] as FieldError[], { sealed: false });
+  });
+  await checkVulnerabilitiesOf(
+    actor,
+    inputs.map((input) => input.vulnerabilities ?? []),
+    errorsOf,
+  );
+  return errorsOf;
 }
 
 /** Which of these keyed IIN hashes a household of the actor's organisation already holds, and its number. */

@@ -4,7 +4,7 @@
  * audited reveal and subject-access routes.
  */
 
-export { checkHouseholdInput } from './households.import';
+export { checkHouseholdInputs } from './households.import';
 export type { HouseholdRecord, RecipientKind } from './households.model';
 export { iin, vulnerabilityCode } from './households.schemas';
 export {
@@ -19,6 +19,8 @@ export {
   householdFactsOf,
   householdsByIds,
   iinHash,
+  insertHouseholds,
+  prepareHouseholds,
   registeredIinHashes,
   registerHousehold,
   requireHousehold,

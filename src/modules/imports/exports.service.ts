@@ -1,13 +1,17 @@
 /**
- * CSV exports of the catalog, donors, warehouses and bins, stock balances and the ledger, streamed: records are read
- * in pages of PAGE by `_id` (keyset, never skip) and written through csv-stringify as they come, so memory stays
- * flat however many rows (a million ledger entries included). UTF-8 with a BOM, so that Excel opens Cyrillic text
- * correctly; comma separated unless asked for ';'.
+ * CSV exports of the catalog, donors, warehouses and bins, stock balances and the ledger, streamed: each export is
+ * one database cursor (one consistent read, fetched BATCH documents at a time; the ledger in the order of its
+ * organisation-and-time index) written through csv-stringify as it comes, and the cursor is read no faster than
+ * the destination (an HTTP response, a file) takes the CSV: memory stays flat however many rows (a million ledger
+ * entries included), and a client that goes away stops the export and closes its cursor. (Pages by `_id` would
+ * each sort every entry of the organisation again: the organisation's index serves the filter, not that order.)
+ * UTF-8 with a BOM, so that Excel opens Cyrillic text correctly; comma separated unless asked for ';'.
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import type { Model, Types } from 'mongoose';
+import type { Model } from 'mongoose';
 import type { Actor } from '../access';
 import { ownerFilter } from '../access';
 import { fromSubUnits, Item, type ItemRecord } from '../catalog';
@@ -15,7 +19,8 @@ import { Donor, type DonorRecord } from '../donors';
 import { LedgerEntry, type LedgerEntryRecord, StockBalance, type StockBalanceRecord } from '../stock';
 import { Warehouse, type WarehouseRecord } from '../warehouses';
 
-const PAGE = 2000;
+/** Documents per round trip of a cursor, and rows per write burst. */
+const BATCH = 2000;
 
 export const EXPORTS = ['items', 'donors', 'warehouses', 'bins', 'stock', 'ledger'] as const;
 export type ExportName = (typeof EXPORTS)[number];
@@ -28,22 +33,25 @@ export interface ExportOptions {
   onRows?: (count: number) => void;
 }
 
-async function* pages<T extends { _id: Types.ObjectId }>(
+/** The documents `filter` matches in `sort` order, from one cursor, in arrays of up to BATCH. */
+async function* pages<T>(
   model: Model<T>,
   filter: Record<string, unknown>,
-  projection?: Record<string, 0 | 1>,
+  sort: Record<string, 1 | -1>,
 ): AsyncGenerator<T[]> {
-  let after: Types.ObjectId | null = null;
-  for (;;) {
-    const page: T[] = await model
-      .find(after ? { $and: [filter, { _id: { $gt: after } }] } : filter, projection)
-      .sort({ _id: 1 })
-      .limit(PAGE)
-      .lean<T[]>();
-    if (page.length === 0) return;
-    yield page;
-    after = page[page.length - 1]._id;
-    if (page.length < PAGE) return;
+  const cursor = model.find(filter).sort(sort).lean<T>().cursor({ batchSize: BATCH });
+  let page: T[] = [];
+  try {
+    for await (const doc of cursor) {
+      page.push(doc as T);
+      if (page.length >= BATCH) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length) yield page;
+  } finally {
+    await cursor.close();
   }
 }
 
@@ -91,7 +99,7 @@ async function sourceOf(name: ExportName, actor: Actor, options: ExportOptions):
           'active',
         ],
         async *rows() {
-          for await (const page of pages(Item, {}))
+          for await (const page of pages(Item, {}, { _id: 1 }))
             yield page.map((i) => [
               i.sku,
               i.name.kk ?? '',
@@ -111,7 +119,7 @@ async function sourceOf(name: ExportName, actor: Actor, options: ExportOptions):
       return {
         header: ['type', 'name', 'country', 'phone', 'email', 'anonymous'],
         async *rows() {
-          for await (const page of pages(Donor, own))
+          for await (const page of pages(Donor, own, { _id: 1 }))
             yield page.map((d: DonorRecord) => [
               d.type,
               d.anonymous ? '' : (d.name ?? ''),
@@ -126,7 +134,7 @@ async function sourceOf(name: ExportName, actor: Actor, options: ExportOptions):
       return {
         header: ['code', 'name', 'region', 'city', 'address', 'active'],
         async *rows() {
-          for await (const page of pages(Warehouse, own))
+          for await (const page of pages(Warehouse, own, { _id: 1 }))
             yield page.map((w) => [w.code, w.name, w.region, w.city, w.address, w.active]);
         },
       };
@@ -134,7 +142,7 @@ async function sourceOf(name: ExportName, actor: Actor, options: ExportOptions):
       return {
         header: ['warehouse', 'code', 'name', 'active'],
         async *rows() {
-          for await (const page of pages(Warehouse, own))
+          for await (const page of pages(Warehouse, own, { _id: 1 }))
             yield page.flatMap((w) => w.locations.map((l) => [w.code, l.code, l.name, l.active]));
         },
       };
@@ -143,7 +151,7 @@ async function sourceOf(name: ExportName, actor: Actor, options: ExportOptions):
       return {
         header: ['warehouse', 'bin', 'sku', 'quantity', 'unit', 'lot', 'expiry_date', 'condition'],
         async *rows() {
-          for await (const page of pages(StockBalance, { ...own, onHand: { $gt: 0 } }))
+          for await (const page of pages(StockBalance, { ...own, onHand: { $gt: 0 } }, { _id: 1 }))
             yield page.map((b: StockBalanceRecord) => {
               const item = items.get(String(b.itemId));
               return [
@@ -187,7 +195,7 @@ async function sourceOf(name: ExportName, actor: Actor, options: ExportOptions):
           'entry_id',
         ],
         async *rows() {
-          for await (const page of pages(LedgerEntry, filter))
+          for await (const page of pages(LedgerEntry, filter, { organisationId: 1, at: 1, _id: 1 }))
             yield page.map((e: LedgerEntryRecord) => {
               const item = items.get(String(e.itemId));
               return [
@@ -216,7 +224,10 @@ async function sourceOf(name: ExportName, actor: Actor, options: ExportOptions):
   }
 }
 
-/** Writes the export to `out` (an HTTP response, a file), honouring back-pressure; resolves with the row count. */
+/**
+ * Writes the export to `out` (an HTTP response, a file) and ends it, honouring back-pressure; resolves with the row
+ * count. If `out` fails or closes early (a client that went away), the export stops, its cursor closed, and rejects.
+ */
 export async function exportCsv(
   name: ExportName,
   out: Writable,
@@ -232,16 +243,24 @@ export async function exportCsv(
     // As the import reads them back.
     cast: { boolean: (value) => (value ? 'yes' : 'no') },
   });
-  csv.pipe(out);
+  const delivered = pipeline(csv, out);
+  // A failure of `out` destroys `csv`, which rejects a pending wait for 'drain' below; `delivered` reports it too.
+  delivered.catch(() => {});
   let count = 0;
-  for await (const rows of source.rows()) {
-    for (const row of rows) {
-      if (!csv.write(row)) await once(csv, 'drain');
+  try {
+    for await (const rows of source.rows()) {
+      for (const row of rows) {
+        if (!csv.write(row)) await once(csv, 'drain');
+      }
+      count += rows.length;
+      options.onRows?.(count);
     }
-    count += rows.length;
-    options.onRows?.(count);
+    csv.end();
+  } catch (error) {
+    csv.destroy(error as Error);
+    await delivered.catch(() => {});
+    throw error;
   }
-  csv.end();
-  await once(csv, 'end');
+  await delivered;
   return count;
 }

@@ -4,10 +4,11 @@
  * makes, and how valid rows are written. Writes go through the owning modules' services, so their rules (units,
  * tracking, the stock ledger) hold for imported data as for typed data.
  *
- * Resuming after a restart never writes a row twice: opening stock commits each batch of rows in one transaction
- * together with the import's progress; the other kinds are written row by row through their services, progress
- * is saved after each row, and the one row in doubt after a crash (written, progress not yet saved) is recognised
- * by its natural key (SKU, warehouse code, bin code, or a donor's type, name and country).
+ * Every kind is written in batches (of the import's BATCH_ROWS rows): each batch in one transaction together with
+ * the import's progress, so an import resumed after a restart starts after the last committed batch and never
+ * writes a row twice. Where the owning module offers it, a batch is one insert (items, donors, warehouses,
+ * households) with its audit entries in one more; bins are added one by one inside the batch's transaction, and
+ * opening stock is received per warehouse through the stock ledger.
  *
  * Households are one row each, their members in one cell (see `households` below), validated as the API's
  * registration validates them, with their IINs matched through keyed hashes: never compared, stored or reported
@@ -16,28 +17,41 @@
 import Joi from 'joi';
 import type { ClientSession, Types } from 'mongoose';
 import { type Actor, owned, type Permission } from '../access';
-import { createItem, ITEM_CATEGORIES, Item, type ItemRecord, toSubUnits } from '../catalog';
-import { countryCode, createDonor, DONOR_TYPES, Donor } from '../donors';
 import {
-  checkHouseholdInput,
+  createItems,
+  ITEM_CATEGORIES,
+  Item,
+  type ItemInput,
+  type ItemRecord,
+  newItemDoc,
+  toSubUnits,
+} from '../catalog';
+import { countryCode, createDonors, DONOR_TYPES } from '../donors';
+import {
+  checkHouseholdInputs,
   type HouseholdInput,
+  type HouseholdRecord,
   iinHash,
+  insertHouseholds,
+  prepareHouseholds,
   registeredIinHashes,
-  registerHousehold,
 } from '../households';
 import { CONDITIONS, checkTracking, receive } from '../stock';
-import { addLocation, createWarehouse, locationCode, REGIONS, Warehouse, type WarehouseRecord } from '../warehouses';
+import { addLocation, createWarehouses, locationCode, REGIONS, Warehouse, type WarehouseRecord } from '../warehouses';
 import type { RowError } from './imports.model';
 
 export interface ParsedRow<T> {
   row: number;
   value: T;
+  /** What `check` derived from the row for `prepare` and `write` (the registration input of a household). */
+  checked?: unknown;
 }
 
 export interface WriteContext {
   actor: Actor;
   importId: Types.ObjectId;
-  session?: ClientSession;
+  /** The batch's transaction, which also saves the import's progress. */
+  session: ClientSession;
 }
 
 export interface ImportKind<T = Record<string, unknown>> {
@@ -47,15 +61,18 @@ export interface ImportKind<T = Record<string, unknown>> {
   /** What the importing user must hold besides `imports:write`: the permission to create these records by hand. */
   permission: Permission;
   /**
-   * Checks a batch of rows that passed the schema against the database and against the rows before them
-   * (`seen` lives for one pass over the file). Answers the errors; rows without errors are valid.
+   * Checks a batch of rows that passed the schema against the database (one query per batch, not per row) and
+   * against the rows before them (`seen` lives for one pass over the file). Answers the errors; rows without errors
+   * are valid. The dry run asks it, and so does the import for each batch just before writing it.
    */
   check(rows: ParsedRow<T>[], seen: Set<string>, actor: Actor): Promise<RowError[]>;
-  /** True: `write` takes the import's session and commits with its progress. False: `write` writes one row. */
-  transactional: boolean;
-  write(rows: ParsedRow<T>[], context: WriteContext): Promise<void>;
-  /** For non-transactional kinds: was this row already written (the row in doubt after a crash)? */
-  exists?(row: ParsedRow<T>, actor: Actor): Promise<boolean>;
+  /**
+   * Work for a batch of valid rows done once, before its transaction, so that a retried transaction does not repeat
+   * it (reserving document numbers); answers what `write` takes.
+   */
+  prepare?(rows: ParsedRow<T>[], actor: Actor): Promise<unknown>;
+  /** Writes a batch of valid rows in the batch's transaction. */
+  write(rows: ParsedRow<T>[], context: WriteContext, prepared: unknown): Promise<void>;
 }
 
 const text = (max: number) => Joi.string().trim().max(max);
@@ -102,6 +119,33 @@ interface ItemRow {
   expiry_tracked?: boolean;
 }
 
+function itemInputOf(value: ItemRow): ItemInput {
+  return {
+    sku: value.sku,
+    name: { kk: value.name_kk || undefined, ru: value.name_ru || undefined, en: value.name_en || undefined },
+    category: value.category,
+    baseUnit: value.base_unit,
+    weightKgPerUnit: value.weight_kg || null,
+    volumeM3PerUnit: value.volume_m3 || null,
+    lotTracked: value.lot_tracked ?? false,
+    expiryTracked: value.expiry_tracked ?? false,
+  };
+}
+
+/** An item's fields as the catalog's errors name them → the file's columns. */
+const ITEM_COLUMNS: Record<string, string> = {
+  baseUnit: 'base_unit',
+  weightKgPerUnit: 'weight_kg',
+  volumeM3PerUnit: 'volume_m3',
+};
+
+/** A service's VALIDATION error as a row error, on the column its first detail names. */
+function errorOf(row: number, failure: unknown, columns: Record<string, string>, fallback: string): RowError {
+  const detail = (failure as { details?: { field?: string; message?: string }[] }).details?.[0];
+  const field = detail?.field?.split(/[.[]/)[0];
+  return error(row, (field && columns[field]) ?? fallback, detail?.message ?? (failure as Error).message);
+}
+
 const items: ImportKind<ItemRow> = {
   kind: 'items',
   permission: 'catalog:write',
@@ -125,30 +169,27 @@ const items: ImportKind<ItemRow> = {
   }).or('name_kk', 'name_ru', 'name_en'),
   async check(rows, seen) {
     const existing = await itemsBySku(rows.map((r) => r.value.sku));
-    return rows.flatMap(({ row, value }) => {
+    return rows.flatMap((r) => {
+      const { row, value } = r;
       const dup = repeated(seen, value.sku, row, 'sku', `SKU ${value.sku}`);
       if (dup) return [dup];
-      return existing.has(value.sku) ? [error(row, 'sku', `SKU ${value.sku} already exists`)] : [];
+      if (existing.has(value.sku)) return [error(row, 'sku', `SKU ${value.sku} already exists`)];
+      const input = itemInputOf(value);
+      try {
+        newItemDoc(input); // units, weight and volume converted as a typed item's are
+      } catch (failure) {
+        return [errorOf(row, failure, ITEM_COLUMNS, 'base_unit')];
+      }
+      r.checked = input;
+      return [];
     });
   },
-  transactional: false,
-  async write([{ value }], { actor }) {
-    await createItem(
-      {
-        sku: value.sku,
-        name: { kk: value.name_kk || undefined, ru: value.name_ru || undefined, en: value.name_en || undefined },
-        category: value.category,
-        baseUnit: value.base_unit,
-        weightKgPerUnit: value.weight_kg || null,
-        volumeM3PerUnit: value.volume_m3 || null,
-        lotTracked: value.lot_tracked ?? false,
-        expiryTracked: value.expiry_tracked ?? false,
-      },
+  async write(rows, { actor, session }) {
+    await createItems(
+      rows.map((r) => (r.checked as ItemInput | undefined) ?? itemInputOf(r.value)),
       actor,
+      session,
     );
-  },
-  async exists({ value }) {
-    return (await Item.countDocuments({ sku: value.sku })) > 0;
   },
 };
 
@@ -186,26 +227,17 @@ const donors: ImportKind<DonorRow> = {
       !value.anonymous && !value.name ? [error(row, 'name', '"name" is required unless the donor is anonymous')] : [],
     );
   },
-  transactional: false,
-  async write([{ value }], { actor }) {
-    await createDonor(
-      {
+  async write(rows, { actor, session }) {
+    await createDonors(
+      rows.map(({ value }) => ({
         type: value.type,
         name: value.name || null,
         country: value.country,
         contact: { phone: value.phone || undefined, email: value.email || undefined },
         anonymous: value.anonymous ?? false,
-      },
+      })),
       actor,
-    );
-  },
-  async exists({ value }, actor) {
-    return (
-      (await owned(Donor, actor).countDocuments({
-        type: value.type,
-        name: value.name || null,
-        country: value.country,
-      })) > 0
+      session,
     );
   },
 };
@@ -244,12 +276,12 @@ const warehouses: ImportKind<WarehouseRow> = {
       return existing.has(value.code) ? [error(row, 'code', `Warehouse ${value.code} already exists`)] : [];
     });
   },
-  transactional: false,
-  async write([{ value }], { actor }) {
-    await createWarehouse({ ...value, address: value.address ?? '' }, actor);
-  },
-  async exists({ value }, actor) {
-    return (await owned(Warehouse, actor).countDocuments({ code: value.code })) > 0;
+  async write(rows, { actor, session }) {
+    await createWarehouses(
+      rows.map(({ value }) => ({ ...value, address: value.address ?? '' })),
+      actor,
+      session,
+    );
   },
 };
 
@@ -280,13 +312,13 @@ const bins: ImportKind<BinRow> = {
         : [];
     });
   },
-  transactional: false,
-  async write([{ value }], { actor }) {
-    const warehouse = (await warehousesByCode(actor, [value.warehouse])).get(value.warehouse) as WarehouseRecord;
-    await addLocation(String(warehouse._id), { code: value.code, name: value.name ?? '' }, actor);
-  },
-  async exists({ value }, actor) {
-    return (await owned(Warehouse, actor).countDocuments({ code: value.warehouse, 'locations.code': value.code })) > 0;
+  async write(rows, { actor }) {
+    // One guarded change per bin, each joining the batch's transaction (withTransaction joins it).
+    const found = await warehousesByCode(actor, [...new Set(rows.map((r) => r.value.warehouse))]);
+    for (const { value } of rows) {
+      const warehouse = found.get(value.warehouse) as WarehouseRecord;
+      await addLocation(String(warehouse._id), { code: value.code, name: value.name ?? '' }, actor);
+    }
   },
 };
 
@@ -343,7 +375,6 @@ const openingStock: ImportKind<OpeningStockRow> = {
       return [];
     });
   },
-  transactional: true,
   async write(rows, { actor, importId, session }) {
     const [found, known] = await Promise.all([
       warehousesByCode(actor, [...new Set(rows.map((r) => r.value.warehouse))]),
@@ -492,11 +523,15 @@ const households: ImportKind<HouseholdRow> = {
     notes: text(2000).allow(''),
   }),
   async check(rows, seen, actor) {
-    const checked = await Promise.all(rows.map((r) => checkHouseholdInput(householdInputOf(r.value), actor)));
+    const checked = await checkHouseholdInputs(
+      rows.map((r) => householdInputOf(r.value)),
+      actor,
+    );
     const hashesOf = checked.map((c) => (c.value ? iinsOf(c.value).map(iinHash) : []));
     const registered = await registeredIinHashes(hashesOf.flat(), actor);
-    return rows.flatMap(({ row }, i) => {
-      const { errors } = checked[i] as { errors: { field: string; message: string }[] };
+    return rows.flatMap((r, i) => {
+      const { row } = r;
+      const { value, errors } = checked[i] as (typeof checked)[number];
       if (errors.length) return errors.map((e) => error(row, householdColumn(e.field), e.message));
       const hashes = hashesOf[i] as string[];
       const known = hashes.map((h) => registered.get(h)).find(Boolean);
@@ -505,17 +540,22 @@ const households: ImportKind<HouseholdRow> = {
       if (hashes.some((h) => seen.has(h)))
         return [error(row, 'head_iin', 'A person of this household is in an earlier row too')];
       for (const h of hashes) seen.add(h);
+      r.checked = value;
       return [];
     });
   },
-  transactional: true,
-  async write(rows, { actor }) {
-    // Inside the import's transaction (withTransaction joins it): the batch and its progress commit together.
-    for (const { value } of rows) {
-      const { value: input, errors } = await checkHouseholdInput(householdInputOf(value), actor);
-      if (!input) throw new Error(`household row no longer valid: ${errors.map((e) => e.field).join(', ')}`);
-      await registerHousehold(input, actor);
-    }
+  async prepare(rows, actor) {
+    // Sealed, hashed and numbered (one range for the batch) before the transaction; checked by `check` just before.
+    const inputs = rows.map((r) => r.checked as HouseholdInput | undefined);
+    if (inputs.some((input) => !input)) throw new Error('household rows must be checked before they are written');
+    const errorsOf = inputs.map((): { field: string }[] => []);
+    const records = await prepareHouseholds(inputs as HouseholdInput[], actor, errorsOf as never);
+    const bad = errorsOf.findIndex((e) => e.length);
+    if (bad >= 0) throw new Error(`household row ${rows[bad]?.row} is no longer valid: ${errorsOf[bad]?.[0]?.field}`);
+    return records;
+  },
+  async write(_rows, { actor, session }, prepared) {
+    await insertHouseholds(prepared as HouseholdRecord[], actor, session);
   },
 };
 

@@ -34,13 +34,17 @@ async function readBody(req: Request): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** A streamed export: csv-stringify writes into the stream the HTTP layer pipes to the client. */
-function exportStream(name: ExportName, actor: Actor, options: ExportOptions): Readable {
+/**
+ * A streamed export: csv-stringify writes into the stream the HTTP layer pipes to the client, no faster than the
+ * client reads. A client that goes away closes the response: the stream is destroyed, which stops the export and
+ * closes its database cursor (rather than leaving it waiting for a reader that never comes).
+ */
+function exportStream(name: ExportName, actor: Actor, options: ExportOptions, req: Request): Readable {
   const out = new PassThrough();
-  exportCsv(name, out, actor, options).then(
-    () => out.end(),
-    (error) => out.destroy(error),
-  );
+  req.res?.once('close', () => {
+    if (!out.readableEnded) out.destroy();
+  });
+  exportCsv(name, out, actor, options).catch((error) => out.destroy(error));
   return out;
 }
 
@@ -107,8 +111,8 @@ export function importRoutes(): RouteDefinition[] {
         }),
       },
       success: { status: 200, contentType: 'text/csv', description: 'The CSV file' },
-      run: ({ params, query, actor }) => ({
-        file: exportStream(params.name, actor, query),
+      run: ({ params, query, actor, req }) => ({
+        file: exportStream(params.name, actor, query, req),
         filename: `${params.name}.csv`,
         contentType: 'text/csv' as const,
         disposition: 'attachment' as const,

@@ -5,9 +5,13 @@
  * progress (rows done / total), and resume after a restart from their last saved row without writing a row twice
  * (see import-kinds.ts for how each kind makes that hold).
  *
+ * Rows are written in batches of BATCH_ROWS, each batch in one transaction with the import's progress (so a resumed
+ * import starts after the last committed batch), each checked against the database just before it is written.
+ *
  * Known limit of all-or-nothing: the dry run checks every row first, so a file with a bad row writes nothing; but
  * a long import is written in batches, and a row that turns bad between the dry run and its batch (someone created
- * the same SKU meanwhile) stops the import as failed with the rows before it written.
+ * the same SKU meanwhile) stops the import as failed with the batches before it written. In valid-rows-only mode
+ * such a row is skipped and the rest written.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -108,20 +112,18 @@ async function* chunksOf(importId: Types.ObjectId): AsyncGenerator<Buffer> {
   }
 }
 
-interface RowOutcome {
-  /** Every row in file order: valid (with its value) or not. */
-  onRow(row: number, value: Record<string, unknown> | null): Promise<void>;
-}
+/** A batch of rows in file order, as the pass hands it on: each valid (with its value) or not (null). */
+type Batch = { row: number; value: Record<string, unknown> | null; checked?: unknown }[];
 
 /**
  * One pass over the file: parses, validates each row with the kind's schema, then checks batches of rows against
- * the database. Calls `outcome.onRow` for every data row in order, and collects the errors.
+ * the database (one query per batch). Hands each batch, all its rows in order, to `onBatch`, and collects the errors.
  */
 async function pass(
   actor: Actor,
   record: Pick<ImportRecord, '_id' | 'kind' | 'delimiter'>,
-  outcome: RowOutcome | null,
-  options: { skip?: number; limit?: number; check?: boolean } = {},
+  onBatch: ((batch: Batch, errors: RowError[]) => Promise<void>) | null,
+  options: { skip?: number } = {},
 ): Promise<{ total: number; valid: number; errors: RowError[]; errorCount: number }> {
   const kind = kindOf(record.kind);
   const allowed = new Set(Object.keys(kind.schema.describe().keys ?? {}));
@@ -134,19 +136,21 @@ async function pass(
   let total = 0;
   let valid = 0;
   const seen = new Set<string>();
-  let batch: { row: number; value: Record<string, unknown> | null }[] = [];
+  let batch: Batch = [];
 
   const flush = async () => {
+    if (batch.length === 0) return;
     const candidates = batch.filter((r) => r.value !== null) as ParsedRow<Record<string, unknown>>[];
-    const found = candidates.length && options.check !== false ? await kind.check(candidates, seen, actor) : [];
+    const found = candidates.length ? await kind.check(candidates, seen, actor) : [];
     const bad = new Set(found.map((e) => e.row));
     for (const e of found) report(e);
     for (const r of batch) {
-      const ok = r.value !== null && !bad.has(r.row);
-      if (ok) valid += 1;
-      await outcome?.onRow(r.row, ok ? r.value : null);
+      if (r.value !== null && bad.has(r.row)) r.value = null;
+      if (r.value !== null) valid += 1;
     }
+    const full = batch;
     batch = [];
+    await onBatch?.(full, found);
   };
 
   try {
@@ -157,7 +161,6 @@ async function pass(
     })) {
       total += 1;
       if (options.skip !== undefined && total <= options.skip) continue;
-      if (options.limit !== undefined && total > (options.skip ?? 0) + options.limit) continue;
       if (rec.fieldCountError) {
         report({ row: rec.row, column: null, message: `Row ${rec.fieldCountError}` });
         batch.push({ row: rec.row, value: null });
@@ -343,67 +346,55 @@ export async function runImport(id: Types.ObjectId, onProgress?: (r: ImportRecor
   if (!record.startedAt) await Import.updateOne({ _id: id }, { $set: { startedAt: new Date() } });
   let done = record.rowsDone;
   let written = record.written;
-  let pending: ParsedRow<Record<string, unknown>>[] = [];
-  let skippedSincePending = 0;
 
-  /** Saves progress (in the session when given); refuses if another runner moved it meanwhile. */
-  const advance = async (rows: number, wrote: number, session?: Parameters<typeof Import.updateOne>[2]) => {
-    const saved = await Import.updateOne(
-      { _id: id, rowsDone: done, holder: HOLDER },
-      { $set: { rowsDone: done + rows, leaseUntil: new Date(Date.now() + LEASE_MS) }, $inc: { written: wrote } },
-      session ?? {},
-    );
-    if (saved.matchedCount !== 1) throw new Error('The import lease was lost to another process');
-    done += rows;
-    written += wrote;
+  /**
+   * Writes one batch and saves the progress past it in the same transaction: after a restart the import resumes
+   * after the last committed batch, so no row is written twice. Refuses if another runner moved the import on.
+   */
+  const commit = async (batch: Batch, rows: ParsedRow<Record<string, unknown>>[], prepared: unknown) => {
+    await withTransaction(async (session) => {
+      if (rows.length) await kind.write(rows, { actor, importId: id, session }, prepared);
+      const saved = await Import.updateOne(
+        { _id: id, rowsDone: done, holder: HOLDER },
+        {
+          $set: { rowsDone: done + batch.length, leaseUntil: new Date(Date.now() + LEASE_MS) },
+          $inc: { written: rows.length },
+        },
+        { session },
+      );
+      if (saved.matchedCount !== 1) throw new Error('The import lease was lost to another process');
+    });
+    done += batch.length;
+    written += rows.length;
     onProgress?.({ ...record, rowsDone: done, written });
   };
 
-  const writeTransactional = async () => {
-    const rows = pending.length + skippedSincePending;
-    if (rows === 0) return;
-    const batch = pending;
-    await withTransaction(async (session) => {
-      if (batch.length) await kind.write(batch, { actor, importId: id, session });
-      await advance(rows, batch.length, { session });
-    });
-    pending = [];
-    skippedSincePending = 0;
+  // One batch is written while the next is parsed, checked and prepared: the database's work on one overlaps this
+  // thread's on the other. Batches still commit one after the other, in file order.
+  let inFlight: Promise<void> = Promise.resolve();
+  const writeBatch = async (batch: Batch, errors: RowError[]) => {
+    const rows = batch.filter((r) => r.value !== null) as ParsedRow<Record<string, unknown>>[];
+    if (record.mode === 'all_or_nothing' && rows.length < batch.length) {
+      await inFlight;
+      // Valid at the dry run, not now (the same SKU or family registered meanwhile): stop rather than skip it.
+      const row = batch.find((r) => r.value === null)?.row;
+      const why = errors.find((e) => e.row === row)?.message ?? 'it has another number of fields than the header';
+      throw new AppError('UNPROCESSABLE', `Row ${row} is no longer valid (${why}); the import stopped`, { row });
+    }
+    const prepared = rows.length && kind.prepare ? await kind.prepare(rows, actor) : undefined;
+    await inFlight;
+    inFlight = commit(batch, rows, prepared);
+    // A failure surfaces at the next batch or at the end; keep it from being reported as unhandled meanwhile.
+    inFlight.catch(() => {});
   };
 
   try {
-    if (!kind.transactional && done > 0) {
-      // The row after the last saved one may have been written just before the process stopped: if its natural
-      // key exists, it was, and it counts as written (its database check would now call it a duplicate).
-      await pass(
-        actor,
-        record,
-        {
-          async onRow(row, value) {
-            if (value && (await kind.exists?.({ row, value }, actor))) await advance(1, 1);
-          },
-        },
-        { skip: done, limit: 1, check: false },
-      );
+    try {
+      await pass(actor, record, writeBatch, { skip: done });
+    } finally {
+      await inFlight.catch(() => {}); // never leave a batch committing behind a failure
     }
-    await pass(
-      actor,
-      record,
-      {
-        async onRow(row, value) {
-          if (!kind.transactional) {
-            if (value) await kind.write([{ row, value }], { actor, importId: id });
-            await advance(1, value ? 1 : 0);
-            return;
-          }
-          if (value) pending.push({ row, value });
-          else skippedSincePending += 1;
-          if (pending.length + skippedSincePending >= BATCH_ROWS) await writeTransactional();
-        },
-      },
-      { skip: done },
-    );
-    await writeTransactional();
+    await inFlight;
     const finished = await Import.findOneAndUpdate(
       { _id: id, holder: HOLDER },
       { $set: { status: 'done', finishedAt: new Date(), holder: null, leaseUntil: new Date(0) } },

@@ -1,4 +1,4 @@
 /**
  * The numbering module's face: what other modules may use.
  */
-export { nextDocumentNumber, reserveDocumentNumber } from './numbering.service';
+export { nextDocumentNumber, reserveDocumentNumber, reserveDocumentNumbers } from './numbering.service';

@@ -12,6 +12,7 @@
  *   that conflict to serialise concurrent starts; use it only where numbers are rare.
  */
 import mongoose, { type ClientSession, Schema } from 'mongoose';
+import { driverCollection } from '../../db/driver';
 
 interface CounterRecord {
   _id: string;
@@ -27,15 +28,22 @@ const Counter =
   (mongoose.models.Counter as mongoose.Model<CounterRecord> | undefined) ??
   mongoose.model<CounterRecord>('Counter', counterSchema);
 
-async function increment(prefix: string, session: ClientSession | null, at: Date): Promise<string> {
+/** Adds `by` to the counter of `prefix` this year in one atomic update; answers the numbers it took, in order. */
+async function take(prefix: string, by: number, session: ClientSession | null, at: Date): Promise<string[]> {
   const year = at.getUTCFullYear();
-  const counter = await Counter.findOneAndUpdate(
+  // On the driver (db/driver.ts): every donation takes a number, and this needs nothing of Mongoose's.
+  const counter = await driverCollection<CounterRecord>(Counter).findOneAndUpdate(
     { _id: `${prefix}-${year}` },
-    { $inc: { seq: 1 } },
-    { upsert: true, returnDocument: 'after', session },
-  ).lean<CounterRecord>();
+    { $inc: { seq: by } },
+    { upsert: true, returnDocument: 'after', session: session ?? undefined, includeResultMetadata: false },
+  );
   if (!counter) throw new Error(`counter ${prefix}-${year} was not created`);
-  return `${prefix}-${year}-${String(counter.seq).padStart(6, '0')}`;
+  const first = counter.seq - by + 1;
+  return Array.from({ length: by }, (_, i) => `${prefix}-${year}-${String(first + i).padStart(6, '0')}`);
+}
+
+async function increment(prefix: string, session: ClientSession | null, at: Date): Promise<string> {
+  return (await take(prefix, 1, session, at))[0] as string;
 }
 
 /** The next number for `prefix` this year, inside the caller's transaction (see the top comment). */
@@ -49,4 +57,14 @@ export function nextDocumentNumber(prefix: string, session: ClientSession, at = 
  */
 export function reserveDocumentNumber(prefix: string, at = new Date()): Promise<string> {
   return increment(prefix, null, at);
+}
+
+/**
+ * Reserves `count` consecutive numbers for `prefix` this year with one atomic `$inc` of `count`, outside any
+ * transaction (as `reserveDocumentNumber`): a bulk registration of 500 households takes one round trip for its
+ * numbers, not 500. The range is the caller's alone, whatever runs at the same time; unused numbers are a gap.
+ */
+export async function reserveDocumentNumbers(prefix: string, count: number, at = new Date()): Promise<string[]> {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`cannot reserve ${count} numbers`);
+  return count === 0 ? [] : take(prefix, count, null, at);
 }

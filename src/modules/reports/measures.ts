@@ -19,17 +19,32 @@ export interface Totals {
 
 export const emptyTotals = (): Totals => ({ grams: 0n, cm3: 0n, pieces: 0n, withoutWeight: 0, withoutVolume: 0 });
 
-/** Adds `subUnits` of `item` (integer sub-units: grams, millilitres, pieces) to the totals. */
-export function addQuantity(totals: Totals, item: ItemRecord | undefined, subUnits: number): void {
+/**
+ * Adds `subUnits` of `item` (integer sub-units: grams, millilitres, pieces), held by `lines` lines (stock lines,
+ * issue entries, donation lines: negative when they are taken out), to the totals.
+ */
+export function addQuantity(totals: Totals, item: ItemRecord | undefined, subUnits: number, lines = 1): void {
   const grams = item ? gramsOf(item, subUnits) : null;
-  if (grams === null) totals.withoutWeight += 1;
+  if (grams === null) totals.withoutWeight += lines;
   else totals.grams += grams;
-  if (!item || item.volumeCm3PerUnit === null || item.volumeCm3PerUnit === undefined) totals.withoutVolume += 1;
+  if (!item || item.volumeCm3PerUnit === null || item.volumeCm3PerUnit === undefined) totals.withoutVolume += lines;
   else {
     const perBase = BigInt(subUnitsPerBaseUnit(item.baseUnit));
     totals.cm3 += (BigInt(subUnits) * BigInt(item.volumeCm3PerUnit) + perBase / 2n) / perBase;
   }
   if (item && unitFamily(item.baseUnit) === 'count') totals.pieces += BigInt(subUnits);
+}
+
+/** Adds what a roll-up (or rows weighed like one) already holds. */
+export function addMeasures(
+  totals: Totals,
+  m: { grams: number; cm3: number; pieces: number; withoutWeight: number; withoutVolume: number },
+): void {
+  totals.grams += BigInt(m.grams);
+  totals.cm3 += BigInt(m.cm3);
+  totals.pieces += BigInt(m.pieces);
+  totals.withoutWeight += m.withoutWeight;
+  totals.withoutVolume += m.withoutVolume;
 }
 
 export const MEASURE_COLUMNS: ReportColumn[] = [

@@ -19,15 +19,14 @@ import type { Types } from 'mongoose';
 import { AppError } from '../../core/errors';
 import { monthExpression } from '../../core/local-time';
 import { HandOver } from '../distributions';
-import { Donation } from '../donations';
 import { Donor, type DonorRecord } from '../donors';
-import { householdFactsOf } from '../households';
 import { getOrganisation } from '../organisations';
 import { roundNames } from '../programmes';
 import { Shipment } from '../shipments';
 import { LedgerEntry, StockBalance, TRANSIT_LOCATION } from '../stock';
 import { Warehouse, type WarehouseRecord } from '../warehouses';
 import {
+  addMeasures,
   addQuantity,
   catalogItems,
   emptyTotals,
@@ -37,8 +36,9 @@ import {
   type Totals,
   WITHOUT_WEIGHT_NOTE,
 } from './measures';
-import { outflowGroups } from './outflows';
 import { NOT_STATED, nameOf, type Text, text, verbatim } from './report-labels';
+import { periodParts } from './report-period';
+import { inflowsOf, outflowsOf } from './report-rollups';
 import { aggregateIn, objectIds, organisationCount, type ReportScope } from './report-scope';
 import type { ReportColumn, ReportTable } from './report-table';
 
@@ -121,8 +121,8 @@ const byRegion = (warehouse: WarehouseRecord | undefined): [string, () => Text] 
   () => nameOf('region', warehouse?.region),
 ];
 
-const byWarehouse = (g: ByWarehouseAndItem, warehouse: WarehouseRecord | undefined): [string, () => Text] => [
-  String(g._id.warehouseId),
+const byWarehouse = (warehouseId: Types.ObjectId, warehouse: WarehouseRecord | undefined): [string, () => Text] => [
+  String(warehouseId),
   () => verbatim(warehouse ? `${warehouse.code} ${warehouse.name}` : '?'),
 ];
 
@@ -150,11 +150,15 @@ async function table(
     scope: await scopeName(scope),
     filters: [{ label: GROUPED_BY, value: parts.groupHeader }, ...(period ? periodFilters(period) : [])],
     columns: [countColumn, ...MEASURE_COLUMNS],
-    rows: groups.sorted().map(([group, e]) => ({
-      group,
-      label: e.label,
-      cells: { [countColumn.key]: e.count, ...measureCells(e.totals) },
-    })),
+    // A group whose every record was taken out again (a reversed donation or issue) is not a row.
+    rows: groups
+      .sorted()
+      .filter(([, e]) => e.count !== 0)
+      .map(([group, e]) => ({
+        group,
+        label: e.label,
+        cells: { [countColumn.key]: e.count, ...measureCells(e.totals) },
+      })),
     totals: { [countColumn.key]: all.count, ...measureCells(all.totals) },
     notes: missingWeight ? [WITHOUT_WEIGHT_NOTE] : [],
     generatedAt: new Date(),
@@ -199,11 +203,11 @@ export async function stockReport(scope: ReportScope, query: { groupBy: StockGro
       query.groupBy === 'region'
         ? byRegion(warehouse)
         : query.groupBy === 'warehouse'
-          ? byWarehouse(g, warehouse)
+          ? byWarehouse(g._id.warehouseId, warehouse)
           : [item?.category ?? '', () => nameOf('category', item?.category)];
     const entry = rows.entry(key, label, newEntry);
     for (const e of [entry, all]) {
-      addQuantity(e.totals, item, g.onHand);
+      addQuantity(e.totals, item, g.onHand, g.lines);
       e.count += g.lines;
     }
   }
@@ -243,62 +247,32 @@ export async function inflowsReport(
   query: Period & { groupBy: InflowGrouping },
 ): Promise<ReportTable> {
   if (query.groupBy === 'donor') refuseForHub(scope, 'donor');
-  const match = { status: 'received', ...periodMatch('receivedAt', query) };
-  const on = { dateField: 'receivedAt' };
-  const month = monthOf('$receivedAt');
-  // Lines summed per donor, month and item in the database; donations counted per donor and month.
-  const [lineGroups, counts] = await Promise.all([
-    aggregateIn<{ _id: { donorId: Types.ObjectId; month: string; itemId: Types.ObjectId }; quantity: number }>(
-      scope,
-      Donation,
-      match,
-      [
-        // Only what is summed, and the month once per donation: $unwind copies the document once per line.
-        { $project: { _id: 0, donorId: 1, month, 'lines.itemId': 1, 'lines.quantity': 1 } },
-        { $unwind: '$lines' },
-        {
-          $group: {
-            _id: { donorId: '$donorId', month: '$month', itemId: '$lines.itemId' },
-            quantity: { $sum: '$lines.quantity' },
-          },
-        },
-      ],
-      on,
-    ),
-    aggregateIn<{ _id: { donorId: Types.ObjectId; month: string }; donations: number }>(
-      scope,
-      Donation,
-      match,
-      [{ $group: { _id: { donorId: '$donorId', month }, donations: { $sum: 1 } } }],
-      on,
-    ),
-  ]);
+  // Per donor and month: the roll-ups of whole months (and what was posted after their watermark), the donations of
+  // the period's partial months (report-rollups.ts).
+  const { whole, edges } = periodParts(scope, query);
+  const sums = await inflowsOf(scope, whole, edges, query.groupBy === 'month' ? 'month' : 'donor');
   // A hub reads its members' donors for their type only: never a name or a contact.
   const donorProjection = scope.kind === 'hub' ? { type: 1 } : { type: 1, name: 1, anonymous: 1 };
-  const donorIds = objectIds(counts.map((c) => c._id.donorId));
-  const [items, donors] = await Promise.all([
-    catalogItems(lineGroups.map((l) => l._id.itemId)),
-    aggregateIn<DonorRecord>(scope, Donor, { _id: { $in: donorIds } }, [{ $project: donorProjection }]),
-  ]);
+  const donorIds = objectIds(sums.flatMap((s) => (s.donorId ? [s.donorId] : [])));
+  const donors =
+    query.groupBy === 'month'
+      ? []
+      : await aggregateIn<DonorRecord>(scope, Donor, { _id: { $in: donorIds } }, [{ $project: donorProjection }]);
   const donorById = new Map(donors.map((d) => [String(d._id), d]));
-  const keyOf = (donorId: Types.ObjectId, monthKey: string): [string, () => Text] => {
+  const keyOf = (donorId: Types.ObjectId | null, monthKey: string | null): [string, () => Text] => {
     const donor = donorById.get(String(donorId));
     if (query.groupBy === 'donor') return [String(donorId), () => donorLabel(donor)];
     if (query.groupBy === 'donor_type') return [donor?.type ?? '', () => nameOf('donor_type', donor?.type)];
-    return [monthKey, () => verbatim(monthKey)];
+    return [monthKey ?? '', () => verbatim(monthKey ?? '')];
   };
   const rows = new Groups<Entry>();
   const all = newEntry();
-  for (const c of counts) {
-    const [key, label] = keyOf(c._id.donorId, c._id.month);
-    rows.entry(key, label, newEntry).count += c.donations;
-    all.count += c.donations;
-  }
-  for (const l of lineGroups) {
-    const [key, label] = keyOf(l._id.donorId, l._id.month);
-    const item = items.get(String(l._id.itemId));
-    addQuantity(rows.entry(key, label, newEntry).totals, item, l.quantity);
-    addQuantity(all.totals, item, l.quantity);
+  for (const sum of sums) {
+    const [key, label] = keyOf(sum.donorId, sum.month);
+    for (const e of [rows.entry(key, label, newEntry), all]) {
+      e.count += sum.donations;
+      addMeasures(e.totals, sum);
+    }
   }
   return table(scope, {
     report: `inflows-by-${query.groupBy.replace('_', '-')}`,
@@ -378,11 +352,17 @@ export async function outflowsReport(
   query: Period & { groupBy: OutflowGrouping },
 ): Promise<ReportTable> {
   if (query.groupBy === 'warehouse') refuseForHub(scope, 'warehouse');
-  // Issues not reversed (a mistake corrected did not leave): the monthly roll-ups and the ledger at the period's ends.
-  const groups = await outflowGroups(scope, query);
-  const asWarehouseItem = groups.map((g) => ({ _id: { warehouseId: g.warehouseId, itemId: g.itemId } }));
-  const [{ itemOf, warehouseOf }, programmes] = await Promise.all([
-    namesOf(scope, asWarehouseItem),
+  // Issues not reversed (a mistake corrected did not leave), per warehouse, month, purpose, programme and round:
+  // the roll-ups of whole months, the ledger after their watermark and at the period's ends (report-rollups.ts).
+  const { whole, edges } = periodParts(scope, query);
+  const groups = await outflowsOf(scope, whole, edges);
+  const [warehouses, programmes] = await Promise.all([
+    query.groupBy === 'region' || query.groupBy === 'warehouse'
+      ? warehousesOf(
+          scope,
+          groups.map((g) => g.warehouseId),
+        )
+      : new Map<string, WarehouseRecord>(),
     query.groupBy === 'programme' || query.groupBy === 'round'
       ? roundLabels(
           scope,
@@ -392,9 +372,8 @@ export async function outflowsReport(
   ]);
   const rows = new Groups<Entry>();
   const all = newEntry();
-  groups.forEach((g, i) => {
-    const item = itemOf(asWarehouseItem[i]);
-    const warehouse = warehouseOf(asWarehouseItem[i]);
+  for (const g of groups) {
+    const warehouse = warehouses.get(String(g.warehouseId));
     const purpose = PURPOSE_OF[g.purpose] ?? 'issue';
     const [key, label] =
       query.groupBy === 'purpose'
@@ -402,18 +381,17 @@ export async function outflowsReport(
         : query.groupBy === 'region'
           ? byRegion(warehouse)
           : query.groupBy === 'warehouse'
-            ? byWarehouse(asWarehouseItem[i], warehouse)
+            ? byWarehouse(g.warehouseId, warehouse)
             : query.groupBy === 'month'
               ? [g.month, () => verbatim(g.month)]
               : query.groupBy === 'programme'
                 ? (programmes as NonNullable<typeof programmes>).programme(g.programmeId)
                 : (programmes as NonNullable<typeof programmes>).round(g.roundId);
     for (const e of [rows.entry(key, label, newEntry), all]) {
-      // Issue entries are negative: what left is their opposite.
-      addQuantity(e.totals, item, -g.quantity);
-      e.count += g.lines;
+      addMeasures(e.totals, g);
+      e.count += g.entries;
     }
-  });
+  }
   return table(scope, {
     report: `outflows-by-${query.groupBy}`,
     title: text('Goods issued from stock', 'Выдано со складов', 'Қоймадан берілген тауарлар'),
@@ -537,78 +515,99 @@ const NO_VULNERABILITY = text('(no vulnerability recorded)', '(уязвимос�
 export const SMALL_GROUP = 5;
 
 interface Served {
-  households: Set<string>;
+  households: number;
   people: number;
 }
 
 /**
  * Households that received aid (a hand-over of all or part of what they were due) over a period, counted once per
- * group: by region, by round, or by vulnerability (a household under each of its criteria). Only counts leave:
- * hand-overs are grouped by household in the database, and households are read for their region, size and criteria.
+ * group: by region, by round, or by vulnerability (a household under each of its criteria), and once in the total.
+ * Counted in the database: hand-overs are grouped by household (and round), each household is joined for its
+ * region, size and criteria only, and only the counts per group leave it: no household id, name or address.
  */
 export async function householdsServedReport(
   scope: ReportScope,
   query: Period & { groupBy: HouseholdsGrouping },
 ): Promise<ReportTable> {
-  const served = await aggregateIn<{
-    _id: { organisationId: Types.ObjectId; householdId: Types.ObjectId; roundId: Types.ObjectId };
+  const byRound = query.groupBy === 'round';
+  const groupKey =
+    query.groupBy === 'region'
+      ? '$household.address.region'
+      : byRound
+        ? '$_id.roundId'
+        : { $ifNull: ['$household.vulnerabilities', null] };
+  const [counted] = await aggregateIn<{
+    rows: { _id: unknown; households: number; people: number }[];
+    total: { households: number; people: number }[];
   }>(
     scope,
     HandOver,
     { outcome: { $ne: 'none' }, ...periodMatch('handedOverAt', query) },
-    [{ $group: { _id: { organisationId: '$organisationId', householdId: '$householdId', roundId: '$roundId' } } }],
+    [
+      // One document per household served (per household and round, by round).
+      {
+        $group: {
+          _id: byRound ? { householdId: '$householdId', roundId: '$roundId' } : { householdId: '$householdId' },
+          organisationId: { $first: '$organisationId' },
+        },
+      },
+      {
+        $lookup: {
+          from: 'households',
+          localField: '_id.householdId',
+          foreignField: '_id',
+          pipeline: [{ $project: { organisationId: 1, 'address.region': 1, size: 1, vulnerabilities: 1 } }],
+          as: 'household',
+        },
+      },
+      { $unwind: '$household' },
+      // A hand-over names a household of its own organisation; this keeps it so whatever the data says.
+      { $match: { $expr: { $eq: ['$household.organisationId', '$organisationId'] } } },
+      {
+        $facet: {
+          rows: [
+            ...(query.groupBy === 'vulnerability'
+              ? [{ $unwind: { path: '$household.vulnerabilities', preserveNullAndEmptyArrays: true } }]
+              : []),
+            { $group: { _id: groupKey, households: { $sum: 1 }, people: { $sum: '$household.size' } } },
+          ],
+          total: [
+            { $group: { _id: '$_id.householdId', size: { $first: '$household.size' } } },
+            { $group: { _id: null, households: { $sum: 1 }, people: { $sum: '$size' } } },
+          ],
+        },
+      },
+    ],
     { dateField: 'handedOverAt' },
   );
-  const byOrganisation = new Map<string, Types.ObjectId[]>();
-  for (const s of served) {
-    const key = String(s._id.organisationId);
-    byOrganisation.set(key, [...(byOrganisation.get(key) ?? []), s._id.householdId]);
-  }
-  const facts = new Map<string, { region: string; size: number; vulnerabilities: string[] }>();
-  for (const [organisationId, ids] of byOrganisation) {
-    for (const [id, f] of await householdFactsOf(organisationId, objectIds(ids))) facts.set(id, f);
-  }
-  const rounds =
-    query.groupBy === 'round'
-      ? await roundLabels(
-          scope,
-          served.map((s) => s._id.roundId),
-        )
-      : null;
+  const rounds = byRound
+    ? await roundLabels(
+        scope,
+        (counted?.rows ?? []).map((r) => r._id as Types.ObjectId),
+      )
+    : null;
   const rows = new Map<string, Served & { label: Text }>();
-  const all: Served = { households: new Set(), people: 0 };
-  const count = (into: Served, household: string, size: number) => {
-    if (into.households.has(household)) return;
-    into.households.add(household);
-    into.people += size;
-  };
-  for (const s of served) {
-    const household = String(s._id.householdId);
-    const f = facts.get(household);
-    if (!f) continue;
-    const groups: [string, () => Text][] =
+  for (const r of counted?.rows ?? []) {
+    const value = r._id === null || r._id === undefined ? '' : r._id;
+    const [key, label]: [string, () => Text] =
       query.groupBy === 'region'
-        ? [[f.region, () => nameOf('region', f.region)]]
-        : query.groupBy === 'round'
-          ? [(rounds as NonNullable<typeof rounds>).round(s._id.roundId)]
-          : f.vulnerabilities.length
-            ? f.vulnerabilities.map((v): [string, () => Text] => [v, () => nameOf('vulnerability', v)])
-            : [['', () => NO_VULNERABILITY]];
-    for (const [key, label] of groups) {
-      let row = rows.get(key);
-      if (!row) {
-        row = { households: new Set(), people: 0, label: label() };
-        rows.set(key, row);
-      }
-      count(row, household, f.size);
-    }
-    count(all, household, f.size);
+        ? [String(value), () => nameOf('region', String(value))]
+        : byRound
+          ? (rounds as NonNullable<typeof rounds>).round(r._id as Types.ObjectId)
+          : value === ''
+            ? ['', () => NO_VULNERABILITY]
+            : [String(value), () => nameOf('vulnerability', String(value))];
+    const row = rows.get(key) ?? { households: 0, people: 0, label: label() };
+    row.households += r.households;
+    row.people += r.people;
+    rows.set(key, row);
   }
+  const all: Served = counted?.total[0] ?? { households: 0, people: 0 };
   const hub = scope.kind === 'hub';
   const cells = (s: Served): Record<string, string | number> =>
-    hub && s.households.size > 0 && s.households.size < SMALL_GROUP
+    hub && s.households > 0 && s.households < SMALL_GROUP
       ? { households: `< ${SMALL_GROUP}`, people: '—' }
-      : { households: s.households.size, people: s.people };
+      : { households: s.households, people: s.people };
   const notes: Text[] = [];
   if (query.groupBy === 'vulnerability') {
     notes.push(

@@ -41,13 +41,6 @@ export {
   releaseExpiredReservations,
   reserve,
 } from './stock.reservations';
-export {
-  type OutflowDimensions,
-  OutflowRollup,
-  type OutflowRollupRecord,
-  organisationsWithLedger,
-  rebuildOutflowRollups,
-} from './stock.rollups';
 export { lot } from './stock.schemas';
 export {
   adjust,

@@ -47,7 +47,6 @@ import {
   type StockBalanceRecord,
   StockReservation,
 } from './stock.model';
-import type { OutflowDimensions } from './stock.rollups';
 import {
   type BalanceSelectorInput,
   operationDto,
@@ -477,8 +476,6 @@ export interface IssueReservedInput extends FromReservationsInput {
   /** The source document's number, recorded on the ledger entries' source. */
   number?: string | null;
   reason?: string | null;
-  /** The programme and round a hand-over served: the outflow reports count by them (stock.rollups.ts). */
-  dimensions?: OutflowDimensions | null;
 }
 
 /**
@@ -496,7 +493,6 @@ export async function issueReserved(
     if (taken.length === 0) throw reservedShortage(source, 0, 0, null);
     const ledgerSource: SourceDocument = { type: source.type, id: source.id, number: input.number ?? null };
     const op = new StockOperation(s, actor, ledgerSource, input.reason ?? null, input.note ?? null);
-    op.dimensions = input.dimensions ?? null;
     const now = new Date();
     for (const { reservation, take } of taken) {
       if (reservation.condition === 'damaged' || isExpired(reservation, now)) {

@@ -8,6 +8,7 @@ export {
   addLocation,
   checkedWarehouse,
   createWarehouse,
+  createWarehouses,
   getWarehouse,
   loadWarehouses,
   requireLocation,

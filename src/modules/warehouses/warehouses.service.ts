@@ -11,7 +11,7 @@ import { guardedChange } from '../../core/transitions';
 import { ReferenceCache } from '../../db/reference-cache';
 import { withTransaction } from '../../db/transaction';
 import { type Actor, organisationOf, owned, ownerFilter } from '../access';
-import { describeChanges, recordAudit } from '../audit';
+import { describeChanges, recordAudit, recordAudits } from '../audit';
 import type { Region } from './regions';
 import { Warehouse, type WarehouseRecord } from './warehouses.model';
 
@@ -58,39 +58,53 @@ export function toWarehouseDto(w: WarehouseRecord): WarehouseDto {
   };
 }
 
+function warehouseDoc(input: WarehouseInput) {
+  return {
+    code: input.code,
+    name: input.name,
+    region: input.region,
+    city: input.city,
+    address: input.address ?? '',
+    locations: (input.locations ?? []).map((l) => ({ code: l.code, name: l.name ?? '', active: l.active ?? true })),
+    active: input.active ?? true,
+  };
+}
+
+function warehouseCreated(warehouse: { _id: Types.ObjectId }, input: WarehouseInput, actor: Actor) {
+  return {
+    actor,
+    action: 'warehouse.create',
+    targetType: 'warehouse',
+    targetId: warehouse._id,
+    summary: { code: input.code },
+  } as const;
+}
+
 export async function createWarehouse(input: WarehouseInput, actor: Actor): Promise<WarehouseDto> {
   const created = await withTransaction(async (session) => {
-    const [warehouse] = await owned(Warehouse, actor).create(
-      [
-        {
-          code: input.code,
-          name: input.name,
-          region: input.region,
-          city: input.city,
-          address: input.address ?? '',
-          locations: (input.locations ?? []).map((l) => ({
-            code: l.code,
-            name: l.name ?? '',
-            active: l.active ?? true,
-          })),
-          active: input.active ?? true,
-        },
-      ],
-      { session },
-    );
-    await recordAudit(
-      {
-        actor,
-        action: 'warehouse.create',
-        targetType: 'warehouse',
-        targetId: warehouse._id,
-        summary: { code: input.code },
-      },
-      session,
-    );
+    const [warehouse] = await owned(Warehouse, actor).create([warehouseDoc(input)], { session });
+    await recordAudit(warehouseCreated(warehouse, input, actor), session);
     return warehouse.toObject() as WarehouseRecord;
   });
   return toWarehouseDto(created);
+}
+
+/**
+ * Warehouses created in bulk in the caller's transaction (a CSV import's batch): one insert for all of them and
+ * their audit entries in the transaction's one audit insert. A code taken meanwhile fails the whole insert (the
+ * unique index), so the transaction writes none of them.
+ */
+export async function createWarehouses(
+  inputs: readonly WarehouseInput[],
+  actor: Actor,
+  session: ClientSession,
+): Promise<void> {
+  if (inputs.length === 0) return;
+  const warehouses = await owned(Warehouse, actor).insertMany(inputs.map(warehouseDoc), { session });
+  await recordAudits(
+    warehouses.map((w, i) => warehouseCreated(w as { _id: Types.ObjectId }, inputs[i] as WarehouseInput, actor)),
+    session,
+  );
 }
 
 /** A guarded change of one warehouse with its audit entry (see core/transitions). */

@@ -8,7 +8,8 @@ import type { Page } from 'playwright-core';
 import { Donation } from '../../../src/modules/donations/donations.model';
 import { LedgerEntry } from '../../../src/modules/stock/stock.model';
 import { readPdfText } from '../../documents/read-pdf';
-import { FLOW_TIMEOUT, setupBrowserWorld, signIn } from './harness';
+import { givenInventory } from '../../support/given-inventory';
+import { FLOW_TIMEOUT, LAPTOP, setupBrowserWorld, signIn } from './harness';
 
 const world = setupBrowserWorld();
 
@@ -137,6 +138,42 @@ test(
     expect(received[0].lines[0].quantity).toBe(7250);
     // Stock moved once: one receipt entry in the ledger for that donation.
     expect(await LedgerEntry.countDocuments({ 'source.id': String(received[0]._id) })).toBe(1);
+  },
+  FLOW_TIMEOUT,
+);
+
+test(
+  'when the reader switches to Kazakh on an English browser, then the item picker lists names in Kazakh alphabetical order',
+  async () => {
+    // Where Kazakh and English orders differ: Ұ before Ү in Kazakh (after it in English), І after Ы (after И).
+    await givenInventory.item({
+      sku: 'CAMP-SLEEPING-BAG',
+      name: { kk: 'Ұйықтау қапшығы', ru: 'Спальный мешок', en: 'Sleeping bag' },
+    });
+    await givenInventory.item({ sku: 'FURN-TABLE', name: { kk: 'Үстел', ru: 'Стол', en: 'Table' } });
+    await givenInventory.item({
+      sku: 'CLOTH-UNDERWEAR',
+      name: { kk: 'Ішкі киім', ru: 'Нательное бельё', en: 'Underwear' },
+    });
+    // The browser asks for English; the app's own language switch is what must decide the order.
+    const context = await world.newContext(LAPTOP, 'en');
+    const page = await context.newPage();
+    await signIn(page);
+    await page.getByText('Қазақша').first().click();
+    await page.goto('/donations/new');
+    await page.getByTestId('line-0-item').click();
+    await page.getByRole('option', { name: /FOOD-SUGAR/ }).waitFor();
+    const names = (await page.getByRole('option').allInnerTexts()).map((text) => text.split(' · ')[0]);
+
+    // Kazakh: К, then Қ, then Л, М; byte order would put every Қ after Я, English collation Ү before Ұ, and the
+    // catalog's own order is by SKU.
+    const at = (name: string) => names.findIndex((shown) => shown.startsWith(name));
+    expect(at('Қант')).toBeGreaterThan(at('Күріш'));
+    expect(at('Қант')).toBeLessThan(at('Майлы жылытқыш'));
+    expect(names).toEqual([...names].sort(new Intl.Collator('kk').compare));
+    expect(names).not.toEqual([...names].sort());
+    expect(names).not.toEqual([...names].sort(new Intl.Collator('en').compare));
+    expect(names.length).toBeGreaterThan(10);
   },
   FLOW_TIMEOUT,
 );

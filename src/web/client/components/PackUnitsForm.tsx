@@ -5,7 +5,6 @@
  */
 import {
   ActionIcon,
-  Alert,
   Button,
   Card,
   Group,
@@ -18,17 +17,17 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, newIdempotencyKey } from '../lib/api';
+import { api, newIdempotencyKey } from '../lib/api';
 import { useItems } from '../lib/data';
 import { parsePositiveQuantity } from '../lib/decimal';
-import { errorText, formErrorsOf } from '../lib/field-errors';
 import { useFormat } from '../lib/format';
 import { scanIntoLines, unitOptions } from '../lib/line-form';
 import { resolveScan } from '../lib/scan';
 import { HANDLING_UNIT_KINDS, type HandlingUnit, type HandlingUnitKind } from '../lib/shipments';
 import { type Item, nameIn } from '../lib/types';
+import { FormFailure, useFormFailure } from './FormFailure';
 import { ScanField } from './ScanField';
 
 interface PackLine {
@@ -38,6 +37,9 @@ interface PackLine {
 }
 
 const emptyLine = (): PackLine => ({ itemId: null, quantity: '', unit: null });
+
+/** The API names fields of the request ("units[0].lines[1].quantity"); this form is that one unit. */
+const unitField = (path: string) => path.replace(/^units\.0\./, '');
 
 export function PackUnitsForm({
   shipmentId,
@@ -52,7 +54,6 @@ export function PackUnitsForm({
   const format = useFormat();
   const items = useItems();
   const itemsById = useMemo(() => new Map((items.data ?? []).map((item) => [item.id, item])), [items.data]);
-  const [failure, setFailure] = useState<string | null>(null);
   const form = useForm({
     mode: 'controlled',
     initialValues: {
@@ -72,6 +73,7 @@ export function PackUnitsForm({
       },
     },
   });
+  const failed = useFormFailure(form, unitField);
 
   const unitsOf = (item: Item | undefined) => unitOptions(item, format.unit);
 
@@ -85,7 +87,7 @@ export function PackUnitsForm({
   };
 
   const onSubmit = form.onSubmit(async (values) => {
-    setFailure(null);
+    failed.clear();
     const body = {
       units: [
         {
@@ -108,11 +110,7 @@ export function PackUnitsForm({
       form.reset();
       await onAdded();
     } catch (error) {
-      // The API names fields of the request ("units[0].lines[1].quantity"); this form is that one unit.
-      if (error instanceof ApiError) {
-        form.setErrors(formErrorsOf(error, t, (path) => path.replace(/^units\.0\./, '')));
-      }
-      setFailure(errorText(error, t));
+      failed.show(error);
     }
   });
 
@@ -120,11 +118,7 @@ export function PackUnitsForm({
   return (
     <form onSubmit={onSubmit} noValidate data-testid="pack-form">
       <Stack>
-        {failure && (
-          <Alert color="red" role="alert">
-            {failure}
-          </Alert>
-        )}
+        <FormFailure failure={failed.failure} />
         <SimpleGrid cols={{ base: 2, sm: 3 }}>
           <Select
             label={t('shipment.unitKind')}

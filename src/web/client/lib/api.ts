@@ -1,8 +1,12 @@
 /**
  * The API client: JSON over fetch to /api/v1 with the session's bearer token. Every failure becomes an ApiError:
  * the server's `{ error: { code, message, details } }` when it answered, or the code NETWORK when it could not be
- * reached (the offline queue keys on that). A 401 ends the session on this device (onUnauthenticated).
+ * reached (the offline queue keys on that). A 401 ends the session on this device (onUnauthenticated). Every request
+ * names the reader's chosen language in Accept-Language, so that the API orders names as that reader reads them
+ * (Қ after К in Kazakh, not after Я).
  */
+import { currentLang } from '../i18n';
+
 export const API_BASE = '/api/v1';
 
 export interface FieldError {
@@ -86,7 +90,7 @@ export function apiUrl(path: string, query?: RequestOptions['query']): string {
 }
 
 async function send(path: string, options: RequestOptions, accept: string): Promise<Response> {
-  const headers: Record<string, string> = { accept };
+  const headers: Record<string, string> = { accept, 'accept-language': currentLang() };
   const session = loadSession();
   if (session) headers.authorization = `Bearer ${session.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';

@@ -1,5 +1,9 @@
-/** Reference data every screen needs (items, warehouses, donors), loaded whole once and cached. */
+/**
+ * Reference data every screen needs (items, warehouses, donors), loaded whole once and cached. Pickers list them by
+ * name in the reader's language and its alphabet's order, so the cache is kept per language.
+ */
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { api, type Page } from './api';
 import type { Donor, Item, Warehouse } from './types';
 
@@ -17,14 +21,29 @@ export async function allPages<T>(path: string, query: Record<string, string | n
 
 const REFERENCE = { staleTime: 5 * 60_000, gcTime: 24 * 60 * 60_000 };
 
+function useReaderLang(): string {
+  return useTranslation().i18n.language;
+}
+
 export function useItems() {
-  return useQuery({ queryKey: ['items'], queryFn: () => allPages<Item>('/items', { active: true }), ...REFERENCE });
+  const lang = useReaderLang();
+  return useQuery({
+    queryKey: ['items', lang],
+    queryFn: () => allPages<Item>('/items', { active: true, sort: 'name' }),
+    ...REFERENCE,
+  });
 }
 
 export function useWarehouses() {
-  return useQuery({ queryKey: ['warehouses'], queryFn: () => allPages<Warehouse>('/warehouses'), ...REFERENCE });
+  const lang = useReaderLang();
+  return useQuery({
+    queryKey: ['warehouses', lang],
+    queryFn: () => allPages<Warehouse>('/warehouses', { sort: 'name' }),
+    ...REFERENCE,
+  });
 }
 
 export function useDonors() {
-  return useQuery({ queryKey: ['donors'], queryFn: () => allPages<Donor>('/donors'), ...REFERENCE });
+  const lang = useReaderLang();
+  return useQuery({ queryKey: ['donors', lang], queryFn: () => allPages<Donor>('/donors'), ...REFERENCE });
 }

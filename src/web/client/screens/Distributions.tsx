@@ -29,13 +29,13 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { FormFailure, useFormFailure } from '../components/FormFailure';
 import { QueryState } from '../components/QueryState';
 import { RoundPicker } from '../components/RoundPicker';
 import type { Dictionary } from '../i18n/en';
-import { ApiError, api, newIdempotencyKey, type Page } from '../lib/api';
+import { api, newIdempotencyKey, type Page } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { allPages, useWarehouses } from '../lib/data';
-import { errorText, formErrorsOf } from '../lib/field-errors';
 import { useFormat } from '../lib/format';
 import { type Batch, type BatchRow, type DayWhen, dayFilter, type Enrolment } from '../lib/households';
 
@@ -137,13 +137,15 @@ function DayList({ canPlan }: { canPlan: boolean }) {
   );
 }
 
+/** The API's "site.name" is this form's "site"; the other fields are named alike. */
+const dayField = (path: string) => (path === 'site.name' ? 'site' : path.replace(/^site\./, ''));
+
 function PlanDay({ onCancel }: { onCancel: () => void }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const warehouses = useWarehouses();
   const regions = t('regions', { returnObjects: true }) as Dictionary['regions'];
-  const [failure, setFailure] = useState<string | null>(null);
   const required = (value: unknown) => (value && String(value).trim() ? null : t('validation.required'));
   const form = useForm({
     mode: 'controlled',
@@ -166,9 +168,10 @@ function PlanDay({ onCancel }: { onCancel: () => void }) {
       plannedOn: required,
     },
   });
+  const failed = useFormFailure(form, dayField);
 
   const onSubmit = form.onSubmit(async (values) => {
-    setFailure(null);
+    failed.clear();
     try {
       const batch = await api<Batch>('/distribution-batches', {
         method: 'POST',
@@ -196,11 +199,7 @@ function PlanDay({ onCancel }: { onCancel: () => void }) {
       await queryClient.invalidateQueries({ queryKey: ['distribution'] });
       navigate(`/distributions/${batch.id}`);
     } catch (error) {
-      if (error instanceof ApiError) {
-        // The API's "site.name" is this form's "site"; the other fields are named alike.
-        form.setErrors(formErrorsOf(error, t, (path) => (path === 'site.name' ? 'site' : path.replace(/^site\./, ''))));
-      }
-      setFailure(errorText(error, t));
+      failed.show(error);
     }
   });
 
@@ -212,11 +211,7 @@ function PlanDay({ onCancel }: { onCancel: () => void }) {
             {t('distribution.plan')}
           </Title>
           <Text size="sm">{t('distribution.planHint')}</Text>
-          {failure && (
-            <Alert color="red" role="alert" data-testid="plan-day-error">
-              {failure}
-            </Alert>
-          )}
+          <FormFailure failure={failed.failure} testId="plan-day-error" />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <RoundPicker
               required

@@ -6,7 +6,6 @@
  */
 import {
   ActionIcon,
-  Alert,
   Button,
   Card,
   Chip,
@@ -23,13 +22,12 @@ import { DateInput, DatesProvider } from '@mantine/dates';
 import '@mantine/dates/styles.css';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { FormFailure, useFormFailure } from '../components/FormFailure';
 import { IinInput } from '../components/IinInput';
 import type { Dictionary } from '../i18n/en';
-import { ApiError, api, newIdempotencyKey } from '../lib/api';
-import { errorText, formErrorsOf } from '../lib/field-errors';
+import { api, newIdempotencyKey } from '../lib/api';
 import { useFormat } from '../lib/format';
 import { type Household, LEGAL_BASES, RELATIONS, VULNERABILITIES } from '../lib/households';
 import { iinBirthDate, iinProblem, normaliseIin } from '../lib/iin';
@@ -40,12 +38,24 @@ interface MemberValues {
   iin: string;
 }
 
+/** The API's paths to this form's fields. */
+const HOUSEHOLD_FIELDS: Record<string, string> = {
+  'head.name': 'headName',
+  'head.iin': 'headIin',
+  'head.birthDate': 'headBirthDate',
+  'head.phone': 'headPhone',
+  'address.region': 'region',
+  'address.settlement': 'settlement',
+  'address.line': 'line',
+  'legalBasis.purpose': 'purpose',
+  'legalBasis.basis': 'basis',
+};
+
 export default function HouseholdRegister() {
   const { t } = useTranslation();
   const format = useFormat();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [failure, setFailure] = useState<string | null>(null);
   const regions = t('regions', { returnObjects: true }) as Dictionary['regions'];
   const form = useForm({
     mode: 'controlled',
@@ -80,6 +90,7 @@ export default function HouseholdRegister() {
       },
     },
   });
+  const failed = useFormFailure(form, HOUSEHOLD_FIELDS);
 
   const onIin = (value: string) => {
     form.setFieldValue('headIin', value);
@@ -92,7 +103,7 @@ export default function HouseholdRegister() {
   };
 
   const onSubmit = form.onSubmit(async (values) => {
-    setFailure(null);
+    failed.clear();
     const body = {
       kind: 'household',
       head: {
@@ -120,21 +131,7 @@ export default function HouseholdRegister() {
       form.reset();
       navigate(`/households/${household.id}`);
     } catch (error) {
-      if (error instanceof ApiError) {
-        const renamed: Record<string, string> = {
-          'head.name': 'headName',
-          'head.iin': 'headIin',
-          'head.birthDate': 'headBirthDate',
-          'head.phone': 'headPhone',
-          'address.region': 'region',
-          'address.settlement': 'settlement',
-          'address.line': 'line',
-          'legalBasis.purpose': 'purpose',
-          'legalBasis.basis': 'basis',
-        };
-        form.setErrors(formErrorsOf(error, t, (path) => renamed[path] ?? path));
-      }
-      setFailure(errorText(error, t));
+      failed.show(error);
     }
   });
 
@@ -143,11 +140,7 @@ export default function HouseholdRegister() {
       <form onSubmit={onSubmit} noValidate>
         <Stack>
           <Title order={1}>{t('household.register')}</Title>
-          {failure && (
-            <Alert color="red" role="alert" data-testid="household-error">
-              {failure}
-            </Alert>
-          )}
+          <FormFailure failure={failed.failure} testId="household-error" />
           <Card withBorder component="fieldset" style={{ minWidth: 0 }}>
             <Text component="legend" fw={700}>
               {t('household.head')}

@@ -26,12 +26,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { FormFailure, useFormFailure } from '../components/FormFailure';
 import { ScanField } from '../components/ScanField';
 import type { Dictionary } from '../i18n/en';
-import { ApiError } from '../lib/api';
 import { useDonors, useItems, useWarehouses } from '../lib/data';
 import { parsePositiveQuantity } from '../lib/decimal';
-import { errorText, formErrorsOf } from '../lib/field-errors';
 import { useFormat } from '../lib/format';
 import { scanIntoLines, unitOptions } from '../lib/line-form';
 import { useOffline } from '../lib/offline';
@@ -73,7 +72,6 @@ export default function ReceiveDonation() {
   const items = useItems();
   const warehouses = useWarehouses();
   const donors = useDonors();
-  const [failure, setFailure] = useState<string | null>(null);
   const [queuedMessage, setQueuedMessage] = useState(false);
   const itemsById = useMemo(() => new Map((items.data ?? []).map((item) => [item.id, item])), [items.data]);
 
@@ -98,6 +96,7 @@ export default function ReceiveDonation() {
       },
     },
   });
+  const failed = useFormFailure(form);
 
   const warehouse = warehouses.data?.find((w) => w.id === form.values.warehouseId);
   const units = (item: Item | undefined) => unitOptions(item, format.unit);
@@ -120,7 +119,7 @@ export default function ReceiveDonation() {
   };
 
   const onSubmit = form.onSubmit(async (values) => {
-    setFailure(null);
+    failed.clear();
     setQueuedMessage(false);
     const body = {
       donorId: values.donorId,
@@ -161,8 +160,7 @@ export default function ReceiveDonation() {
       notifications.show({ color: 'teal', message: t('donation.received', { number: outcome.response.number }) });
       navigate(`/donations/${outcome.response.id}`);
     } catch (error) {
-      if (error instanceof ApiError) form.setErrors(formErrorsOf(error, t));
-      setFailure(errorText(error, t));
+      failed.show(error);
     }
   });
 
@@ -176,11 +174,7 @@ export default function ReceiveDonation() {
               {t('donation.queued')}
             </Alert>
           )}
-          {failure && (
-            <Alert color="red" role="alert" data-testid="donation-error">
-              {failure}
-            </Alert>
-          )}
+          <FormFailure failure={failed.failure} testId="donation-error" />
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <Select
               label={t('donation.donor')}

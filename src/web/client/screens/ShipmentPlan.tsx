@@ -5,18 +5,17 @@
  * them); outbound aid to such an organisation or to an outside party named by hand. The API's field errors appear
  * under the field they name; the shipment opens as a draft, ready to pack.
  */
-import { Alert, Button, SegmentedControl, Select, SimpleGrid, Stack, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, SegmentedControl, Select, SimpleGrid, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { DateInput, DatesProvider } from '@mantine/dates';
 import '@mantine/dates/styles.css';
 import { useForm } from '@mantine/form';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { ApiError, api, newIdempotencyKey, type Page } from '../lib/api';
+import { FormFailure, useFormFailure } from '../components/FormFailure';
+import { api, newIdempotencyKey, type Page } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useWarehouses } from '../lib/data';
-import { errorText, formErrorsOf } from '../lib/field-errors';
 import { useFormat } from '../lib/format';
 import { SHIPMENT_KINDS, type Shipment, type ShipmentKind, TRANSPORT_MODES } from '../lib/shipments';
 
@@ -34,6 +33,17 @@ function byOrganisation(values: { kind: ShipmentKind; consigneeKind: ConsigneeKi
   return values.kind === 'delivery' || (values.kind === 'outbound' && values.consigneeKind === 'organisation');
 }
 
+/** The API's paths ("consignee.name", "origin.warehouseId") to this form's fields. */
+const SHIPMENT_FIELDS: Record<string, string> = {
+  'origin.warehouseId': 'originWarehouseId',
+  'destination.warehouseId': 'destinationWarehouseId',
+  'consignee.name': 'consigneeName',
+  'consignee.organisationId': 'consigneeOrganisationId',
+  'consignee.country': 'consigneeCountry',
+  'destination.name': 'destinationName',
+  'destination.address': 'destinationAddress',
+};
+
 export default function ShipmentPlan() {
   const { t } = useTranslation();
   const format = useFormat();
@@ -47,7 +57,6 @@ export default function ShipmentPlan() {
     enabled: can('shipments:write'),
     staleTime: 5 * 60_000,
   });
-  const [failure, setFailure] = useState<string | null>(null);
   const form = useForm({
     mode: 'controlled',
     initialValues: {
@@ -75,12 +84,13 @@ export default function ShipmentPlan() {
         values.kind === 'transfer' || value.trim() ? null : t('validation.required'),
     },
   });
+  const failed = useFormFailure(form, SHIPMENT_FIELDS);
   const transfer = form.values.kind === 'transfer';
   const toOrganisation = byOrganisation(form.values);
   const warehouseOptions = (warehouses.data ?? []).map((w) => ({ value: w.id, label: `${w.code} · ${w.name}` }));
 
   const onSubmit = form.onSubmit(async (values) => {
-    setFailure(null);
+    failed.clear();
     const body = {
       kind: values.kind,
       origin: { warehouseId: values.originWarehouseId },
@@ -104,20 +114,7 @@ export default function ShipmentPlan() {
       await queryClient.invalidateQueries({ queryKey: ['shipments'] });
       navigate(`/shipments/${shipment.id}`);
     } catch (error) {
-      if (error instanceof ApiError) {
-        // The API's paths ("consignee.name", "origin.warehouseId") to this form's fields.
-        const renamed: Record<string, string> = {
-          'origin.warehouseId': 'originWarehouseId',
-          'destination.warehouseId': 'destinationWarehouseId',
-          'consignee.name': 'consigneeName',
-          'consignee.organisationId': 'consigneeOrganisationId',
-          'consignee.country': 'consigneeCountry',
-          'destination.name': 'destinationName',
-          'destination.address': 'destinationAddress',
-        };
-        form.setErrors(formErrorsOf(error, t, (path) => renamed[path] ?? path));
-      }
-      setFailure(errorText(error, t));
+      failed.show(error);
     }
   });
 
@@ -126,11 +123,7 @@ export default function ShipmentPlan() {
       <form onSubmit={onSubmit} noValidate>
         <Stack>
           <Title order={1}>{t('shipment.plan')}</Title>
-          {failure && (
-            <Alert color="red" role="alert" data-testid="plan-error">
-              {failure}
-            </Alert>
-          )}
+          <FormFailure failure={failed.failure} testId="plan-error" />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <Select
               label={t('shipment.kind')}

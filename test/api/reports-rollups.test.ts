@@ -1,0 +1,216 @@
+/**
+ * The reports' roll-ups, fed by a watermark (modules/reports/report-rollups.ts): whatever was written before the
+ * last fold (in the roll-ups) and after it (read from the records), a report through HTTP equals a scan of every
+ * ledger entry and donation, for an organisation and for a hub; folding again changes nothing a report says.
+ */
+import '../../src/modules';
+import { Types } from 'mongoose';
+import { monthOf, monthStart } from '../../src/core/local-time';
+import { acrossOrganisations } from '../../src/modules/access/ownership';
+import { foldReportRollups } from '../../src/modules/reports';
+import { SAFETY_LAG_MS } from '../../src/modules/reports/report-rollups';
+import { InflowRollup, OutflowRollup, RollupWatermark } from '../../src/modules/reports/report-rollups.model';
+import { issue, reverseOperation } from '../../src/modules/stock';
+import { setupTestApp } from '../support/app';
+import { bearer, given } from '../support/given-identity';
+import { givenInventory } from '../support/given-inventory';
+import { fullScan, givenHubOf, inflowScan, organisationThatDistributed } from '../support/given-report-data';
+
+const t = setupTestApp();
+
+interface Row {
+  group: string;
+  label: string;
+  [key: string]: string | number;
+}
+
+/** A fold whose watermark is this instant: everything written so far is in the roll-ups, nothing written next. */
+async function foldEverythingSoFar(): Promise<Date> {
+  const result = await foldReportRollups({ now: new Date(Date.now() + SAFETY_LAG_MS) });
+  // The next write's instant is after the watermark.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  return new Date(result.through);
+}
+
+const pieces = (rows: Row[]) => new Map(rows.map((r) => [r.group, Number(r.pieces)]));
+const donations = (rows: Row[]) => new Map(rows.map((r) => [r.group, Number(r.donations)]));
+
+/** An organisation that distributed blankets (and issued and reversed some), and received rice from two donors. */
+async function organisationWithHistory(name: string, served: number) {
+  const a = await organisationThatDistributed(name, { served, regions: ['almaty_region', 'astana'] });
+  const rice = await givenInventory.item({ sku: `RICE-${name}`, category: 'food', baseUnit: 'kg' });
+  const donors = await Promise.all(
+    ['company', 'ngo'].map((type, i) =>
+      givenInventory.donor({ type: type as never, name: `${name} donor ${i}` }, { organisationId: a.org.id }),
+    ),
+  );
+  const warehouseStaff = bearer((await given.user({ role: 'warehouse', organisationId: a.org.id })).token);
+  const receive = async (donor: number, kg: number, receivedAt = new Date().toISOString()) => {
+    const res = await t.api
+      .post('/api/v1/donations')
+      .set(warehouseStaff)
+      .send({
+        donorId: donors[donor].id,
+        warehouseId: a.warehouse.id,
+        receivedAt,
+        receive: true,
+        lines: [{ itemId: rice.id, quantity: kg, unit: 'kg', condition: 'new' }],
+      });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const reverse = async (donationId: string) => {
+    const res = await t.api
+      .post(`/api/v1/donations/${donationId}/reverse`)
+      .set(warehouseStaff)
+      .send({ reason: 'Entered twice' });
+    expect(res.status).toBe(200);
+  };
+  return { ...a, rice, donors, receive, reverse };
+}
+
+/** Every outflow and inflow report of the organisation equals the scans of its ledger and donations. */
+async function expectReportsEqualScans(a: Awaited<ReturnType<typeof organisationWithHistory>>) {
+  const scan = await fullScan(a.org.id);
+  const byPurpose = await t.api.get('/api/v1/reports/outflows?groupBy=purpose').set(a.headers);
+  expect(byPurpose.status).toBe(200);
+  expect(pieces(byPurpose.body.rows)).toEqual(scan.byPurpose);
+  expect(byPurpose.body.totals.lines).toBe(scan.entries);
+  const byMonth = await t.api.get('/api/v1/reports/outflows?groupBy=month').set(a.headers);
+  expect(pieces(byMonth.body.rows)).toEqual(scan.byMonth);
+  const byRound = await t.api.get('/api/v1/reports/outflows?groupBy=round').set(a.headers);
+  expect(pieces(byRound.body.rows)).toEqual(scan.byRound);
+  const byWarehouse = await t.api.get('/api/v1/reports/outflows?groupBy=warehouse').set(a.headers);
+  expect(pieces(byWarehouse.body.rows)).toEqual(scan.byWarehouse);
+  // A period from within this month: its start is read from the ledger, the rest from the view.
+  const from = new Date(monthStart(monthOf(new Date())).getTime() + 1);
+  const partial = await fullScan(a.org.id, from);
+  const sinceFrom = await t.api.get(`/api/v1/reports/outflows?groupBy=month&from=${from.toISOString()}`).set(a.headers);
+  expect(pieces(sinceFrom.body.rows)).toEqual(partial.byMonth);
+
+  const inflows = await inflowScan(a.org.id);
+  const byDonor = await t.api.get('/api/v1/reports/inflows?groupBy=donor').set(a.headers);
+  expect(byDonor.status).toBe(200);
+  expect(donations(byDonor.body.rows)).toEqual(new Map([...inflows.byDonor].map(([k, v]) => [k, v.donations])));
+  expect(new Map(byDonor.body.rows.map((r: Row) => [r.group, r.kg]))).toEqual(
+    new Map([...inflows.byDonor].filter(([, v]) => v.donations).map(([k, v]) => [k, String(v.pieces / 1000)])),
+  );
+  const inflowsByMonth = await t.api.get('/api/v1/reports/inflows?groupBy=month').set(a.headers);
+  expect(donations(inflowsByMonth.body.rows)).toEqual(new Map([...inflows.byMonth].map(([k, v]) => [k, v.donations])));
+  expect(inflowsByMonth.body.totals.donations).toBe(inflows.donations);
+  return { scan, inflows };
+}
+
+describe('reports over roll-ups and the records after their watermark', () => {
+  test('when issues, reversals and donations are written before and after the watermark, then every report equals a scan of the ledger and donations, before and after the next fold', async () => {
+    const a = await organisationWithHistory('Before and after', 3);
+    const early = await issue(
+      { warehouseId: a.warehouse.id, itemId: a.blanket.id, quantity: 4, unit: 'piece', reason: 'storm' },
+      a.actor,
+    );
+    const kept = await a.receive(0, 25);
+    const undone = await a.receive(1, 40);
+    const watermark = await foldEverythingSoFar();
+    expect((await RollupWatermark.findById('report-rollups').lean())?.through).toEqual(watermark);
+    const { scan } = await expectReportsEqualScans(a);
+    expect(scan.byPurpose.get('issue')).toBe(7 + 4);
+
+    // After the watermark: an issue, the reversal of the issue the roll-ups counted, a donation received and one
+    // the roll-ups counted reversed, and an issue and its reversal both after it.
+    await issue(
+      { warehouseId: a.warehouse.id, itemId: a.blanket.id, quantity: 5, unit: 'piece', reason: 'fire' },
+      a.actor,
+    );
+    await reverseOperation(early.operationId, { reason: 'entered twice' }, a.actor);
+    const late = await issue(
+      { warehouseId: a.warehouse.id, itemId: a.blanket.id, quantity: 2, unit: 'piece', reason: 'typo' },
+      a.actor,
+    );
+    await reverseOperation(late.operationId, { reason: 'typo' }, a.actor);
+    await a.receive(0, 10);
+    await a.reverse(undone);
+    const after = await expectReportsEqualScans(a);
+    expect(after.scan.byPurpose.get('issue')).toBe(7 + 5);
+    expect(after.inflows.donations).toBe(2);
+    expect(kept).toBeTruthy();
+
+    // Folded: the same answers, now from the roll-ups, which hold the organisation's sums.
+    await foldEverythingSoFar();
+    const folded = await expectReportsEqualScans(a);
+    const rollups = await acrossOrganisations('test: the roll-ups of one organisation', async () => ({
+      outflows: await OutflowRollup.find({ organisationId: new Types.ObjectId(a.org.id) })
+        .lean()
+        .exec(),
+      inflows: await InflowRollup.find({ organisationId: new Types.ObjectId(a.org.id) })
+        .lean()
+        .exec(),
+    }));
+    expect(rollups.outflows.reduce((sum, r) => sum + r.entries, 0)).toBe(folded.scan.entries);
+    expect(rollups.outflows.reduce((sum, r) => sum + r.pieces, 0)).toBe(3 * 2 + 7 + 5);
+    expect(rollups.inflows.reduce((sum, r) => sum + r.donations, 0)).toBe(2);
+    expect(rollups.inflows.reduce((sum, r) => sum + r.grams, 0)).toBe(35_000);
+    // A rebuild from nothing gives the same view.
+    await foldReportRollups({ rebuild: true, now: new Date(Date.now() + SAFETY_LAG_MS) });
+    await expectReportsEqualScans(a);
+  });
+
+  test("when a hub's members write before and after the watermark, then its reports equal the sums of their scans, small groups masked", async () => {
+    const a = await organisationWithHistory('Hub member A', 8);
+    const b = await organisationWithHistory('Hub member B', 2);
+    const outsider = await organisationWithHistory('Not a member', 3);
+    const { hub, hubViewer } = await givenHubOf(t.api, 'Astana volunteer headquarters', [a.org.id, b.org.id]);
+    await a.receive(0, 30);
+    const undone = await b.receive(1, 12);
+    await foldEverythingSoFar();
+    await b.receive(0, 8);
+    await a.reverse(await a.receive(1, 3));
+    await b.reverse(undone);
+    await outsider.receive(0, 100);
+    await issue(
+      { warehouseId: b.warehouse.id, itemId: b.blanket.id, quantity: 9, unit: 'piece', reason: 'flood' },
+      b.actor,
+    );
+
+    for (const round of ['before the fold', 'after it']) {
+      const [scanA, scanB] = await Promise.all([fullScan(a.org.id), fullScan(b.org.id)]);
+      const [inA, inB] = await Promise.all([inflowScan(a.org.id), inflowScan(b.org.id)]);
+      const byPurpose = await t.api
+        .get(`/api/v1/organisations/${hub.id}/reports/outflows?groupBy=purpose`)
+        .set(hubViewer);
+      expect([round, byPurpose.status]).toEqual([round, 200]);
+      const summed = new Map<string, number>();
+      for (const scan of [scanA, scanB]) {
+        for (const [k, v] of scan.byPurpose) summed.set(k, (summed.get(k) ?? 0) + v);
+      }
+      expect([round, pieces(byPurpose.body.rows)]).toEqual([round, summed]);
+      expect(byPurpose.body.totals.lines).toBe(scanA.entries + scanB.entries);
+
+      const byMonth = await t.api.get(`/api/v1/organisations/${hub.id}/reports/inflows?groupBy=month`).set(hubViewer);
+      expect(byMonth.status).toBe(200);
+      expect([round, byMonth.body.totals.donations]).toEqual([round, inA.donations + inB.donations]);
+      expect(byMonth.body.totals.kg).toBe(
+        String([...inA.byMonth.values(), ...inB.byMonth.values()].reduce((sum, v) => sum + v.pieces, 0) / 1000),
+      );
+      const byType = await t.api
+        .get(`/api/v1/organisations/${hub.id}/reports/inflows?groupBy=donor_type`)
+        .set(hubViewer);
+      expect(byType.body.totals.donations).toBe(inA.donations + inB.donations);
+      expect(JSON.stringify(byType.body)).not.toContain('donor 0');
+
+      const households = await t.api
+        .get(`/api/v1/organisations/${hub.id}/reports/households?groupBy=region`)
+        .set(hubViewer);
+      // A: 4 households in each region, B: 1; each member's round, B's of 2 households masked.
+      expect(households.body.rows.map((r: Row) => [r.group, r.households, r.people])).toEqual([
+        ['almaty_region', 5, 20],
+        ['astana', 5, 20],
+      ]);
+      expect(households.body.totals).toEqual({ households: 10, people: 40 });
+      const byRound = await t.api
+        .get(`/api/v1/organisations/${hub.id}/reports/households?groupBy=round`)
+        .set(hubViewer);
+      expect(byRound.body.rows.map((r: Row) => r.households).sort()).toEqual([8, '< 5']);
+      await foldEverythingSoFar();
+    }
+  });
+});
