@@ -3,8 +3,8 @@
  * baseline doing the same logical work (baseline-app.ts) on the same database, interleaved round by round so that a
  * noisy machine slows both alike; the ratio is what to read.
  *
- * This process is the API: it serves Asar (`buildApp()`, its request logging written to /dev/null) and the baseline
- * on two ports. 16 keep-alive clients run in a separate process (load-client.ts). Two topologies, as `--topology`:
+ * This process is the API: it serves Asar (`buildApp()`, its request log lines, the app's logger at info, written to
+ * /dev/null) and the baseline on two ports. 16 keep-alive clients run in a separate process (load-client.ts). Two topologies, as `--topology`:
  * - `in-process`: the embedded database on a worker thread of this process, as `npm start` runs it;
  * - `out-of-process`: the embedded database in a process of its own (db-process.ts), as production runs a database.
  *
@@ -37,7 +37,7 @@ import mongoose from 'mongoose';
 import pino from 'pino';
 import { buildApp } from '../../src/app';
 import { startEmbeddedServerThread } from '../../src/embedded-db/thread';
-import { logger } from '../../src/logger';
+import { createLogger, logger } from '../../src/logger';
 import { hashSessionToken } from '../../src/modules/auth/tokens';
 import type { ItemDto } from '../../src/modules/catalog/catalog.service';
 import { findInvariantViolations } from '../../src/modules/stock/stock.queries';
@@ -329,7 +329,8 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
     }
 
     const asarServer = await listen(
-      buildApp({ logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })) }),
+      // The app's own logger settings (redaction, timestamps), at info: one line per request, written to /dev/null.
+      buildApp({ logger: createLogger('info', pino.destination({ dest: '/dev/null', sync: false })) }),
     );
     servers.push(asarServer);
     const baselineServer = await listen(

@@ -275,6 +275,32 @@ function directRefusal(model: Model<any>, operation: HookName): string | null {
 
 type DirectUpdate = Record<string, unknown> | Record<string, unknown>[];
 
+interface WriteRules {
+  timestamps: boolean;
+  /** Top-level fields with a default, as Mongoose's setDefaultsOnInsert gives them to an upserted record. */
+  defaults: [string, unknown][];
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: any model, whatever its document type
+const writeRules = new WeakMap<Model<any>, WriteRules>();
+
+/** What the schema adds to a write, read once per model. */
+// biome-ignore lint/suspicious/noExplicitAny: any model, whatever its document type
+function writeRulesOf(model: Model<any>): WriteRules {
+  let rules = writeRules.get(model);
+  if (!rules) {
+    const defaults: [string, unknown][] = [];
+    model.schema.eachPath((path, type) => {
+      const value = (type as unknown as { defaultValue?: unknown }).defaultValue;
+      const skipped = path.includes('.') || path === '_id' || path === 'organisationId';
+      if (!skipped && value !== undefined) defaults.push([path, value]);
+    });
+    rules = { timestamps: Boolean(model.schema.get('timestamps')), defaults };
+    writeRules.set(model, rules);
+  }
+  return rules;
+}
+
 interface DirectUpdateOptions {
   session?: ClientSession | null;
   upsert?: boolean;
@@ -324,11 +350,13 @@ export class DirectCollection<T> {
     at: Date,
   ): DirectUpdate {
     refuseOwnerChange(update);
-    const timestamps = Boolean(this.model.schema.get('timestamps')) && options.timestamps !== false;
+    const { timestamps: stamped, defaults } = writeRulesOf(this.model);
+    const timestamps = stamped && options.timestamps !== false;
     if (Array.isArray(update)) {
       if (timestamps) throw new Error(`a pipeline update of ${this.model.modelName} sets its timestamps itself`);
       return update;
     }
+    if (!timestamps && !(options.upsert && defaults.length)) return update;
     const set = { ...(update.$set as Record<string, unknown> | undefined) };
     const onInsert = { ...(update.$setOnInsert as Record<string, unknown> | undefined) };
     if (timestamps) {
@@ -336,18 +364,11 @@ export class DirectCollection<T> {
       if (options.upsert) onInsert.createdAt ??= at;
     }
     if (options.upsert) {
-      const named = new Set([
-        ...Object.keys(filter),
-        ...Object.values(update).flatMap((part) => Object.keys(part as object)),
-        ...Object.keys(onInsert),
-        ...Object.keys(set),
-      ]);
-      this.model.schema.eachPath((path, type) => {
-        const value = (type as unknown as { defaultValue?: unknown }).defaultValue;
-        const skipped = path.includes('.') || path === '_id' || path === 'organisationId';
-        if (skipped || named.has(path) || value === undefined) return;
-        onInsert[path] = typeof value === 'function' ? value() : value;
-      });
+      const named = (path: string) =>
+        path in filter || Object.values(update).some((part) => path in (part as object)) || path in set;
+      for (const [path, value] of defaults) {
+        if (!(path in onInsert) && !named(path)) onInsert[path] = typeof value === 'function' ? value() : value;
+      }
     }
     const result: Record<string, unknown> = { ...update };
     if (Object.keys(set).length) result.$set = set;
