@@ -1,11 +1,10 @@
 /**
  * Every scheduled job, and the process's scheduler. `npm start` starts `scheduler()` (main.ts); the job command
  * (`npm run job -- <name>`) and POST /api/v1/jobs/:name/run run a job through it by hand, under the same lease.
- *
- * Still to plug in when its module lands: the release of allocations past their expiry (issue 12).
  */
 import { config } from '../config';
 import { logger } from '../logger';
+import { allocationsExpiryJob } from './allocations-expiry.job';
 import { expiryWarningsJob } from './expiry-warnings.job';
 import { idempotencyCleanupJob } from './idempotency-cleanup.job';
 import { importsResumeJob } from './imports-resume.job';
@@ -27,6 +26,7 @@ export function allJobs(): Job[] {
     webhookDeliveriesJob,
     importsResumeJob,
     reservationsExpiryJob,
+    allocationsExpiryJob,
     shipmentsOverdueJob(findOverdueShipments),
     reportRollupsJob,
     reportRollupsRebuildJob,

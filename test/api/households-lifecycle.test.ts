@@ -14,7 +14,7 @@ import { findInvariantViolations } from '../../src/modules/stock/stock.queries';
 import { setupTestApp } from '../support/app';
 import { givenHouseholds } from '../support/given-households';
 import { bearer, given } from '../support/given-identity';
-import { givenInventory } from '../support/given-inventory';
+import { daysFromToday, givenInventory } from '../support/given-inventory';
 
 const t = setupTestApp();
 const API = '/api/v1';
@@ -179,6 +179,97 @@ describe('an allocation', () => {
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'INVALID_STATE', details: { status: 'cancelled' } });
     expect(await Allocation.findById(allocation.id).lean()).toMatchObject({ status: 'cancelled', active: false });
+    expect(await findInvariantViolations()).toEqual([]);
+  });
+});
+
+describe("a distribution day's hold", () => {
+  /** A day planned `daysAgo` days ago (holdUntil as given, else the default), one household allocated 2 blankets. */
+  async function dayWithAllocation(
+    auth: Record<string, string>,
+    organisationId: string,
+    daysAgo: number,
+    holdUntil?: string,
+  ) {
+    const { warehouse, item } = await givenInventory.stockOf({ organisationId, quantity: 10 });
+    const programme = await programmeOf(auth, item.id);
+    const household = await post('/households', auth, householdBody());
+    await post(`/programmes/${programme.id}/rounds/${programme.roundId}/enrolments`, auth, {
+      householdId: household.body.id,
+    });
+    const plannedOn = daysFromToday(-daysAgo).toISOString().slice(0, 10);
+    const batch = await post('/distribution-batches', auth, {
+      programmeId: programme.id,
+      roundId: programme.roundId,
+      warehouseId: warehouse.id,
+      site: { name: 'School No. 5', region: 'karaganda', settlement: 'Қарағанды' },
+      plannedOn,
+      ...(holdUntil ? { holdUntil } : {}),
+    });
+    expect(batch.status).toBe(201);
+    const allocated = await post(`/distribution-batches/${batch.body.id}/allocations`, auth, {
+      householdIds: [household.body.id],
+    });
+    return { batch: batch.body, allocation: allocated.body.allocated[0], item };
+  }
+
+  async function runJob(name: string) {
+    const { token } = await given.user({ role: 'operator' });
+    const res = await post(`/jobs/${name}/run`, bearer(token));
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('succeeded');
+    return res.body;
+  }
+
+  test('when a day is planned, then it holds its allocations for a week after the day unless told otherwise, and a hold before the day is 400', async () => {
+    const { auth, organisation } = await coordinator();
+    const { batch } = await dayWithAllocation(auth, organisation.id, 0);
+    const day = new Date(`${batch.plannedOn.slice(0, 10)}T00:00:00Z`).getTime();
+    expect(new Date(batch.holdUntil).getTime()).toBe(day + 8 * 24 * 3600_000);
+
+    const early = await post('/distribution-batches', auth, {
+      programmeId: batch.programmeId,
+      roundId: batch.roundId,
+      warehouseId: batch.warehouseId,
+      site: batch.site,
+      plannedOn: '2024-12-05',
+      holdUntil: '2024-12-04',
+    });
+    expect(early.status).toBe(400);
+    expect(early.body.error.details).toEqual([expect.objectContaining({ field: 'holdUntil' })]);
+  });
+
+  test('when its hold has passed, then the allocations-expiry job closes the day and releases what was not collected; a day still held keeps its reservations', async () => {
+    const { auth, organisation } = await coordinator();
+    const past = await dayWithAllocation(auth, organisation.id, 10);
+    const held = await dayWithAllocation(auth, organisation.id, 10, daysFromToday(2).toISOString());
+    for (const { item } of [past, held]) {
+      expect(await StockBalance.findOne({ itemId: new Types.ObjectId(item.id) }).lean()).toMatchObject({ reserved: 2 });
+    }
+
+    const run = await runJob('allocations-expiry');
+    expect(run.result).toMatchObject({ closed: 1, days: past.batch.number });
+
+    expect(await StockBalance.findOne({ itemId: new Types.ObjectId(past.item.id) }).lean()).toMatchObject({
+      onHand: 10,
+      reserved: 0,
+    });
+    expect(await Allocation.findById(past.allocation.id).lean()).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'not collected',
+    });
+    const closed = await t.api.get(`${API}/distribution-batches/${past.batch.id}/reconciliation`).set(auth);
+    expect(closed.body.batch).toMatchObject({ status: 'closed', rest: 'released' });
+    expect(closed.body.households).toMatchObject({ allocated: 0, served: 0 });
+    expect(await AuditEntry.countDocuments({ action: 'distribution_batch.close', targetId: past.batch.id })).toBe(1);
+
+    expect(await StockBalance.findOne({ itemId: new Types.ObjectId(held.item.id) }).lean()).toMatchObject({
+      reserved: 2,
+    });
+    expect(await Allocation.findById(held.allocation.id).lean()).toMatchObject({ status: 'reserved' });
+
+    // Run again: nothing more to close.
+    expect((await runJob('allocations-expiry')).result).toMatchObject({ closed: 0 });
     expect(await findInvariantViolations()).toEqual([]);
   });
 });

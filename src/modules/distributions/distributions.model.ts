@@ -25,6 +25,11 @@ export interface DistributionBatchRecord {
   warehouseId: Types.ObjectId;
   site: { name: string; region: string; settlement: string };
   plannedOn: Date;
+  /**
+   * Until when the day's allocations hold their goods reserved for recipients who have not come: after it, the
+   * `allocations-expiry` job closes the day and releases what was not collected (closeBatch with `release`).
+   */
+  holdUntil: Date;
   status: BatchStatus;
   /** At closing: what happened to stock still reserved for recipients who did not take everything. */
   rest: 'released' | 'kept' | null;
@@ -43,6 +48,7 @@ const batchSchema = new Schema<DistributionBatchRecord>(
     warehouseId: { type: Schema.Types.ObjectId, required: true },
     site: { name: String, region: String, settlement: String },
     plannedOn: { type: Date, required: true },
+    holdUntil: { type: Date, required: true },
     status: { type: String, enum: BATCH_STATUSES, required: true, default: 'open' },
     rest: { type: String, enum: ['released', 'kept', null], default: null },
     createdBy: { type: ledgerActorSchema, required: true },
@@ -53,6 +59,8 @@ const batchSchema = new Schema<DistributionBatchRecord>(
 batchSchema.plugin(ownedByOrganisation);
 batchSchema.index({ organisationId: 1, number: 1 }, { unique: true });
 batchSchema.index({ organisationId: 1, roundId: 1, plannedOn: -1 });
+// The days whose hold has ended, for the allocations-expiry job.
+batchSchema.index({ organisationId: 1, status: 1, holdUntil: 1 });
 // The list of days, the latest planned first.
 batchSchema.index({ organisationId: 1, plannedOn: -1, _id: -1 });
 

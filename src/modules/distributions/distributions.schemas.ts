@@ -20,6 +20,11 @@ export const createBatchSchemas = {
       settlement: Joi.string().trim().min(1).max(120).required(),
     }).required(),
     plannedOn: Joi.date().iso().required(),
+    // Default: ALLOCATION_HOLD_DAYS after the planned day (distributions.service.ts).
+    holdUntil: Joi.date()
+      .iso()
+      .min(Joi.ref('plannedOn'))
+      .messages({ 'date.min': '{{#label}} must be on or after plannedOn' }),
   }),
 };
 

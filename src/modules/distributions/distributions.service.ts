@@ -100,6 +100,7 @@ export interface BatchDto {
   warehouseId: string;
   site: DistributionBatchRecord['site'];
   plannedOn: Date;
+  holdUntil: Date;
   status: DistributionBatchRecord['status'];
   rest: DistributionBatchRecord['rest'];
 }
@@ -114,6 +115,7 @@ function toBatchDto(b: DistributionBatchRecord): BatchDto {
     warehouseId: String(b.warehouseId),
     site: b.site,
     plannedOn: b.plannedOn,
+    holdUntil: b.holdUntil ?? defaultHoldEnd(b.plannedOn),
     status: b.status,
     rest: b.rest,
   };
@@ -156,6 +158,18 @@ export interface BatchInput {
   warehouseId: string;
   site: { name: string; region: string; settlement: string };
   plannedOn: Date;
+  holdUntil?: Date;
+}
+
+/**
+ * How long after its planned day a distribution day holds its allocations' goods by default: a week for those who
+ * could not come on the day (a flooded road, a sick parent) before the goods go back to stock for others.
+ */
+export const ALLOCATION_HOLD_DAYS = 7;
+
+/** The end of the ALLOCATION_HOLD_DAYS-th day after the planned day. */
+function defaultHoldEnd(plannedOn: Date): Date {
+  return new Date(startOfDay(plannedOn).getTime() + (ALLOCATION_HOLD_DAYS + 1) * DAY_MS);
 }
 
 export async function createBatch(input: BatchInput, actor: Actor): Promise<BatchDto> {
@@ -179,6 +193,7 @@ export async function createBatch(input: BatchInput, actor: Actor): Promise<Batc
     warehouseId: warehouse._id,
     site: input.site,
     plannedOn: input.plannedOn,
+    holdUntil: input.holdUntil ?? defaultHoldEnd(input.plannedOn),
     status: 'open',
     rest: null,
     createdBy: ledgerActorOf(actor),
@@ -973,6 +988,35 @@ export async function closeBatch(batchId: string, rest: 'release' | 'keep', acto
     }),
   );
   return reconcile(batchId, actor);
+}
+
+/**
+ * Closes, releasing what was not collected, every open day of the actor's organisation whose hold has ended (the
+ * `allocations-expiry` job). Days planned before holds existed hold for ALLOCATION_HOLD_DAYS after their day.
+ * Each close is the same audited step a coordinator takes. Answers the numbers of the days closed.
+ */
+export async function releaseExpiredAllocations(
+  actor: Actor,
+  now = new Date(),
+): Promise<{ closed: string[] }> {
+  const legacyEnd = new Date(now.getTime() - (ALLOCATION_HOLD_DAYS + 1) * DAY_MS);
+  const expired = await owned(DistributionBatch, actor)
+    .find({
+      status: 'open',
+      $or: [{ holdUntil: { $lte: now } }, { holdUntil: null, plannedOn: { $lte: legacyEnd } }],
+    })
+    .lean<DistributionBatchRecord[]>();
+  const closed: string[] = [];
+  for (const batch of expired) {
+    try {
+      await closeBatch(String(batch._id), 'release', actor);
+      closed.push(batch.number);
+    } catch (error) {
+      // A coordinator closed it meanwhile: nothing is left to release.
+      if (!(error instanceof AppError && error.code === 'INVALID_STATE')) throw error;
+    }
+  }
+  return { closed };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -5,4 +5,9 @@
  */
 
 export { HandOver, type HandOverRecord } from './distributions.model';
-export { anonymiseHandOvers, handOversOfHousehold, programmeRoundsOf } from './distributions.service';
+export {
+  anonymiseHandOvers,
+  handOversOfHousehold,
+  programmeRoundsOf,
+  releaseExpiredAllocations,
+} from './distributions.service';
