@@ -102,14 +102,20 @@ export interface WeighedOutflow extends OutflowKey, RolledMeasures {
 
 interface OutflowRow {
   key: Omit<OutflowKey, 'programmeId' | 'roundId'>;
+  /** The allocation whose programme and round are still to be read, or those already read (`dims`). */
   allocationId: string | null;
+  dims?: { programmeId: Types.ObjectId; roundId: Types.ObjectId } | null;
   itemId: Types.ObjectId;
   /** What left, in the item's sub-units (the entries' opposite); negative for a reversed issue taken out. */
   quantity: number;
   entries: number;
 }
 
-/** Issue entries whose `at` is in a branch, grouped by bucket and item (allocations by allocation, for their round). */
+/**
+ * Issue entries whose `at` is in a branch, grouped by bucket and item. An allocation's entries are joined with the
+ * allocation for its programme and round in the database (a million entries name tens of thousands of allocations:
+ * grouping by allocation would send a row per allocation back).
+ */
 async function issueRows(
   scope: ReportScope,
   branches: readonly Branch[],
@@ -117,13 +123,10 @@ async function issueRows(
 ): Promise<OutflowRow[]> {
   if (branches.length === 0) return [];
   const groups = await aggregateIn<{
-    _id: {
-      organisationId: Types.ObjectId;
-      warehouseId: Types.ObjectId;
+    _id: Omit<OutflowKey, 'programmeId' | 'roundId'> & {
       itemId: Types.ObjectId;
-      month: string;
-      purpose: string;
-      allocationId: string | null;
+      programmeId: Types.ObjectId | null;
+      roundId: Types.ObjectId | null;
     };
     quantity: number;
     entries: number;
@@ -140,10 +143,53 @@ async function issueRows(
             itemId: '$itemId',
             month: monthExpression('$at'),
             purpose: '$source.type',
-            allocationId: { $cond: [{ $eq: ['$source.type', 'allocation'] }, '$source.id', null] },
+            allocationId: {
+              $cond: [
+                { $eq: ['$source.type', 'allocation'] },
+                { $convert: { input: '$source.id', to: 'objectId', onError: null, onNull: null } },
+                null,
+              ],
+            },
           },
           quantity: { $sum: '$quantity' },
           entries: { $sum: 1 },
+        },
+      },
+      {
+        $lookup: {
+          from: 'allocations',
+          localField: '_id.allocationId',
+          foreignField: '_id',
+          pipeline: [{ $project: { _id: 0, organisationId: 1, programmeId: 1, roundId: 1 } }],
+          as: 'allocation',
+        },
+      },
+      // The allocation of the entry's own organisation (as it always is).
+      {
+        $addFields: {
+          allocation: {
+            $first: {
+              $filter: {
+                input: '$allocation',
+                cond: { $eq: ['$$this.organisationId', '$_id.organisationId'] },
+              },
+            },
+          },
+        },
+      },
+      {
+        $group: {
+          _id: {
+            organisationId: '$_id.organisationId',
+            warehouseId: '$_id.warehouseId',
+            itemId: '$_id.itemId',
+            month: '$_id.month',
+            purpose: '$_id.purpose',
+            programmeId: { $ifNull: ['$allocation.programmeId', null] },
+            roundId: { $ifNull: ['$allocation.roundId', null] },
+          },
+          quantity: { $sum: '$quantity' },
+          entries: { $sum: '$entries' },
         },
       },
     ],
@@ -155,7 +201,8 @@ async function issueRows(
       month: g._id.month,
       purpose: g._id.purpose,
     },
-    allocationId: g._id.allocationId,
+    allocationId: null,
+    dims: g._id.programmeId && g._id.roundId ? { programmeId: g._id.programmeId, roundId: g._id.roundId } : null,
     itemId: g._id.itemId,
     quantity: -g.quantity,
     entries: g.entries,
@@ -229,7 +276,7 @@ async function weighOutflows(rows: readonly OutflowRow[]): Promise<WeighedOutflo
   const items = await catalogItems(rows.map((r) => r.itemId));
   const buckets = new Map<string, { key: OutflowKey; totals: Totals; entries: number }>();
   for (const r of rows) {
-    const dims = r.allocationId ? rounds.get(`${String(r.key.organisationId)}:${r.allocationId}`) : undefined;
+    const dims = r.allocationId ? rounds.get(`${String(r.key.organisationId)}:${r.allocationId}`) : r.dims;
     const key: OutflowKey = { ...r.key, programmeId: dims?.programmeId ?? null, roundId: dims?.roundId ?? null };
     const id = JSON.stringify(key);
     const bucket = buckets.get(id) ?? { key, totals: emptyTotals(), entries: 0 };
