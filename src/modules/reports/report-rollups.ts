@@ -77,6 +77,20 @@ function hull<T extends Date | string>(ranges: readonly { from?: T | null; to?: 
  * Always an `$or`, even of one branch (a hub's read adds `organisationId: { $in: members }` beside it, which must
  * not replace a branch's own organisation), with the branches' hull on the field beside it.
  */
+/**
+ * Branches grouped by their range: each group is read by its own command, whose top-level range is then exactly its
+ * branches' (a hub's members' edges and the records after the watermark are far apart: one hull over them would
+ * scan the whole year between).
+ */
+function byRange(branches: readonly Branch[]): Branch[][] {
+  const groups = new Map<string, Branch[]>();
+  for (const b of branches) {
+    const key = `${b.from?.getTime() ?? ''}|${b.to?.getTime() ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), b]);
+  }
+  return [...groups.values()];
+}
+
 function branchesOn(field: string, branches: readonly Branch[]): Record<string, unknown> {
   const range = hull(branches);
   return { $or: branches.map((b) => onField(field, b)), ...(Object.keys(range).length ? { [field]: range } : {}) };
@@ -122,6 +136,10 @@ async function issueRows(
   unreversedOnly: boolean,
 ): Promise<OutflowRow[]> {
   if (branches.length === 0) return [];
+  const ranges = byRange(branches);
+  if (ranges.length > 1) {
+    return (await Promise.all(ranges.map((part) => issueRows(scope, part, unreversedOnly)))).flat();
+  }
   const groups = await aggregateIn<{
     _id: Omit<OutflowKey, 'programmeId' | 'roundId'> & {
       itemId: Types.ObjectId;
@@ -229,6 +247,10 @@ async function reversedIssueRows(
   counted: (issue: IssueEntry) => boolean,
 ): Promise<OutflowRow[]> {
   if (branches.length === 0) return [];
+  const ranges = byRange(branches);
+  if (ranges.length > 1) {
+    return (await Promise.all(ranges.map((part) => reversedIssueRows(scope, part, counted)))).flat();
+  }
   const reversals = await aggregateIn<{ reverses: Types.ObjectId }>(
     scope,
     LedgerEntry,
@@ -314,6 +336,10 @@ async function donationSums(
   sign: 1 | -1,
 ): Promise<WeighedInflow[]> {
   if (branches.length === 0) return [];
+  const ranges = byRange(branches);
+  if (ranges.length > 1) {
+    return (await Promise.all(ranges.map((part) => donationSums(scope, field, part, after, sign)))).flat();
+  }
   const month = monthExpression('$receivedAt');
   const stages = Object.keys(after).length ? [{ $match: after }] : [];
   const [lines, counts] = await Promise.all([
