@@ -5,7 +5,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { type Config, config as defaultConfig } from './config';
 import { cors } from './http/cors';
@@ -14,7 +13,8 @@ import { healthRoutes } from './http/health';
 import { mountRoutes } from './http/mount';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi';
 import { requestContext } from './http/request-context';
-import { requestId, requestIdOf } from './http/request-id';
+import { requestId } from './http/request-id';
+import { requestLog } from './http/request-log';
 import { type RouteDefinition, RouteRegistry, route } from './http/route-registry';
 import { logger as defaultLogger } from './logger';
 import { allRoutes } from './modules';
@@ -57,30 +57,8 @@ export function buildApp(deps: AppDeps = {}): Express {
   app.set('trust proxy', config.trustProxy);
 
   app.use(requestId);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: requestIdOf,
-      // Lines logged during a request carry just its id; the completion line carries the request and response.
-      quietReqLogger: true,
-      serializers: {
-        // No headers, no query string, no address: they carry credentials and personal data (a search for a
-        // family's name, an email) that have no place in logs. The request id links a line to its audit entries.
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        // The response's headers are ours and repetitive: the status is what matters in a request line.
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (req, res, error) => {
-        if (error || res.statusCode >= 500) return 'error';
-        if (res.statusCode >= 400) return 'warn';
-        return req.url === '/health' ? 'debug' : 'info';
-      },
-    }),
-  );
+  // One line per request, at its end: id, method, path and status, never headers, query strings or addresses.
+  app.use(requestLog(logger));
   app.use(requestContext());
   // No upgrade-insecure-requests: offices may serve Asar over plain HTTP on a local network, and the browser would
   // then fail to load /api/docs' own scripts over HTTPS.

@@ -3,8 +3,8 @@
  * baseline doing the same logical work (baseline-app.ts) on the same database, interleaved round by round so that a
  * noisy machine slows both alike; the ratio is what to read.
  *
- * This process is the API: it serves Asar (`buildApp()`, its request logging written to /dev/null) and the baseline
- * on two ports. 16 keep-alive clients run in a separate process (load-client.ts). Two topologies, as `--topology`:
+ * This process is the API: it serves Asar (`buildApp()`, its request log lines, the app's logger at info, written to
+ * /dev/null) and the baseline on two ports. 16 keep-alive clients run in a separate process (load-client.ts). Two topologies, as `--topology`:
  * - `in-process`: the embedded database on a worker thread of this process, as `npm start` runs it;
  * - `out-of-process`: the embedded database in a process of its own (db-process.ts), as production runs a database.
  *
@@ -18,8 +18,9 @@
  *   npm run bench:stock -- [--topology in-process|out-of-process|both] [--rounds 3] [--requests 600]
  *                          [--concurrency 16] [--quick] [--kinds transfer,donation] [--profile-dir /tmp/prof]
  *
- * `--profile-dir` writes a CPU profile of this process's main thread over each of Asar's measured rounds
- * (the baseline's are not profiled), per kind, topology and round (`<topology>-<kind>-<round>.cpuprofile`). The older phases (issue conflicts, the stock summary over a million
+ * `--profile-dir` writes a CPU profile of this process's main thread over each measured round, each app's into its
+ * own file (`<topology>-<kind>-<app>-<round>.cpuprofile`): both apps are profiled, so that the profiler's own cost
+ * weighs on both and the ratios stay comparable. The older phases (issue conflicts, the stock summary over a million
  * ledger entries, the receipt PDF) are `npm run bench:stock:core`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -36,7 +37,7 @@ import mongoose from 'mongoose';
 import pino from 'pino';
 import { buildApp } from '../../src/app';
 import { startEmbeddedServerThread } from '../../src/embedded-db/thread';
-import { logger } from '../../src/logger';
+import { createLogger, logger } from '../../src/logger';
 import { hashSessionToken } from '../../src/modules/auth/tokens';
 import type { ItemDto } from '../../src/modules/catalog/catalog.service';
 import { findInvariantViolations } from '../../src/modules/stock/stock.queries';
@@ -328,7 +329,8 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
     }
 
     const asarServer = await listen(
-      buildApp({ logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })) }),
+      // The app's own logger settings (redaction, timestamps), at info: one line per request, written to /dev/null.
+      buildApp({ logger: createLogger('info', pino.destination({ dest: '/dev/null', sync: false })) }),
     );
     servers.push(asarServer);
     const baselineServer = await listen(
@@ -364,9 +366,7 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
         const order: AppName[] = round % 2 ? ['baseline', 'asar'] : ['asar', 'baseline'];
         for (const app of order) {
           const measure = () => measuredRound(load, database, app, roundOf(app, kind, REQUESTS), totals[kind][app]);
-          // Only Asar's rounds are profiled, each into its own file, so that the baseline's work is not mixed in.
-          if (app === 'asar') await profiled(flags['profile-dir'], `${topology}-${kind}-${round + 1}`, measure);
-          else await measure();
+          await profiled(flags['profile-dir'], `${topology}-${kind}-${app}-${round + 1}`, measure);
         }
       }
     }

@@ -1,13 +1,16 @@
 /**
- * `npx tsx scripts/bench/stock-workers.ts [--workers 1,2] [--rounds 2] [--requests 400] [--concurrency 16]`: does
- * `npm start` serve more with more API processes? It runs `src/main.ts` as an operator does (the embedded database
- * on a worker thread of the primary, ASAR_WORKERS API processes on one port) on one seeded data directory, once per
- * worker count and round, in turn (1, 2, 2, 1, ...: a noisy machine slows both alike), and sends transfers of 1 unit
- * from 16 keep-alive clients in a separate process (load-client.ts). Prints transfers/s and p95 per worker count, and
- * the ratio to one process: on an n-core machine that nothing else uses it should approach n.
+ * `npx tsx scripts/bench/stock-workers.ts [--quick] [--workers 1,2] [--rounds 2] [--requests 400] [--concurrency 16]`:
+ * does `npm start` serve more with more API processes? It runs `src/main.ts` as an operator does (the embedded
+ * database on a worker thread of the primary, ASAR_WORKERS API processes on one port) on one seeded data directory,
+ * once per worker count and round, in turn (1, 2, 2, 1, ...: a noisy machine slows both alike), and sends transfers
+ * of 1 unit from 16 keep-alive clients in a separate process (load-client.ts). Prints, per worker count: transfers/s,
+ * p95, the ratio to one process (on an n-core machine that nothing else uses it should approach n), and the CPU each
+ * process used per transfer (from /proc: the primary, which runs the database thread and hands connections to the
+ * workers, and each API worker), so that a machine without n free cores still shows where the time went.
+ * `--quick`: 2 rounds of 200 (a few minutes).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,14 +21,15 @@ const { values: flags } = parseArgs({
   options: {
     workers: { type: 'string', default: '1,2' },
     rounds: { type: 'string', default: '2' },
-    requests: { type: 'string', default: '400' },
+    requests: { type: 'string' },
     concurrency: { type: 'string', default: '16' },
+    quick: { type: 'boolean', default: false },
   },
   strict: true,
 });
 const COUNTS = (flags.workers ?? '1,2').split(',').map(Number);
 const ROUNDS = Number(flags.rounds);
-const REQUESTS = Number(flags.requests);
+const REQUESTS = Number(flags.requests ?? (flags.quick ? 200 : 400));
 const CONCURRENCY = Number(flags.concurrency);
 const ROOT = path.resolve(__dirname, '../..');
 const PASSWORD = 'bench workers password';
@@ -38,6 +42,38 @@ function run(script: string, env: Record<string, string>): ChildProcess {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
+
+/** CPU milliseconds a process has used (utime + stime of /proc/<pid>/stat, 10 ms ticks); 0 once it is gone. */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** The processes whose parent is `pid` (npm start's API workers). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children.sort((x, y) => x - y);
+}
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 const exited = (child: ChildProcess) => new Promise((resolve) => child.once('exit', resolve));
 
@@ -84,7 +120,13 @@ async function main(): Promise<void> {
       );
       load.send({ round: message });
     });
-  const totals = new Map(COUNTS.map((n) => [n, { requests: 0, seconds: 0, latencies: [] as number[] }]));
+  console.log(`stock-workers on node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAverage()}`);
+  const totals = new Map(
+    COUNTS.map((n) => [
+      n,
+      { requests: 0, seconds: 0, latencies: [] as number[], primaryMs: 0, workerMs: new Array<number>(n).fill(0) },
+    ]),
+  );
   try {
     const seed = run('scripts/seed.ts', env);
     await exited(seed);
@@ -137,15 +179,30 @@ async function main(): Promise<void> {
           running = n;
         }
         await round(transfers(100)); // warm-up: JIT, pools, caches of every process
+        const primary = api.pid as number;
+        const workers = childrenOf(primary);
+        const cpuBefore = [primary, ...workers].map(cpuMsOf);
         const result = await round(transfers(REQUESTS));
+        const cpuUsed = [primary, ...workers].map((pid, i) => cpuMsOf(pid) - (cpuBefore[i] as number));
         if (result.unexpected.length) throw new Error(`unexpected answers: ${JSON.stringify(result.unexpected[0])}`);
         const t = totals.get(n);
         if (t) {
           t.requests += REQUESTS;
           t.seconds += result.seconds;
           t.latencies.push(...result.latencies);
+          t.primaryMs += cpuUsed[0] as number;
+          // Workers by pid order; a count other than n (one restarting) is added as it comes.
+          cpuUsed.slice(1).forEach((ms, i) => {
+            t.workerMs[i] = (t.workerMs[i] ?? 0) + ms;
+          });
         }
-        console.log(`round ${r + 1}, ${n} worker(s): ${(REQUESTS / result.seconds).toFixed(0)} transfers/s`);
+        console.log(
+          `round ${r + 1}, ${n} worker(s): ${(REQUESTS / result.seconds).toFixed(0)} transfers/s, CPU ms/transfer: ` +
+            `primary ${((cpuUsed[0] as number) / REQUESTS).toFixed(2)}, workers ${cpuUsed
+              .slice(1)
+              .map((ms) => (ms / REQUESTS).toFixed(2))
+              .join(' + ')}`,
+        );
       }
     }
     api.kill('SIGTERM');
@@ -157,13 +214,20 @@ async function main(): Promise<void> {
   const one = totals.get(COUNTS[0] as number);
   const rate = (t: { requests: number; seconds: number }) => t.requests / t.seconds;
   printTable(
-    `npm start with ASAR_WORKERS API processes, transfers of 1 unit (${CONCURRENCY} clients, ${ROUNDS} rounds of ${REQUESTS}, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')})`,
-    ['API processes', 'transfers/s', 'p95', `vs ${COUNTS[0]}`],
+    `npm start with ASAR_WORKERS API processes, transfers of 1 unit (${CONCURRENCY} clients, ${ROUNDS} rounds of ${REQUESTS}, load average after ${loadAverage()})`,
+    [
+      'API processes',
+      'transfers/s',
+      'p95',
+      `vs ${COUNTS[0]}`,
+      'primary CPU ms/req (database thread)',
+      'each API worker CPU ms/req',
+      'all CPU ms/req',
+    ],
     COUNTS.map((n) => {
-      const t = totals.get(n) as { requests: number; seconds: number; latencies: number[] };
+      const t = totals.get(n) as NonNullable<ReturnType<typeof totals.get>>;
+      const perRequest = (ms: number) => (ms / t.requests).toFixed(2);
+      const all = t.primaryMs + t.workerMs.reduce((x, y) => x + y, 0);
       return [
         String(n),
         rate(t).toFixed(0),
@@ -172,6 +236,9 @@ async function main(): Promise<void> {
           95,
         ).toFixed(1)} ms`,
         one ? (rate(t) / rate(one)).toFixed(2) : '',
+        perRequest(t.primaryMs),
+        t.workerMs.map(perRequest).join(' + '),
+        perRequest(all),
       ];
     }),
   );

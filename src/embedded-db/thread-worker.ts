@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EmbeddedServerOptions, startEmbeddedServer } from './server';
-import type { ThreadMessage } from './thread';
+import { type ThreadMessage, threadCpuNs } from './thread';
 
 const port = parentPort;
 if (!port) throw new Error('thread-worker.ts must run in a worker thread');
@@ -16,6 +16,7 @@ startEmbeddedServer({ ...options, log: (msg, extra) => send({ type: 'log', msg, 
   (server) => {
     send({ type: 'ready', uri: server.uri, host: server.host, port: server.port, location: server.store.location });
     port.on('message', (message: unknown) => {
+      if (message === 'cpu') send({ type: 'cpu', ns: threadCpuNs() });
       if (message !== 'close') return;
       server.close().then(
         () => send({ type: 'closed' }),

@@ -21,16 +21,18 @@ export function notFoundHandler(req: Request, _res: Response, next: NextFunction
   next(new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`, { method: req.method, path: req.path }));
 }
 
-export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
+export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
   if (res.headersSent) {
     // Too late for a clean answer: let Express close the connection.
     return next(error);
   }
-  const log: Logger = (req as Request & { log?: Logger }).log ?? logger;
+  // The app's logger (http/request-log.ts); every line carries the request's id.
+  const log: Logger = (res.locals.logger as Logger | undefined) ?? logger;
+  const reqId = res.locals.requestId as string | undefined;
   const appError = toAppError(error);
   if (appError) {
     const status = statusOf(appError);
-    if (status >= 500) log.error({ err: error }, appError.message);
+    if (status >= 500) log.error({ err: error, reqId }, appError.message);
     // RFC 9110 Retry-After for answers that say how long to wait (rate limits, a retry still in progress).
     const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
     if (typeof retryAfter === 'number' && (status === 429 || status === 409 || status === 503)) {
@@ -39,9 +41,10 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
     res.status(status).json(errorBodyOf(appError));
     return;
   }
-  const requestId = res.locals.requestId as string | undefined;
-  log.error({ err: error }, 'Unhandled error while serving a request');
-  res.status(500).json(errorBodyOf(new AppError('INTERNAL', 'Internal server error', requestId ? { requestId } : {})));
+  log.error({ err: error, reqId }, 'Unhandled error while serving a request');
+  res
+    .status(500)
+    .json(errorBodyOf(new AppError('INTERNAL', 'Internal server error', reqId ? { requestId: reqId } : {})));
 };
 
 export function statusOf(error: AppError): number {

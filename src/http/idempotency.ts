@@ -28,6 +28,7 @@ import type { Request, Response } from 'express';
 import mongoose, { Schema } from 'mongoose';
 import { config } from '../config';
 import { AppError } from '../core/errors';
+import { driverCollection } from '../db/driver';
 import { withTransaction } from '../db/transaction';
 import type { Actor } from '../modules/access';
 import { errorBodyOf, statusOf, toAppError } from './error-handler';
@@ -74,6 +75,13 @@ export const IdempotencyKey =
   (mongoose.models.IdempotencyKey as mongoose.Model<IdempotencyRecord> | undefined) ??
   mongoose.model<IdempotencyRecord>('IdempotencyKey', idempotencySchema);
 
+/**
+ * The records on the driver (db/driver.ts): every idempotent request claims and completes one, built here with their
+ * stored types, so Mongoose's query building and casting would only cost time. The model above declares the
+ * collection and its indexes (the TTL on createdAt).
+ */
+const records = () => driverCollection<IdempotencyRecord>(IdempotencyKey);
+
 function fingerprintOf(req: Request): string {
   return createHash('sha256')
     .update(`${req.method} ${req.baseUrl}${req.path}\n`)
@@ -114,21 +122,21 @@ async function claim(id: string, fingerprint: string): Promise<Claim> {
     createdAt: new Date(now),
   };
   try {
-    // Complete and typed here: inserted without building and validating a Mongoose document. Explicitly outside any
-    // transaction, so that a concurrent retry sees the claim at once.
-    await IdempotencyKey.insertMany([record], { lean: true, session: null });
+    // Complete and typed here: inserted without building and validating a Mongoose document. Outside any
+    // transaction (no session), so that a concurrent retry sees the claim at once.
+    await records().insertOne(record);
     return { token };
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }
   // Taken: a finished request, one still running, or one whose process died (lock expired: take it over).
-  const takenOver = await IdempotencyKey.findOneAndUpdate(
+  const takenOver = await records().findOneAndUpdate(
     { _id: id, fingerprint, state: 'in_progress', lockedUntil: { $lt: new Date(now) } },
     { $set: { token, lockedUntil: lockFrom(now) } },
-    { returnDocument: 'after', session: null },
-  ).lean();
+    { returnDocument: 'after', includeResultMetadata: false },
+  );
   if (takenOver) return { token };
-  const existing = await IdempotencyKey.findById(id, null, { session: null }).lean<IdempotencyRecord>();
+  const existing = await records().findOne({ _id: id });
   if (!existing) return claim(id, fingerprint); // expired and removed between the two reads
   return { existing };
 }
@@ -137,12 +145,17 @@ async function claim(id: string, fingerprint: string): Promise<Claim> {
 async function answered(id: string): Promise<IdempotencyRecord | null> {
   const deadline = Date.now() + WAIT_FOR_ANSWER_MS;
   for (;;) {
-    const record = await IdempotencyKey.findById(id, null, { session: null }).lean<IdempotencyRecord>();
+    const record = await records().findOne({ _id: id });
     if (!record) return null;
     if (record.state === 'done' && record.response) return record;
     if (Date.now() >= deadline || record.lockedUntil.getTime() <= Date.now()) return null;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+}
+
+/** The answer as stored: a 204's has no `json` field at all (the driver would store an undefined one as null). */
+function storedAnswer(answer: Answer): Answer {
+  return answer.json === undefined ? { status: answer.status } : { status: answer.status, json: answer.json };
 }
 
 function send(res: Response, answer: Answer): void {
@@ -204,9 +217,9 @@ export async function answerIdempotently(req: Request, res: Response, execute: (
   try {
     answer = await withTransaction(async (session) => {
       const result = await execute();
-      const { matchedCount } = await IdempotencyKey.updateOne(
+      const { matchedCount } = await records().updateOne(
         { _id: id, token, state: 'in_progress' },
-        { $set: { state: 'done', response: result, lockedUntil: new Date() } },
+        { $set: { state: 'done', response: storedAnswer(result), lockedUntil: new Date() } },
         { session },
       );
       if (matchedCount === 0) {
@@ -233,11 +246,11 @@ async function settleFailure(id: string, token: string, error: unknown): Promise
   const status = appError ? statusOf(appError) : 500;
   const transientConflict = appError?.code === 'CONFLICT';
   if (!appError || status >= 500 || transientConflict) {
-    await IdempotencyKey.deleteOne({ _id: id, token, state: 'in_progress' });
+    await records().deleteOne({ _id: id, token, state: 'in_progress' });
     return;
   }
   const response: Answer = { status, json: JSON.stringify(errorBodyOf(appError)) };
-  await IdempotencyKey.updateOne(
+  await records().updateOne(
     { _id: id, token, state: 'in_progress' },
     { $set: { state: 'done', response, lockedUntil: new Date() } },
   );

@@ -1,10 +1,9 @@
 /**
  * Every request carries an id: the caller's X-Request-Id when it is a sane token (so a trace can cross services),
- * otherwise a new UUID. It is echoed in the response header, kept in `res.locals.requestId`, and pino-http puts it
- * on every log line of the request (`reqId`).
+ * otherwise a new UUID. It is echoed in the response header, kept in `res.locals.requestId`, and the request's log
+ * lines carry it (`reqId`, http/request-log.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -17,9 +16,4 @@ export function requestId(req: Request, res: Response, next: NextFunction): void
   res.locals.requestId = id;
   res.setHeader(REQUEST_ID_HEADER, id);
   next();
-}
-
-/** For pino-http's `genReqId`: the id chosen by `requestId` (which runs first). */
-export function requestIdOf(_req: IncomingMessage, res: ServerResponse): string {
-  return ((res as Response).locals?.requestId as string | undefined) ?? randomUUID();
 }

@@ -33,7 +33,16 @@ export function joiFieldErrors(error: Joi.ValidationError, location?: InputLocat
   }));
 }
 
-export function validate(schemas: RouteSchemas = {}): RequestHandler {
+/**
+ * The schema with the validation options compiled in once: Joi then merges its preferences once per schema, not on
+ * every request (options given to `validate()` are merged with the defaults on every call).
+ */
+function compiled<S extends Joi.Schema>(schema: S | undefined): S | undefined {
+  return schema?.prefs(OPTIONS) as S | undefined;
+}
+
+export function validate(given: RouteSchemas = {}): RequestHandler {
+  const schemas = { params: compiled(given.params), query: compiled(given.query), body: compiled(given.body) };
   return function validateRequest(req: Request, res: Response, next: NextFunction): void {
     let errors: FieldError[] = [];
     let total = 0;
@@ -48,7 +57,7 @@ export function validate(schemas: RouteSchemas = {}): RequestHandler {
       if (!schema || problems.some((p) => STRUCTURAL.has(p.type))) return raw;
       // A missing body against an object schema is an empty object, so required fields are named.
       const value = raw === undefined && schema.type === 'object' ? {} : raw;
-      const result = schema.validate(value, OPTIONS);
+      const result = schema.validate(value);
       if (result.error) report(joiFieldErrors(result.error, location, value), result.error.details.length);
       return result.value;
     };

@@ -1,3 +1,4 @@
+import { driverCollection } from '../../src/db/driver';
 import { withTransaction } from '../../src/db/transaction';
 import { SYSTEM_ACTOR } from '../../src/modules/access/permissions';
 import { AuditEntry } from '../../src/modules/audit/audit.model';
@@ -83,7 +84,8 @@ describe('audit log', () => {
 
   test('when the audit entry cannot be written, then the change it records is rolled back', async () => {
     const admin = await given.user({ role: 'admin' });
-    jest.spyOn(AuditEntry, 'insertMany').mockRejectedValueOnce(new Error('disk full') as never);
+    // At the driver, below every way the entries are written (Mongoose's and the scoped direct path).
+    jest.spyOn(driverCollection(AuditEntry), 'insertMany').mockRejectedValueOnce(new Error('disk full') as never);
 
     const res = await t.api
       .post('/api/v1/users')

@@ -5,6 +5,7 @@ import { Import } from '../../src/modules/imports/imports.model';
 import { LedgerEntry } from '../../src/modules/stock/stock.model';
 import { findInvariantViolations } from '../../src/modules/stock/stock.queries';
 import { setupTestApp } from '../support/app';
+import { asText } from '../support/csv-response';
 import { bearer, given } from '../support/given-identity';
 import { givenInventory } from '../support/given-inventory';
 
@@ -183,15 +184,7 @@ describe('CSV export', () => {
     const headers = await warehouseStaff();
     const { item } = await givenInventory.stockOf({ quantity: 4 });
     await givenInventory.stockOf({ item, quantity: 6 });
-    const res = await t.api
-      .get('/api/v1/exports/ledger?delimiter=;')
-      .set(headers)
-      .buffer(true)
-      .parse((response, callback) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => callback(null, Buffer.concat(chunks).toString('utf8')));
-      });
+    const res = await asText(t.api.get('/api/v1/exports/ledger?delimiter=;').set(headers));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     const lines = (res.body as string).trimEnd().split(/\r?\n/);

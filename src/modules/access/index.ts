@@ -11,4 +11,4 @@ export {
   type Role,
   SYSTEM_ACTOR,
 } from './permissions';
-export { organisationOf, owned, ownerFilter, ownsRecord } from './scope';
+export { type DirectCollection, organisationOf, owned, ownerFilter, ownsRecord } from './scope';

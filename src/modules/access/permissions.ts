@@ -69,8 +69,10 @@ const COORDINATOR: Permission[] = [
   'distributions:read',
   'distributions:write',
   'organisations:read',
-  // Households from a spreadsheet (each import kind also needs its own write permission: households:write here).
+  // Households from a spreadsheet (each import kind also needs its own write permission: households:write here),
+  // and to one (each export also needs the permission to read its records: households:read here; IINs masked).
   'imports:write',
+  'exports:read',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -124,8 +126,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   operator: ['organisations:read', 'organisations:edit', 'organisations:manage', 'hubs:read', 'jobs:manage'],
 };
 
-export function permissionsOf(roles: readonly Role[]): Set<Permission> {
-  return new Set(roles.flatMap((role) => ROLE_PERMISSIONS[role]));
+/** Computed once per combination of roles: every authenticated request asks. */
+const permissionsByRoles = new Map<string, ReadonlySet<Permission>>();
+
+export function permissionsOf(roles: readonly Role[]): ReadonlySet<Permission> {
+  const key = roles.join(',');
+  let permissions = permissionsByRoles.get(key);
+  if (!permissions) {
+    permissions = new Set(roles.flatMap((role) => ROLE_PERMISSIONS[role]));
+    permissionsByRoles.set(key, permissions);
+  }
+  return permissions;
 }
 
 /** Who is acting: a logged-in user, an API key, or the system itself (jobs, seed scripts). */

@@ -6,7 +6,7 @@ import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { type Page, type PageRequest, pageOf } from '../../core/pagination';
 import { currentRequest } from '../../core/request-context';
 import { transactionHoldOf } from '../../db/transaction';
-import { type Actor, owned } from '../access';
+import { type Actor, organisationActor, owned } from '../access';
 import { type AuditActorKind, AuditEntry, type AuditEntryRecord } from './audit.model';
 
 /** The caller of a request that identified nobody (a failed login). */
@@ -110,7 +110,19 @@ export async function recordAudits(entries: readonly AuditInput[], session: Clie
   await insertAudits(records, session);
 }
 
+/**
+ * Entries of one organisation (a request's, nearly always) go on the scoped direct path (access's `direct()`: the
+ * organisation stamped, no Mongoose work); others (an operator's, a failed login's, several organisations') lean
+ * through Mongoose, whose ownership check accepts an entry that names its organisation, null included.
+ */
 async function insertAudits(records: AuditEntryRecord[], session: ClientSession | null): Promise<void> {
+  const organisationId = records[0]?.organisationId;
+  if (organisationId && records.every((r) => r.organisationId?.equals(organisationId))) {
+    await owned(AuditEntry, organisationActor(String(organisationId)))
+      .direct()
+      .insertMany(records, { session });
+    return;
+  }
   await AuditEntry.insertMany(records, { session: session ?? undefined, lean: true });
 }
 

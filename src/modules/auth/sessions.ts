@@ -1,6 +1,7 @@
 /** Creating, finding and ending login sessions. Used by login/logout, user administration and the test factories. */
 import type { ClientSession, Types } from 'mongoose';
 import { config } from '../../config';
+import { driverCollection } from '../../db/driver';
 import { observeReferenceStamps, referenceStampsLookup } from '../../db/reference-cache';
 import { type AccountHolder, accountHolderLookup, activeAccountHolder, type JoinedAccount } from '../users';
 import { Session, type SessionRecord } from './session.model';
@@ -46,14 +47,17 @@ export async function findLiveSessionOfActiveUser(
     holder: JoinedAccount[];
     referenceVersions: { _id: string; stamp: unknown }[];
   };
-  const [found] = await Session.aggregate<Joined>([
-    { $match: { tokenHash: hashSessionToken(token), revokedAt: null, expiresAt: { $gt: now } } },
-    { $limit: 1 },
-    accountHolderLookup('userId', 'holder'),
-    // The reference caches' stamps, in the same round trip (db/reference-cache.ts).
-    referenceStampsLookup(),
-    { $project: { holder: 1, referenceVersions: 1 } },
-  ]);
+  // On the driver (db/driver.ts): Mongoose neither casts nor hydrates an aggregate's stages and results anyway.
+  const [found] = await driverCollection(Session)
+    .aggregate<Joined>([
+      { $match: { tokenHash: hashSessionToken(token), revokedAt: null, expiresAt: { $gt: now } } },
+      { $limit: 1 },
+      accountHolderLookup('userId', 'holder'),
+      // The reference caches' stamps, in the same round trip (db/reference-cache.ts).
+      referenceStampsLookup(),
+      { $project: { holder: 1, referenceVersions: 1 } },
+    ])
+    .toArray();
   const user = activeAccountHolder(found?.holder);
   if (!found || !user) return null;
   observeReferenceStamps(found.referenceVersions);

@@ -301,10 +301,10 @@ export async function createDonation(input: DonationInput, actor: Actor): Promis
 
 /**
  * Inserts a donation built in full by createDonation (every field of DonationRecord, typed, from checked input):
- * lean, without building and validating a Mongoose document on the hot path.
+ * on the scoped direct path, without building and validating a Mongoose document on the hot path.
  */
 async function insertDonation(donation: DonationRecord, actor: Actor, session: ClientSession): Promise<void> {
-  await owned(Donation, actor).insertMany([donation], { session, lean: true });
+  await owned(Donation, actor).direct().insertMany([donation], { session });
 }
 
 export async function updateDonation(id: string, input: DonationUpdate, actor: Actor): Promise<DonationDto> {

@@ -18,6 +18,7 @@ export {
   type HouseholdInput,
   householdFactsOf,
   householdsByIds,
+  householdsForExport,
   iinHash,
   insertHouseholds,
   prepareHouseholds,

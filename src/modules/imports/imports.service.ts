@@ -21,7 +21,7 @@ import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { detached, withTransaction } from '../../db/transaction';
 import { logger } from '../../logger';
 import { open, seal } from '../../personal-data';
-import { type Actor, ownerFilter, permissionsOf, ROLES, type Role } from '../access';
+import { type Actor, permissionsOf, ROLES, type Role } from '../access';
 import { recordAudit } from '../audit';
 import { ledgerActorOf } from '../stock';
 import { CsvFileError, csvRecords, type Delimiter, detectDelimiter } from './csv-rows';
@@ -203,7 +203,7 @@ export async function uploadImport(input: UploadInput, actor: Actor): Promise<Im
     throw new AppError('VALIDATION', 'The file is empty', [{ field: 'body', message: 'The file is empty' }]);
   }
   const sha256 = createHash('sha256').update(input.content).digest('hex');
-  const organisationId = actor.organisationId ? new Types.ObjectId(actor.organisationId) : null;
+  const { organisationId } = importScope(actor);
   const earlier = await Import.findOne({
     organisationId,
     kind: input.kind,
@@ -251,8 +251,18 @@ export async function uploadImport(input: UploadInput, actor: Actor): Promise<Im
   return toImportDto(record);
 }
 
+/**
+ * The imports an actor sees: its organisation's, or, for the deployment's own actor without one (the command line
+ * importing the shared catalog), those of no organisation.
+ */
+function importScope(actor: Actor): { organisationId: Types.ObjectId | null } {
+  return { organisationId: actor.organisationId ? new Types.ObjectId(actor.organisationId) : null };
+}
+
 async function importInScope(id: string, actor: Actor): Promise<ImportRecord> {
-  const record = await Import.findOne({ _id: id, ...ownerFilter(actor) }).lean<ImportRecord>();
+  const record = Types.ObjectId.isValid(id)
+    ? await Import.findOne({ _id: id, ...importScope(actor) }).lean<ImportRecord>()
+    : null;
   if (!record) throw notFound('Import', id);
   return record;
 }
@@ -262,7 +272,7 @@ export async function getImport(id: string, actor: Actor): Promise<ImportDto> {
 }
 
 export async function listImports(query: PageRequest, actor: Actor): Promise<Page<ImportDto>> {
-  const page = await paginate(Import, { ...ownerFilter(actor) }, query, { createdAt: -1, _id: -1 });
+  const page = await paginate(Import, importScope(actor), query, { createdAt: -1, _id: -1 });
   return { ...page, data: page.data.map(toImportDto) };
 }
 
@@ -378,7 +388,7 @@ export async function runImport(id: Types.ObjectId, onProgress?: (r: ImportRecor
       await inFlight;
       // Valid at the dry run, not now (the same SKU or family registered meanwhile): stop rather than skip it.
       const row = batch.find((r) => r.value === null)?.row;
-      const why = errors.find((e) => e.row === row)?.message ?? 'it has another number of fields than the header';
+      const why = errors.find((e) => e.row === row)?.message ?? 'it no longer passes its checks';
       throw new AppError('UNPROCESSABLE', `Row ${row} is no longer valid (${why}); the import stopped`, { row });
     }
     const prepared = rows.length && kind.prepare ? await kind.prepare(rows, actor) : undefined;

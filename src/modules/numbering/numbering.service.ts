@@ -12,6 +12,7 @@
  *   that conflict to serialise concurrent starts; use it only where numbers are rare.
  */
 import mongoose, { type ClientSession, Schema } from 'mongoose';
+import { driverCollection } from '../../db/driver';
 
 interface CounterRecord {
   _id: string;
@@ -30,11 +31,12 @@ const Counter =
 /** Adds `by` to the counter of `prefix` this year in one atomic update; answers the numbers it took, in order. */
 async function take(prefix: string, by: number, session: ClientSession | null, at: Date): Promise<string[]> {
   const year = at.getUTCFullYear();
-  const counter = await Counter.findOneAndUpdate(
+  // On the driver (db/driver.ts): every donation takes a number, and this needs nothing of Mongoose's.
+  const counter = await driverCollection<CounterRecord>(Counter).findOneAndUpdate(
     { _id: `${prefix}-${year}` },
     { $inc: { seq: by } },
-    { upsert: true, returnDocument: 'after', session },
-  ).lean<CounterRecord>();
+    { upsert: true, returnDocument: 'after', session: session ?? undefined, includeResultMetadata: false },
+  );
   if (!counter) throw new Error(`counter ${prefix}-${year} was not created`);
   const first = counter.seq - by + 1;
   return Array.from({ length: by }, (_, i) => `${prefix}-${year}-${String(first + i).padStart(6, '0')}`);

@@ -11,7 +11,7 @@ import { type ClientSession, Types } from 'mongoose';
 import { AppError } from '../../core/errors';
 import { transactionHold, withTransaction } from '../../db/transaction';
 import type { Actor } from '../access';
-import { organisationOf } from '../access';
+import { type DirectCollection, owned } from '../access';
 import type { ItemRecord } from '../catalog';
 import { formatRatio, MAX_QUANTITY, subUnitOf, subUnitsPerBaseUnit } from '../catalog';
 import type { WarehouseRecord } from '../warehouses';
@@ -44,6 +44,9 @@ export class StockOperation {
   readonly at = new Date();
   readonly entries: NewLedgerEntry[] = [];
   readonly source: SourceDocument;
+  /** The organisation's balances and ledger on the driver (scope.ts's direct path): no Mongoose work per command. */
+  readonly balances: DirectCollection<StockBalanceRecord>;
+  private readonly ledger: DirectCollection<LedgerEntryRecord>;
 
   /** `source` may be built from the operation id (a move is its own source document). */
   constructor(
@@ -54,7 +57,9 @@ export class StockOperation {
     readonly note: string | null = null,
   ) {
     this.source = typeof source === 'function' ? source(this.id) : source;
-    this.organisationId = organisationOf(actor);
+    this.balances = owned(StockBalance, actor).direct();
+    this.ledger = owned(LedgerEntry, actor).direct();
+    this.organisationId = this.balances.organisationId;
   }
 
   record(
@@ -91,12 +96,12 @@ export class StockOperation {
   }
 
   /**
-   * Writes the entries collected so far (one insert per operation). Inserted lean: `record` builds every field with
+   * Writes the entries collected so far (one insert per operation), on the driver: `record` builds every field with
    * its stored type, so hydrating and validating a Mongoose document per entry would only cost time. Immutability
-   * does not depend on it: the model's hooks refuse updates and replacements, whoever inserted the entry.
+   * does not depend on it: the model's hooks refuse updates and replacements, and the direct path refuses them too.
    */
   async flush(): Promise<NewLedgerEntry[]> {
-    if (this.entries.length) await LedgerEntry.insertMany(this.entries, { session: this.session, lean: true });
+    if (this.entries.length) await this.ledger.insertMany(this.entries, { session: this.session });
     return this.entries;
   }
 }
@@ -200,15 +205,15 @@ export async function credit(
   extra: { reverses?: Types.ObjectId; reason?: string | null } = {},
 ): Promise<NewLedgerEntry> {
   assertPositive(quantity);
-  const balance = await StockBalance.findOneAndUpdate(
-    { ...identityFilter(identity), organisationId: op.organisationId },
+  const balance = await op.balances.findOneAndUpdate(
+    identityFilter(identity),
     {
       $inc: { onHand: quantity, version: 1 },
       $set: { unit: subUnitOf(item.baseUnit) },
       $setOnInsert: { pickOrder: pickOrderOf(identity) },
     },
     { upsert: true, returnDocument: 'after', session: op.session },
-  ).lean<StockBalanceRecord>();
+  );
   if (!balance) throw new Error('stock balance upsert returned nothing');
   assertWithinLimit(balance, quantity);
   return op.record(type, balance, quantity, extra);
@@ -268,29 +273,27 @@ export async function creditAll(op: StockOperation, type: LedgerType, lines: Cre
     return Promise.all(lines.map((line) => credit(op, type, line.identity, line.item, line.quantity)));
   }
   for (const line of lines) assertPositive(line.quantity);
-  await StockBalance.bulkWrite(
+  await op.balances.bulkUpdate(
     lines.map((line) => ({
-      updateOne: {
-        filter: { ...identityFilter(line.identity), organisationId: op.organisationId },
-        update: {
-          $inc: { onHand: line.quantity, version: 1 },
-          $set: { unit: subUnitOf(line.item.baseUnit) },
-          $setOnInsert: { pickOrder: pickOrderOf(line.identity) },
-        },
-        upsert: true,
+      filter: identityFilter(line.identity),
+      update: {
+        $inc: { onHand: line.quantity, version: 1 },
+        $set: { unit: subUnitOf(line.item.baseUnit) },
+        $setOnInsert: { pickOrder: pickOrderOf(line.identity) },
       },
+      upsert: true,
     })),
     { session: op.session, ordered: true },
   );
   // Served by the identity index (warehouseId, itemId, ...); the identities are then matched here.
   const distinct = (ids: Types.ObjectId[]) => [...new Map(ids.map((id) => [String(id), id])).values()];
-  const balances = await StockBalance.find({
-    organisationId: op.organisationId,
-    warehouseId: { $in: distinct(lines.map((l) => l.identity.warehouseId)) },
-    itemId: { $in: distinct(lines.map((l) => l.identity.itemId)) },
-  })
-    .session(op.session)
-    .lean<StockBalanceRecord[]>();
+  const balances = await op.balances.find(
+    {
+      warehouseId: { $in: distinct(lines.map((l) => l.identity.warehouseId)) },
+      itemId: { $in: distinct(lines.map((l) => l.identity.itemId)) },
+    },
+    { session: op.session },
+  );
   const found = lines.map((line) => {
     const balance = balances.find((b) => sameIdentity(b, line.identity));
     if (!balance) throw new Error('stock balance upsert returned nothing');
@@ -347,11 +350,11 @@ export async function debit(
   extra: { reverses?: Types.ObjectId; reason?: string | null; source?: SourceDocument } = {},
 ): Promise<NewLedgerEntry> {
   assertPositive(quantity);
-  const balance = await StockBalance.findOneAndUpdate(
-    { _id: balanceId, organisationId: op.organisationId, ...freeAtLeast(quantity) },
+  const balance = await op.balances.findOneAndUpdate(
+    { _id: balanceId, ...freeAtLeast(quantity) },
     { $inc: { onHand: -quantity, version: 1 } },
     { returnDocument: 'after', session: op.session },
-  ).lean<StockBalanceRecord>();
+  );
   if (balance) return op.record(type, balance, -quantity, extra);
   const current = await StockBalance.findOne({ _id: balanceId, organisationId: op.organisationId })
     .session(op.session)
@@ -548,7 +551,7 @@ export async function takeFefoFirst(
   if (selector.lot !== undefined) filter.lot = selector.lot;
   if (selector.expiryDate !== undefined) filter.expiryDate = selector.expiryDate;
   const enough = { $and: [{ $gte: [free, quantity] }, { $gt: ['$pickOrder', null] }] };
-  const before = await StockBalance.findOneAndUpdate(
+  const before = await op.balances.findOneAndUpdate(
     filter,
     [
       {
@@ -563,11 +566,10 @@ export async function takeFefoFirst(
       sort: { pickOrder: 1, createdAt: 1, _id: 1 },
       returnDocument: 'before',
       session: op.session,
-      updatePipeline: true,
       // updatedAt is set above, only when the quantity is taken.
       timestamps: false,
     },
-  ).lean<StockBalanceRecord>();
+  );
   if (!before?.pickOrder || freeOf(before) < quantity) return null;
   // This transaction now holds the balance: after the update it is exactly `before` less the quantity.
   const balance: StockBalanceRecord = {

@@ -1,0 +1,57 @@
+/**
+ * A database process for the CPU measures of `npm run bench:db`: starts the embedded database of the source tree
+ * given by `--root` (this checkout by default, or another commit's worktree for an A/B comparison) and answers the
+ * parent's `cpu` message with the CPU time this process has used, so the parent can divide it by the operations it
+ * sent. CPU time is what load does not move (much): wall-clock rates on a shared machine do.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
+import path from 'node:path';
+
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+/** Nanoseconds the calling thread (the event loop: all of the database's JavaScript) has run on a CPU. */
+function threadCpuNs(): number {
+  return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+}
+
+async function main(): Promise<void> {
+  const root = path.resolve(flag('--root') ?? path.join(__dirname, '..'));
+  const { startEmbeddedServer } = (await import(
+    path.join(root, 'src/embedded-db/index.ts')
+  )) as typeof import('../src/embedded-db');
+  const server = await startEmbeddedServer({ port: 0, dbPath: flag('--dbpath') });
+  const send = (message: object) => process.send?.(message);
+  const session = new inspector.Session();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  process.on('message', async (message: unknown) => {
+    if (message === 'profile') {
+      session.connect();
+      await post('Profiler.enable');
+      await post('Profiler.start');
+      send({ type: 'profiling' });
+    } else if (typeof message === 'object' && message !== null && 'profileTo' in message) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(String(message.profileTo), JSON.stringify(profile));
+      session.disconnect();
+      send({ type: 'profiled' });
+    } else if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      send({ type: 'cpu', threadNs: threadCpuNs(), processUs: user + system });
+    } else if (message === 'close') {
+      server.close().then(() => process.exit(0));
+    }
+  });
+  send({ type: 'ready', uri: server.uri });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});
