@@ -562,11 +562,11 @@ async function organisationIds(): Promise<Types.ObjectId[]> {
 }
 
 /**
- * A fold reads its events a month (31 days) at a time: one command of the database then sums a bounded number of
+ * A fold reads its events a week at a time: one command of the database then sums a bounded number of
  * records (a rebuild over a million entries would otherwise hold the embedded database's thread for tens of
  * seconds, longer than the driver's monitor waits for it).
  */
-const FOLD_STEP_MS = 31 * 86_400_000;
+const FOLD_STEP_MS = 7 * 86_400_000;
 /** Roll-ups written per command. */
 const WRITES_PER_COMMAND = 1000;
 
@@ -684,7 +684,7 @@ export async function foldReportRollups(options: { now?: Date; rebuild?: boolean
   const outflows = new Sums<WeighedOutflow>(outflowFilter, ['entries']);
   const inflows = new Sums<WeighedInflow>(inflowFilter, ['donations', 'lines']);
   for (const organisationId of await organisationIds()) {
-    // Back from the target a month at a time, to the watermark, or (folding from nothing) until nothing is earlier.
+    // Back from the target a week at a time, to the watermark, or (folding from nothing) until nothing is earlier.
     let counted = false;
     for (let end = through.getTime(); !from || end > from.getTime(); end -= FOLD_STEP_MS) {
       const start = from ? Math.max(end - FOLD_STEP_MS, from.getTime()) : end - FOLD_STEP_MS;
