@@ -77,6 +77,20 @@ function hull<T extends Date | string>(ranges: readonly { from?: T | null; to?: 
  * Always an `$or`, even of one branch (a hub's read adds `organisationId: { $in: members }` beside it, which must
  * not replace a branch's own organisation), with the branches' hull on the field beside it.
  */
+/**
+ * Branches grouped by their range: each group is read by its own command, whose top-level range is then exactly its
+ * branches' (a hub's members' edges and the records after the watermark are far apart: one hull over them would
+ * scan the whole year between).
+ */
+function byRange(branches: readonly Branch[]): Branch[][] {
+  const groups = new Map<string, Branch[]>();
+  for (const b of branches) {
+    const key = `${b.from?.getTime() ?? ''}|${b.to?.getTime() ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), b]);
+  }
+  return [...groups.values()];
+}
+
 function branchesOn(field: string, branches: readonly Branch[]): Record<string, unknown> {
   const range = hull(branches);
   return { $or: branches.map((b) => onField(field, b)), ...(Object.keys(range).length ? { [field]: range } : {}) };
@@ -102,28 +116,35 @@ export interface WeighedOutflow extends OutflowKey, RolledMeasures {
 
 interface OutflowRow {
   key: Omit<OutflowKey, 'programmeId' | 'roundId'>;
+  /** The allocation whose programme and round are still to be read, or those already read (`dims`). */
   allocationId: string | null;
+  dims?: { programmeId: Types.ObjectId; roundId: Types.ObjectId } | null;
   itemId: Types.ObjectId;
   /** What left, in the item's sub-units (the entries' opposite); negative for a reversed issue taken out. */
   quantity: number;
   entries: number;
 }
 
-/** Issue entries whose `at` is in a branch, grouped by bucket and item (allocations by allocation, for their round). */
+/**
+ * Issue entries whose `at` is in a branch, grouped by bucket and item. An allocation's entries are joined with the
+ * allocation for its programme and round in the database (a million entries name tens of thousands of allocations:
+ * grouping by allocation would send a row per allocation back).
+ */
 async function issueRows(
   scope: ReportScope,
   branches: readonly Branch[],
   unreversedOnly: boolean,
 ): Promise<OutflowRow[]> {
   if (branches.length === 0) return [];
+  const ranges = byRange(branches);
+  if (ranges.length > 1) {
+    return (await Promise.all(ranges.map((part) => issueRows(scope, part, unreversedOnly)))).flat();
+  }
   const groups = await aggregateIn<{
-    _id: {
-      organisationId: Types.ObjectId;
-      warehouseId: Types.ObjectId;
+    _id: Omit<OutflowKey, 'programmeId' | 'roundId'> & {
       itemId: Types.ObjectId;
-      month: string;
-      purpose: string;
-      allocationId: string | null;
+      programmeId: Types.ObjectId | null;
+      roundId: Types.ObjectId | null;
     };
     quantity: number;
     entries: number;
@@ -140,10 +161,53 @@ async function issueRows(
             itemId: '$itemId',
             month: monthExpression('$at'),
             purpose: '$source.type',
-            allocationId: { $cond: [{ $eq: ['$source.type', 'allocation'] }, '$source.id', null] },
+            allocationId: {
+              $cond: [
+                { $eq: ['$source.type', 'allocation'] },
+                { $convert: { input: '$source.id', to: 'objectId', onError: null, onNull: null } },
+                null,
+              ],
+            },
           },
           quantity: { $sum: '$quantity' },
           entries: { $sum: 1 },
+        },
+      },
+      {
+        $lookup: {
+          from: 'allocations',
+          localField: '_id.allocationId',
+          foreignField: '_id',
+          pipeline: [{ $project: { _id: 0, organisationId: 1, programmeId: 1, roundId: 1 } }],
+          as: 'allocation',
+        },
+      },
+      // The allocation of the entry's own organisation (as it always is).
+      {
+        $addFields: {
+          allocation: {
+            $first: {
+              $filter: {
+                input: '$allocation',
+                cond: { $eq: ['$$this.organisationId', '$_id.organisationId'] },
+              },
+            },
+          },
+        },
+      },
+      {
+        $group: {
+          _id: {
+            organisationId: '$_id.organisationId',
+            warehouseId: '$_id.warehouseId',
+            itemId: '$_id.itemId',
+            month: '$_id.month',
+            purpose: '$_id.purpose',
+            programmeId: { $ifNull: ['$allocation.programmeId', null] },
+            roundId: { $ifNull: ['$allocation.roundId', null] },
+          },
+          quantity: { $sum: '$quantity' },
+          entries: { $sum: '$entries' },
         },
       },
     ],
@@ -155,7 +219,8 @@ async function issueRows(
       month: g._id.month,
       purpose: g._id.purpose,
     },
-    allocationId: g._id.allocationId,
+    allocationId: null,
+    dims: g._id.programmeId && g._id.roundId ? { programmeId: g._id.programmeId, roundId: g._id.roundId } : null,
     itemId: g._id.itemId,
     quantity: -g.quantity,
     entries: g.entries,
@@ -182,6 +247,10 @@ async function reversedIssueRows(
   counted: (issue: IssueEntry) => boolean,
 ): Promise<OutflowRow[]> {
   if (branches.length === 0) return [];
+  const ranges = byRange(branches);
+  if (ranges.length > 1) {
+    return (await Promise.all(ranges.map((part) => reversedIssueRows(scope, part, counted)))).flat();
+  }
   const reversals = await aggregateIn<{ reverses: Types.ObjectId }>(
     scope,
     LedgerEntry,
@@ -229,7 +298,7 @@ async function weighOutflows(rows: readonly OutflowRow[]): Promise<WeighedOutflo
   const items = await catalogItems(rows.map((r) => r.itemId));
   const buckets = new Map<string, { key: OutflowKey; totals: Totals; entries: number }>();
   for (const r of rows) {
-    const dims = r.allocationId ? rounds.get(`${String(r.key.organisationId)}:${r.allocationId}`) : undefined;
+    const dims = r.allocationId ? rounds.get(`${String(r.key.organisationId)}:${r.allocationId}`) : r.dims;
     const key: OutflowKey = { ...r.key, programmeId: dims?.programmeId ?? null, roundId: dims?.roundId ?? null };
     const id = JSON.stringify(key);
     const bucket = buckets.get(id) ?? { key, totals: emptyTotals(), entries: 0 };
@@ -267,6 +336,10 @@ async function donationSums(
   sign: 1 | -1,
 ): Promise<WeighedInflow[]> {
   if (branches.length === 0) return [];
+  const ranges = byRange(branches);
+  if (ranges.length > 1) {
+    return (await Promise.all(ranges.map((part) => donationSums(scope, field, part, after, sign)))).flat();
+  }
   const month = monthExpression('$receivedAt');
   const stages = Object.keys(after).length ? [{ $match: after }] : [];
   const [lines, counts] = await Promise.all([
@@ -489,11 +562,11 @@ async function organisationIds(): Promise<Types.ObjectId[]> {
 }
 
 /**
- * A fold reads its events a month (31 days) at a time: one command of the database then sums a bounded number of
+ * A fold reads its events a week at a time: one command of the database then sums a bounded number of
  * records (a rebuild over a million entries would otherwise hold the embedded database's thread for tens of
  * seconds, longer than the driver's monitor waits for it).
  */
-const FOLD_STEP_MS = 31 * 86_400_000;
+const FOLD_STEP_MS = 7 * 86_400_000;
 /** Roll-ups written per command. */
 const WRITES_PER_COMMAND = 1000;
 
@@ -611,7 +684,7 @@ export async function foldReportRollups(options: { now?: Date; rebuild?: boolean
   const outflows = new Sums<WeighedOutflow>(outflowFilter, ['entries']);
   const inflows = new Sums<WeighedInflow>(inflowFilter, ['donations', 'lines']);
   for (const organisationId of await organisationIds()) {
-    // Back from the target a month at a time, to the watermark, or (folding from nothing) until nothing is earlier.
+    // Back from the target a week at a time, to the watermark, or (folding from nothing) until nothing is earlier.
     let counted = false;
     for (let end = through.getTime(); !from || end > from.getTime(); end -= FOLD_STEP_MS) {
       const start = from ? Math.max(end - FOLD_STEP_MS, from.getTime()) : end - FOLD_STEP_MS;
