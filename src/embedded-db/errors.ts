@@ -35,6 +35,7 @@ export const ErrorCodes = {
   ConflictingOperationInProgress: 117,
   InvalidPipelineOperator: 168,
   CannotIndexParallelArrays: 171,
+  SnapshotTooOld: 239,
   NoSuchTransaction: 251,
   TransactionTooOld: 225,
   OperationNotSupportedInTransaction: 263,

@@ -81,7 +81,7 @@ export class SessionRegistry {
    * The storage transaction for a statement sent with `autocommit: false`; starts one on `startTransaction`.
    * Throws NoSuchTransaction (with TransientTransactionError) when the transaction is unknown, aborted or reaped.
    */
-  transactionFor(key: string, txnNumber: bigint, startTransaction: boolean): Txn {
+  transactionFor(key: string, txnNumber: bigint, startTransaction: boolean, snapshotSeq?: () => number): Txn {
     const session = this.session(key);
     if (startTransaction) {
       if (txnNumber < session.txnNumber) {
@@ -99,7 +99,16 @@ export class SessionRegistry {
       this.abortActive(session);
       session.txnNumber = txnNumber;
       session.retryable = undefined;
-      session.txn = this.store.begin({ multiDocument: true });
+      try {
+        // At the commit `snapshotSeq` names (readConcern atClusterTime) when given; SnapshotTooOld when that
+        // history is gone.
+        session.txn = this.store.begin({ multiDocument: true, atSeq: snapshotSeq?.() });
+      } catch (err) {
+        // As in mongod, the transaction whose first statement failed exists, aborted.
+        session.txn = undefined;
+        session.state = 'aborted';
+        throw err;
+      }
       session.state = 'inProgress';
       session.startedAt = Date.now();
       return session.txn;

@@ -12,12 +12,11 @@
  * SnapshotTooOld (239), as mongod does once its snapshot history window has passed.
  */
 import { Binary, Long, serialize, Timestamp } from 'bson';
-import { MongoCommandError, mongoError } from './errors';
+import { mongoError } from './errors';
 import type { Store, Txn } from './storage/store-types';
 
 /** mongod keeps 300 s of snapshot history by default; kept shorter here, since an open snapshot retains old versions. */
 export const SNAPSHOT_WINDOW_MS = 60_000;
-const SNAPSHOT_TOO_OLD = 239;
 const SIGNATURE = Object.freeze({ hash: new Binary(Buffer.alloc(20)), keyId: Long.ZERO });
 
 /**
@@ -98,13 +97,17 @@ export class ClusterClock {
       return { txn: entry.txn, clusterTime: atClusterTime };
     }
     if (seq === this.store.lastCommitSeq()) return this.snapshot(undefined);
-    throw new MongoCommandError(
-      SNAPSHOT_TOO_OLD,
+    throw mongoError(
+      'SnapshotTooOld',
       `Read timestamp ${atClusterTime.toString()} is older than the oldest available timestamp.`,
     );
   }
 
-  private seqOf(time: Timestamp): number {
+  /**
+   * The commit sequence a cluster time names: InvalidOptions when it is ahead of this member, SnapshotTooOld when it
+   * is older than this server's start (its history began then).
+   */
+  seqOf(time: Timestamp): number {
     const latest = this.store.lastCommitSeq();
     if (time.high > this.epoch || (time.high === this.epoch && time.low > latest)) {
       throw mongoError(
@@ -113,7 +116,7 @@ export class ClusterClock {
       );
     }
     if (time.high < this.epoch) {
-      throw new MongoCommandError(SNAPSHOT_TOO_OLD, `Read timestamp ${time.toString()} is older than this server.`);
+      throw mongoError('SnapshotTooOld', `Read timestamp ${time.toString()} is older than this server.`);
     }
     return time.low;
   }

@@ -201,4 +201,61 @@ describe('households from CSV', () => {
     );
     expect(names.sort()).toEqual(['Отбасы 0', 'Отбасы 1', 'Отбасы 2']);
   });
+
+  test('when a coordinator exports the households, then the CSV has the columns of the import with IINs, phones and addresses masked, and the export is audited', async () => {
+    const { org, headers } = await coordinatorOf();
+    const head = givenHouseholds.iin();
+    const spouse = givenHouseholds.iin('1988-02-03', 'f');
+    const csv = [
+      HEADER,
+      row({ name: 'Әбенова Гүлнар', iin: head }, { members: `Әсел|spouse|1988-02-03|${spouse}; Нұрлан|child|5-17|` }),
+    ].join('\n');
+    const { body } = await upload(headers, csv);
+    await t.api.post(`/api/v1/imports/${body.id}/start`).set(headers).send({ mode: 'all_or_nothing' });
+    expect(await untilFinished(headers, body.id)).toMatchObject({ status: 'done' });
+
+    const res = await t.api
+      .get('/api/v1/exports/households?delimiter=;')
+      .set(headers)
+      .buffer(true)
+      .parse((response, callback) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => callback(null, Buffer.concat(chunks).toString('utf8')));
+      });
+    expect(res.status).toBe(200);
+    const text = res.body as string;
+    const [header, line] = text.replace(BOM, '').trimEnd().split(/\r?\n/);
+    expect(text.startsWith(BOM)).toBe(true);
+    expect(header?.split(';').slice(0, 6)).toEqual([
+      'number',
+      'kind',
+      'status',
+      'head_name',
+      'head_birth_date',
+      'head_iin',
+    ]);
+    const cells = line?.split(';') ?? [];
+    expect(cells.slice(1, 6)).toEqual([
+      'household',
+      'active',
+      'Әбенова Гүлнар',
+      '1985-04-12',
+      `******${head.slice(-4)}`,
+    ]);
+    expect(line).toContain(`Әсел|spouse|1988-02-03|******${spouse.slice(-4)}`);
+    expect(line).toContain('Нұрлан|child|5-17|');
+    for (const clear of [head, spouse, '7011234567', '+7 701 123 45 67', 'Абай көшесі'])
+      expect(text).not.toContain(clear);
+    const audited = await t.api
+      .get('/api/v1/audit?action=household.export')
+      .set(bearer((await given.user({ role: 'admin', organisationId: org.id })).token));
+    expect(audited.status).toBe(200);
+    expect(audited.body.data).toHaveLength(1);
+
+    const clerk = bearer((await given.user({ role: 'warehouse', organisationId: org.id })).token);
+    const refused = await t.api.get('/api/v1/exports/households').set(clerk);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.details).toMatchObject({ permission: 'households:read' });
+  });
 });

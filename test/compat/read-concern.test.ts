@@ -1,5 +1,6 @@
 /** Read and write concern options that mongod refuses, per the manual's readConcern and transactions pages. */
-import { type MongoServerError, Timestamp } from 'mongodb';
+import { type Db, Long, MongoClient, type MongoServerError, Timestamp } from 'mongodb';
+import { testDatabaseUri } from '../support/env';
 import { useCompatDatabase } from './compat-db';
 
 const ctx = useCompatDatabase();
@@ -112,6 +113,67 @@ describe('cluster times in a read concern', () => {
     expect(await codeOf(ctx.db.command({ find: 'items', filter: {}, readConcern: nullTime }))).toBe(72);
     const future = { level: 'local', afterClusterTime: ahead(afterClusterTime) };
     expect(await codeOf(ctx.db.command({ find: 'items', filter: {}, readConcern: future }))).toBe(72);
+  });
+
+  /**
+   * Runs `statements` as one transaction of a client of its own, sent as commands: the driver keeps only a read
+   * concern's level in startTransaction's options, so atClusterTime must be written into the first statement. The
+   * transaction ends with the client (endSessions aborts it).
+   */
+  async function inTransaction(
+    readConcern: object,
+    statements: (send: (body: object) => Promise<unknown>) => Promise<void>,
+  ) {
+    const client = new MongoClient(testDatabaseUri());
+    await client.connect();
+    try {
+      const db: Db = client.db(ctx.db.databaseName);
+      const session = client.startSession({ causalConsistency: false });
+      let first = true;
+      await statements((body) => {
+        const transaction = { txnNumber: Long.fromNumber(1), autocommit: false };
+        const start = first ? { readConcern, startTransaction: true } : {};
+        first = false;
+        return db.command({ ...body, ...transaction, ...start }, { session });
+      });
+    } finally {
+      await client.close();
+    }
+  }
+
+  test('when a transaction starts at a past atClusterTime, then its statements read the data as of that time', async () => {
+    const items = ctx.db.collection('items');
+    await items.insertOne({ _id: 'before' } as never);
+    // A snapshot read answers a cluster time whose data the server holds.
+    const first = await ctx.db.command({ find: 'items', filter: {}, readConcern: { level: 'snapshot' } });
+    const atClusterTime = first.cursor.atClusterTime as Timestamp;
+    await items.insertOne({ _id: 'after' } as never);
+    await items.updateOne({ _id: 'before' } as never, { $set: { changed: true } });
+    await inTransaction({ level: 'snapshot', atClusterTime }, async (send) => {
+      const start = (await send({ find: 'items', filter: {}, sort: { _id: 1 } })) as {
+        cursor: { firstBatch: unknown[] };
+      };
+      expect(start.cursor.firstBatch).toEqual([{ _id: 'before' }]);
+      const later = (await send({ find: 'items', filter: { _id: 'before' } })) as { cursor: { firstBatch: unknown[] } };
+      expect(later.cursor.firstBatch).toEqual([{ _id: 'before' }]);
+    });
+    expect(await items.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 'after' }, { _id: 'before', changed: true }]);
+  });
+
+  test('when a transaction starts at a cluster time older than the data held, then its first statement answers SnapshotTooOld', async () => {
+    await ctx.db.createCollection('items');
+    const longAgo = new Timestamp({ t: 1, i: 1 });
+    await inTransaction({ level: 'snapshot', atClusterTime: longAgo }, async (send) => {
+      expect(await codeOf(send({ find: 'items', filter: {} }))).toBe(239);
+    });
+  });
+
+  test('when a transaction starts at a cluster time ahead of the server, then its first statement is refused', async () => {
+    await ctx.db.createCollection('items');
+    const { operationTime } = await ctx.db.command({ ping: 1 });
+    await inTransaction({ level: 'snapshot', atClusterTime: ahead(operationTime as Timestamp) }, async (send) => {
+      expect(await codeOf(send({ find: 'items', filter: {} }))).toBe(72);
+    });
   });
 
   test('when ping or serverStatus carries afterClusterTime, then it is refused with InvalidOptions', async () => {

@@ -2,6 +2,7 @@
  * The command table and the path every command takes: find the handler, attach the session's transaction (or run a
  * retryable write once), run it, and turn errors into MongoDB error replies.
  */
+import { Timestamp } from 'bson';
 import { mongoError } from '../errors';
 import { sessionKeyOf, txnNumberOf } from '../sessions';
 import type { Doc } from '../types';
@@ -213,7 +214,10 @@ async function dispatch(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
         throw mongoError('OperationNotSupportedInTransaction', `Cannot run '${name}' in a multi-document transaction.`);
       }
       const key = ctx.sessionKey;
-      ctx.txn = server.sessions.transactionFor(key, txnNumber, body.startTransaction === true);
+      // A transaction may start at a past cluster time (snapshot read concern with atClusterTime, checked above).
+      const atClusterTime = level === 'snapshot' ? (body.readConcern as Doc).atClusterTime : undefined;
+      const snapshotSeq = atClusterTime instanceof Timestamp ? () => server.clock.seqOf(atClusterTime) : undefined;
+      ctx.txn = server.sessions.transactionFor(key, txnNumber, body.startTransaction === true, snapshotSeq);
       ctx.txnNumber = txnNumber;
       try {
         const reply = await spec.handler(ctx);

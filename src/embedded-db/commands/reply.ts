@@ -46,10 +46,20 @@ export function isUnexpected(err: unknown): boolean {
   );
 }
 
+/**
+ * Errors a transaction may succeed after, when retried whole: mongod labels them TransientTransactionError (its
+ * error_labels: write conflicts, a transaction that is gone, and snapshot errors such as SnapshotTooOld).
+ */
+const TRANSIENT_IN_TRANSACTION = new Set<number>([
+  ErrorCodes.WriteConflict,
+  ErrorCodes.NoSuchTransaction,
+  ErrorCodes.SnapshotTooOld,
+]);
+
 export function errorReply(err: unknown, options: { inTransaction?: boolean } = {}): Doc {
   const e = asCommandError(err);
   const labels = new Set(e.errorLabels);
-  if (options.inTransaction && (e.code === ErrorCodes.WriteConflict || e.code === ErrorCodes.NoSuchTransaction)) {
+  if (options.inTransaction && TRANSIENT_IN_TRANSACTION.has(e.code)) {
     labels.add(TRANSIENT_TRANSACTION_ERROR);
   }
   const reply: Doc = { ok: 0, errmsg: e.message, code: e.code, codeName: nameOfCode(e.code), ...e.extra };

@@ -92,7 +92,11 @@ export interface Txn {
 export interface Store {
   /** 'memory' or the data directory. */
   readonly location: string;
-  begin(options?: { multiDocument?: boolean }): Txn;
+  /**
+   * Starts a transaction reading the latest commit, or the snapshot at commit `atSeq` (readConcern atClusterTime)
+   * while the versions changed since are still held; else throws SnapshotTooOld (239).
+   */
+  begin(options?: { multiDocument?: boolean; atSeq?: number }): Txn;
   /** Sequence number of the latest commit: the server's cluster time. */
   lastCommitSeq(): number;
 

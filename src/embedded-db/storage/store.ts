@@ -74,8 +74,10 @@ class StoreImpl implements Store, StoreExtras, TxnHost {
   private readonly lock?: LockFile;
   /** db name -> collection name -> collection. */
   private readonly catalog = new Map<string, Map<string, Collection>>();
-  /** Active transactions in begin order, which is also startSeq order (the first is the oldest snapshot). */
+  /** Active transactions in begin order (see oldestActive for the oldest snapshot). */
   private readonly active = new Map<number, Transaction>();
+  /** Ids of active transactions begun at an earlier snapshot than the latest commit of their time (atSeq). */
+  private readonly backdated = new Set<number>();
   private readonly historyLog = new HistoryLog();
   private commitSeq = 0;
   private nextTxnId = 1;
@@ -97,11 +99,41 @@ class StoreImpl implements Store, StoreExtras, TxnHost {
   // Transactions (TxnHost)
   // ---------------------------------------------------------------------------------------------------------------
 
-  begin(options: { multiDocument?: boolean } = {}): Txn {
+  begin(options: { multiDocument?: boolean; atSeq?: number } = {}): Txn {
     this.assertUsable();
-    const txn = new Transaction(this, this.nextTxnId++, options.multiDocument === true, this.commitSeq);
+    const startSeq = options.atSeq ?? this.commitSeq;
+    if (startSeq > this.commitSeq) throw new Error(`no commit ${startSeq} yet (latest: ${this.commitSeq})`);
+    if (startSeq < this.commitSeq && !this.holdsHistorySince(startSeq)) {
+      throw mongoError(
+        'SnapshotTooOld',
+        `Read timestamp at commit ${startSeq} is older than the oldest available timestamp: no open snapshot holds the versions changed since.`,
+      );
+    }
+    const txn = new Transaction(this, this.nextTxnId++, options.multiDocument === true, startSeq);
     this.active.set(txn.id, txn);
+    if (startSeq < this.commitSeq) this.backdated.add(txn.id);
     return txn;
+  }
+
+  /**
+   * Whether every version a snapshot at `seq` reads is still at hand: commits keep before-images only while some
+   * transaction is open (see history.ts), so a transaction that began at `seq` or earlier and is still active
+   * guarantees them.
+   */
+  private holdsHistorySince(seq: number): boolean {
+    for (const txn of this.active.values()) if (txn.startSeq <= seq) return true;
+    return false;
+  }
+
+  /**
+   * The active transaction with the oldest snapshot: the first one begun, unless one began at an earlier snapshot
+   * than the latest commit (atSeq), which is rare enough to look for it among all.
+   */
+  private oldestActive(): Transaction | undefined {
+    if (this.backdated.size === 0) return this.active.values().next().value as Transaction | undefined;
+    let oldest: Transaction | undefined;
+    for (const txn of this.active.values()) if (!oldest || txn.startSeq < oldest.startSeq) oldest = txn;
+    return oldest;
   }
 
   lastCommitSeq(): number {
@@ -135,7 +167,8 @@ class StoreImpl implements Store, StoreExtras, TxnHost {
 
   txnEnded(txn: Transaction): void {
     if (!this.active.delete(txn.id)) return;
-    const oldest = this.active.values().next().value as Transaction | undefined;
+    this.backdated.delete(txn.id);
+    const oldest = this.oldestActive();
     if (!oldest) this.historyLog.clear();
     else {
       this.historyLog.prune(oldest.startSeq);

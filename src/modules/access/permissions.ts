@@ -69,8 +69,10 @@ const COORDINATOR: Permission[] = [
   'distributions:read',
   'distributions:write',
   'organisations:read',
-  // Households from a spreadsheet (each import kind also needs its own write permission: households:write here).
+  // Households from a spreadsheet (each import kind also needs its own write permission: households:write here),
+  // and to one (each export also needs the permission to read its records: households:read here; IINs masked).
   'imports:write',
+  'exports:read',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

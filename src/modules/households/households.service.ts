@@ -7,6 +7,7 @@
  * phone number, a name or an address into an audit summary or an error message.
  */
 import { type ClientSession, type QueryFilter, Types } from 'mongoose';
+import { batchesOf } from '../../core/batches';
 import { type NameLang, nameCollation } from '../../core/collation';
 import { AppError, type FieldError, notFound, validationError } from '../../core/errors';
 import { isValidIin } from '../../core/kz-identifiers';
@@ -439,6 +440,24 @@ export async function insertHouseholds(
     })),
     session,
   );
+}
+
+/**
+ * The organisation's households (erased ones left out), masked as lists show them (IINs, phones and address lines
+ * as `******1234`), in batches of `batch` from one cursor: what a CSV export streams. The export is audited once.
+ */
+export async function* householdsForExport(actor: Actor, batch = 1000): AsyncGenerator<HouseholdDto[]> {
+  const cursor = owned(Household, actor)
+    .find({ status: { $ne: 'erased' } })
+    .sort({ _id: 1 })
+    .lean<HouseholdRecord>()
+    .cursor({ batchSize: batch });
+  await recordAudit({ actor, action: 'household.export', targetType: 'household', summary: { masked: true } }, null);
+  try {
+    for await (const page of batchesOf(cursor, batch)) yield page.map((h) => toHouseholdDto(h as HouseholdRecord));
+  } finally {
+    await cursor.close();
+  }
 }
 
 /** The household, if the actor's organisation owns it; otherwise NOT_FOUND as for a missing one. */

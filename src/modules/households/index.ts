@@ -17,6 +17,7 @@ export {
   type HouseholdFacts,
   type HouseholdInput,
   householdFactsOf,
+  householdsForExport,
   householdsByIds,
   iinHash,
   insertHouseholds,

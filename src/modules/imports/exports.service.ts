@@ -12,8 +12,11 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Model } from 'mongoose';
-import type { Actor } from '../access';
+import { batchesOf } from '../../core/batches';
+import { AppError } from '../../core/errors';
+import type { Actor, Permission } from '../access';
 import { ownerFilter } from '../access';
+import { type HouseholdDto, householdsForExport } from '../households';
 import { fromSubUnits, Item, type ItemRecord } from '../catalog';
 import { Donor, type DonorRecord } from '../donors';
 import { LedgerEntry, type LedgerEntryRecord, StockBalance, type StockBalanceRecord } from '../stock';
@@ -22,8 +25,39 @@ import { Warehouse, type WarehouseRecord } from '../warehouses';
 /** Documents per round trip of a cursor, and rows per write burst. */
 const BATCH = 2000;
 
-export const EXPORTS = ['items', 'donors', 'warehouses', 'bins', 'stock', 'ledger'] as const;
+export const EXPORTS = ['items', 'donors', 'warehouses', 'bins', 'stock', 'ledger', 'households'] as const;
 export type ExportName = (typeof EXPORTS)[number];
+
+/** Besides `exports:read`, an export needs the permission to read its records (a clerk does not list families). */
+const READ_PERMISSION: Record<ExportName, Permission> = {
+  items: 'catalog:read',
+  donors: 'donors:read',
+  warehouses: 'warehouses:read',
+  bins: 'warehouses:read',
+  stock: 'stock:read',
+  ledger: 'stock:read',
+  households: 'households:read',
+};
+
+/** FORBIDDEN unless the actor may read the records of this export: checked before the first byte is sent. */
+export function requireExportPermission(name: ExportName, actor: Actor): void {
+  const permission = READ_PERMISSION[name];
+  if (!actor.permissions.has(permission)) {
+    throw new AppError('FORBIDDEN', `Exporting ${name} needs the permission ${permission}`, {
+      export: name,
+      permission,
+    });
+  }
+}
+
+/** `name|relation|birth date or age band|IIN; ...`, as the households import reads members (IINs masked). */
+function membersCell(members: HouseholdDto['members']): string {
+  return members
+    .map((m) =>
+      [m.name ?? '', m.relation ?? '', m.birthDate ? day(m.birthDate) : (m.ageBand ?? ''), m.iin ?? ''].join('|'),
+    )
+    .join('; ');
+}
 
 export interface ExportOptions {
   delimiter?: ',' | ';';
@@ -40,16 +74,8 @@ async function* pages<T>(
   sort: Record<string, 1 | -1>,
 ): AsyncGenerator<T[]> {
   const cursor = model.find(filter).sort(sort).lean<T>().cursor({ batchSize: BATCH });
-  let page: T[] = [];
   try {
-    for await (const doc of cursor) {
-      page.push(doc as T);
-      if (page.length >= BATCH) {
-        yield page;
-        page = [];
-      }
-    }
-    if (page.length) yield page;
+    yield* batchesOf(cursor as AsyncIterable<T>, BATCH);
   } finally {
     await cursor.close();
   }
@@ -81,8 +107,54 @@ interface Source {
  * The rows of one export. Every owned collection is read within the actor's organisation (the catalog is shared).
  */
 async function sourceOf(name: ExportName, actor: Actor, options: ExportOptions): Promise<Source> {
+  requireExportPermission(name, actor);
   const own = ownerFilter(actor);
   switch (name) {
+    case 'households':
+      // The import's columns, with IINs, phones and address lines masked as every list shows them.
+      return {
+        header: [
+          'number',
+          'kind',
+          'status',
+          'head_name',
+          'head_birth_date',
+          'head_iin',
+          'phone',
+          'region',
+          'settlement',
+          'address',
+          'vulnerabilities',
+          'members',
+          'size',
+          'legal_basis',
+          'purpose',
+          'notes',
+          'retain_until',
+        ],
+        async *rows() {
+          for await (const page of householdsForExport(actor, BATCH))
+            yield page.map((h) => [
+              h.number,
+              h.kind,
+              h.status,
+              h.head?.name ?? h.institution?.name ?? '',
+              day(h.head?.birthDate),
+              h.head?.iin ?? '',
+              h.head?.phone ?? h.institution?.phone ?? '',
+              h.address.region,
+              h.address.settlement,
+              h.address.line ?? '',
+              h.vulnerabilities.join(', '),
+              membersCell(h.members),
+              h.size,
+              h.legalBasis.basis,
+              h.legalBasis.purpose,
+              h.notes ?? '',
+              day(h.retainUntil),
+            ]);
+        },
+      };
     case 'items':
       return {
         header: [

@@ -5,7 +5,7 @@ import { AppError } from '../../core/errors';
 import { idParams, pagination } from '../../http/joi-rules';
 import { type RouteDefinition, route } from '../../http/route-registry';
 import type { Actor } from '../access';
-import { EXPORTS, type ExportName, type ExportOptions, exportCsv } from './exports.service';
+import { EXPORTS, type ExportName, type ExportOptions, exportCsv, requireExportPermission } from './exports.service';
 import { IMPORT_KINDS } from './import-kinds';
 import { IMPORT_MODES, type ImportMode } from './imports.model';
 import * as imports from './imports.service';
@@ -40,6 +40,7 @@ async function readBody(req: Request): Promise<Buffer> {
  * closes its database cursor (rather than leaving it waiting for a reader that never comes).
  */
 function exportStream(name: ExportName, actor: Actor, options: ExportOptions, req: Request): Readable {
+  requireExportPermission(name, actor); // a refusal answers 403, before the 200 of a stream
   const out = new PassThrough();
   req.res?.once('close', () => {
     if (!out.readableEnded) out.destroy();
@@ -95,7 +96,8 @@ export function importRoutes(): RouteDefinition[] {
       run: ({ query, actor }) => imports.listImports(query, actor),
     }),
     route('GET /exports/:name', {
-      summary: 'Export as CSV, streamed: items, donors, warehouses, bins, stock or ledger (from/to for the ledger)',
+      summary:
+        'Export as CSV, streamed: items, donors, warehouses, bins, stock, ledger (from/to for the ledger) or households (IINs, phones and addresses masked); each also needs the permission to read its records',
       tag: 'imports',
       access: 'exports:read',
       schemas: {

@@ -78,6 +78,12 @@ export async function catalogItems(ids: Iterable<string | Types.ObjectId>): Prom
   return new Map(items.map((item) => [String(item._id), item]));
 }
 
+/**
+ * The order `localeCompare` gives (the default locale's collation), from one collator: `localeCompare` sets one up
+ * per call, which showed in the profile of a report of 2,000 donors.
+ */
+export const byLabel = new Intl.Collator().compare;
+
 /** Rows keyed by group, each with its totals; the report's rows come out sorted by printed label. */
 export class Groups<E extends { totals: Totals }> {
   readonly byKey = new Map<string, E & { label: Text }>();
@@ -92,8 +98,6 @@ export class Groups<E extends { totals: Totals }> {
   }
 
   sorted(lang: 'en' | 'ru' | 'kk' = 'en'): [string, E & { label: Text }][] {
-    return [...this.byKey.entries()].sort(
-      ([a, x], [b, y]) => x.label[lang].localeCompare(y.label[lang]) || a.localeCompare(b),
-    );
+    return [...this.byKey.entries()].sort(([a, x], [b, y]) => byLabel(x.label[lang], y.label[lang]) || byLabel(a, b));
   }
 }

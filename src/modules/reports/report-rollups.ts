@@ -343,6 +343,8 @@ export async function readConsistently<T>(read: (through: Date | null) => Promis
   for (let attempt = 1; ; attempt += 1) {
     const before = await rollupWatermark();
     const result = await read(before);
+    // Without a watermark no roll-up was read: the records read are all there is, whatever a fold did meanwhile.
+    if (before === null) return result;
     const after = await rollupWatermark();
     if (before?.getTime() === after?.getTime() || attempt >= 5) return result;
   }
@@ -487,26 +489,25 @@ async function organisationIds(): Promise<Types.ObjectId[]> {
 }
 
 /**
- * A fold reads its events a month (31 days) at a time: one command of the database then sums a bounded number of records
- * (a rebuild over a million entries would otherwise hold the embedded database's thread for tens of seconds).
+ * A fold reads its events a month (31 days) at a time: one command of the database then sums a bounded number of
+ * records (a rebuild over a million entries would otherwise hold the embedded database's thread for tens of
+ * seconds, longer than the driver's monitor waits for it).
  */
 const FOLD_STEP_MS = 31 * 86_400_000;
 /** Roll-ups written per command. */
 const WRITES_PER_COMMAND = 1000;
 
-/** The first instant an organisation has an event at (an entry, a posted donation), or null when it has none. */
-async function firstEventOf(organisationId: Types.ObjectId): Promise<Date | null> {
+/**
+ * Whether an organisation has an event before `instant` (an entry, a posted donation: reversals come after what they
+ * reverse). Found by an index range that stops at its first hit, never by sorting every entry.
+ */
+async function hasEventsBefore(organisationId: Types.ObjectId, instant: Date): Promise<boolean> {
   const actor = organisationActor(String(organisationId));
   const [entry, donation] = await Promise.all([
-    owned(LedgerEntry, actor).findOne({}).select({ at: 1 }).sort({ at: 1 }).lean<{ at: Date }>(),
-    owned(Donation, actor)
-      .findOne({ postedAt: { $ne: null } })
-      .select({ postedAt: 1 })
-      .sort({ postedAt: 1 })
-      .lean<{ postedAt: Date }>(),
+    owned(LedgerEntry, actor).exists({ at: { $lt: instant } }),
+    owned(Donation, actor).exists({ postedAt: { $lt: instant } }),
   ]);
-  const instants = [entry?.at, donation?.postedAt].filter((d): d is Date => d instanceof Date);
-  return instants.length ? new Date(Math.min(...instants.map((d) => d.getTime()))) : null;
+  return Boolean(entry || donation);
 }
 
 /** The events of [from, through) of one organisation, as bucket deltas. */
@@ -610,15 +611,17 @@ export async function foldReportRollups(options: { now?: Date; rebuild?: boolean
   const outflows = new Sums<WeighedOutflow>(outflowFilter, ['entries']);
   const inflows = new Sums<WeighedInflow>(inflowFilter, ['donations', 'lines']);
   for (const organisationId of await organisationIds()) {
-    const first = from ?? (await firstEventOf(organisationId));
-    if (!first || first >= through) continue;
-    result.organisations += 1;
-    for (let start = first.getTime(); start < through.getTime(); start += FOLD_STEP_MS) {
-      const end = new Date(Math.min(start + FOLD_STEP_MS, through.getTime()));
-      const events = await eventsOf(organisationId, new Date(start), end);
+    // Back from the target a month at a time, to the watermark, or (folding from nothing) until nothing is earlier.
+    let counted = false;
+    for (let end = through.getTime(); !from || end > from.getTime(); end -= FOLD_STEP_MS) {
+      const start = from ? Math.max(end - FOLD_STEP_MS, from.getTime()) : end - FOLD_STEP_MS;
+      const events = await eventsOf(organisationId, new Date(start), new Date(end));
       outflows.add(events.outflows);
       inflows.add(events.inflows);
+      counted ||= events.outflows.length > 0 || events.inflows.length > 0;
+      if (!from && !(await hasEventsBefore(organisationId, new Date(start)))) break;
     }
+    if (counted) result.organisations += 1;
   }
   const outflowBuckets = outflows.nonZero();
   const inflowBuckets = inflows.nonZero();

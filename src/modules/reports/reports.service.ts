@@ -28,6 +28,7 @@ import { Warehouse, type WarehouseRecord } from '../warehouses';
 import {
   addMeasures,
   addQuantity,
+  byLabel,
   catalogItems,
   emptyTotals,
   Groups,
@@ -447,21 +448,28 @@ export async function shippedReport(
   );
   const byId = new Map(shipments.map((s) => [String(s._id), s]));
   // What left on each shipment: its dispatch's debits of the warehouse (not the transit side), unreversed.
-  const lines =
-    shipments.length === 0
-      ? []
-      : await aggregateIn<{ _id: { shipmentId: string; itemId: Types.ObjectId }; quantity: number }>(
+  // In reads of at most 1,000 shipments: each is then one index point per shipment (the database's planner, like
+  // this one's, scans a range rather than more points than that, here every entry of every shipment ever made).
+  const ids = [...byId.keys()];
+  const chunks = Array.from({ length: Math.ceil(ids.length / 1000) }, (_, i) => ids.slice(i * 1000, (i + 1) * 1000));
+  const lines = (
+    await Promise.all(
+      chunks.map((chunk) =>
+        aggregateIn<{ _id: { shipmentId: string; itemId: Types.ObjectId }; quantity: number }>(
           scope,
           LedgerEntry,
           {
             type: 'transfer_out',
             'source.type': 'shipment',
-            'source.id': { $in: [...byId.keys()] },
+            'source.id': { $in: chunk },
             locationCode: { $ne: TRANSIT_LOCATION },
             reversedBy: null,
           },
           [{ $group: { _id: { shipmentId: '$source.id', itemId: '$itemId' }, quantity: { $sum: '$quantity' } } }],
-        );
+        ),
+      ),
+    )
+  ).flat();
   const items = await catalogItems(lines.map((l) => l._id.itemId));
   const keyOf = (s: ShippedShipment): [string, () => Text] => {
     if (query.groupBy === 'country') return [s.country ?? '', () => (s.country ? verbatim(s.country) : NOT_STATED)];
@@ -638,7 +646,7 @@ export async function householdsServedReport(
       { key: 'people', header: text('people', 'человек', 'адам'), numeric: true },
     ],
     rows: [...rows.entries()]
-      .sort(([a, x], [b, y]) => x.label.en.localeCompare(y.label.en) || a.localeCompare(b))
+      .sort(([a, x], [b, y]) => byLabel(x.label.en, y.label.en) || byLabel(a, b))
       .map(([group, row]) => ({ group, label: row.label, cells: cells(row) })),
     totals: cells(all),
     notes,

@@ -164,3 +164,39 @@ describe('storage: transaction isolation', () => {
     fresh.abort();
   });
 });
+
+describe('storage: a transaction begun at an earlier commit (readConcern atClusterTime)', () => {
+  test('when an open snapshot holds the history, then it reads that commit, a change since conflicts, and the history outlives the holder', async () => {
+    const store = await memoryStore();
+    await store.createIndexes(DB, 'bal', [{ name: 'w_1', key: { w: 1 } }]);
+    await insertAll(store, 'bal', [{ _id: 1, w: 'X', q: 1 }]);
+    const at = store.lastCommitSeq();
+    const holder = store.begin();
+    await inTxn(store, (t) => t.replace(DB, 'bal', { _id: 1 }, { _id: 1, w: 'Y', q: 2 }));
+    await inTxn(store, (t) => t.insert(DB, 'bal', { _id: 2, w: 'X', q: 3 }));
+
+    const txn = store.begin({ multiDocument: true, atSeq: at });
+    expect(txn.startSeq).toBe(at);
+    holder.abort(); // the transaction itself now holds the versions it reads
+    await inTxn(store, (t) => t.replace(DB, 'bal', { _id: 2 }, { _id: 2, w: 'Z', q: 4 }));
+    expect(txn.find(DB, 'bal', {}).docs).toEqual([{ _id: 1, w: 'X', q: 1 }]);
+    expect(txn.find(DB, 'bal', { w: 'X' }).docs).toEqual([{ _id: 1, w: 'X', q: 1 }]);
+    expectCode(() => txn.replace(DB, 'bal', { _id: 1 }, { _id: 1, w: 'X', q: 5 }), 112);
+    txn.abort();
+    expect(findAll(store, 'bal').docs).toEqual([
+      { _id: 1, w: 'Y', q: 2 },
+      { _id: 2, w: 'Z', q: 4 },
+    ]);
+  });
+
+  test('when nothing holds the versions changed since that commit, then beginning there answers SnapshotTooOld', async () => {
+    const store = await memoryStore();
+    await insertAll(store, 'bal', [{ _id: 1, q: 1 }]);
+    const at = store.lastCommitSeq();
+    await inTxn(store, (t) => t.replace(DB, 'bal', { _id: 1 }, { _id: 1, q: 2 }));
+    expectCode(() => store.begin({ multiDocument: true, atSeq: at }), 239);
+    const latest = store.begin({ multiDocument: true, atSeq: store.lastCommitSeq() });
+    expect(latest.find(DB, 'bal', {}).docs).toEqual([{ _id: 1, q: 2 }]);
+    latest.abort();
+  });
+});
