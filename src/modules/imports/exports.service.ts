@@ -16,9 +16,9 @@ import { batchesOf } from '../../core/batches';
 import { AppError } from '../../core/errors';
 import type { Actor, Permission } from '../access';
 import { ownerFilter } from '../access';
-import { type HouseholdDto, householdsForExport } from '../households';
 import { fromSubUnits, Item, type ItemRecord } from '../catalog';
 import { Donor, type DonorRecord } from '../donors';
+import { type HouseholdDto, householdsForExport } from '../households';
 import { LedgerEntry, type LedgerEntryRecord, StockBalance, type StockBalanceRecord } from '../stock';
 import { Warehouse, type WarehouseRecord } from '../warehouses';
 
