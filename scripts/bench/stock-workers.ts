@@ -6,7 +6,8 @@
  * of 1 unit from 16 keep-alive clients in a separate process (load-client.ts). Prints, per worker count: transfers/s,
  * p95, the ratio to one process (on an n-core machine that nothing else uses it should approach n), and the CPU each
  * process used per transfer (from /proc: the primary, which runs the database thread and hands connections to the
- * workers, and each API worker), so that a machine without n free cores still shows where the time went.
+ * workers, and each API worker; with ASAR_WORKERS=1 one process does all), so that a machine without n free cores
+ * still shows where the time went.
  * `--quick`: 2 rounds of 200 (a few minutes).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
@@ -198,10 +199,12 @@ async function main(): Promise<void> {
         }
         console.log(
           `round ${r + 1}, ${n} worker(s): ${(REQUESTS / result.seconds).toFixed(0)} transfers/s, CPU ms/transfer: ` +
-            `primary ${((cpuUsed[0] as number) / REQUESTS).toFixed(2)}, workers ${cpuUsed
-              .slice(1)
-              .map((ms) => (ms / REQUESTS).toFixed(2))
-              .join(' + ')}`,
+            `primary ${((cpuUsed[0] as number) / REQUESTS).toFixed(2)}, workers ${
+              cpuUsed
+                .slice(1)
+                .map((ms) => (ms / REQUESTS).toFixed(2))
+                .join(' + ') || '(none: one process serves the API and runs the database thread)'
+            }`,
         );
       }
     }
@@ -237,7 +240,7 @@ async function main(): Promise<void> {
         ).toFixed(1)} ms`,
         one ? (rate(t) / rate(one)).toFixed(2) : '',
         perRequest(t.primaryMs),
-        t.workerMs.map(perRequest).join(' + '),
+        t.workerMs.some((ms) => ms > 0) ? t.workerMs.map(perRequest).join(' + ') : '(in the primary)',
         perRequest(all),
       ];
     }),
