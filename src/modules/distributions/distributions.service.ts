@@ -995,10 +995,7 @@ export async function closeBatch(batchId: string, rest: 'release' | 'keep', acto
  * `allocations-expiry` job). Days planned before holds existed hold for ALLOCATION_HOLD_DAYS after their day.
  * Each close is the same audited step a coordinator takes. Answers the numbers of the days closed.
  */
-export async function releaseExpiredAllocations(
-  actor: Actor,
-  now = new Date(),
-): Promise<{ closed: string[] }> {
+export async function releaseExpiredAllocations(actor: Actor, now = new Date()): Promise<{ closed: string[] }> {
   const legacyEnd = new Date(now.getTime() - (ALLOCATION_HOLD_DAYS + 1) * DAY_MS);
   const expired = await owned(DistributionBatch, actor)
     .find({
