@@ -539,8 +539,10 @@ function parseLookup(spec: unknown): LookupSpec {
 
 function lookupStage(spec: unknown, ctx: PipelineContext): Stage {
   const lookup = parseLookup(spec);
-  // Sub-pipelines are checked up front so a bad inner stage fails even when no document reaches the $lookup.
-  for (const s of lookup.pipeline ?? []) compileStage(s, ctx);
+  // Sub-pipelines are checked up front so a bad inner stage fails even when no document reaches the $lookup; without
+  // `let` variables the compiled stages are the same for every document and are kept.
+  const compiled = (lookup.pipeline ?? []).map((s) => compileStage(s, ctx));
+  const shared = lookup.pipeline && Object.keys(lookup.let ?? {}).length === 0 ? compiled : undefined;
   return (docs) => {
     const ordered = ctx.collation !== undefined;
     // The foreign collection, read whole and indexed by the foreign field the first time a document needs it.
@@ -571,7 +573,9 @@ function lookupStage(spec: unknown, ctx: PipelineContext): Stage {
           matches = [...found].sort((a, b) => a - b).map((i) => foreign[i]);
         }
       }
-      if (lookup.pipeline) {
+      if (shared) {
+        matches = shared.reduce((out, stage) => stage(out), matches);
+      } else if (lookup.pipeline) {
         const variables: Record<string, unknown> = {};
         const ectx = exprContext(doc, ctx);
         for (const [name, expr] of Object.entries(lookup.let ?? {})) variables[name] = evaluate(expr, ectx);
