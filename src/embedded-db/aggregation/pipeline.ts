@@ -556,9 +556,9 @@ function lookupStage(spec: unknown, ctx: PipelineContext): Stage {
       return all;
     };
     const byId = lookup.localField && lookup.foreignField === '_id' && !ordered ? foreignById(docs, lookup, ctx) : null;
-    return docs.map((doc) => {
+    return docs.map((doc, n) => {
       let matches: Doc[];
-      const direct = byId ? byId.matches(doc) : undefined;
+      const direct = byId ? byId.matches(n) : undefined;
       if (direct) {
         matches = direct;
       } else {
@@ -594,7 +594,7 @@ const IDS_PER_READ = 1000;
 
 /**
  * A `$lookup` on the foreign `_id` (unique): the foreign documents whose `_id` a local value names, read by their ids
- * rather than the whole collection. `matches(doc)` answers a document's matches when it has at most one (so no
+ * rather than the whole collection. `matches(n)` answers the `n`th document's matches when it has at most one (so no
  * order among them is in question), and undefined otherwise (the caller then reads the collection's natural order).
  * An `_id` is never an array, a regex or undefined: such local values match nothing and are not read.
  */
@@ -614,10 +614,10 @@ function foreignById(docs: Doc[], lookup: LookupSpec, ctx: PipelineContext) {
     found.push(...ctx.collection(lookup.from, { _id: { $in: ids.slice(i, i + IDS_PER_READ) } }));
   }
   const index = indexByPath(found, '_id', undefined);
-  let next = 0;
   return {
-    matches(doc: Doc): Doc[] | undefined {
-      const values = locals[next++];
+    /** The matches of the `n`th document. */
+    matches(n: number): Doc[] | undefined {
+      const values = locals[n];
       const hits = new Set<number>();
       for (const value of values) for (const i of index.get(mapKeyOf([value], false)) ?? []) hits.add(i);
       if (hits.size > 1) return undefined;
