@@ -99,8 +99,29 @@ export function nextMonth(month: string): string {
   return new Date(Date.UTC(year, m, 1)).toISOString().slice(0, 7);
 }
 
-/** The same as `{ $dateToString: { format: '%Y-%m', date: field, timezone: 'Asia/Almaty' } }`, evaluated cheaply. */
-export function monthExpression(field: string): Record<string, unknown> {
+/** `YYYY-MM-DD`: the local day of an instant. */
+export function dayOf(at: Date | number): string {
+  const ms = typeof at === 'number' ? at : at.getTime();
+  return new Date(ms + kazakhstanOffsetMs(ms)).toISOString().slice(0, 10);
+}
+
+/** The instant a local day (`YYYY-MM-DD`) begins: its midnight in Kazakhstan. */
+export function dayStart(day: string): Date {
+  const [year, m, d] = day.split('-').map(Number);
+  const local = Date.UTC(year, m - 1, d);
+  let at = local - kazakhstanOffsetMs(local);
+  at = local - kazakhstanOffsetMs(at);
+  return new Date(at);
+}
+
+/** The day after `YYYY-MM-DD`. */
+export function nextDay(day: string): string {
+  const [year, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(year, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/** `$dateToString` of `field` in local time, the offset chosen by a `$switch` over the zone's changes. */
+function localDateExpression(field: string, format: string): Record<string, unknown> {
   const recentFirst = CHANGES.slice(1).reverse();
   const offset =
     recentFirst.length === 0
@@ -112,5 +133,15 @@ export function monthExpression(field: string): Record<string, unknown> {
             default: CHANGES[0].offsetMs,
           },
         };
-  return { $dateToString: { format: '%Y-%m', date: { $add: [field, offset] } } };
+  return { $dateToString: { format, date: { $add: [field, offset] } } };
+}
+
+/** The same as `{ $dateToString: { format: '%Y-%m', date: field, timezone: 'Asia/Almaty' } }`, evaluated cheaply. */
+export function monthExpression(field: string): Record<string, unknown> {
+  return localDateExpression(field, '%Y-%m');
+}
+
+/** The same as `{ $dateToString: { format: '%Y-%m-%d', date: field, timezone: 'Asia/Almaty' } }`. */
+export function dayExpression(field: string): Record<string, unknown> {
+  return localDateExpression(field, '%Y-%m-%d');
 }

@@ -7,7 +7,7 @@
 // distributions.service first would read its schemas' constants before they are defined.
 import '../../src/modules';
 import mongoose, { Types } from 'mongoose';
-import { monthExpression, monthOf, monthStart } from '../../src/core/local-time';
+import { dayExpression, dayOf, dayStart, monthExpression, monthOf, monthStart } from '../../src/core/local-time';
 import { acrossOrganisations } from '../../src/modules/access/ownership';
 import { foldReportRollups } from '../../src/modules/reports';
 import { OutflowRollup } from '../../src/modules/reports/report-rollups.model';
@@ -225,6 +225,8 @@ describe("Kazakhstan's months", () => {
             at: 1,
             ours: monthExpression('$at'),
             zone: { $dateToString: { format: '%Y-%m', date: '$at', timezone: 'Asia/Almaty' } },
+            ourDay: dayExpression('$at'),
+            zoneDay: { $dateToString: { format: '%Y-%m-%d', date: '$at', timezone: 'Asia/Almaty' } },
           },
         },
         { $sort: { at: 1 } },
@@ -238,5 +240,11 @@ describe("Kazakhstan's months", () => {
     expect(byInstant.get('2004-05-31T17:00:00.000Z')).toBe('2004-06');
     expect(monthStart('2024-03').toISOString()).toBe('2024-02-29T19:00:00.000Z');
     expect(monthStart('2024-02').toISOString()).toBe('2024-01-31T18:00:00.000Z');
+    // Days likewise: the database's day, ours, and the instant each begins.
+    expect(rows.map((r) => r.ourDay)).toEqual(rows.map((r) => r.zoneDay));
+    expect(rows.map((r) => r.ourDay)).toEqual(probes.map((p) => dayOf(p.at)).sort());
+    expect(dayOf(new Date('2024-02-29T19:00:00.000Z'))).toBe('2024-03-01');
+    expect(dayStart('2024-03-01').toISOString()).toBe('2024-02-29T19:00:00.000Z');
+    expect(dayStart('2024-02-29').toISOString()).toBe('2024-02-28T18:00:00.000Z');
   });
 });

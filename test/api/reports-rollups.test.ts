@@ -5,11 +5,17 @@
  */
 import '../../src/modules';
 import { Types } from 'mongoose';
-import { monthOf, monthStart } from '../../src/core/local-time';
+import { dayOf, dayStart, monthOf, monthStart } from '../../src/core/local-time';
 import { acrossOrganisations } from '../../src/modules/access/ownership';
+import { Donation } from '../../src/modules/donations';
 import { foldReportRollups } from '../../src/modules/reports';
 import { SAFETY_LAG_MS } from '../../src/modules/reports/report-rollups';
-import { InflowRollup, OutflowRollup, RollupWatermark } from '../../src/modules/reports/report-rollups.model';
+import {
+  InflowDailyRollup,
+  InflowRollup,
+  OutflowRollup,
+  RollupWatermark,
+} from '../../src/modules/reports/report-rollups.model';
 import { issue, reverseOperation } from '../../src/modules/stock';
 import { setupTestApp } from '../support/app';
 import { bearer, given } from '../support/given-identity';
@@ -30,6 +36,28 @@ async function foldEverythingSoFar(): Promise<Date> {
   // The next write's instant is after the watermark.
   await new Promise((resolve) => setTimeout(resolve, 5));
   return new Date(result.through);
+}
+
+const DAY = 86_400_000;
+/** Three hours into the day before yesterday (local): a whole day of the past, read from the daily roll-ups. */
+const pastDay = () => new Date(dayStart(dayOf(new Date())).getTime() - 2 * DAY + 3 * 3_600_000);
+/** An hour before that day begins: a period from it has an edge of an hour, then whole days (or months). */
+const hourBefore = (at: Date) => new Date(dayStart(dayOf(at)).getTime() - 3_600_000);
+
+/** Received donations of an organisation in [from, to), per local month of receipt. */
+async function inflowsIn(organisationId: string, from: Date, to?: Date): Promise<Map<string, number>> {
+  const found = await acrossOrganisations('test: donations of a period, as the reports were before roll-ups', () =>
+    Donation.find({
+      organisationId: new Types.ObjectId(organisationId),
+      status: 'received',
+      receivedAt: { $gte: from, ...(to ? { $lt: to } : {}) },
+    })
+      .lean()
+      .exec(),
+  );
+  const byMonth = new Map<string, number>();
+  for (const d of found) byMonth.set(monthOf(d.receivedAt), (byMonth.get(monthOf(d.receivedAt)) ?? 0) + 1);
+  return byMonth;
 }
 
 const pieces = (rows: Row[]) => new Map(rows.map((r) => [r.group, Number(r.pieces)]));
@@ -87,6 +115,16 @@ async function expectReportsEqualScans(a: Awaited<ReturnType<typeof organisation
   const partial = await fullScan(a.org.id, from);
   const sinceFrom = await t.api.get(`/api/v1/reports/outflows?groupBy=month&from=${from.toISOString()}`).set(a.headers);
   expect(pieces(sinceFrom.body.rows)).toEqual(partial.byMonth);
+  // From an hour before a past day: the hour from the records, that day and the rest of its month from the daily
+  // roll-ups (or, on a month's first day, whole months); and a period that ends at today's midnight.
+  const dayFrom = hourBefore(pastDay());
+  for (const to of [undefined, dayStart(dayOf(new Date()))]) {
+    const query = `groupBy=month&from=${dayFrom.toISOString()}${to ? `&to=${to.toISOString()}` : ''}`;
+    const outflows = await t.api.get(`/api/v1/reports/outflows?${query}`).set(a.headers);
+    expect([query, pieces(outflows.body.rows)]).toEqual([query, (await fullScan(a.org.id, dayFrom, to)).byMonth]);
+    const received = await t.api.get(`/api/v1/reports/inflows?${query}`).set(a.headers);
+    expect([query, donations(received.body.rows)]).toEqual([query, await inflowsIn(a.org.id, dayFrom, to)]);
+  }
 
   const inflows = await inflowScan(a.org.id);
   const byDonor = await t.api.get('/api/v1/reports/inflows?groupBy=donor').set(a.headers);
@@ -110,6 +148,7 @@ describe('reports over roll-ups and the records after their watermark', () => {
     );
     const kept = await a.receive(0, 25);
     const undone = await a.receive(1, 40);
+    await a.receive(1, 6, pastDay().toISOString());
     const watermark = await foldEverythingSoFar();
     expect((await RollupWatermark.findById('report-rollups').lean())?.through).toEqual(watermark);
     const { scan } = await expectReportsEqualScans(a);
@@ -131,7 +170,7 @@ describe('reports over roll-ups and the records after their watermark', () => {
     await a.reverse(undone);
     const after = await expectReportsEqualScans(a);
     expect(after.scan.byPurpose.get('issue')).toBe(7 + 5);
-    expect(after.inflows.donations).toBe(2);
+    expect(after.inflows.donations).toBe(3);
     expect(kept).toBeTruthy();
 
     // Folded: the same answers, now from the roll-ups, which hold the organisation's sums.
@@ -147,8 +186,16 @@ describe('reports over roll-ups and the records after their watermark', () => {
     }));
     expect(rollups.outflows.reduce((sum, r) => sum + r.entries, 0)).toBe(folded.scan.entries);
     expect(rollups.outflows.reduce((sum, r) => sum + r.pieces, 0)).toBe(3 * 2 + 7 + 5);
-    expect(rollups.inflows.reduce((sum, r) => sum + r.donations, 0)).toBe(2);
-    expect(rollups.inflows.reduce((sum, r) => sum + r.grams, 0)).toBe(35_000);
+    expect(rollups.inflows.reduce((sum, r) => sum + r.donations, 0)).toBe(3);
+    expect(rollups.inflows.reduce((sum, r) => sum + r.grams, 0)).toBe(41_000);
+    // The same sums per day: the past day's donation on its own day.
+    const daily = await acrossOrganisations('test: the daily roll-ups of one organisation', () =>
+      InflowDailyRollup.find({ organisationId: new Types.ObjectId(a.org.id) })
+        .lean()
+        .exec(),
+    );
+    expect(daily.reduce((sum, r) => sum + r.donations, 0)).toBe(3);
+    expect(daily.find((r) => r.day === dayOf(pastDay()))?.grams).toBe(6_000);
     // A rebuild from nothing gives the same view.
     await foldReportRollups({ rebuild: true, now: new Date(Date.now() + SAFETY_LAG_MS) });
     await expectReportsEqualScans(a);
@@ -160,6 +207,7 @@ describe('reports over roll-ups and the records after their watermark', () => {
     const outsider = await organisationWithHistory('Not a member', 3);
     const { hub, hubViewer } = await givenHubOf(t.api, 'Astana volunteer headquarters', [a.org.id, b.org.id]);
     await a.receive(0, 30);
+    await a.receive(1, 4, pastDay().toISOString());
     const undone = await b.receive(1, 12);
     await foldEverythingSoFar();
     await b.receive(0, 8);
@@ -191,6 +239,16 @@ describe('reports over roll-ups and the records after their watermark', () => {
       expect(byMonth.body.totals.kg).toBe(
         String([...inA.byMonth.values(), ...inB.byMonth.values()].reduce((sum, v) => sum + v.pieces, 0) / 1000),
       );
+      // A period from an hour before a past day: edges, daily and monthly roll-ups of both members.
+      const dayFrom = hourBefore(pastDay());
+      const sinceDay = await t.api
+        .get(`/api/v1/organisations/${hub.id}/reports/inflows?groupBy=month&from=${dayFrom.toISOString()}`)
+        .set(hubViewer);
+      const inPeriod = [
+        ...(await inflowsIn(a.org.id, dayFrom)).values(),
+        ...(await inflowsIn(b.org.id, dayFrom)).values(),
+      ];
+      expect([round, sinceDay.body.totals.donations]).toEqual([round, inPeriod.reduce((sum, n) => sum + n, 0)]);
       const byType = await t.api
         .get(`/api/v1/organisations/${hub.id}/reports/inflows?groupBy=donor_type`)
         .set(hubViewer);

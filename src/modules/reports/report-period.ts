@@ -1,14 +1,15 @@
 /**
  * A report's period, split the way the roll-ups answer it (report-rollups.ts): for each organisation of the scope, the
  * whole local months of the part of the period it counts for (a hub's member: within its membership dates), read
- * from the roll-ups and the records after their watermark, and the instants left over at the ends, read from the
- * records themselves. The parts never overlap and together cover exactly the period, so a report equals a scan of
+ * from the monthly roll-ups and the records after their watermark; the whole local days of the partial months at its
+ * ends, read from the daily roll-ups in the same way; and the instants left over (within a day at each end), read
+ * from the records themselves. The parts never overlap and together cover exactly the period, so a report equals a scan of
  * every record it counts (test/api/reports-rollups.test.ts).
  *
  * An end at or after now is an open end (nothing is recorded later).
  */
 import type { Types } from 'mongoose';
-import { monthOf, monthStart, nextMonth } from '../../core/local-time';
+import { dayOf, dayStart, monthOf, monthStart, nextDay, nextMonth } from '../../core/local-time';
 import type { Branch, WholeMonths } from './report-rollups';
 import type { MemberWindow, ReportScope } from './report-scope';
 
@@ -44,48 +45,64 @@ function windowsOf(scope: ReportScope, period: { from?: Date; to?: Date }, now: 
     .filter((w) => !(w.from && w.to && w.from >= w.to));
 }
 
-/** A window's whole months and the instants left over at its ends. */
-function split(window: Window): { whole: WholeMonths | null; edges: Branch[] } {
+/** A calendar unit: the key (`YYYY-MM` or `YYYY-MM-DD`) of an instant, the instant a key begins, the next key. */
+interface Unit {
+  of(at: Date): string;
+  start(key: string): Date;
+  next(key: string): string;
+}
+
+const MONTHS: Unit = { of: monthOf, start: monthStart, next: nextMonth };
+const DAYS: Unit = { of: dayOf, start: dayStart, next: nextDay };
+
+/** A window's whole units (months or days) and the instants left over at its ends. */
+function split(window: Window, unit: Unit): { whole: WholeMonths | null; edges: Branch[] } {
   const { organisationId } = window;
   const firstWhole = window.from
-    ? monthStart(monthOf(window.from)).getTime() === window.from.getTime()
-      ? monthOf(window.from)
-      : nextMonth(monthOf(window.from))
+    ? unit.start(unit.of(window.from)).getTime() === window.from.getTime()
+      ? unit.of(window.from)
+      : unit.next(unit.of(window.from))
     : undefined;
-  // Months before the one holding `to` end before it.
-  const endMonth = window.to ? monthOf(window.to) : undefined;
-  if (firstWhole && endMonth && firstWhole >= endMonth) {
+  // Units before the one holding `to` end before it.
+  const endKey = window.to ? unit.of(window.to) : undefined;
+  if (firstWhole && endKey && firstWhole >= endKey) {
     return { whole: null, edges: [{ organisationId, from: window.from, to: window.to }] };
   }
   const edges: Branch[] = [];
-  if (window.from && firstWhole && monthStart(firstWhole).getTime() !== window.from.getTime()) {
-    edges.push({ organisationId, from: window.from, to: monthStart(firstWhole) });
+  if (window.from && firstWhole && unit.start(firstWhole).getTime() !== window.from.getTime()) {
+    edges.push({ organisationId, from: window.from, to: unit.start(firstWhole) });
   }
-  if (window.to && endMonth && monthStart(endMonth).getTime() !== window.to.getTime()) {
-    edges.push({ organisationId, from: monthStart(endMonth), to: window.to });
+  if (window.to && endKey && unit.start(endKey).getTime() !== window.to.getTime()) {
+    edges.push({ organisationId, from: unit.start(endKey), to: window.to });
   }
   const whole: WholeMonths = {
     organisationId,
-    from: firstWhole ? monthStart(firstWhole) : null,
-    to: endMonth ? monthStart(endMonth) : null,
-    fromMonth: firstWhole,
-    toMonth: endMonth,
+    from: firstWhole ? unit.start(firstWhole) : null,
+    to: endKey ? unit.start(endKey) : null,
+    fromKey: firstWhole,
+    toKey: endKey,
   };
   return { whole, edges };
 }
 
-/** The period of a report over the scope, as whole months and edges per organisation. */
+/** The period of a report over the scope, as whole months, whole days and edges per organisation. */
 export function periodParts(
   scope: ReportScope,
   period: { from?: Date; to?: Date },
   now = new Date(),
-): { whole: WholeMonths[]; edges: Branch[] } {
+): { whole: WholeMonths[]; days: WholeMonths[]; edges: Branch[] } {
   const whole: WholeMonths[] = [];
+  const days: WholeMonths[] = [];
   const edges: Branch[] = [];
   for (const window of windowsOf(scope, period, now)) {
-    const parts = split(window);
-    if (parts.whole) whole.push(parts.whole);
-    edges.push(...parts.edges);
+    const months = split(window, MONTHS);
+    if (months.whole) whole.push(months.whole);
+    // A partial month's edges are bounded at both ends: its whole days, and what is left within a day.
+    for (const edge of months.edges) {
+      const inDays = split({ organisationId: edge.organisationId, from: edge.from ?? null, to: edge.to ?? null }, DAYS);
+      if (inDays.whole) days.push(inDays.whole);
+      edges.push(...inDays.edges);
+    }
   }
-  return { whole, edges };
+  return { whole, days, edges };
 }

@@ -1,7 +1,9 @@
 /**
- * The records of the reports' materialised view (report-rollups.ts): monthly sums of what left stock and of what
- * donors gave, without the item (weights and volumes are applied when entries are folded in), and the one watermark
- * that says up to which instant they hold every event.
+ * The records of the reports' materialised view (report-rollups.ts): monthly and daily sums of what left stock and of
+ * what donors gave, without the item (weights and volumes are applied when entries are folded in), and the one
+ * watermark that says up to which instant they hold every event. Monthly roll-ups answer a report's whole months;
+ * daily ones the whole days of the partial months at its ends (a report from the 14th reads 17 daily roll-ups, not
+ * the ledger's entries of those days).
  *
  * Roll-ups are owned by their organisation like the records they sum (`ownedByOrganisation`, keys led by
  * `organisationId`). The watermark is the system's own: one record for both views, moved in the same transaction as
@@ -42,19 +44,21 @@ export interface OutflowRollupRecord extends RolledMeasures {
   entries: number;
 }
 
-const outflowSchema = new Schema<OutflowRollupRecord>(
-  {
-    organisationId: { type: Schema.Types.ObjectId, required: true },
-    month: { type: String, required: true },
-    warehouseId: { type: Schema.Types.ObjectId, required: true },
-    purpose: { type: String, required: true },
-    programmeId: { type: Schema.Types.ObjectId, default: null },
-    roundId: { type: Schema.Types.ObjectId, default: null },
-    entries: { type: Number, default: 0 },
-    ...measureFields,
-  },
-  { collection: 'outflow_rollups', versionKey: false },
-);
+const outflowFields = {
+  organisationId: { type: Schema.Types.ObjectId, required: true },
+  month: { type: String, required: true },
+  warehouseId: { type: Schema.Types.ObjectId, required: true },
+  purpose: { type: String, required: true },
+  programmeId: { type: Schema.Types.ObjectId, default: null },
+  roundId: { type: Schema.Types.ObjectId, default: null },
+  entries: { type: Number, default: 0 },
+  ...measureFields,
+};
+
+const outflowSchema = new Schema<OutflowRollupRecord>(outflowFields, {
+  collection: 'outflow_rollups',
+  versionKey: false,
+});
 outflowSchema.plugin(ownedByOrganisation);
 // The bucket's identity, led by the organisation and the month: a report's months are one index range per member.
 outflowSchema.index(
@@ -66,6 +70,35 @@ export const OutflowRollup =
   (mongoose.models.OutflowRollup as mongoose.Model<OutflowRollupRecord> | undefined) ??
   mongoose.model<OutflowRollupRecord>('OutflowRollup', outflowSchema);
 
+/**
+ * The daily twin of a monthly roll-up: the same fields and `day` (`YYYY-MM-DD`, local; `month` is its month), its
+ * identity the monthly one's with the day in the month's place.
+ */
+function dailyModel<T extends { day: string }>(
+  name: string,
+  collection: string,
+  fields: Record<string, unknown>,
+  key: Record<string, 1>,
+): mongoose.Model<T> {
+  const existing = mongoose.models[name] as mongoose.Model<T> | undefined;
+  if (existing) return existing;
+  const schema = new Schema<T>({ ...fields, day: { type: String, required: true } }, { collection, versionKey: false });
+  schema.plugin(ownedByOrganisation);
+  schema.index({ organisationId: 1, day: 1, ...key }, { unique: true });
+  return mongoose.model<T>(name, schema);
+}
+
+export interface OutflowDailyRollupRecord extends OutflowRollupRecord {
+  day: string;
+}
+
+export const OutflowDailyRollup = dailyModel<OutflowDailyRollupRecord>(
+  'OutflowDailyRollup',
+  'outflow_daily_rollups',
+  outflowFields,
+  { warehouseId: 1, purpose: 1, programmeId: 1, roundId: 1 },
+);
+
 /** Received donations not reversed, per organisation, local month of receipt and donor. */
 export interface InflowRollupRecord extends RolledMeasures {
   _id: Types.ObjectId;
@@ -76,23 +109,33 @@ export interface InflowRollupRecord extends RolledMeasures {
   lines: number;
 }
 
-const inflowSchema = new Schema<InflowRollupRecord>(
-  {
-    organisationId: { type: Schema.Types.ObjectId, required: true },
-    month: { type: String, required: true },
-    donorId: { type: Schema.Types.ObjectId, required: true },
-    donations: { type: Number, default: 0 },
-    lines: { type: Number, default: 0 },
-    ...measureFields,
-  },
-  { collection: 'inflow_rollups', versionKey: false },
-);
+const inflowFields = {
+  organisationId: { type: Schema.Types.ObjectId, required: true },
+  month: { type: String, required: true },
+  donorId: { type: Schema.Types.ObjectId, required: true },
+  donations: { type: Number, default: 0 },
+  lines: { type: Number, default: 0 },
+  ...measureFields,
+};
+
+const inflowSchema = new Schema<InflowRollupRecord>(inflowFields, { collection: 'inflow_rollups', versionKey: false });
 inflowSchema.plugin(ownedByOrganisation);
 inflowSchema.index({ organisationId: 1, month: 1, donorId: 1 }, { unique: true });
 
 export const InflowRollup =
   (mongoose.models.InflowRollup as mongoose.Model<InflowRollupRecord> | undefined) ??
   mongoose.model<InflowRollupRecord>('InflowRollup', inflowSchema);
+
+export interface InflowDailyRollupRecord extends InflowRollupRecord {
+  day: string;
+}
+
+export const InflowDailyRollup = dailyModel<InflowDailyRollupRecord>(
+  'InflowDailyRollup',
+  'inflow_daily_rollups',
+  inflowFields,
+  { donorId: 1 },
+);
 
 export const WATERMARK_ID = 'report-rollups';
 

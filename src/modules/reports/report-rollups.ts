@@ -20,8 +20,8 @@
  * watermark and compares), while reading a few hundred roll-ups instead of a million entries.
  */
 import type mongoose from 'mongoose';
-import type { ClientSession, Types } from 'mongoose';
-import { monthExpression, monthOf } from '../../core/local-time';
+import type { ClientSession, PipelineStage, Types } from 'mongoose';
+import { dayExpression, dayOf } from '../../core/local-time';
 import { withTransaction } from '../../db/transaction';
 import { acrossOrganisations, organisationActor, owned } from '../access';
 import { programmeRoundsOf } from '../distributions';
@@ -31,7 +31,9 @@ import { LedgerEntry } from '../stock';
 import { addQuantity, catalogItems, emptyTotals, type Totals } from './measures';
 import { earlier, later } from './report-period';
 import {
+  InflowDailyRollup,
   InflowRollup,
+  OutflowDailyRollup,
   OutflowRollup,
   type RolledMeasures,
   RollupWatermark,
@@ -105,6 +107,8 @@ export interface OutflowKey {
   organisationId: Types.ObjectId;
   warehouseId: Types.ObjectId;
   month: string;
+  /** The local day (`YYYY-MM-DD`) of records read from the ledger and of daily roll-ups; absent on monthly ones. */
+  day?: string;
   purpose: string;
   programmeId: Types.ObjectId | null;
   roundId: Types.ObjectId | null;
@@ -159,7 +163,7 @@ async function issueRows(
             organisationId: '$organisationId',
             warehouseId: '$warehouseId',
             itemId: '$itemId',
-            month: monthExpression('$at'),
+            day: dayExpression('$at'),
             purpose: '$source.type',
             allocationId: {
               $cond: [
@@ -201,7 +205,7 @@ async function issueRows(
             organisationId: '$_id.organisationId',
             warehouseId: '$_id.warehouseId',
             itemId: '$_id.itemId',
-            month: '$_id.month',
+            day: '$_id.day',
             purpose: '$_id.purpose',
             programmeId: { $ifNull: ['$allocation.programmeId', null] },
             roundId: { $ifNull: ['$allocation.roundId', null] },
@@ -216,7 +220,8 @@ async function issueRows(
     key: {
       organisationId: g._id.organisationId,
       warehouseId: g._id.warehouseId,
-      month: g._id.month,
+      month: (g._id.day as string).slice(0, 7),
+      day: g._id.day,
       purpose: g._id.purpose,
     },
     allocationId: null,
@@ -265,7 +270,13 @@ async function reversedIssueRows(
     [{ $project: { organisationId: 1, warehouseId: 1, itemId: 1, quantity: 1, at: 1, source: 1 } }],
   );
   return originals.filter(counted).map((o) => ({
-    key: { organisationId: o.organisationId, warehouseId: o.warehouseId, month: monthOf(o.at), purpose: o.source.type },
+    key: {
+      organisationId: o.organisationId,
+      warehouseId: o.warehouseId,
+      month: dayOf(o.at).slice(0, 7),
+      day: dayOf(o.at),
+      purpose: o.source.type,
+    },
     allocationId: o.source.type === 'allocation' ? o.source.id : null,
     itemId: o.itemId,
     quantity: o.quantity,
@@ -316,6 +327,8 @@ export interface InflowKey {
   organisationId: Types.ObjectId;
   donorId: Types.ObjectId;
   month: string;
+  /** As an outflow's. */
+  day?: string;
 }
 
 export interface WeighedInflow extends InflowKey, RolledMeasures {
@@ -340,7 +353,7 @@ async function donationSums(
   if (ranges.length > 1) {
     return (await Promise.all(ranges.map((part) => donationSums(scope, field, part, after, sign)))).flat();
   }
-  const month = monthExpression('$receivedAt');
+  const day = dayExpression('$receivedAt');
   const stages = Object.keys(after).length ? [{ $match: after }] : [];
   const [lines, counts] = await Promise.all([
     aggregateIn<{ _id: InflowKey & { itemId: Types.ObjectId }; quantity: number; lines: number }>(
@@ -350,11 +363,11 @@ async function donationSums(
       [
         ...stages,
         // Only what is summed, and the month once per donation: $unwind copies the document once per line.
-        { $project: { _id: 0, organisationId: 1, donorId: 1, month, 'lines.itemId': 1, 'lines.quantity': 1 } },
+        { $project: { _id: 0, organisationId: 1, donorId: 1, day, 'lines.itemId': 1, 'lines.quantity': 1 } },
         { $unwind: '$lines' },
         {
           $group: {
-            _id: { organisationId: '$organisationId', donorId: '$donorId', month: '$month', itemId: '$lines.itemId' },
+            _id: { organisationId: '$organisationId', donorId: '$donorId', day: '$day', itemId: '$lines.itemId' },
             quantity: { $sum: '$lines.quantity' },
             lines: { $sum: 1 },
           },
@@ -363,13 +376,18 @@ async function donationSums(
     ),
     aggregateIn<{ _id: InflowKey; donations: number }>(scope, Donation, branchesOn(field, branches), [
       ...stages,
-      { $group: { _id: { organisationId: '$organisationId', donorId: '$donorId', month }, donations: { $sum: 1 } } },
+      { $group: { _id: { organisationId: '$organisationId', donorId: '$donorId', day }, donations: { $sum: 1 } } },
     ]),
   ]);
   const items = await catalogItems(lines.map((l) => l._id.itemId));
   const buckets = new Map<string, { key: InflowKey; totals: Totals; donations: number; lines: number }>();
   const bucketOf = (k: InflowKey) => {
-    const key = { organisationId: k.organisationId, donorId: k.donorId, month: k.month };
+    const key = {
+      organisationId: k.organisationId,
+      donorId: k.donorId,
+      month: (k.day as string).slice(0, 7),
+      day: k.day,
+    };
     const id = JSON.stringify(key);
     const bucket = buckets.get(id) ?? { key, totals: emptyTotals(), donations: 0, lines: 0 };
     buckets.set(id, bucket);
@@ -423,52 +441,73 @@ export async function readConsistently<T>(read: (through: Date | null) => Promis
   }
 }
 
-/** A part of a report's period for one organisation: whole local months [from, to) and their month keys. */
+/**
+ * A part of a report's period for one organisation: whole local months (or days) [from, to) and their keys. A month
+ * is read from the monthly roll-ups, a day from the daily ones.
+ */
 export interface WholeMonths {
   organisationId: Types.ObjectId;
   /** Instants: the first whole month's start (null: since always), the end of the last (null: open). */
   from: Date | null;
   to: Date | null;
-  /** The same months as `YYYY-MM` keys, `to` exclusive. */
-  fromMonth?: string;
-  toMonth?: string;
+  /** The same months as `YYYY-MM` keys (days as `YYYY-MM-DD`), `to` exclusive. */
+  fromKey?: string;
+  toKey?: string;
 }
 
-function monthBranches(parts: readonly WholeMonths[]): Record<string, unknown> {
-  const ranges = parts.map((p) => ({ from: p.fromMonth, to: p.toMonth }));
+/** The roll-ups of the parts, on their `month` or `day` key. */
+function keyBranches(parts: readonly WholeMonths[], field: 'month' | 'day'): Record<string, unknown> {
+  const ranges = parts.map((p) => ({ from: p.fromKey, to: p.toKey }));
   const branch = (p: WholeMonths, i: number) => {
     const r = hull([ranges[i]]);
     return Object.keys(r).length
-      ? { organisationId: p.organisationId, month: r }
+      ? { organisationId: p.organisationId, [field]: r }
       : { organisationId: p.organisationId };
   };
   const range = hull(ranges);
-  return { $or: parts.map(branch), ...(Object.keys(range).length ? { month: range } : {}) };
+  return { $or: parts.map(branch), ...(Object.keys(range).length ? { [field]: range } : {}) };
+}
+
+/** The monthly roll-ups of `whole` and the daily ones of `days`, through `pipeline`. */
+async function rollupsOf<R>(
+  scope: ReportScope,
+  // biome-ignore lint/suspicious/noExplicitAny: the monthly and the daily model of one view
+  models: readonly [monthly: mongoose.Model<any>, daily: mongoose.Model<any>],
+  whole: readonly WholeMonths[],
+  days: readonly WholeMonths[],
+  pipeline: PipelineStage[],
+): Promise<R[]> {
+  const [monthly, daily] = await Promise.all([
+    whole.length ? aggregateIn<R>(scope, models[0], keyBranches(whole, 'month'), pipeline) : [],
+    days.length ? aggregateIn<R>(scope, models[1], keyBranches(days, 'day'), pipeline) : [],
+  ]);
+  return [...monthly, ...daily];
 }
 
 /**
- * What left stock in the whole months (roll-ups, and issues after the watermark) and in the partial months at the
- * period's ends (`edges`: issues as they are now), per bucket.
+ * What left stock in the whole months and days (monthly and daily roll-ups, and issues after the watermark) and in
+ * the rest of the period's ends (`edges`, within a day: issues as they are now), per bucket.
  */
 export async function outflowsOf(
   scope: ReportScope,
   whole: readonly WholeMonths[],
+  days: readonly WholeMonths[],
   edges: readonly Branch[],
 ): Promise<WeighedOutflow[]> {
+  const covered = [...whole, ...days];
   return readConsistently(async (through) => {
-    const rolledUp =
-      through && whole.length
-        ? aggregateIn<WeighedOutflow>(scope, OutflowRollup, monthBranches(whole), [
-            { $match: { entries: { $ne: 0 } } },
-            { $project: { _id: 0 } },
-          ])
-        : Promise.resolve([]);
-    // Issues of the whole months after the watermark, as they are now; and the issues the roll-ups counted that a
-    // reversal after the watermark put back.
-    const after = whole.map((w) => ({ organisationId: w.organisationId, from: later(w.from, through), to: w.to }));
-    const reversedSince = through ? whole.map((w) => ({ organisationId: w.organisationId, from: through })) : [];
+    const rolledUp = through
+      ? rollupsOf<WeighedOutflow>(scope, [OutflowRollup, OutflowDailyRollup], whole, days, [
+          { $match: { entries: { $ne: 0 } } },
+          { $project: { _id: 0 } },
+        ])
+      : Promise.resolve([]);
+    // Issues of the whole months and days after the watermark, as they are now; and the issues the roll-ups counted
+    // that a reversal after the watermark put back.
+    const after = covered.map((w) => ({ organisationId: w.organisationId, from: later(w.from, through), to: w.to }));
+    const reversedSince = through ? covered.map((w) => ({ organisationId: w.organisationId, from: through })) : [];
     const counted = (issue: IssueEntry) =>
-      whole.some(
+      covered.some(
         (w) => w.organisationId.equals(issue.organisationId) && within(issue.at, w.from, earlier(w.to, through)),
       );
     const [rolls, rows] = await Promise.all([
@@ -489,51 +528,52 @@ export type InflowSum = Omit<WeighedInflow, 'donorId' | 'month' | 'organisationI
 };
 
 /**
- * Donations received in the whole months (roll-ups, and postings and reversals after the watermark) and the edges.
- * The roll-ups (one per donor and month) are summed in the database by what the report groups by.
+ * Donations received in the whole months and days (roll-ups, and postings and reversals after the watermark) and the
+ * edges. The roll-ups (one per donor and month or day) are summed in the database by what the report groups by.
  */
 export async function inflowsOf(
   scope: ReportScope,
   whole: readonly WholeMonths[],
+  days: readonly WholeMonths[],
   edges: readonly Branch[],
   by: 'donor' | 'month',
 ): Promise<InflowSum[]> {
   const sum = (field: string) => ({ $sum: `$${field}` });
+  const covered = [...whole, ...days];
   return readConsistently(async (through) => {
-    const rolledUp =
-      through && whole.length
-        ? aggregateIn<InflowSum & { _id: Types.ObjectId | string }>(scope, InflowRollup, monthBranches(whole), [
-            { $match: { donations: { $ne: 0 } } },
-            {
-              $group: {
-                _id: by === 'donor' ? '$donorId' : '$month',
-                donations: sum('donations'),
-                lines: sum('lines'),
-                ...Object.fromEntries(MEASURES.map((m) => [m, sum(m)])),
-              },
+    const rolledUp = through
+      ? rollupsOf<InflowSum & { _id: Types.ObjectId | string }>(scope, [InflowRollup, InflowDailyRollup], whole, days, [
+          { $match: { donations: { $ne: 0 } } },
+          {
+            $group: {
+              _id: by === 'donor' ? '$donorId' : '$month',
+              donations: sum('donations'),
+              lines: sum('lines'),
+              ...Object.fromEntries(MEASURES.map((m) => [m, sum(m)])),
             },
-          ]).then((rows) =>
-            rows.map(({ _id, ...r }) => ({
-              ...r,
-              donorId: by === 'donor' ? (_id as Types.ObjectId) : null,
-              month: by === 'month' ? (_id as string) : null,
-            })),
-          )
-        : Promise.resolve([]);
+          },
+        ]).then((rows) =>
+          rows.map(({ _id, ...r }) => ({
+            ...r,
+            donorId: by === 'donor' ? (_id as Types.ObjectId) : null,
+            month: by === 'month' ? (_id as string) : null,
+          })),
+        )
+      : Promise.resolve([]);
     const inWhole = (w: WholeMonths) => ({ organisationId: w.organisationId, from: w.from, to: w.to });
     const receivedIn = (parts: readonly Branch[]) => ({ $or: parts.map((p) => onField('receivedAt', p)) });
-    const since = whole.map((w) => ({ organisationId: w.organisationId, from: through }));
+    const since = covered.map((w) => ({ organisationId: w.organisationId, from: through }));
     const [rolls, posted, reversed, atEdges] = await Promise.all([
       rolledUp,
       // Posted after the watermark (all of them when nothing was folded) and still received.
-      donationSums(scope, 'postedAt', since, { status: 'received', ...receivedIn(whole.map(inWhole)) }, 1),
+      donationSums(scope, 'postedAt', since, { status: 'received', ...receivedIn(covered.map(inWhole)) }, 1),
       // Counted by a fold, reversed since.
       through
         ? donationSums(
             scope,
             'reversedAt',
             since,
-            { postedAt: { $lt: through }, ...receivedIn(whole.map(inWhole)) },
+            { postedAt: { $lt: through }, ...receivedIn(covered.map(inWhole)) },
             -1,
           )
         : Promise.resolve([]),
@@ -553,6 +593,8 @@ export interface FoldResult {
   organisations: number;
   outflowBuckets: number;
   inflowBuckets: number;
+  /** Daily roll-ups written (outflows and inflows). */
+  dailyBuckets: number;
 }
 
 /** Every organisation's id (organisations are few; each one's records are read through its own indexes). */
@@ -596,19 +638,26 @@ async function eventsOf(organisationId: Types.ObjectId, from: Date, through: Dat
   return { outflows: await weighOutflows([...issues, ...reversed]), inflows: [...posted, ...unposted] };
 }
 
+/** A bucket's identity: with its day in the daily roll-ups, without it in the monthly ones. */
 const outflowFilter = (o: OutflowKey) => ({
   organisationId: o.organisationId,
   month: o.month,
+  ...(o.day ? { day: o.day } : {}),
   warehouseId: o.warehouseId,
   purpose: o.purpose,
   programmeId: o.programmeId,
   roundId: o.roundId,
 });
 
-const inflowFilter = (i: InflowKey) => ({ organisationId: i.organisationId, month: i.month, donorId: i.donorId });
+const inflowFilter = (i: InflowKey) => ({
+  organisationId: i.organisationId,
+  month: i.month,
+  ...(i.day ? { day: i.day } : {}),
+  donorId: i.donorId,
+});
 
 /** Sums of records by key: what several weeks of a fold add to one bucket. */
-class Sums<T extends RolledMeasures> {
+class Sums<T extends RolledMeasures & { day?: string }> {
   readonly byKey = new Map<string, T>();
 
   constructor(
@@ -635,6 +684,13 @@ class Sums<T extends RolledMeasures> {
     return [...this.byKey.values()].filter((row) =>
       [...MEASURES, ...this.counters].some((field) => (row as unknown as Record<string, number>)[field] !== 0),
     );
+  }
+
+  /** The daily sums (the records' buckets) summed per month: the same keys without the day. */
+  monthly(): T[] {
+    const months = new Sums<T>(this.keyOf, this.counters);
+    months.add(this.nonZero().map(({ day: _day, ...row }) => row as unknown as T));
+    return months.nonZero();
   }
 }
 
@@ -679,6 +735,7 @@ export async function foldReportRollups(options: { now?: Date; rebuild?: boolean
     organisations: 0,
     outflowBuckets: 0,
     inflowBuckets: 0,
+    dailyBuckets: 0,
   };
   if (from && from >= through) return { ...result, through: result.from };
   const outflows = new Sums<WeighedOutflow>(outflowFilter, ['entries']);
@@ -696,16 +753,21 @@ export async function foldReportRollups(options: { now?: Date; rebuild?: boolean
     }
     if (counted) result.organisations += 1;
   }
-  const outflowBuckets = outflows.nonZero();
-  const inflowBuckets = inflows.nonZero();
+  const outflowDays = outflows.nonZero();
+  const inflowDays = inflows.nonZero();
+  const outflowBuckets = outflows.monthly();
+  const inflowBuckets = inflows.monthly();
   result.outflowBuckets = outflowBuckets.length;
   result.inflowBuckets = inflowBuckets.length;
+  result.dailyBuckets = outflowDays.length + inflowDays.length;
   const replace = options.rebuild === true;
   await withTransaction(async (session) => {
     if (replace) {
       await acrossOrganisations('rebuilding the reports’ roll-ups', async () => {
-        await OutflowRollup.deleteMany({}).session(session).exec();
-        await InflowRollup.deleteMany({}).session(session).exec();
+        for (const model of [OutflowRollup, InflowRollup, OutflowDailyRollup, InflowDailyRollup] as const) {
+          // biome-ignore lint/suspicious/noExplicitAny: the four roll-up models
+          await (model as mongoose.Model<any>).deleteMany({}).session(session).exec();
+        }
       });
       await RollupWatermark.deleteOne({ _id: WATERMARK_ID }).session(session);
     }
@@ -719,6 +781,8 @@ export async function foldReportRollups(options: { now?: Date; rebuild?: boolean
     }
     await writeBuckets(OutflowRollup, outflowBuckets, outflowFilter, ['entries'], replace, session);
     await writeBuckets(InflowRollup, inflowBuckets, inflowFilter, ['donations', 'lines'], replace, session);
+    await writeBuckets(OutflowDailyRollup, outflowDays, outflowFilter, ['entries'], replace, session);
+    await writeBuckets(InflowDailyRollup, inflowDays, inflowFilter, ['donations', 'lines'], replace, session);
   });
   return result;
 }

@@ -248,10 +248,10 @@ export async function inflowsReport(
   query: Period & { groupBy: InflowGrouping },
 ): Promise<ReportTable> {
   if (query.groupBy === 'donor') refuseForHub(scope, 'donor');
-  // Per donor and month: the roll-ups of whole months (and what was posted after their watermark), the donations of
-  // the period's partial months (report-rollups.ts).
-  const { whole, edges } = periodParts(scope, query);
-  const sums = await inflowsOf(scope, whole, edges, query.groupBy === 'month' ? 'month' : 'donor');
+  // Per donor and month: the roll-ups of whole months and days (and what was posted after their watermark), the
+  // donations of the period's ends within a day (report-rollups.ts).
+  const { whole, days, edges } = periodParts(scope, query);
+  const sums = await inflowsOf(scope, whole, days, edges, query.groupBy === 'month' ? 'month' : 'donor');
   // A hub reads its members' donors for their type only: never a name or a contact.
   const donorProjection = scope.kind === 'hub' ? { type: 1 } : { type: 1, name: 1, anonymous: 1 };
   const donorIds = objectIds(sums.flatMap((s) => (s.donorId ? [s.donorId] : [])));
@@ -354,9 +354,10 @@ export async function outflowsReport(
 ): Promise<ReportTable> {
   if (query.groupBy === 'warehouse') refuseForHub(scope, 'warehouse');
   // Issues not reversed (a mistake corrected did not leave), per warehouse, month, purpose, programme and round:
-  // the roll-ups of whole months, the ledger after their watermark and at the period's ends (report-rollups.ts).
-  const { whole, edges } = periodParts(scope, query);
-  const groups = await outflowsOf(scope, whole, edges);
+  // the roll-ups of whole months and days, the ledger after their watermark and within a day at the period's ends
+  // (report-rollups.ts).
+  const { whole, days, edges } = periodParts(scope, query);
+  const groups = await outflowsOf(scope, whole, days, edges);
   const [warehouses, programmes] = await Promise.all([
     query.groupBy === 'region' || query.groupBy === 'warehouse'
       ? warehousesOf(
