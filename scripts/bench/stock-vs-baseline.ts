@@ -377,12 +377,12 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
         for (const app of order) {
           const measure = () => measuredRound(load, database, app, roundOf(app, kind, REQUESTS), totals[kind][app]);
           const name = `${topology}-${kind}-${app}-${round + 1}`;
+          // The API's recording starts last, so that it does not record the start of the database's.
+          const recordApi = () => perfRecorded(flags['perf-dir'], `${name}-api`, [process.pid], measure);
           await profiled(flags['profile-dir'], name, () =>
-            perfRecorded(flags['perf-dir'], `${name}-api`, [process.pid], () =>
-              database.pid === null
-                ? measure()
-                : perfRecorded(flags['perf-dir'], `${name}-db`, [database.pid], measure),
-            ),
+            database.pid === null
+              ? recordApi()
+              : perfRecorded(flags['perf-dir'], `${name}-db`, [database.pid], recordApi),
           );
         }
       }
