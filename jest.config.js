@@ -18,10 +18,6 @@ const shared = {
 module.exports = {
   // A run-wide option: Jest ignores it inside `projects`.
   testTimeout: 20_000,
-  // Every suite passes, but some handle (a server, a browser or a timer started by a suite) is still open after the
-  // run, and Jest would then wait for it forever and `npm test` would never reach Vitest. Found at the end of a
-  // session; the handle is still to be found and closed (run with --detectOpenHandles). Until then, exit when done.
-  forceExit: true,
   projects: [
     {
       ...shared,

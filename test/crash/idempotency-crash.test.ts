@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { healthy, type Spawned, spawnIn } from '../support/api-process';
+import { healthy, type Spawned, spawnIn, stopAll } from '../support/api-process';
 import { externalTestUri } from '../support/env';
 import { freePort } from '../support/free-port';
 
@@ -113,10 +113,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (api && api.child.exitCode === null && api.child.signalCode === null) {
-    api.child.kill('SIGTERM');
-    await api.exited;
-  }
+  if (api) await stopAll([api], 'SIGTERM');
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { healthy, listening, type Spawned, spawnIn } from '../support/api-process';
+import { healthy, listening, type Spawned, spawnIn, stopAll } from '../support/api-process';
 import { freePort } from '../support/free-port';
 
 jest.setTimeout(240_000);
@@ -68,10 +68,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (api.child.exitCode === null && api.child.signalCode === null) {
-    api.child.kill('SIGKILL');
-    await api.exited;
-  }
+  await stopAll([api]);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

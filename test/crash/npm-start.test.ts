@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { healthy, listening, type Spawned, spawnIn } from '../support/api-process';
+import { healthy, listening, type Spawned, spawnIn, stopAll } from '../support/api-process';
 import { freePort } from '../support/free-port';
 
 jest.setTimeout(180_000);
@@ -36,10 +36,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  for (const spawned of running.splice(0)) {
-    if (spawned.child.exitCode === null && spawned.child.signalCode === null) spawned.child.kill('SIGKILL');
-    await spawned.exited;
-  }
+  await stopAll(running.splice(0));
   rmSync(dataDir, { recursive: true, force: true });
 });
 

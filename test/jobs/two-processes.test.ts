@@ -4,7 +4,7 @@
  * memory). The in-process variant with two connections is scheduler.test.ts.
  */
 import mongoose, { type Connection } from 'mongoose';
-import { healthy, type Spawned, spawnIn } from '../support/api-process';
+import { healthy, type Spawned, spawnIn, stopAll } from '../support/api-process';
 import { testDatabaseName, testDatabaseUri } from '../support/env';
 import { freePort } from '../support/free-port';
 
@@ -37,12 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const api of apis) {
-    if (api.child.exitCode === null && api.child.signalCode === null) {
-      api.child.kill('SIGKILL');
-      await api.exited;
-    }
-  }
+  await stopAll(apis);
   await db.dropDatabase();
   await db.close();
 });

@@ -31,7 +31,13 @@ const BASE_ENV = {
 export function spawnIn(command: { npm: string[] } | { script: string }, env: Record<string, string>): Spawned {
   const [file, args] =
     'npm' in command ? ['npm', command.npm] : [process.execPath, ['--import', 'tsx', command.script]];
-  const child = spawn(file, args, { cwd: ROOT, env: { ...BASE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so that `stopAll` reaches what npm started too (npm does not pass SIGKILL on).
+  const child = spawn(file, args, {
+    cwd: ROOT,
+    env: { ...BASE_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -44,6 +50,22 @@ export function spawnIn(command: { npm: string[] } | { script: string }, env: Re
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => out + err, stderr: () => err, exited };
+}
+
+/**
+ * Kills each process and everything it started, and waits for each to be gone: a test's cleanup. Killing only the
+ * `npm` process would leave its `node src/main.ts` running, holding a port and a data directory after the run.
+ */
+export async function stopAll(spawned: Spawned[], signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  for (const each of spawned) {
+    try {
+      process.kill(-(each.child.pid as number), signal);
+    } catch (error) {
+      // ESRCH: the whole group is gone already.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+  await Promise.all(spawned.map((each) => each.exited));
 }
 
 /** Resolves once `GET /health` answers 200 on the port; rejects if the process exits first or takes too long. */
