@@ -3,7 +3,6 @@
  * never connects to the database (main.ts and the tests do), so tests can build as many apps as they like.
  */
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import { type Config, config as defaultConfig } from './config';
@@ -16,6 +15,7 @@ import { requestContext } from './http/request-context';
 import { requestId } from './http/request-id';
 import { requestLog } from './http/request-log';
 import { type RouteDefinition, RouteRegistry, route } from './http/route-registry';
+import { securityHeaders } from './http/security-headers';
 import { logger as defaultLogger } from './logger';
 import { allRoutes } from './modules';
 import { webFrontEnd } from './web/serve';
@@ -61,8 +61,8 @@ export function buildApp(deps: AppDeps = {}): Express {
   app.use(requestLog(logger));
   app.use(requestContext());
   // No upgrade-insecure-requests: offices may serve Asar over plain HTTP on a local network, and the browser would
-  // then fail to load /api/docs' own scripts over HTTPS.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // then fail to load /api/docs' own scripts over HTTPS. helmet's headers, computed once (http/security-headers.ts).
+  app.use(securityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (config.corsOrigins.length) app.use(cors(config.corsOrigins));
   app.use(express.json({ limit: config.bodyLimit }));
 

@@ -11,6 +11,10 @@
  * balances (each entry's balanceAfter), the donation (one insert), n ledger entries (one insert), one audit entry,
  * the key record done; commit. 10 commands. Like Asar, it queues receipts of the same goods into the same warehouse
  * in this process until their transaction has ended, so that neither app spends its time on write conflicts.
+ * Where the work is the same, so are the documents: the donation is stored with every field of Asar's record (lines
+ * as entered and as posted, estimated values, who created and received it), and answered whole, as Asar answers it;
+ * the answer is serialised once, for the key record and the response alike (as Asar does). It runs on the driver
+ * Asar runs on (Mongoose's copy of `mongodb`).
  *
  * What it leaves out, and Asar does not: checking that the user is active and its organisation, that the warehouses,
  * item, donor belong to the caller's organisation and exist (the baseline trusts the ids), unit conversion (the
@@ -20,7 +24,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
-import { type Db, type MongoClient, ObjectId } from 'mongodb';
+import mongoose from 'mongoose';
+
+// The driver Asar runs on (Mongoose's own copy of `mongodb`), so that both apps pay for the same driver code.
+const { ObjectId } = mongoose.mongo;
+type ObjectId = mongoose.mongo.ObjectId;
+type Db = mongoose.mongo.Db;
+type MongoClient = mongoose.mongo.MongoClient;
 
 export interface BaselineOptions {
   client: MongoClient;
@@ -116,8 +126,8 @@ export function buildBaselineApp({ client, db, hashToken }: BaselineOptions): Ex
   async function idempotent(
     req: Request,
     caller: Caller,
-    work: (session: import('mongodb').ClientSession) => Promise<unknown>,
-  ) {
+    work: (session: mongoose.mongo.ClientSession) => Promise<unknown>,
+  ): Promise<string> {
     const key = req.get('idempotency-key');
     if (!key) throw new Refusal(400, 'VALIDATION Idempotency-Key');
     const id = `user:${caller.userId}:${key}`;
@@ -140,12 +150,13 @@ export function buildBaselineApp({ client, db, hashToken }: BaselineOptions): Ex
     try {
       return await session.withTransaction(async () => {
         const body = await work(session);
+        const json = JSON.stringify(body);
         await keys.updateOne(
           { _id: id, token, state: 'in_progress' },
-          { $set: { state: 'done', response: { status: 201, json: JSON.stringify(body) }, lockedUntil: new Date() } },
+          { $set: { state: 'done', response: { status: 201, json }, lockedUntil: new Date() } },
           { session },
         );
-        return body;
+        return json;
       });
     } catch (error) {
       await keys.deleteOne({ _id: id, token });
@@ -256,7 +267,7 @@ export function buildBaselineApp({ client, db, hashToken }: BaselineOptions): Ex
       await auditEntries.insertOne(auditOf(caller, 'stock.transfer', operationId, { source, quantity }), { session });
       return { operationId: String(operationId), source, at, entries };
     });
-    res.status(201).json(body);
+    res.status(201).type('application/json').send(body);
   });
 
   app.post('/donations', async (req: Request, res: Response) => {
@@ -265,13 +276,24 @@ export function buildBaselineApp({ client, db, hashToken }: BaselineOptions): Ex
     const donorId = objectId(req.body?.donorId, 'donorId');
     const lines = Array.isArray(req.body?.lines) ? (req.body.lines as Record<string, unknown>[]) : [];
     if (lines.length === 0 || lines.length > 500) throw new Refusal(400, 'VALIDATION lines');
-    const checked = lines.map((line, i) => ({
-      itemId: objectId(line.itemId, `lines[${i}].itemId`),
-      quantity: positiveInteger(line.quantity, `lines[${i}].quantity`),
-      lot: typeof line.lot === 'string' ? line.lot : null,
-      expiryDate: typeof line.expiryDate === 'string' ? new Date(line.expiryDate) : null,
-      condition: typeof line.condition === 'string' ? line.condition : 'new',
-    }));
+    const checked = lines.map((line, i) => {
+      const quantity = positiveInteger(line.quantity, `lines[${i}].quantity`);
+      const value = line.estimatedValue as { amount?: unknown; currency?: unknown } | null | undefined;
+      return {
+        itemId: objectId(line.itemId, `lines[${i}].itemId`),
+        enteredQuantity: String(quantity),
+        enteredUnit: 'piece',
+        quantity,
+        unit: 'piece',
+        condition: typeof line.condition === 'string' ? line.condition : 'new',
+        lot: typeof line.lot === 'string' ? line.lot : null,
+        expiryDate: typeof line.expiryDate === 'string' ? new Date(line.expiryDate) : null,
+        locationCode: null,
+        estimatedValue: value
+          ? { amountMinor: Math.round(Number(value.amount) * 100), currency: String(value.currency) }
+          : null,
+      };
+    });
     const counter = await counters.findOneAndUpdate(
       { _id: 'BASELINE-DN' },
       { $inc: { seq: 1 } },
@@ -325,31 +347,38 @@ export function buildBaselineApp({ client, db, hashToken }: BaselineOptions): Ex
           if (!balance) throw new Error('balance not found after upsert');
           return entry(caller, operationId, 'receipt', balance, line.quantity, at, source);
         });
-        await donations.insertOne(
-          {
-            _id: donationId,
-            number,
-            status: 'received',
-            donorId,
-            warehouseId,
-            organisationId: caller.organisationId,
-            receivedAt: at,
-            lines: checked,
-            verificationRef: randomBytes(8).toString('hex').toUpperCase(),
-            receiptOperationId: operationId,
-            createdAt: at,
-            updatedAt: at,
-          },
-          { session },
-        );
+        const by = { kind: 'user', id: String(caller.userId), name: 'baseline' };
+        const donation = {
+          _id: donationId,
+          number,
+          status: 'received',
+          donorId,
+          warehouseId,
+          organisationId: caller.organisationId,
+          receivedAt: at,
+          lines: checked,
+          notes: null,
+          verificationRef: randomBytes(8).toString('hex').toUpperCase(),
+          createdBy: by,
+          receivedBy: by,
+          postedAt: at,
+          receiptOperationId: operationId,
+          reversalOperationId: null,
+          reversedAt: null,
+          reversalReason: null,
+          cancelledAt: null,
+          createdAt: at,
+          updatedAt: at,
+        };
+        await donations.insertOne(donation, { session });
         await ledger.insertMany(entries, { session });
         await auditEntries.insertOne(auditOf(caller, 'donation.receive', donationId, { number, lines: lines.length }), {
           session,
         });
-        return { id: String(donationId), number, status: 'received', receiptOperationId: String(operationId) };
+        return donation;
       }),
     );
-    res.status(201).json(body);
+    res.status(201).type('application/json').send(body);
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {

@@ -1,4 +1,5 @@
 /** Small helpers shared by the benchmark scripts: timing loops with bounded concurrency, and a plain-text table. */
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
 import path from 'node:path';
@@ -77,6 +78,39 @@ export async function profiled<T>(dir: string | undefined, name: string, run: ()
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
     session.disconnect();
+  }
+}
+
+/**
+ * Records where the CPU of these processes goes while `run` runs, into `<dir>/<name>.perf.data`, with Linux perf's
+ * `cpu-clock` sampling: unlike the inspector's profiler, which samples wall time (a thread waiting for a core on a
+ * loaded machine shows as time in whatever it last called), it counts only time on a core, the kernel's included
+ * (socket writes on loopback). Start node with `NODE_OPTIONS=--perf-basic-prof` so that perf names JavaScript
+ * functions; read it with `perf report -i <file> --no-children --sort sym`.
+ */
+export async function perfRecorded<T>(
+  dir: string | undefined,
+  name: string,
+  pids: number[],
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!dir) return run();
+  mkdirSync(dir, { recursive: true });
+  const output = path.join(dir, `${name}.perf.data`);
+  const perf = spawn(
+    'perf',
+    ['record', '-q', '-g', '-e', 'cpu-clock', '-F', '999', '-p', pids.join(','), '-o', output],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const exited = new Promise((resolve) => perf.once('exit', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 300)); // perf attaches
+  try {
+    return await run();
+  } finally {
+    perf.kill('SIGINT');
+    await exited;
   }
 }
 

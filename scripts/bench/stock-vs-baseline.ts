@@ -17,11 +17,17 @@
  *
  *   npm run bench:stock -- [--topology in-process|out-of-process|both] [--rounds 3] [--requests 600]
  *                          [--concurrency 16] [--quick] [--kinds transfer,donation] [--profile-dir /tmp/prof]
+ *                          [--perf-dir /tmp/perf]
  *
  * `--profile-dir` writes a CPU profile of this process's main thread over each measured round, each app's into its
  * own file (`<topology>-<kind>-<app>-<round>.cpuprofile`): both apps are profiled, so that the profiler's own cost
  * weighs on both and the ratios stay comparable. The older phases (issue conflicts, the stock summary over a million
  * ledger entries, the receipt PDF) are `npm run bench:stock:core`.
+ *
+ * `--perf-dir` records each measured round with Linux perf instead (report.ts's perfRecorded: time on a core only,
+ * every thread, the kernel's share included), the API process into `<name>-api.perf.data` and, out of process, the
+ * database's into `<name>-db.perf.data`. Run it as `NODE_OPTIONS=--perf-basic-prof npm run bench:stock -- --perf-dir
+ * /tmp/perf` so that perf can name JavaScript functions.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -32,7 +38,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Express } from 'express';
-import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { buildApp } from '../../src/app';
@@ -45,7 +50,7 @@ import { createWarehouse, type WarehouseDto } from '../../src/modules/warehouses
 import { buildBaselineApp } from './baseline-app';
 import { benchIdentity, createFixture, donationLine, fiveItems, ITEM_COUNT_HTTP, stockUp } from './fixture';
 import type { LoadRequest, LoadResult, LoadRound } from './load-client';
-import { formatRate, percentile, printTable, profiled } from './report';
+import { formatRate, percentile, perfRecorded, printTable, profiled } from './report';
 
 const { values: flags } = parseArgs({
   options: {
@@ -55,6 +60,7 @@ const { values: flags } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     quick: { type: 'boolean', default: false },
     'profile-dir': { type: 'string' },
+    'perf-dir': { type: 'string' },
     kinds: { type: 'string', default: 'transfer,donation' },
   },
   strict: true,
@@ -83,7 +89,8 @@ const TARGET_P95_FACTOR = 1.5;
 // Processes: the load client and, out of process, the database
 
 function forkTs(file: string): ChildProcess {
-  return fork(path.join(__dirname, file), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const perfMap = flags['perf-dir'] ? ['--perf-basic-prof'] : [];
+  return fork(path.join(__dirname, file), [], { execArgv: [...perfMap, '--import', 'tsx'], stdio: 'inherit' });
 }
 
 function nextMessage<T>(child: ChildProcess): Promise<T> {
@@ -99,6 +106,8 @@ function nextMessage<T>(child: ChildProcess): Promise<T> {
 
 interface Database {
   uri: string;
+  /** The database's own process, out of process. */
+  pid: number | null;
   /** CPU microseconds used so far by the database's own process (null when it shares this process). */
   cpu(): Promise<number | null>;
   close(): Promise<void>;
@@ -107,12 +116,13 @@ interface Database {
 async function startDatabase(topology: Topology): Promise<Database> {
   if (topology === 'in-process') {
     const thread = await startEmbeddedServerThread({ port: 0, host: '127.0.0.1', replSetName: 'asar' });
-    return { uri: thread.uri, cpu: async () => null, close: () => thread.close() };
+    return { uri: thread.uri, pid: null, cpu: async () => null, close: () => thread.close() };
   }
   const child = forkTs('db-process.ts');
   const { uri } = await nextMessage<{ uri: string }>(child);
   return {
     uri,
+    pid: child.pid ?? null,
     async cpu() {
       const answer = nextMessage<{ cpu: number }>(child);
       child.send('cpu');
@@ -150,7 +160,7 @@ const commands: Record<AppName, number> = { asar: 0, baseline: 0 };
 /** The round being measured: its app and its commands by name (to print what a request is made of). */
 let measuring: { app: AppName; byName: Map<string, number> } | null = null;
 
-function countCommands(client: MongoClient, app: AppName): void {
+function countCommands(client: mongoose.mongo.MongoClient, app: AppName): void {
   client.on('commandStarted', (event: { commandName: string }) => {
     commands[app] += 1;
     if (measuring?.app !== app) return;
@@ -302,8 +312,8 @@ interface TopologyResult {
 async function benchTopology(topology: Topology, load: LoadClient): Promise<TopologyResult> {
   const database = await startDatabase(topology);
   await mongoose.connect(database.uri, { dbName: 'asar_bench', monitorCommands: true });
-  countCommands(mongoose.connection.getClient() as unknown as MongoClient, 'asar');
-  const raw = new MongoClient(database.uri, { monitorCommands: true });
+  countCommands(mongoose.connection.getClient(), 'asar');
+  const raw = new mongoose.mongo.MongoClient(database.uri, { monitorCommands: true });
   await raw.connect();
   countCommands(raw, 'baseline');
   const servers: Server[] = [];
@@ -366,7 +376,14 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
         const order: AppName[] = round % 2 ? ['baseline', 'asar'] : ['asar', 'baseline'];
         for (const app of order) {
           const measure = () => measuredRound(load, database, app, roundOf(app, kind, REQUESTS), totals[kind][app]);
-          await profiled(flags['profile-dir'], `${topology}-${kind}-${app}-${round + 1}`, measure);
+          const name = `${topology}-${kind}-${app}-${round + 1}`;
+          // The API's recording starts last, so that it does not record the start of the database's.
+          const recordApi = () => perfRecorded(flags['perf-dir'], `${name}-api`, [process.pid], measure);
+          await profiled(flags['profile-dir'], name, () =>
+            database.pid === null
+              ? recordApi()
+              : perfRecorded(flags['perf-dir'], `${name}-db`, [database.pid], recordApi),
+          );
         }
       }
     }

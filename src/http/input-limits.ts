@@ -43,6 +43,20 @@ export function textProblem(text: string): { type: string; message: string } | u
 
 type Path = (string | number)[];
 
+/** A value still to be walked: its path is kept as a link to its parent, spelled out only for a problem. */
+interface Pending {
+  value: unknown;
+  parent: Pending | null;
+  key: string | number | null;
+  depth: number;
+}
+
+function pathOf(node: Pending, key?: string): Path {
+  const path: Path = key === undefined ? [] : [key];
+  for (let at: Pending | null = node; at !== null && at.key !== null; at = at.parent) path.unshift(at.key);
+  return path;
+}
+
 /** Problems of one part of the request (at most MAX_PROBLEMS), with their paths. */
 export function inputProblems(value: unknown, location: InputLocation): FieldError[] {
   const problems: FieldError[] = [];
@@ -50,37 +64,39 @@ export function inputProblems(value: unknown, location: InputLocation): FieldErr
     const field = fieldPath(path) || location;
     problems.push({ field, message: `"${field}" ${message}`, type, in: location });
   };
-  const stack: { value: unknown; path: Path }[] = [{ value, path: [] }];
+  const stack: Pending[] = [{ value, parent: null, key: null, depth: 0 }];
   while (stack.length && problems.length < MAX_PROBLEMS) {
-    const { value: current, path } = stack.pop() as { value: unknown; path: Path };
+    const node = stack.pop() as Pending;
+    const current = node.value;
     if (typeof current === 'string') {
       const problem = textProblem(current);
-      if (problem) add(path, problem.message, problem.type);
+      if (problem) add(pathOf(node), problem.message, problem.type);
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
-    if (path.length >= MAX_DEPTH) {
-      add(path, `is nested too deeply (at most ${MAX_DEPTH} levels)`, 'object.depth');
+    if (node.depth >= MAX_DEPTH) {
+      add(pathOf(node), `is nested too deeply (at most ${MAX_DEPTH} levels)`, 'object.depth');
       continue;
     }
+    const depth = node.depth + 1;
     if (Array.isArray(current)) {
       if (current.length > MAX_ARRAY_LENGTH) {
-        add(path, `must contain at most ${MAX_ARRAY_LENGTH} items (it has ${current.length})`, 'array.max');
+        add(pathOf(node), `must contain at most ${MAX_ARRAY_LENGTH} items (it has ${current.length})`, 'array.max');
         continue;
       }
-      for (let i = current.length - 1; i >= 0; i -= 1) stack.push({ value: current[i], path: [...path, i] });
+      for (let i = current.length - 1; i >= 0; i -= 1) stack.push({ value: current[i], parent: node, key: i, depth });
       continue;
     }
     const keys = Object.keys(current);
     if (keys.length > MAX_OBJECT_KEYS) {
-      add(path, `must have at most ${MAX_OBJECT_KEYS} keys (it has ${keys.length})`, 'object.max');
+      add(pathOf(node), `must have at most ${MAX_OBJECT_KEYS} keys (it has ${keys.length})`, 'object.max');
       continue;
     }
-    const children: { value: unknown; path: Path }[] = [];
+    const children: Pending[] = [];
     for (const key of keys) {
       if (FORBIDDEN_KEYS.has(key)) {
         add(
-          [...path, key],
+          pathOf(node, key),
           'is not allowed: the key names of JavaScript prototypes are refused',
           'object.forbiddenKey',
         );
@@ -88,13 +104,13 @@ export function inputProblems(value: unknown, location: InputLocation): FieldErr
       }
       const keyProblem = textProblem(key);
       if (keyProblem) {
-        add([...path, key], `key ${keyProblem.message}`, keyProblem.type);
+        add(pathOf(node, key), `key ${keyProblem.message}`, keyProblem.type);
         continue;
       }
-      children.push({ value: (current as Record<string, unknown>)[key], path: [...path, key] });
+      children.push({ value: (current as Record<string, unknown>)[key], parent: node, key, depth });
     }
     // Reversed onto the stack, so that problems come out in the order of the document.
-    for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i]);
+    for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i] as Pending);
   }
   return problems;
 }

@@ -224,6 +224,24 @@ describe('without a database', () => {
     expect(JSON.stringify(lines)).not.toMatch(/saule|asar_secret-key|127\.0\.0\.1/);
   });
 
+  test("when a request is logged, then its line carries the app logger's own fields and bindings, at info", async () => {
+    const { logger, lines } = capturedLogger();
+    const res = await supertest(buildApp({ routes: probeRoutes, logger: logger.child({ worker: 2 }) })).get(
+      '/api/v1/probe/list',
+    );
+    const requestLine = lines.find((line) => line.reqId === res.headers['x-request-id'] && line.req);
+    expect(requestLine).toMatchObject({ level: 30, service: 'asar', worker: 2, msg: 'request completed' });
+    expect(requestLine?.time).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
+    // The level decided by the app's logger as it is when the request ends, not as it was when the app was built.
+    const app = buildApp({ routes: probeRoutes, logger });
+    logger.level = 'warn';
+    const quiet = await supertest(app).get('/api/v1/probe/list');
+    expect(lines.some((line) => line.reqId === quiet.headers['x-request-id'])).toBe(false);
+    logger.level = 'info';
+    const again = await supertest(app).get('/api/v1/probe/list');
+    expect(lines.find((line) => line.reqId === again.headers['x-request-id'] && line.req)).toMatchObject({ level: 30 });
+  });
+
   test('when X-Request-Id is not a sane token, then it is replaced', async () => {
     const res = await api.get('/api/v1/nowhere').set('X-Request-Id', 'evil\tid with spaces');
     expect(res.headers['x-request-id']).not.toContain('evil');
