@@ -3,7 +3,13 @@
  * writes on the driver keep the one ownership mechanism, and refuse what the model's own middleware would refuse.
  */
 import mongoose, { Types } from 'mongoose';
-import { acrossOrganisations, organisationActor, owned, SYSTEM_ACTOR } from '../../src/modules/access';
+import {
+  acrossOrganisations,
+  organisationActor,
+  owned,
+  ownedByOrganisation,
+  SYSTEM_ACTOR,
+} from '../../src/modules/access';
 import { AuditEntry } from '../../src/modules/audit/audit.model';
 import { LedgerEntry, StockBalance } from '../../src/modules/stock/stock.model';
 import { Warehouse } from '../../src/modules/warehouses/warehouses.model';
@@ -76,6 +82,22 @@ describe('the scoped direct path', () => {
         .direct()
         .updateOne({}, { $set: { name: 'x' } }),
     ).rejects.toThrow('middleware of its own');
+  });
+
+  test('when a hook of the model’s own bears the name of an ownership check, then the direct path still refuses it', async () => {
+    const schema = new mongoose.Schema({ label: String }, { collection: 'direct_lookalike' });
+    schema.plugin(ownedByOrganisation);
+    schema.pre('updateOne', function checkFilter() {
+      throw new Error('the model’s own rule');
+    });
+    const Lookalike = mongoose.models.DirectLookalike ?? mongoose.model('DirectLookalike', schema);
+    await expect(
+      owned(Lookalike, homeActor)
+        .direct()
+        .updateOne({}, { $set: { label: 'x' } }),
+    ).rejects.toThrow('middleware of its own (checkFilter)');
+    // Its find has only the plugin's check, which the direct path does itself.
+    await expect(owned(Lookalike, homeActor).direct().find({})).resolves.toEqual([]);
   });
 
   test('when the model is not owned or the actor has no organisation, then the direct path is refused', async () => {

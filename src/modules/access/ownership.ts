@@ -12,7 +12,7 @@
  * invariant check over every balance) say so, with a reason, inside `acrossOrganisations(reason, fn)`.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type Schema, Types } from 'mongoose';
+import { type Aggregate, type Model, type Schema, Types } from 'mongoose';
 
 const crossing = new AsyncLocalStorage<string>();
 
@@ -71,6 +71,14 @@ const QUERIES = [
   'deleteMany',
 ] as const;
 
+/** The hooks this plugin registers, known by identity: the direct path (scope.ts) does their work itself. */
+const ownershipHooks = new WeakSet<object>();
+
+/** True for a hook function registered by `ownedByOrganisation`, and for no other, whatever its name. */
+export function isOwnershipHook(fn: unknown): boolean {
+  return typeof fn === 'function' && ownershipHooks.has(fn);
+}
+
 export function ownedByOrganisation(schema: Schema, options: OwnershipOptions = {}): void {
   const fields = ['organisationId', ...(options.addressedTo ?? [])];
   // Indexes are the model's to declare: its compound indexes lead with organisationId.
@@ -85,34 +93,53 @@ export function ownedByOrganisation(schema: Schema, options: OwnershipOptions = 
   const collection = () => String(schema.get('collection') ?? 'a collection');
   const allowed = () => crossing.getStore() !== undefined;
 
-  schema.pre(QUERIES as unknown as 'find'[], { document: false, query: true }, function checkFilter() {
-    if (allowed()) return;
-    const query = this as unknown as { getFilter(): Filter; op?: string };
-    if (!namesOrganisation(query.getFilter(), fields)) throw new UnscopedQueryError(collection(), query.op ?? 'query');
-  });
+  const own = <F extends object>(hook: F): F => {
+    ownershipHooks.add(hook);
+    return hook;
+  };
 
-  schema.pre('aggregate', function checkPipeline() {
-    if (allowed()) return;
-    const first = this.pipeline()[0] as { $match?: Filter } | undefined;
-    if (!namesOrganisation(first?.$match, fields)) throw new UnscopedQueryError(collection(), 'aggregate');
-  });
+  schema.pre(
+    QUERIES as unknown as 'find'[],
+    { document: false, query: true },
+    own(function checkFilter() {
+      if (allowed()) return;
+      const query = this as unknown as { getFilter(): Filter; op?: string };
+      if (!namesOrganisation(query.getFilter(), fields))
+        throw new UnscopedQueryError(collection(), query.op ?? 'query');
+    }),
+  );
+
+  schema.pre(
+    'aggregate',
+    own(function checkPipeline(this: Aggregate<unknown>) {
+      if (allowed()) return;
+      const first = this.pipeline()[0] as { $match?: Filter } | undefined;
+      if (!namesOrganisation(first?.$match, fields)) throw new UnscopedQueryError(collection(), 'aggregate');
+    }),
+  );
 
   const hasOwner = (doc: unknown) => {
     const value = (doc as Filter | null)?.organisationId;
     return options.nullable ? value !== undefined : value != null;
   };
-  schema.pre('insertMany', function checkInserts(docs: unknown) {
-    if (allowed()) return;
-    const list = Array.isArray(docs) ? docs : [docs];
-    if (!list.every(hasOwner)) throw new UnscopedQueryError(collection(), 'insertMany');
-  });
+  schema.pre(
+    'insertMany',
+    own(function checkInserts(docs: unknown) {
+      if (allowed()) return;
+      const list = Array.isArray(docs) ? docs : [docs];
+      if (!list.every(hasOwner)) throw new UnscopedQueryError(collection(), 'insertMany');
+    }),
+  );
 
-  schema.pre('bulkWrite', function checkBulk(ops) {
-    if (allowed()) return;
-    for (const op of ops as Record<string, { filter?: Filter; document?: Filter }>[]) {
-      const [kind, body] = Object.entries(op)[0] ?? [];
-      const scoped = kind === 'insertOne' ? hasOwner(body?.document) : namesOrganisation(body?.filter, fields);
-      if (!scoped) throw new UnscopedQueryError(collection(), `bulkWrite ${kind}`);
-    }
-  });
+  schema.pre(
+    'bulkWrite',
+    own(function checkBulk(this: Model<unknown>, ops: unknown[]) {
+      if (allowed()) return;
+      for (const op of ops as Record<string, { filter?: Filter; document?: Filter }>[]) {
+        const [kind, body] = Object.entries(op)[0] ?? [];
+        const scoped = kind === 'insertOne' ? hasOwner(body?.document) : namesOrganisation(body?.filter, fields);
+        if (!scoped) throw new UnscopedQueryError(collection(), `bulkWrite ${kind}`);
+      }
+    }),
+  );
 }

@@ -26,6 +26,7 @@ import { Types } from 'mongoose';
 import { AppError } from '../../core/errors';
 import { type Page, type PageRequest, paginate } from '../../core/pagination';
 import { driverCollection } from '../../db/driver';
+import { isOwnershipHook, ownedByOrganisation } from './ownership';
 import type { Actor } from './permissions';
 
 /** The organisation the actor acts for, or FORBIDDEN when it has none. */
@@ -222,14 +223,12 @@ export class AddressedReads<T> {
 
 /**
  * What a direct operation may skip of the model's middleware: only what the direct path does itself. The ownership
- * checks (it scopes every filter and stamps every document, as `owned()` does), timestamps (it sets them, see
- * DirectCollection), and Mongoose's own hooks that do nothing on these paths (sharding without a shard key,
- * transaction tracking of documents, which the direct path never creates).
+ * plugin's checks, known by identity (the direct path scopes every filter and stamps every document, as `owned()`
+ * does), and Mongoose's own hooks, known by name, that do nothing the direct path needs: timestamps (it sets them,
+ * see DirectCollection), sharding without a shard key, transaction tracking of documents it never creates. A Mongoose
+ * release that renames one of these makes the direct path refuse the model, loudly, rather than skip a hook silently.
  */
-const HOOKS_THE_DIRECT_PATH_DOES = new Set([
-  'checkFilter',
-  'checkInserts',
-  'checkBulk',
+const MONGOOSE_HOOKS_THE_DIRECT_PATH_DOES = new Set([
   '_setTimestampsOnUpdate',
   'shardingPluginPreUpdateOne',
   'shardingPluginPreDeleteOne',
@@ -259,10 +258,10 @@ function directRefusal(model: Model<any>, operation: HookName): string | null {
   if (byOperation.has(operation)) return byOperation.get(operation) ?? null;
   const hooks = (model.schema as unknown as { s: { hooks: { _pres: HookList; _posts: HookList } } }).s.hooks;
   const own = [...(hooks._pres.get(operation) ?? []), ...(hooks._posts.get(operation) ?? [])]
-    .map((hook) => hook.fn.name || '(anonymous)')
-    .filter((name) => !HOOKS_THE_DIRECT_PATH_DOES.has(name));
+    .filter((hook) => !isOwnershipHook(hook.fn) && !MONGOOSE_HOOKS_THE_DIRECT_PATH_DOES.has(hook.fn.name))
+    .map((hook) => hook.fn.name || '(anonymous)');
   const owns = (model.schema as unknown as { plugins: { fn: unknown }[] }).plugins.some(
-    (plugin) => (plugin.fn as { name?: string }).name === 'ownedByOrganisation',
+    (plugin) => plugin.fn === ownedByOrganisation,
   );
   const refusal = !owns
     ? `${model.modelName} is not owned by organisations`
