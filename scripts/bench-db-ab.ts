@@ -47,6 +47,8 @@ const ledgerSchema = new Schema({ sku: String, quantity: Number, at: Date });
 interface Side {
   label: string;
   child: ChildProcess;
+  /** Set before the child is asked to close: its exit is then expected. */
+  closing: { asked: boolean };
   ask(message: unknown, answer: string): Promise<Record<string, unknown>>;
   connection: Connection;
   operations: Record<Kind, (index: number, worker: number) => Promise<unknown>>;
@@ -57,24 +59,33 @@ async function startDatabase(root: string, dbPath: string | undefined) {
   const args = ['--root', root, ...(dbPath ? ['--dbpath', dbPath] : [])];
   const child = fork(path.join(__dirname, 'bench-db-child.ts'), args, { execArgv: ['--import', 'tsx'] });
   const waiting = new Map<string, (message: Record<string, unknown>) => void>();
+  const closing = { asked: false };
   const ask = (message: unknown, answer: string) =>
     new Promise<Record<string, unknown>>((resolve) => {
       waiting.set(answer, resolve);
       child.send(message as string);
     });
   const uri = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`database of ${root} exited with code ${code}`)));
+    child.once('exit', (code, signal) => {
+      const error = new Error(`database of ${root} exited with code ${code} (signal ${signal})`);
+      reject(error);
+      // A database that dies mid-run would leave its side waiting forever for an answer.
+      if (!closing.asked) {
+        console.error(error.message);
+        process.exit(1);
+      }
+    });
     child.on('message', (message: Record<string, unknown>) => {
       if (message.type === 'ready') resolve(String(message.uri));
       waiting.get(String(message.type))?.(message);
     });
   });
-  return { child, ask, uri };
+  return { child, ask, uri, closing };
 }
 
 async function openSide(label: string, root: string): Promise<Side> {
   const dbPath = ON_DISK ? mkdtempSync(path.join(tmpdir(), 'asar-bench-ab-')) : undefined;
-  const { child, ask, uri } = await startDatabase(root, dbPath);
+  const { child, ask, uri, closing } = await startDatabase(root, dbPath);
   const connection = mongoose.createConnection(uri, { maxPoolSize: CONCURRENCY * 2 });
   await connection.asPromise();
   const Item = connection.model('Item', itemSchema);
@@ -104,12 +115,13 @@ async function openSide(label: string, root: string): Promise<Side> {
         await Ledger.create([{ sku: balance.sku, quantity: -1, at: new Date() }], { session });
       }),
   };
-  return { label, child, ask, connection, operations, dbPath };
+  return { label, child, closing, ask, connection, operations, dbPath };
 }
 
 async function closeSide(side: Side): Promise<void> {
   await side.connection.close();
   const exited = new Promise((resolve) => side.child.once('exit', resolve));
+  side.closing.asked = true;
   side.child.send('close');
   await exited;
   if (side.dbPath) rmSync(side.dbPath, { recursive: true, force: true });

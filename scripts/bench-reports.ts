@@ -15,8 +15,15 @@
  *
  *   npm run bench:reports -- [--ledger 1000000] [--donations 100000] [--samples 20] [--only <text>]
  *   npm run bench:reports -- --quick          (the same fixture, 5 samples per report)
+ *   npm run bench:reports -- --reuse <dir>    (the fixture kept in a data directory: built there the first time,
+ *                                              read back the next, so a second run takes a few minutes)
+ *
+ * A reused fixture keeps its watermark and its records after it (nothing folds them: the job does not run here), so
+ * every report reads the same parts as on the run that built it.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import mongoose, { Types } from 'mongoose';
@@ -57,6 +64,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     /** Only the reports whose name contains this text. */
     only: { type: 'string' },
+    /** A data directory holding the fixture (built there when it holds none). */
+    reuse: { type: 'string' },
   },
 });
 const HOUSEHOLDS = Number(values.households);
@@ -70,9 +79,31 @@ const BATCH = 1000;
 const LEDGER_BATCH = 20_000;
 const actor = { kind: 'system', id: 'system', name: 'benchmark fixture' };
 
-const organisationId = new Types.ObjectId();
-const smallMemberId = new Types.ObjectId();
-const hubId = new Types.ObjectId();
+/** What a kept fixture was built with, written beside its data: its sizes and the organisations' ids. */
+const FIXTURE_FILE = 'bench-reports-fixture.json';
+interface FixtureFile {
+  ledger: number;
+  donations: number;
+  households: number;
+  shipments: number;
+  organisationId: string;
+  smallMemberId: string;
+  hubId: string;
+}
+const kept: FixtureFile | null =
+  values.reuse && existsSync(path.join(values.reuse, FIXTURE_FILE))
+    ? JSON.parse(readFileSync(path.join(values.reuse, FIXTURE_FILE), 'utf8'))
+    : null;
+if (kept && (kept.ledger !== LEDGER || kept.donations !== DONATIONS || kept.households !== HOUSEHOLDS)) {
+  console.error(
+    `${values.reuse} holds a fixture of ${kept.ledger} entries, ${kept.donations} donations and ${kept.households} households: give the same sizes, or another directory`,
+  );
+  process.exit(2);
+}
+
+const organisationId = new Types.ObjectId(kept?.organisationId);
+const smallMemberId = new Types.ObjectId(kept?.smallMemberId);
+const hubId = new Types.ObjectId(kept?.hubId);
 
 /** A received donation of 10 lines, posted when received (as the API posts a donation created as received). */
 function donationDoc(
@@ -480,11 +511,30 @@ async function recentWork(
 }
 
 async function main(): Promise<number> {
-  const database = await startEmbeddedServerThread({ port: 0 });
+  const opened = performance.now();
+  const database = await startEmbeddedServerThread({ port: 0, dbPath: values.reuse });
   await connectMongoose(database.uri, { backend: 'embedded', dbName: 'asar_bench_reports' });
   await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
   try {
-    await fixture();
+    if (kept) {
+      console.log(
+        `  the fixture read back from ${values.reuse} in ${((performance.now() - opened) / 1000).toFixed(1)} s`,
+      );
+    } else {
+      await fixture();
+      if (values.reuse) {
+        const file: FixtureFile = {
+          ledger: LEDGER,
+          donations: DONATIONS,
+          households: HOUSEHOLDS,
+          shipments: SHIPMENTS,
+          organisationId: String(organisationId),
+          smallMemberId: String(smallMemberId),
+          hubId: String(hubId),
+        };
+        writeFileSync(path.join(values.reuse, FIXTURE_FILE), JSON.stringify(file, null, 2));
+      }
+    }
     const quarter = { from: new Date(Date.now() - 91 * 86_400_000), to: new Date() };
     // The last three whole local months and this one so far: roll-ups only.
     const wholeMonths = { from: monthStart(monthOf(new Date(Date.now() - 80 * 86_400_000))) };

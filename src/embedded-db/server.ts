@@ -134,7 +134,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
         socket.write(encodeError(reply, requestIds++, header.requestId, state.clock.replyElements()));
         return;
       }
-      const reply = await runCommand(state, connection, request.db, request.body);
+      const reply = await runCommand(state, connection, request.db, request.body, header.length);
       if (reply === CLOSE_CONNECTION) {
         socket.destroy();
         return;

@@ -20,8 +20,11 @@ import { isNumeric, toDouble } from './numeric';
 export interface PipelineContext {
   db: string;
   now: Date;
-  /** Documents of another collection in the same database, as the running transaction sees them (for $lookup/$unionWith). */
-  collection(name: string): Doc[];
+  /**
+   * Documents of another collection in the same database matching `filter` (default: all, in natural order), as the
+   * running transaction sees them (for $lookup/$unionWith).
+   */
+  collection(name: string, filter?: Doc): Doc[];
   variables?: Record<string, unknown>;
   /** The aggregate's collation (undefined: simple): $match and $sort compare strings by it. */
   collation?: StringCompare;
@@ -536,23 +539,43 @@ function parseLookup(spec: unknown): LookupSpec {
 
 function lookupStage(spec: unknown, ctx: PipelineContext): Stage {
   const lookup = parseLookup(spec);
-  // Sub-pipelines are checked up front so a bad inner stage fails even when no document reaches the $lookup.
-  for (const s of lookup.pipeline ?? []) compileStage(s, ctx);
+  // Sub-pipelines are checked up front so a bad inner stage fails even when no document reaches the $lookup; without
+  // `let` variables the compiled stages are the same for every document and are kept.
+  const compiled = (lookup.pipeline ?? []).map((s) => compileStage(s, ctx));
+  const shared = lookup.pipeline && Object.keys(lookup.let ?? {}).length === 0 ? compiled : undefined;
   return (docs) => {
-    const foreign = ctx.collection(lookup.from);
-    const index = lookup.foreignField ? indexByPath(foreign, lookup.foreignField, ctx.collation) : undefined;
     const ordered = ctx.collation !== undefined;
-    return docs.map((doc) => {
-      let matches = foreign;
-      if (index && lookup.localField) {
-        const found = new Set<number>();
-        for (const value of localValues(doc, lookup.localField)) {
-          for (const i of index.get(mapKeyOf([value], ordered)) ?? []) found.add(i);
-        }
-        // Keep the foreign collection's order, as mongod's scan of it does.
-        matches = [...found].sort((a, b) => a - b).map((i) => foreign[i]);
+    // The foreign collection, read whole and indexed by the foreign field the first time a document needs it.
+    let all: { foreign: Doc[]; index: KeyMap<number[]> | undefined } | undefined;
+    const whole = () => {
+      if (!all) {
+        const foreign = ctx.collection(lookup.from);
+        const index = lookup.foreignField ? indexByPath(foreign, lookup.foreignField, ctx.collation) : undefined;
+        all = { foreign, index };
       }
-      if (lookup.pipeline) {
+      return all;
+    };
+    const byId = lookup.localField && lookup.foreignField === '_id' && !ordered ? foreignById(docs, lookup, ctx) : null;
+    return docs.map((doc, n) => {
+      let matches: Doc[];
+      const direct = byId ? byId.matches(n) : undefined;
+      if (direct) {
+        matches = direct;
+      } else {
+        const { foreign, index } = whole();
+        matches = foreign;
+        if (index && lookup.localField) {
+          const found = new Set<number>();
+          for (const value of localValues(doc, lookup.localField)) {
+            for (const i of index.get(mapKeyOf([value], ordered)) ?? []) found.add(i);
+          }
+          // Keep the foreign collection's order, as mongod's scan of it does.
+          matches = [...found].sort((a, b) => a - b).map((i) => foreign[i]);
+        }
+      }
+      if (shared) {
+        matches = shared.reduce((out, stage) => stage(out), matches);
+      } else if (lookup.pipeline) {
         const variables: Record<string, unknown> = {};
         const ectx = exprContext(doc, ctx);
         for (const [name, expr] of Object.entries(lookup.let ?? {})) variables[name] = evaluate(expr, ectx);
@@ -563,6 +586,43 @@ function lookupStage(spec: unknown, ctx: PipelineContext): Stage {
       }
       return writePath(doc, lookup.as, matches);
     });
+  };
+}
+
+/** `_id`s read from the foreign collection per command of the store (each read is one direct lookup per id). */
+const IDS_PER_READ = 1000;
+
+/**
+ * A `$lookup` on the foreign `_id` (unique): the foreign documents whose `_id` a local value names, read by their ids
+ * rather than the whole collection. `matches(n)` answers the `n`th document's matches when it has at most one (so no
+ * order among them is in question), and undefined otherwise (the caller then reads the collection's natural order).
+ * An `_id` is never an array, a regex or undefined: such local values match nothing and are not read.
+ */
+function foreignById(docs: Doc[], lookup: LookupSpec, ctx: PipelineContext) {
+  const path = lookup.localField as string;
+  const locals = docs.map((doc) => localValues(doc, path));
+  const wanted = new Map<unknown, unknown>();
+  for (const values of locals) {
+    for (const value of values) {
+      if (Array.isArray(value) || typeName(value) === 'regex') continue;
+      wanted.set(mapKeyOf([value], false), value);
+    }
+  }
+  const ids = [...wanted.values()];
+  const found: Doc[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_READ) {
+    found.push(...ctx.collection(lookup.from, { _id: { $in: ids.slice(i, i + IDS_PER_READ) } }));
+  }
+  const index = indexByPath(found, '_id', undefined);
+  return {
+    /** The matches of the `n`th document. */
+    matches(n: number): Doc[] | undefined {
+      const values = locals[n];
+      const hits = new Set<number>();
+      for (const value of values) for (const i of index.get(mapKeyOf([value], false)) ?? []) hits.add(i);
+      if (hits.size > 1) return undefined;
+      return [...hits].map((i) => found[i]);
+    },
   };
 }
 

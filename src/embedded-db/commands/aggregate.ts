@@ -76,7 +76,7 @@ export function executePipeline(ctx: CommandContext, txn: Txn, coll: string, pip
   const output = runPipeline(docs, rest, {
     db: ctx.db,
     now,
-    collection: (name: string) => txn.find(ctx.db, name, {}).docs,
+    collection: (name: string, filter: Doc = {}) => txn.find(ctx.db, name, filter).docs,
     variables,
     collation,
   });
@@ -121,7 +121,7 @@ function documentsAggregate(ctx: CommandContext, pipeline: Doc[]): Doc {
     runPipeline(docs as Doc[], pipeline.slice(1), {
       db: ctx.db,
       now,
-      collection: (name: string) => txn.find(ctx.db, name, {}).docs,
+      collection: (name: string, filter: Doc = {}) => txn.find(ctx.db, name, filter).docs,
       variables,
       collation,
     }),

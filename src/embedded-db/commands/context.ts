@@ -57,6 +57,8 @@ export interface CommandContext {
   sessionKey?: string;
   /** txnNumber of the multi-document transaction `txn` belongs to (cursors opened in it are bound to it). */
   txnNumber?: bigint;
+  /** Bytes of the wire message that carried the command (an upper bound of any document decoded from it). */
+  requestSize?: number;
 }
 
 export type CommandHandler = (ctx: CommandContext) => Promise<Doc> | Doc;

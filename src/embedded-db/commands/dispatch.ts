@@ -129,20 +129,33 @@ async function execute(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
 /**
  * Runs one command and answers its reply, or CLOSE_CONNECTION when a fail point asks to drop the connection.
  */
-export async function runCommand(
+export function runCommand(
   server: ServerState,
   connection: ConnectionInfo,
   db: string,
   body: Doc,
+  requestSize?: number,
 ): Promise<Doc | typeof CLOSE_CONNECTION> {
   const name = Object.keys(body)[0] ?? '';
   const found = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   const spec = found?.testOnly && !server.failPoints ? undefined : found;
-  if (!spec) return errorReply(mongoError('CommandNotFound', `no such command: '${name}'`));
+  if (!spec) return Promise.resolve(errorReply(mongoError('CommandNotFound', `no such command: '${name}'`)));
   server.opcounters.command++;
-  const ctx: CommandContext = { name, db, body, server, connection, sessionKey: sessionKeyOf(body.lsid) };
+  const ctx: CommandContext = {
+    name,
+    db,
+    body,
+    server,
+    connection,
+    sessionKey: sessionKeyOf(body.lsid),
+    requestSize,
+  };
   const failure = server.failPoints?.check(name, connection.appName);
-  if (!failure) return finish(ctx, await dispatch(ctx, spec));
+  if (!failure) {
+    // Only a write concern changes a reply after it is built (finish); without one the reply is dispatch's own.
+    const replied = dispatch(ctx, spec);
+    return body.writeConcern === undefined ? replied : replied.then((reply) => finish(ctx, reply));
+  }
   const inTransaction = body.autocommit === false;
   const commitOrAbort = TRANSACTION_CONTROL.has(name);
   const kind = {

@@ -26,6 +26,9 @@ function checkIdValue(id: unknown): void {
   }
 }
 
+/** An ObjectId `_id` element: type byte, `_id` and its zero, 12 bytes. */
+const GENERATED_ID_BYTES = 1 + 4 + 12;
+
 /** What is being stored, for the size-limit error mongod gives in each case. */
 export type StoredBy = 'insert' | 'update' | 'upsert';
 
@@ -66,10 +69,13 @@ export async function insert(ctx: CommandContext): Promise<Doc> {
   const raw = requiredArray(ctx, 'documents');
   const ordered = optionalBool(ctx, 'ordered') ?? true;
   ctx.server.opcounters.insert += raw.length;
+  // A document decoded from a message below the limit is below it too, with the `_id` it may be given (its BSON size
+  // is at most the message's, and an ObjectId `_id` element adds 17 bytes): measuring each one costs a walk of it.
+  const small = ctx.requestSize !== undefined && ctx.requestSize + GENERATED_ID_BYTES <= MAX_BSON_OBJECT_SIZE;
   const docs: (Doc | Error)[] = raw.map((d) => {
     if (!isPlainObject(d)) return mongoError('TypeMismatch', 'each document to insert must be an object');
     try {
-      return checkDocumentSize(withId(d), 'insert');
+      return small ? withId(d) : checkDocumentSize(withId(d), 'insert');
     } catch (err) {
       return err as Error;
     }

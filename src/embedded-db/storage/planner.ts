@@ -195,6 +195,26 @@ export function simpleIdFilter(filter: Doc): { id: unknown } | undefined {
 }
 
 /**
+ * A filter that is exactly `{_id: {$in: [v, ...]}}` of plain values (no regex, array, operator object, or string under
+ * a collation): the documents stored under those ids are its matches, with no predicate to run (a `$lookup` on `_id`
+ * reads its foreign documents so, a thousand ids at a time).
+ */
+function simpleIdInFilter(filter: Doc, collation: StringCompare | undefined): boolean {
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== '_id' || !isPlainObject(filter._id)) return false;
+  const condition = filter._id as Doc;
+  const ops = Object.keys(condition);
+  if (ops.length !== 1 || ops[0] !== '$in' || !Array.isArray(condition.$in)) return false;
+  return (condition.$in as unknown[]).every(
+    (v) =>
+      !isRegex(v) &&
+      !Array.isArray(v) &&
+      !(isPlainObject(v) && Object.keys(v).some((k) => k.startsWith('$'))) &&
+      !(collation && holdsStrings(v)),
+  );
+}
+
+/**
  * `collation` is the query's (undefined: simple). A direct `_id` lookup finds the identical value only, so under a
  * collation it serves only `_id` values without strings; otherwise the `_id` index is planned like any other.
  */
@@ -209,7 +229,7 @@ export function planRead(coll: Collection, filter: Doc, collation?: StringCompar
     idCond.eq.length <= MAX_POINTS &&
     idCond.eq.every((v) => !isRegex(v) && !Array.isArray(v) && !(collation && holdsStrings(v)))
   ) {
-    return { kind: 'IDHACK', ids: idCond.eq, exact: false };
+    return { kind: 'IDHACK', ids: idCond.eq, exact: simpleIdInFilter(filter, collation) };
   }
   let best: Candidate | undefined;
   for (const ix of coll.indexes.values()) {

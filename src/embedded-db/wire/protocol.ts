@@ -48,12 +48,105 @@ export function readHeader(message: Buffer): MessageHeader {
   };
 }
 
-function readDocument(message: Buffer, offset: number): { doc: Doc; end: number } {
+/** The size of the BSON document at `offset`, checked to fit in the message. */
+function documentSize(message: Buffer, offset: number): number {
   if (offset + 4 > message.length) throw new ProtocolError('truncated BSON document');
   const size = message.readInt32LE(offset);
   if (size < 5 || offset + size > message.length) throw new ProtocolError('invalid BSON document size');
+  return size;
+}
+
+function readDocument(message: Buffer, offset: number): { doc: Doc; end: number } {
+  const size = documentSize(message, offset);
   const doc = deserialize(message.subarray(offset, offset + size), DESERIALIZE_OPTIONS) as Doc;
   return { doc, end: offset + size };
+}
+
+/**
+ * The size of the value of a BSON element of `type` starting at `at` (see bsonspec.org), or undefined for the types
+ * this walk leaves to the decoder (regex, DBPointer and unknown types).
+ */
+function valueSize(message: Buffer, at: number, type: number): number | undefined {
+  switch (type) {
+    case 0x06: // undefined
+    case 0x0a: // null
+    case 0x7f: // MaxKey
+    case 0xff: // MinKey
+      return 0;
+    case 0x08: // boolean
+      return 1;
+    case 0x10: // int32
+      return 4;
+    case 0x01: // double
+    case 0x09: // UTC datetime
+    case 0x11: // Timestamp
+    case 0x12: // int64
+      return 8;
+    case 0x07: // ObjectId
+      return 12;
+    case 0x13: // Decimal128
+      return 16;
+    case 0x03: // document: int32 length, counting itself
+    case 0x04: // array
+    case 0x0f: // code with scope
+      return at + 4 <= message.length ? message.readInt32LE(at) : undefined;
+    case 0x02: // string: int32 length of the bytes that follow it
+    case 0x0d: // JavaScript code
+    case 0x0e: // symbol
+      return at + 4 <= message.length ? 4 + message.readInt32LE(at) : undefined;
+    case 0x05: // binary: int32 length, subtype byte, bytes
+      return at + 4 <= message.length ? 5 + message.readInt32LE(at) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const CLUSTER_TIME = Buffer.from('$clusterTime\0');
+
+/**
+ * Where the top-level `$clusterTime` element of the document at `offset` (of `size` bytes) lies, if it has one.
+ * Drivers gossip the cluster time on every command to a replica-set member; this single member signs nothing and
+ * reads its own latest commits, so the value is never used (a command's `afterClusterTime` is in its readConcern):
+ * decoding its nested documents, Binary and Long for every command was a measurable part of the database's CPU per
+ * operation (issue 15). Only the element's framing is read here: a type or length this walk does not recognise answers
+ * undefined, and the whole document is then decoded as before (so malformed BSON still fails in the decoder).
+ */
+function clusterTimeElement(message: Buffer, offset: number, size: number): { start: number; end: number } | undefined {
+  const last = offset + size - 1; // the document's terminating zero
+  let at = offset + 4;
+  while (at < last) {
+    const start = at;
+    const type = message[at];
+    const nameEnd = message.indexOf(0, at + 1);
+    if (nameEnd < 0 || nameEnd >= last) return undefined;
+    at = nameEnd + 1;
+    const value = valueSize(message, at, type);
+    if (value === undefined || value < 0) return undefined;
+    at += value;
+    if (at > last) return undefined;
+    if (
+      type === 0x03 &&
+      nameEnd - start === CLUSTER_TIME.length &&
+      message.compare(CLUSTER_TIME, 0, CLUSTER_TIME.length, start + 1, nameEnd + 1) === 0
+    ) {
+      // The value must itself be a framed document: int32 length (checked above to fit) and a terminating zero.
+      if (message[at - 1] !== 0 || message.readInt32LE(nameEnd + 1) < 5) return undefined;
+      return { start, end: at };
+    }
+  }
+  return undefined;
+}
+
+/** The command document (section kind 0), decoded without its `$clusterTime` (see clusterTimeElement). */
+function readCommandBody(message: Buffer, offset: number): { doc: Doc; end: number } {
+  const size = documentSize(message, offset);
+  const skip = clusterTimeElement(message, offset, size);
+  if (!skip) return readDocument(message, offset);
+  const kept = Buffer.allocUnsafe(size - (skip.end - skip.start));
+  message.copy(kept, 0, offset, skip.start);
+  message.copy(kept, skip.start - offset, skip.end, offset + size);
+  kept.writeInt32LE(kept.length, 0);
+  return { doc: deserialize(kept, DESERIALIZE_OPTIONS) as Doc, end: offset + size };
 }
 
 function readCString(message: Buffer, offset: number): { value: string; end: number } {
@@ -72,7 +165,7 @@ export function decodeOpMsg(message: Buffer, header: MessageHeader): CommandRequ
     const kind = message.readUInt8(offset);
     offset += 1;
     if (kind === 0) {
-      const read = readDocument(message, offset);
+      const read = readCommandBody(message, offset);
       body = read.doc;
       offset = read.end;
     } else if (kind === 1) {
