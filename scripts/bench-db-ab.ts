@@ -2,7 +2,7 @@
  * The embedded database's CPU per operation at another commit against this checkout, measured together:
  *
  *   npx tsx scripts/bench-db-ab.ts [--against 66a1968] [--rounds 12] [--ops 400] [--disk] [--quick]
- *                                  [--profile-dir DIR]
+ *                                  [--profile-dir DIR] [--only inc]
  *
  * `--against` is checked out in a temporary git worktree (sharing this checkout's node_modules). Each side's database
  * runs in a process of its own (scripts/bench-db-child.ts), both at once, driven through Mongoose from this process
@@ -36,8 +36,11 @@ const OPS = Number(flag('ops', QUICK ? '300' : '400'));
 const PROFILE_DIR = process.argv.includes('--profile-dir') ? path.resolve(flag('profile-dir', '.')) : undefined;
 const ON_DISK = process.argv.includes('--disk');
 
-const KINDS = ['inserts', 'point reads', 'conditional $inc updates', 'two-document transactions'] as const;
-type Kind = (typeof KINDS)[number];
+const ALL_KINDS = ['inserts', 'point reads', 'conditional $inc updates', 'two-document transactions'] as const;
+type Kind = (typeof ALL_KINDS)[number];
+/** `--only <word>`: the operations whose name holds it (e.g. `--only inc`), to profile one path alone. */
+const ONLY = process.argv.includes('--only') ? flag('only', '') : '';
+const KINDS = ALL_KINDS.filter((kind) => kind.includes(ONLY));
 
 const itemSchema = new Schema({ sku: { type: String, unique: true }, name: String, category: String, qty: Number });
 const balanceSchema = new Schema({ sku: String, onHand: Number });

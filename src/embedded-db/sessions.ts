@@ -40,7 +40,8 @@ export function sessionKeyOf(lsid: unknown): string | undefined {
 }
 
 export function txnNumberOf(value: unknown): bigint | undefined {
-  if (value instanceof Long) return value.toBigInt();
+  // Drivers count transactions from 1: below 2^32 the number is its low word (Long.toBigInt costs more, per command).
+  if (value instanceof Long) return value.high === 0 ? BigInt(value.low >>> 0) : value.toBigInt();
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number') return BigInt(Math.trunc(value));
   if (typeof value === 'object' && typeof (value as { valueOf(): unknown }).valueOf() === 'number') {

@@ -211,9 +211,11 @@ async function dispatch(ctx: CommandContext, spec: CommandSpec): Promise<Doc> {
   try {
     checkHints(ctx);
     const inTransaction = body.autocommit === false && !TRANSACTION_CONTROL.has(name);
-    const level = checkConcerns(name, body, { inTransaction, first: body.startTransaction === true }, () =>
-      server.clock.now(),
-    );
+    // Most commands carry no concern to check (the usual transaction statement neither): skip the call.
+    const level =
+      body.readConcern === undefined && (!inTransaction || body.writeConcern === undefined)
+        ? undefined
+        : checkConcerns(name, body, { inTransaction, first: body.startTransaction === true }, () => server.clock.now());
     if (level === 'snapshot' && !inTransaction && name !== 'getMore') return await snapshotRead(ctx, spec);
     const txnNumber = txnNumberOf(body.txnNumber);
     if (body.autocommit !== undefined && body.autocommit !== false) {
