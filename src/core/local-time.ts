@@ -77,20 +77,35 @@ export function kazakhstanOffsetMs(at: Date | number): number {
   return CHANGES[0].offsetMs;
 }
 
+/** The local date of an instant as ISO text, cut to `length` (7: `YYYY-MM`, 10: `YYYY-MM-DD`). */
+function localDate(at: Date | number, length: number): string {
+  const ms = typeof at === 'number' ? at : at.getTime();
+  return new Date(ms + kazakhstanOffsetMs(ms)).toISOString().slice(0, length);
+}
+
+/** The instant of a local midnight in Kazakhstan. */
+function localMidnight(year: number, month: number, day: number): Date {
+  const local = Date.UTC(year, month - 1, day);
+  // The offset in force at that local midnight (found from the instant the offset before it gives, then checked).
+  let at = local - kazakhstanOffsetMs(local);
+  at = local - kazakhstanOffsetMs(at);
+  return new Date(at);
+}
+
 /** `YYYY-MM`: the local month of an instant. */
 export function monthOf(at: Date | number): string {
-  const ms = typeof at === 'number' ? at : at.getTime();
-  return new Date(ms + kazakhstanOffsetMs(ms)).toISOString().slice(0, 7);
+  return localDate(at, 7);
+}
+
+/** `YYYY-MM`: the month of a local day (`YYYY-MM-DD`). */
+export function monthOfDay(day: string): string {
+  return day.slice(0, 7);
 }
 
 /** The instant a local month (`YYYY-MM`) begins: midnight of its first day in Kazakhstan. */
 export function monthStart(month: string): Date {
   const [year, m] = month.split('-').map(Number);
-  const local = Date.UTC(year, m - 1, 1);
-  // The offset in force at that local midnight (found from the instant the offset before it gives, then checked).
-  let at = local - kazakhstanOffsetMs(local);
-  at = local - kazakhstanOffsetMs(at);
-  return new Date(at);
+  return localMidnight(year, m, 1);
 }
 
 /** The month after `YYYY-MM`. */
@@ -101,17 +116,13 @@ export function nextMonth(month: string): string {
 
 /** `YYYY-MM-DD`: the local day of an instant. */
 export function dayOf(at: Date | number): string {
-  const ms = typeof at === 'number' ? at : at.getTime();
-  return new Date(ms + kazakhstanOffsetMs(ms)).toISOString().slice(0, 10);
+  return localDate(at, 10);
 }
 
 /** The instant a local day (`YYYY-MM-DD`) begins: its midnight in Kazakhstan. */
 export function dayStart(day: string): Date {
   const [year, m, d] = day.split('-').map(Number);
-  const local = Date.UTC(year, m - 1, d);
-  let at = local - kazakhstanOffsetMs(local);
-  at = local - kazakhstanOffsetMs(at);
-  return new Date(at);
+  return localMidnight(year, m, d);
 }
 
 /** The day after `YYYY-MM-DD`. */

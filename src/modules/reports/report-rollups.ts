@@ -21,7 +21,7 @@
  */
 import type mongoose from 'mongoose';
 import type { ClientSession, PipelineStage, Types } from 'mongoose';
-import { dayExpression, dayOf } from '../../core/local-time';
+import { dayExpression, dayOf, monthOfDay } from '../../core/local-time';
 import { withTransaction } from '../../db/transaction';
 import { acrossOrganisations, organisationActor, owned } from '../access';
 import { programmeRoundsOf } from '../distributions';
@@ -220,7 +220,7 @@ async function issueRows(
     key: {
       organisationId: g._id.organisationId,
       warehouseId: g._id.warehouseId,
-      month: (g._id.day as string).slice(0, 7),
+      month: monthOfDay(g._id.day as string),
       day: g._id.day,
       purpose: g._id.purpose,
     },
@@ -273,7 +273,7 @@ async function reversedIssueRows(
     key: {
       organisationId: o.organisationId,
       warehouseId: o.warehouseId,
-      month: dayOf(o.at).slice(0, 7),
+      month: monthOfDay(dayOf(o.at)),
       day: dayOf(o.at),
       purpose: o.source.type,
     },
@@ -385,7 +385,7 @@ async function donationSums(
     const key = {
       organisationId: k.organisationId,
       donorId: k.donorId,
-      month: (k.day as string).slice(0, 7),
+      month: monthOfDay(k.day as string),
       day: k.day,
     };
     const id = JSON.stringify(key);
