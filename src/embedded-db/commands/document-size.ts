@@ -1,19 +1,14 @@
 /**
  * The 16 MiB BSON document limit hello advertises, on every document the server is about to store.
  *
- * Measuring a document (bson's calculateObjectSize walks all of it) cost a conditional `$inc` update about 2 µs of
- * its 70 µs (issue 15's bench:db regression), for a limit small documents never come near. So the server keeps, for
- * each document an update or an upsert stored, an upper bound of its size: a measured document's size, or the
- * version it replaced's bound plus what the operator update can add (updateGrowthBound). An updated document is
- * measured only when that could pass the limit, or when its previous version has no bound (its first update since it
- * was inserted or read back from disk, a replacement, a pipeline update). Inserted documents get no bound: most are
- * never updated (ledger entries), and a million bounds would cost memory for nothing; the insert command measures
- * only documents from messages that could hold one too large (insert.ts).
+ * bson's calculateObjectSize gives the exact size, at a cost (about 1 µs for a four-field stock balance, a few per
+ * cent of a conditional `$inc` update: issue 15's bench:db regression) that a limit small documents never come near
+ * does not deserve. So a document is first given a quick upper bound of its size (sizeBound: UTF-16 lengths for
+ * strings, fixed widths for numbers and BSON values, no UTF-8 encoding); only a document whose bound passes the limit,
+ * or that holds a value the bound does not know, is measured exactly.
  */
 import { calculateObjectSize } from 'bson';
 import { MongoCommandError } from '../errors';
-import { isOperatorUpdate } from '../query/update';
-import { isPlainObject } from '../query/values';
 import type { Doc } from '../types';
 import { MAX_BSON_OBJECT_SIZE } from './hello';
 
@@ -29,51 +24,47 @@ const TOO_LARGE: Record<StoredBy, { code: number; message: (size: number) => str
   upsert: { code: 17420, message: () => `Document to upsert is larger than ${MAX_BSON_OBJECT_SIZE}` },
 };
 
-/** An upper bound of the BSON size of documents the server stored, keyed by the stored object (never mutated). */
-const sizeBounds = new WeakMap<Doc, number>();
-
-/**
- * Measures `doc` against the limit; throws mongod's error for what `by` stores. An updated or upserted document's
- * size is kept as its bound, for its next update.
- */
+/** Throws mongod's error for what `by` stores when `doc` is larger than the limit. */
 export function checkDocumentSize(doc: Doc, by: StoredBy): Doc {
+  if (sizeBound(doc) <= MAX_BSON_OBJECT_SIZE) return doc;
   const size = calculateObjectSize(doc);
   if (size > MAX_BSON_OBJECT_SIZE) {
     const { code, message } = TOO_LARGE[by];
     throw new MongoCommandError(code, message(size));
   }
-  if (by !== 'insert') sizeBounds.set(doc, size);
   return doc;
 }
 
+/** BSON values of a fixed size, by their `_bsontype`. */
+const FIXED_SIZES: Record<string, number> = {
+  ObjectId: 12,
+  Int32: 4,
+  Long: 8,
+  Double: 8,
+  Timestamp: 8,
+  Decimal128: 16,
+  MinKey: 0,
+  MaxKey: 0,
+};
+
 /**
- * Checks `after`, the new version of the stored `before` made by the update `u`, against the limit, measuring it only
- * when the bound of `before` plus what `u` can add could pass it.
+ * At least the BSON size of a document (or array): its length and terminator, and for each element a type byte, its
+ * name (at most 3 UTF-8 bytes a UTF-16 unit) and zero, and its value. Infinity for a value it does not size.
  */
-export function checkUpdatedSize(before: Doc, after: Doc, u: Doc | Doc[]): Doc {
-  const was = sizeBounds.get(before);
-  const growth = was === undefined || Array.isArray(u) || !isOperatorUpdate(u) ? undefined : updateGrowthBound(u);
-  if (was === undefined || growth === undefined || was + growth > MAX_BSON_OBJECT_SIZE) {
-    return checkDocumentSize(after, 'update');
+function sizeBound(container: Doc | unknown[]): number {
+  let bytes = 5;
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) bytes += 2 + String(i).length + valueBound(container[i]);
+    return bytes;
   }
-  sizeBounds.set(after, was + growth);
-  return after;
+  for (const key in container) bytes += 2 + 3 * key.length + valueBound(container[key]);
+  return bytes;
 }
 
-/**
- * Bytes an element gains or adds for a new field at `path`: each component may become a new element (type byte, its
- * name of at most 3 UTF-8 bytes a UTF-16 unit, its zero) holding a new subdocument (length and terminator).
- */
-const pathBytes = (path: string, components: number) => 3 * path.length + 7 * components;
-
-/** An element's own overhead in an array: type byte, its index of at most 10 digits, and the index's zero. */
-const ARRAY_ELEMENT_BYTES = 12;
-
-/** An upper bound of a value's BSON size, without walking it when its type says. */
-function valueBytes(value: unknown): number {
+function valueBound(value: unknown): number {
   switch (typeof value) {
     case 'string':
-      return 5 + 3 * value.length;
+      return 5 + 3 * value.length; // int32 length, UTF-8 bytes, zero
     case 'number':
     case 'bigint':
       return 8;
@@ -81,76 +72,15 @@ function valueBytes(value: unknown): number {
       return 1;
     case 'undefined':
       return 0;
-  }
-  if (value === null) return 0;
-  // Fixed-size BSON values (ObjectId, Long, Int32, Double, Decimal128, Timestamp, Date) are at most 16 bytes; any
-  // other (a subdocument, an array, Binary, a regex, code) is measured in a one-field document of its own.
-  const bsontype = (value as { _bsontype?: unknown })._bsontype;
-  if (value instanceof Date || bsontype === 'ObjectId' || bsontype === 'Long' || bsontype === 'Int32') return 16;
-  if (bsontype === 'Double' || bsontype === 'Decimal128' || bsontype === 'Timestamp') return 16;
-  return calculateObjectSize({ v: value });
-}
-
-/** Operators whose effect on a field is bounded by their argument; a `$`-free, index-free path is required. */
-function fieldGrowth(op: string, path: string, arg: unknown): number | undefined {
-  // A numeric component may pad an array with nulls up to that index, and a positional one ($, $[], $[id]) may set
-  // every element: their growth is not bounded by the update's own size. Those paths are measured.
-  let components = 1;
-  for (let i = 0; i < path.length; i++) {
-    const c = path.charCodeAt(i);
-    if (c === 46)
-      components++; // '.'
-    else if (c === 36 || ((i === 0 || path.charCodeAt(i - 1) === 46) && c >= 48 && c <= 57)) return undefined; // '$', digit
-  }
-  const created = pathBytes(path, components);
-  switch (op) {
-    case '$unset':
-    case '$pull':
-    case '$pullAll':
-    case '$pop':
-      return 0;
-    case '$inc':
-    case '$mul':
-    case '$bit':
-    case '$currentDate':
-      // The result is a number, a date or a timestamp: at most 16 bytes, in a field that may be new.
-      return created + 16;
-    case '$set':
-    case '$setOnInsert':
-    case '$min':
-    case '$max':
-      return created + valueBytes(arg);
-    case '$rename':
-      // The value moves; only its new path's elements are added.
-      return typeof arg === 'string' ? pathBytes(arg, arg.split('.').length) : undefined;
-    case '$push':
-    case '$addToSet': {
-      if (!isPlainObject(arg) || !Object.hasOwn(arg, '$each')) return created + ARRAY_ELEMENT_BYTES + valueBytes(arg);
-      const each = arg.$each;
-      if (!Array.isArray(each)) return undefined;
-      let bytes = created;
-      for (const item of each) bytes += ARRAY_ELEMENT_BYTES + valueBytes(item);
-      return bytes;
+    case 'object': {
+      if (value === null) return 0;
+      const fixed = FIXED_SIZES[(value as { _bsontype?: string })._bsontype ?? ''];
+      if (fixed !== undefined) return fixed;
+      if (value instanceof Date) return 8;
+      if (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype) return sizeBound(value as Doc);
+      return Number.POSITIVE_INFINITY;
     }
     default:
-      return undefined;
+      return Number.POSITIVE_INFINITY;
   }
-}
-
-/**
- * How many bytes an operator update can add to any document it applies to, or undefined when that is not bounded by
- * the update itself (a numeric or positional path, an unknown operator: the caller then measures the result).
- */
-export function updateGrowthBound(u: Doc): number | undefined {
-  let total = 0;
-  for (const op in u) {
-    const fields = u[op];
-    if (!isPlainObject(fields)) return undefined;
-    for (const path in fields) {
-      const growth = fieldGrowth(op, path, fields[path]);
-      if (growth === undefined) return undefined;
-      total += growth;
-    }
-  }
-  return total;
 }

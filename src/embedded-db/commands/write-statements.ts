@@ -8,7 +8,7 @@ import { applyUpdate, isOperatorUpdate, upsertSeed } from '../query/update';
 import { type StringCompare, valuesEqual } from '../query/values';
 import type { Txn } from '../storage/store-types';
 import type { Doc } from '../types';
-import { checkDocumentSize, checkUpdatedSize } from './document-size';
+import { checkDocumentSize } from './document-size';
 import { withId } from './insert';
 
 export type UpdateSpec = Doc | Doc[];
@@ -62,7 +62,7 @@ export function updatedVersion(doc: Doc, u: UpdateSpec, query: Doc, options: Upd
   if (!result.changed) return undefined;
   const updated = isReplacement(u) && !('_id' in result.doc) ? { _id: doc._id, ...result.doc } : result.doc;
   checkIdUnchanged(doc, updated);
-  return checkUpdatedSize(doc, updated, u);
+  return checkDocumentSize(updated, 'update');
 }
 
 /** The document an upsert inserts: seeded from the query's equality fields, then updated with $setOnInsert. */
