@@ -101,15 +101,25 @@ function valueSize(message: Buffer, at: number, type: number): number | undefine
   }
 }
 
-const CLUSTER_TIME = Buffer.from('$clusterTime\0');
+/** The name `$clusterTime`, byte by byte. */
+const CLUSTER_TIME = Buffer.from('$clusterTime');
+
+/** Whether the element name at `at` (followed by its zero) is `$clusterTime`. */
+function isClusterTimeName(message: Buffer, at: number, length: number): boolean {
+  if (length !== CLUSTER_TIME.length) return false;
+  for (let i = 0; i < length; i++) if (message[at + i] !== CLUSTER_TIME[i]) return false;
+  return true;
+}
 
 /**
  * Where the top-level `$clusterTime` element of the document at `offset` (of `size` bytes) lies, if it has one.
  * Drivers gossip the cluster time on every command to a replica-set member; this single member signs nothing and
  * reads its own latest commits, so the value is never used (a command's `afterClusterTime` is in its readConcern):
  * decoding its nested documents, Binary and Long for every command was a measurable part of the database's CPU per
- * operation (issue 15). Only the element's framing is read here: a type or length this walk does not recognise answers
- * undefined, and the whole document is then decoded as before (so malformed BSON still fails in the decoder).
+ * operation (issue 15). Only the element's framing is read here, in plain loops over the bytes (Buffer's indexOf and
+ * compare are calls into C++ that cost, a few times per element, as much as the decoding they spare): a type or
+ * length this walk does not recognise answers undefined, and the whole document is then decoded as before (so
+ * malformed BSON still fails in the decoder).
  */
 function clusterTimeElement(message: Buffer, offset: number, size: number): { start: number; end: number } | undefined {
   const last = offset + size - 1; // the document's terminating zero
@@ -117,20 +127,20 @@ function clusterTimeElement(message: Buffer, offset: number, size: number): { st
   while (at < last) {
     const start = at;
     const type = message[at];
-    const nameEnd = message.indexOf(0, at + 1);
-    if (nameEnd < 0 || nameEnd >= last) return undefined;
-    at = nameEnd + 1;
+    const name = at + 1;
+    at = name;
+    while (at < last && message[at] !== 0) at++;
+    if (at >= last) return undefined;
+    const nameLength = at - name;
+    at++;
     const value = valueSize(message, at, type);
     if (value === undefined || value < 0) return undefined;
+    const valueAt = at;
     at += value;
     if (at > last) return undefined;
-    if (
-      type === 0x03 &&
-      nameEnd - start === CLUSTER_TIME.length &&
-      message.compare(CLUSTER_TIME, 0, CLUSTER_TIME.length, start + 1, nameEnd + 1) === 0
-    ) {
+    if (type === 0x03 && isClusterTimeName(message, name, nameLength)) {
       // The value must itself be a framed document: int32 length (checked above to fit) and a terminating zero.
-      if (message[at - 1] !== 0 || message.readInt32LE(nameEnd + 1) < 5) return undefined;
+      if (message[at - 1] !== 0 || message.readInt32LE(valueAt) < 5) return undefined;
       return { start, end: at };
     }
   }
