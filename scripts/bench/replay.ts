@@ -202,7 +202,8 @@ export class Replayer {
     }
     for (const message of setupMessages(this.balanceIds)) {
       const reply = replyOf(await this.peers[0].socket.send(message));
-      if (reply.ok !== 1) throw new Error(`replay setup failed: ${JSON.stringify(reply)}`);
+      // The ledger's collection may exist already (bench-db-ab.ts creates it through Mongoose): NamespaceExists.
+      if (reply.ok !== 1 && reply.code !== 48) throw new Error(`replay setup failed: ${JSON.stringify(reply)}`);
     }
   }
 
