@@ -3,10 +3,17 @@
  * given by `--root` (this checkout by default, or another commit's worktree for an A/B comparison) and answers the
  * parent's `cpu` message with the CPU time this process has used, so the parent can divide it by the operations it
  * sent. CPU time is what load does not move (much): wall-clock rates on a shared machine do.
+ *
+ * It also answers `replay` (scripts/bench-db-replay.ts): the messages the driver would send for a number of
+ * operations are built first, then handed to the server's own connection handler through in-process sockets (16 at a
+ * time, each one's messages in order), and the thread's CPU time per operation is all the database's: no driver, no
+ * kernel socket work (see scripts/bench/replay.ts). With `--replay inc|transaction --ops N` it runs alone: the setup, a
+ * warm-up, N operations, then it exits (scripts/bench-db-instructions.ts counts its instructions).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
 import path from 'node:path';
+import { captureConnectionHandlers, Replayer, type ReplayKind } from './bench/replay';
 
 function flag(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -23,7 +30,18 @@ async function main(): Promise<void> {
   const { startEmbeddedServer } = (await import(
     path.join(root, 'src/embedded-db/index.ts')
   )) as typeof import('../src/embedded-db');
+  const handlers = captureConnectionHandlers();
   const server = await startEmbeddedServer({ port: 0, dbPath: flag('--dbpath') });
+  const replayer = new Replayer(handlers[0], threadCpuNs);
+  let replaySetUp = false;
+  const standalone = flag('--replay') as ReplayKind | undefined;
+  if (standalone) {
+    // Alone (scripts/bench-db-instructions.ts counts this process's instructions): the same warm-up, then --ops.
+    await replayer.setup();
+    for (let i = 0; i < 10; i++) await replayer.run(standalone, 200);
+    await replayer.run(standalone, Number(flag('--ops') ?? '1000'));
+    process.exit(0);
+  }
   const send = (message: object) => process.send?.(message);
   const session = new inspector.Session();
   const post = (method: string, params?: object) =>
@@ -46,6 +64,13 @@ async function main(): Promise<void> {
     } else if (message === 'cpu') {
       const { user, system } = process.cpuUsage();
       send({ type: 'cpu', threadNs: threadCpuNs(), processUs: user + system });
+    } else if (typeof message === 'object' && message !== null && 'replay' in message) {
+      const { replay: kind, ops } = message as { replay: ReplayKind; ops: number };
+      if (!replaySetUp) {
+        await replayer.setup();
+        replaySetUp = true;
+      }
+      send({ type: 'replayed', threadNs: await replayer.run(kind, ops) });
     } else if (message === 'close') {
       server.close().then(() => process.exit(0));
     }

@@ -2,10 +2,10 @@
  * Multi-document transactions and the database health probe. Every use case that changes more than one document
  * (a stock movement and its ledger entry, a shipment and its audit record) runs inside withTransaction.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ClientSession } from 'mongoose';
 import mongoose from 'mongoose';
 import { config } from '../config';
+import { ContextSlot } from '../core/async-context';
 import { type DatabaseBackend, databaseBackend } from './connection';
 
 /**
@@ -30,10 +30,10 @@ interface Ambient {
 }
 
 /** The transaction the current code runs in (through any number of awaits), set by withTransaction. */
-const ambient = new AsyncLocalStorage<Ambient>();
+const ambient = new ContextSlot<Ambient>('transaction');
 
 function ambientTransaction(): Ambient | undefined {
-  const current = ambient.getStore();
+  const current = ambient.get();
   return current?.session.inTransaction() ? current : undefined;
 }
 

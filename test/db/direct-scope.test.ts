@@ -55,6 +55,15 @@ describe('the scoped direct path', () => {
     expect(String(stored?.organisationId)).toBe(String(home));
   });
 
+  test('when one document naming another organisation is inserted alone, then it is inserted as the actor organisation’s', async () => {
+    const entry = { _id: new Types.ObjectId(), organisationId: other, action: 'test.insertOne', at: new Date() };
+    await owned(AuditEntry, homeActor).direct().insertOne(entry);
+
+    const stored = await acrossOrganisations('test: read it', () => AuditEntry.findById(entry._id).lean().exec());
+    expect(String(stored?.organisationId)).toBe(String(home));
+    expect(entry.organisationId).toBe(other);
+  });
+
   test('when an update touches organisationId, then it is refused and nothing changes', async () => {
     const mine = await balanceOf(homeActor, 5);
     const direct = owned(StockBalance, homeActor).direct();

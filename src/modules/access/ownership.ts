@@ -11,10 +11,10 @@
  * The few reads that must cross organisations (authentication finds a session's user; a hub's aggregates; the
  * invariant check over every balance) say so, with a reason, inside `acrossOrganisations(reason, fn)`.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Aggregate, type Model, type Schema, Types } from 'mongoose';
+import { ContextSlot } from '../../core/async-context';
 
-const crossing = new AsyncLocalStorage<string>();
+const crossing = new ContextSlot<string>('crossing');
 
 /**
  * Runs `fn` with the ownership check lifted, for reads that by design span organisations. The reason is for the
@@ -91,7 +91,7 @@ export function ownedByOrganisation(schema: Schema, options: OwnershipOptions = 
   }
 
   const collection = () => String(schema.get('collection') ?? 'a collection');
-  const allowed = () => crossing.getStore() !== undefined;
+  const allowed = () => crossing.get() !== undefined;
 
   const own = <F extends object>(hook: F): F => {
     ownershipHooks.add(hook);

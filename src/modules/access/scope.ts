@@ -430,6 +430,21 @@ export class DirectCollection<T> {
     });
   }
 
+  /**
+   * Inserts one document built in full by the caller, stamped with the organisation: the driver's insertOne, where
+   * its insertMany is a bulk write whose batching and result building cost about 0.1 ms more for the same command.
+   * Refused as insertMany is (the same write: an insertMany of one document).
+   */
+  async insertOne(doc: object, options: { session?: ClientSession | null } = {}): Promise<void> {
+    this.check('insertMany');
+    await this.collection.insertOne(
+      { ...doc, organisationId: this.organisationId },
+      {
+        session: options.session ?? undefined,
+      },
+    );
+  }
+
   /** Update operations (`updateOne`, upserting or not) in one round trip, each scoped as `updateOne` is. */
   async bulkUpdate(
     ops: readonly { filter: Record<string, unknown>; update: DirectUpdate; upsert?: boolean }[],

@@ -304,7 +304,7 @@ export async function createDonation(input: DonationInput, actor: Actor): Promis
  * on the scoped direct path, without building and validating a Mongoose document on the hot path.
  */
 async function insertDonation(donation: DonationRecord, actor: Actor, session: ClientSession): Promise<void> {
-  await owned(Donation, actor).direct().insertMany([donation], { session });
+  await owned(Donation, actor).direct().insertOne(donation, { session });
 }
 
 export async function updateDonation(id: string, input: DonationUpdate, actor: Actor): Promise<DonationDto> {
@@ -368,14 +368,17 @@ export async function receiveDonation(id: string, actor: Actor): Promise<Donatio
   return toDonationDto(received);
 }
 
-/** Posts the donation's lines to stock; `loaded` are the warehouse and items already read in this transaction. */
+/**
+ * Posts the donation's lines to stock and answers the receipt's operation id; `loaded` are the warehouse and items
+ * already read in this transaction.
+ */
 function postStock(
   donation: DonationRecord,
   actor: Actor,
   session: ClientSession,
   loaded?: stock.LoadedReferences,
-): Promise<stock.StockOperationDto> {
-  return stock.receive(
+): Promise<Types.ObjectId> {
+  return stock.receiveForDocument(
     {
       warehouseId: String(donation.warehouseId),
       source: { type: 'donation', id: String(donation._id), number: donation.number },
@@ -396,24 +399,24 @@ function postStock(
 }
 
 function receivedFields(
-  posted: stock.StockOperationDto,
+  operationId: Types.ObjectId,
   actor: Actor,
 ): Pick<DonationRecord, 'status' | 'receivedBy' | 'postedAt' | 'receiptOperationId'> {
   return {
     status: 'received',
     receivedBy: stock.ledgerActorOf(actor),
     postedAt: new Date(),
-    receiptOperationId: new Types.ObjectId(posted.operationId),
+    receiptOperationId: operationId,
   };
 }
 
-function receiveAudit(donation: DonationRecord, posted: stock.StockOperationDto, actor: Actor): AuditInput {
+function receiveAudit(donation: DonationRecord, operationId: Types.ObjectId, actor: Actor): AuditInput {
   return {
     actor,
     action: 'donation.receive',
     targetType: 'donation',
     targetId: donation._id,
-    summary: { number: donation.number, operationId: posted.operationId },
+    summary: { number: donation.number, operationId: String(operationId) },
   };
 }
 

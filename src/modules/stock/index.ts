@@ -56,6 +56,7 @@ export {
   type ReceiveInput,
   type ReceiveLineInput,
   receive,
+  receiveForDocument,
   reverseEntry,
   reverseOperation,
   type StockOperationDto,

@@ -235,6 +235,29 @@ export async function receive(
   session?: ClientSession,
   loaded?: LoadedReferences,
 ): Promise<StockOperationDto> {
+  const { op, entries } = await postReceipt(input, actor, session, loaded);
+  return operationDto(op, entries);
+}
+
+/**
+ * `receive` for a document that records its own receipt (a donation): the same entries, balances and audit, answering
+ * only the operation's id, which is all such a caller keeps, rather than the entries' DTOs.
+ */
+export async function receiveForDocument(
+  input: ReceiveInput,
+  actor: Actor,
+  session: ClientSession,
+  loaded?: LoadedReferences,
+): Promise<Types.ObjectId> {
+  return (await postReceipt(input, actor, session, loaded)).op.id;
+}
+
+function postReceipt(
+  input: ReceiveInput,
+  actor: Actor,
+  session: ClientSession | undefined,
+  loaded: LoadedReferences | undefined,
+): Promise<{ op: StockOperation; entries: NewLedgerEntry[] }> {
   const field = input.linesField ?? 'lines';
   return inTransaction(session, async (s) => {
     const reuse =
@@ -267,7 +290,7 @@ export async function receive(
     await creditAll(op, 'receipt', credits);
     const entries = await op.flush();
     await audit(op, 'receive', { warehouseId: String(warehouse._id), lines: input.lines.length });
-    return operationDto(op, entries);
+    return { op, entries };
   });
 }
 
