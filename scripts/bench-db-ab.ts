@@ -3,15 +3,23 @@
  *
  *   npx tsx scripts/bench-db-ab.ts [--against 66a1968] [--rounds 12] [--ops 400] [--disk] [--quick]
  *                                  [--profile-dir DIR] [--only inc]
+ *   npx tsx scripts/bench-db-ab.ts --commits 66a1968,e72395a,2d0aec8,. [--only inc] ...
  *
- * `--against` is checked out in a temporary git worktree (sharing this checkout's node_modules). Each side's database
+ * `--against` is checked out in a temporary git worktree (sharing this checkout's node_modules). `--commits` measures
+ * any number of commits together instead (`.` is this checkout's working tree), each against the first: to bisect
+ * which change costs what, in one interleaved run rather than in pairs taken at different loads. Each side's database
  * runs in a process of its own (scripts/bench-db-child.ts), both at once, driven through Mongoose from this process
  * with 16 concurrent clients, as `npm run bench:db` drives it: inserts, indexed point reads, conditional `$inc`
  * updates, two-document transactions. Rounds alternate the two sides (ABBA) in short phases, so a machine whose
  * load drifts slows both alike; the figures are each database thread's CPU time per operation (the median over the
  * rounds, and the median of the per-round ratios) and this process's, the API side (driver and Mongoose). 66a1968
  * is the commit before issue 15's work. `--profile-dir` writes a CPU profile of each database over the measured
- * rounds. `--quick`: 6 rounds of 300 operations.
+ * rounds (with `--commits`, one profile per side, named by its commit). `--quick`: 6 rounds of 300 operations.
+ *
+ * `--replay` measures the conditional `$inc` update and the transaction without the driver and the sockets: each
+ * database builds the very messages the driver sends (scripts/bench/replay-messages.ts) and hands them to its own
+ * connection handler (see scripts/bench-db-child.ts), so the figure is the database's JavaScript alone, a smaller
+ * number in which a regression of the database shows larger and load weighs less; the API column is then empty.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -19,6 +27,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose, { type Connection, Schema } from 'mongoose';
 import { threadCpuNs } from '../src/embedded-db/thread';
+import type { ReplayKind } from './bench/replay-messages';
 import { measure, printTable } from './bench/report';
 
 const CONCURRENCY = 16;
@@ -31,6 +40,8 @@ function flag(name: string, fallback: string): string {
 }
 
 const AGAINST = flag('against', '66a1968');
+/** The sides measured, first the reference: a commit, or `.` for this checkout's working tree. */
+const COMMITS = process.argv.includes('--commits') ? flag('commits', '').split(',') : [AGAINST, '.'];
 const ROUNDS = Number(flag('rounds', QUICK ? '6' : '12'));
 const OPS = Number(flag('ops', QUICK ? '300' : '400'));
 const PROFILE_DIR = process.argv.includes('--profile-dir') ? path.resolve(flag('profile-dir', '.')) : undefined;
@@ -40,7 +51,13 @@ const ALL_KINDS = ['inserts', 'point reads', 'conditional $inc updates', 'two-do
 type Kind = (typeof ALL_KINDS)[number];
 /** `--only <word>`: the operations whose name holds it (e.g. `--only inc`), to profile one path alone. */
 const ONLY = process.argv.includes('--only') ? flag('only', '') : '';
-const KINDS = ALL_KINDS.filter((kind) => kind.includes(ONLY));
+const REPLAY = process.argv.includes('--replay');
+/** The operations `--replay` can send, by the name the driver-side measure gives them. */
+const REPLAYED: Partial<Record<Kind, ReplayKind>> = {
+  'conditional $inc updates': 'inc',
+  'two-document transactions': 'transaction',
+};
+const KINDS = ALL_KINDS.filter((kind) => kind.includes(ONLY) && (!REPLAY || REPLAYED[kind]));
 
 const itemSchema = new Schema({ sku: { type: String, unique: true }, name: String, category: String, qty: Number });
 const balanceSchema = new Schema({ sku: String, onHand: Number });
@@ -55,6 +72,8 @@ interface Side {
   ask(message: unknown, answer: string): Promise<Record<string, unknown>>;
   connection: Connection;
   operations: Record<Kind, (index: number, worker: number) => Promise<unknown>>;
+  /** The balances' ids, for the replayed operations. */
+  balanceIds: string[];
   dbPath?: string;
 }
 
@@ -118,7 +137,8 @@ async function openSide(label: string, root: string): Promise<Side> {
         await Ledger.create([{ sku: balance.sku, quantity: -1, at: new Date() }], { session });
       }),
   };
-  return { label, child, closing, ask, connection, operations, dbPath };
+  const balanceIds = balances.map((balance) => String(balance._id));
+  return { label, child, closing, ask, connection, operations, balanceIds, dbPath };
 }
 
 async function closeSide(side: Side): Promise<void> {
@@ -140,72 +160,126 @@ const quartiles = (values: number[]) => {
   return [at(0.25), at(0.5), at(0.75)];
 };
 
-async function main(): Promise<void> {
+/** A side's source tree: this checkout for `.`, else the commit in a temporary worktree sharing its node_modules. */
+function sourceTree(commit: string, worktrees: string[]): string {
+  if (commit === '.') return ROOT;
   const worktree = mkdtempSync(path.join(tmpdir(), 'asar-ab-'));
   rmSync(worktree, { recursive: true });
-  execFileSync('git', ['worktree', 'add', '--detach', worktree, AGAINST], { cwd: ROOT, stdio: 'ignore' });
+  execFileSync('git', ['worktree', 'add', '--detach', worktree, commit], { cwd: ROOT, stdio: 'ignore' });
+  worktrees.push(worktree);
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(worktree, 'node_modules'));
+  return worktree;
+}
+
+/** Runs `ops` operations of `kind` on one side; answers the CPU nanoseconds its database and this process spent. */
+async function run(side: Side, kind: Kind, ops: number): Promise<{ databaseNs: number; apiNs: number }> {
+  const replayed = REPLAYED[kind];
+  if (REPLAY && replayed) {
+    const { threadNs } = await side.ask({ replay: replayed, ops, balanceIds: side.balanceIds }, 'replayed');
+    return { databaseNs: Number(threadNs), apiNs: 0 };
+  }
+  const before = await side.ask('cpu', 'cpu');
+  const api0 = threadCpuNs() ?? 0;
+  await measure(ops, CONCURRENCY, side.operations[kind]);
+  const api1 = threadCpuNs() ?? 0;
+  const after = await side.ask('cpu', 'cpu');
+  return { databaseNs: Number(after.threadNs) - Number(before.threadNs), apiNs: api1 - api0 };
+}
+
+const labelOf = (commit: string) => (commit === '.' ? 'this checkout' : commit);
+
+async function main(): Promise<void> {
+  const worktrees: string[] = [];
   const sides: Side[] = [];
   try {
-    sides.push(await openSide(AGAINST, worktree), await openSide('this checkout', ROOT));
-    for (const side of sides) for (const kind of KINDS) await measure(OPS, CONCURRENCY, side.operations[kind]);
+    for (const commit of COMMITS) sides.push(await openSide(labelOf(commit), sourceTree(commit, worktrees)));
+    for (const side of sides) for (const kind of KINDS) await run(side, kind, OPS);
     if (PROFILE_DIR) for (const side of sides) await side.ask('profile', 'profiling');
     const samples = new Map<string, { database: number[]; api: number[] }>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const kind of KINDS) {
-        const order = round % 2 === 0 ? sides : [...sides].reverse();
+        // Each round starts at another side and alternates direction (ABBA for two), so drift in the load falls on
+        // every side alike.
+        const rotated = sides.map((_, i) => sides[(i + Math.floor(round / 2)) % sides.length]);
+        const order = round % 2 === 0 ? rotated : rotated.reverse();
         for (const side of order) {
           const ops = kind === 'two-document transactions' ? Math.ceil(OPS / 3) : OPS;
-          const before = await side.ask('cpu', 'cpu');
-          const api0 = threadCpuNs() ?? 0;
-          await measure(ops, CONCURRENCY, side.operations[kind]);
-          const api1 = threadCpuNs() ?? 0;
-          const after = await side.ask('cpu', 'cpu');
+          const { databaseNs, apiNs } = await run(side, kind, ops);
           const key = `${kind}|${side.label}`;
           const entry = samples.get(key) ?? { database: [], api: [] };
-          entry.database.push((Number(after.threadNs) - Number(before.threadNs)) / 1000 / ops);
-          entry.api.push((api1 - api0) / 1000 / ops);
+          entry.database.push(databaseNs / 1000 / ops);
+          entry.api.push(apiNs / 1000 / ops);
           samples.set(key, entry);
         }
       }
     }
     if (PROFILE_DIR) {
       for (const [i, side] of sides.entries()) {
-        const to = path.join(PROFILE_DIR, `bench-db-ab-${i === 0 ? 'before' : 'after'}.cpuprofile`);
-        await side.ask({ profileTo: to }, 'profiled');
+        const name = COMMITS.length === 2 ? (i === 0 ? 'before' : 'after') : COMMITS[i] === '.' ? 'now' : COMMITS[i];
+        await side.ask({ profileTo: path.join(PROFILE_DIR, `bench-db-ab-${name}.cpuprofile`) }, 'profiled');
       }
     }
-    const [before, after] = sides.map((side) => side.label);
     const get = (kind: Kind, label: string) => samples.get(`${kind}|${label}`) ?? { database: [], api: [] };
-    printTable(
-      `Database CPU per operation, µs: ${before} against this checkout (${ROUNDS} interleaved rounds of ${OPS}, ${
-        ON_DISK ? 'on disk' : 'in memory'
-      }, ${CONCURRENCY} clients through Mongoose)`,
-      [
-        'operation',
-        `database, ${before}`,
-        'database, now',
-        'ratio (per round: median [quartiles])',
-        `API, ${before}`,
-        'API, now',
-      ],
-      KINDS.map((kind) => {
-        const a = get(kind, before);
-        const b = get(kind, after);
-        const [q1, q2, q3] = quartiles(b.database.map((value, i) => value / a.database[i]));
-        return [
-          kind,
-          median(a.database).toFixed(0),
-          median(b.database).toFixed(0),
-          `${q2.toFixed(2)} [${q1.toFixed(2)}–${q3.toFixed(2)}]`,
-          median(a.api).toFixed(0),
-          median(b.api).toFixed(0),
-        ];
-      }),
-    );
+    if (COMMITS.length === 2) printPair(sides[0].label, sides[1].label, get);
+    else printSides(sides, get);
   } finally {
     for (const side of sides) await closeSide(side);
-    execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT, stdio: 'ignore' });
+    for (const worktree of worktrees) {
+      execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT, stdio: 'ignore' });
+    }
+  }
+}
+
+type Samples = (kind: Kind, label: string) => { database: number[]; api: number[] };
+
+const setting = () =>
+  `${ROUNDS} interleaved rounds of ${OPS}, ${ON_DISK ? 'on disk' : 'in memory'}, ${CONCURRENCY} clients ${
+    REPLAY ? 'replayed without driver or socket' : 'through Mongoose'
+  }`;
+
+/** The per-round ratio of `label`'s database CPU to the reference side's: median [quartiles]. */
+function ratio(get: Samples, kind: Kind, reference: string, label: string): string {
+  const a = get(kind, reference).database;
+  const [q1, q2, q3] = quartiles(get(kind, label).database.map((value, i) => value / a[i]));
+  return `${q2.toFixed(2)} [${q1.toFixed(2)}–${q3.toFixed(2)}]`;
+}
+
+function printPair(before: string, after: string, get: Samples): void {
+  printTable(
+    `Database CPU per operation, µs: ${before} against ${after} (${setting()})`,
+    [
+      'operation',
+      `database, ${before}`,
+      'database, now',
+      'ratio (per round: median [quartiles])',
+      `API, ${before}`,
+      'API, now',
+    ],
+    KINDS.map((kind) => [
+      kind,
+      median(get(kind, before).database).toFixed(0),
+      median(get(kind, after).database).toFixed(0),
+      ratio(get, kind, before, after),
+      median(get(kind, before).api).toFixed(0),
+      median(get(kind, after).api).toFixed(0),
+    ]),
+  );
+}
+
+/** One table per operation: each side's database and API CPU, and its ratio to the first side per round. */
+function printSides(sides: Side[], get: Samples): void {
+  const reference = sides[0].label;
+  for (const kind of KINDS) {
+    printTable(
+      `Database CPU per operation, µs, ${kind}: each commit against ${reference} (${setting()})`,
+      ['commit', 'database', `ratio to ${reference} (per round: median [quartiles])`, 'API'],
+      sides.map((side) => [
+        side.label,
+        median(get(kind, side.label).database).toFixed(1),
+        ratio(get, kind, reference, side.label),
+        median(get(kind, side.label).api).toFixed(1),
+      ]),
+    );
   }
 }
 

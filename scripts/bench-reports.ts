@@ -513,7 +513,14 @@ async function recentWork(
 async function main(): Promise<number> {
   const opened = performance.now();
   const database = await startEmbeddedServerThread({ port: 0, dbPath: values.reuse });
-  await connectMongoose(database.uri, { backend: 'embedded', dbName: 'asar_bench_reports' });
+  // Building the fixture holds the database's thread for long stretches on a loaded machine: the driver's monitor
+  // waits for it rather than giving the server up.
+  await connectMongoose(database.uri, {
+    backend: 'embedded',
+    dbName: 'asar_bench_reports',
+    serverSelectionTimeoutMS: 300_000,
+    driverOptions: { connectTimeoutMS: 300_000 },
+  });
   await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
   try {
     if (kept) {
