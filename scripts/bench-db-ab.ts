@@ -17,21 +17,21 @@
  * rounds (with `--commits`, one profile per side, named by its commit). `--quick`: 6 rounds of 300 operations.
  *
  * `--replay` measures the conditional `$inc` update and the transaction without the driver and the sockets: each
- * database builds the very messages the driver sends (scripts/bench/replay-messages.ts) and hands them to its own
+ * database builds the very messages the driver sends (scripts/bench/replay.ts) and hands them to its own
  * connection handler (see scripts/bench-db-child.ts), so the figure is the database's JavaScript alone, a smaller
  * number in which a regression of the database shows larger and load weighs less; the API column is then empty.
  */
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose, { type Connection, Schema } from 'mongoose';
 import { threadCpuNs } from '../src/embedded-db/thread';
-import type { ReplayKind } from './bench/replay-messages';
+import type { ReplayKind } from './bench/replay';
 import { measure, printTable } from './bench/report';
+import { labelOf, Worktrees } from './bench/worktrees';
 
 const CONCURRENCY = 16;
-const ROOT = path.resolve(__dirname, '..');
 const QUICK = process.argv.includes('--quick');
 
 function flag(name: string, fallback: string): string {
@@ -72,8 +72,6 @@ interface Side {
   ask(message: unknown, answer: string): Promise<Record<string, unknown>>;
   connection: Connection;
   operations: Record<Kind, (index: number, worker: number) => Promise<unknown>>;
-  /** The balances' ids, for the replayed operations. */
-  balanceIds: string[];
   dbPath?: string;
 }
 
@@ -137,8 +135,7 @@ async function openSide(label: string, root: string): Promise<Side> {
         await Ledger.create([{ sku: balance.sku, quantity: -1, at: new Date() }], { session });
       }),
   };
-  const balanceIds = balances.map((balance) => String(balance._id));
-  return { label, child, closing, ask, connection, operations, balanceIds, dbPath };
+  return { label, child, closing, ask, connection, operations, dbPath };
 }
 
 async function closeSide(side: Side): Promise<void> {
@@ -160,22 +157,11 @@ const quartiles = (values: number[]) => {
   return [at(0.25), at(0.5), at(0.75)];
 };
 
-/** A side's source tree: this checkout for `.`, else the commit in a temporary worktree sharing its node_modules. */
-function sourceTree(commit: string, worktrees: string[]): string {
-  if (commit === '.') return ROOT;
-  const worktree = mkdtempSync(path.join(tmpdir(), 'asar-ab-'));
-  rmSync(worktree, { recursive: true });
-  execFileSync('git', ['worktree', 'add', '--detach', worktree, commit], { cwd: ROOT, stdio: 'ignore' });
-  worktrees.push(worktree);
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(worktree, 'node_modules'));
-  return worktree;
-}
-
 /** Runs `ops` operations of `kind` on one side; answers the CPU nanoseconds its database and this process spent. */
 async function run(side: Side, kind: Kind, ops: number): Promise<{ databaseNs: number; apiNs: number }> {
   const replayed = REPLAYED[kind];
   if (REPLAY && replayed) {
-    const { threadNs } = await side.ask({ replay: replayed, ops, balanceIds: side.balanceIds }, 'replayed');
+    const { threadNs } = await side.ask({ replay: replayed, ops }, 'replayed');
     return { databaseNs: Number(threadNs), apiNs: 0 };
   }
   const before = await side.ask('cpu', 'cpu');
@@ -186,13 +172,11 @@ async function run(side: Side, kind: Kind, ops: number): Promise<{ databaseNs: n
   return { databaseNs: Number(after.threadNs) - Number(before.threadNs), apiNs: api1 - api0 };
 }
 
-const labelOf = (commit: string) => (commit === '.' ? 'this checkout' : commit);
-
 async function main(): Promise<void> {
-  const worktrees: string[] = [];
+  const worktrees = new Worktrees();
   const sides: Side[] = [];
   try {
-    for (const commit of COMMITS) sides.push(await openSide(labelOf(commit), sourceTree(commit, worktrees)));
+    for (const commit of COMMITS) sides.push(await openSide(labelOf(commit), worktrees.sourceTree(commit)));
     for (const side of sides) for (const kind of KINDS) await run(side, kind, OPS);
     if (PROFILE_DIR) for (const side of sides) await side.ask('profile', 'profiling');
     const samples = new Map<string, { database: number[]; api: number[] }>();
@@ -224,9 +208,7 @@ async function main(): Promise<void> {
     else printSides(sides, get);
   } finally {
     for (const side of sides) await closeSide(side);
-    for (const worktree of worktrees) {
-      execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT, stdio: 'ignore' });
-    }
+    worktrees.removeAll();
   }
 }
 
@@ -250,10 +232,10 @@ function printPair(before: string, after: string, get: Samples): void {
     [
       'operation',
       `database, ${before}`,
-      'database, now',
+      `database, ${after}`,
       'ratio (per round: median [quartiles])',
       `API, ${before}`,
-      'API, now',
+      `API, ${after}`,
     ],
     KINDS.map((kind) => [
       kind,

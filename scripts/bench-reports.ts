@@ -13,7 +13,7 @@
  * the report-rollups-rebuild job does), and 1,000 issues and 200 donations are written after their watermark, as
  * the API writes them between two folds, so every outflow and inflow report reads roll-ups and recent records.
  *
- *   npm run bench:reports -- [--ledger 1000000] [--donations 100000] [--samples 20] [--only <text>]
+ *   npm run bench:reports -- [--ledger 1000000] [--donations 100000] [--samples 20] [--only <text>[,<text>...]]
  *   npm run bench:reports -- --quick          (the same fixture, 5 samples per report)
  *   npm run bench:reports -- --reuse <dir>    (the fixture kept in a data directory: built there the first time,
  *                                              read back the next, so a second run takes a few minutes)
@@ -62,7 +62,7 @@ const { values } = parseArgs({
     shipments: { type: 'string', default: '2000' },
     samples: { type: 'string', default: '20' },
     quick: { type: 'boolean', default: false },
-    /** Only the reports whose name contains this text. */
+    /** Only the reports whose name contains this text (or one of several, comma-separated). */
     only: { type: 'string' },
     /** A data directory holding the fixture (built there when it holds none). */
     reuse: { type: 'string' },
@@ -600,7 +600,7 @@ async function main(): Promise<number> {
     ];
     const rows: string[][] = [];
     for (const [name, run] of cases) {
-      if (values.only && !name.includes(values.only)) continue;
+      if (values.only && !values.only.split(',').some((part) => name.includes(part))) continue;
       const warm = performance.now();
       await run(); // warm-up
       // A report far over its target is sampled less (at least 3 times): 20 samples of a 30 s report take 10 minutes.

@@ -97,6 +97,38 @@ describe('the 16 MiB BSON document limit', () => {
     expect(stored).toEqual({ _id: 'grow' });
   });
 
+  test('when repeated pushes grow an updated document past 16 MiB, then only the push that would pass the limit answers 17419', async () => {
+    const items = ctx.db.collection<{ _id: string; n: number; chunks?: string[] }>('big');
+    await items.insertOne({ _id: 'pushes', n: 1 });
+    await items.updateOne({ _id: 'pushes' }, { $inc: { n: 1 } });
+    const chunk = 'p'.repeat(MiB);
+    for (let i = 0; i < 15; i++) {
+      const { modifiedCount } = await items.updateOne({ _id: 'pushes' }, { $push: { chunks: chunk } });
+      expect(modifiedCount).toBe(1);
+    }
+    const error = await errorOf(items.updateOne({ _id: 'pushes' }, { $push: { chunks: chunk } }));
+    expect(error.code).toBe(17419);
+    const [stored] = await items
+      .aggregate([{ $match: { _id: 'pushes' } }, { $project: { n: 1, chunks: { $size: '$chunks' } } }])
+      .toArray();
+    expect(stored).toEqual({ _id: 'pushes', n: 2, chunks: 15 });
+  });
+
+  test('when a small value set in every element of an array grows a document past 16 MiB, then it answers 17419', async () => {
+    const items = ctx.db.collection('big');
+    await items.insertOne({ _id: 'spread', n: 1, slots: Array.from({ length: 20 }, () => 0) } as never);
+    await items.updateOne({ _id: 'spread' as never }, { $inc: { n: 1 } });
+    const error = await errorOf(
+      items.updateOne({ _id: 'spread' as never }, { $set: { 'slots.$[]': 's'.repeat(MiB) } }),
+    );
+    expect(error.code).toBe(17419);
+    expect(await items.findOne({ _id: 'spread' as never })).toEqual({
+      _id: 'spread',
+      n: 2,
+      slots: Array.from({ length: 20 }, () => 0),
+    });
+  });
+
   test('when an upsert would insert a document past 16 MiB, then it fails and inserts nothing', async () => {
     const items = ctx.db.collection('big');
     const half = 'z'.repeat(9 * MiB);

@@ -1,9 +1,10 @@
 /** The `insert` command: ordered and unordered batches, `_id` generation, writeErrors with keyPattern/keyValue. */
-import { BSONRegExp, calculateObjectSize, ObjectId } from 'bson';
-import { MongoCommandError, mongoError } from '../errors';
+import { BSONRegExp, ObjectId } from 'bson';
+import { mongoError } from '../errors';
 import type { Doc } from '../types';
 import { collectionArg, isPlainObject, optionalBool, requiredArray } from './args';
 import type { CommandContext } from './context';
+import { checkDocumentSize } from './document-size';
 import { MAX_BSON_OBJECT_SIZE } from './hello';
 import { failsWholeTransactionCommand, writeErrorEntry } from './reply';
 import { runWrite } from './statements';
@@ -28,28 +29,6 @@ function checkIdValue(id: unknown): void {
 
 /** An ObjectId `_id` element: type byte, `_id` and its zero, 12 bytes. */
 const GENERATED_ID_BYTES = 1 + 4 + 12;
-
-/** What is being stored, for the size-limit error mongod gives in each case. */
-export type StoredBy = 'insert' | 'update' | 'upsert';
-
-const TOO_LARGE: Record<StoredBy, { code: number; message: (size: number) => string }> = {
-  insert: {
-    code: 10334,
-    message: (size) => `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`,
-  },
-  update: { code: 17419, message: () => `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}` },
-  upsert: { code: 17420, message: () => `Document to upsert is larger than ${MAX_BSON_OBJECT_SIZE}` },
-};
-
-/** The BSON document size limit hello advertises (16 MiB), on every document the server is about to store. */
-export function checkDocumentSize(doc: Doc, by: StoredBy): Doc {
-  const size = calculateObjectSize(doc);
-  if (size > MAX_BSON_OBJECT_SIZE) {
-    const { code, message } = TOO_LARGE[by];
-    throw new MongoCommandError(code, message(size));
-  }
-  return doc;
-}
 
 /** `_id` first (generating an ObjectId when missing), as mongod stores it. */
 export function withId(doc: Doc): Doc {

@@ -8,7 +8,8 @@ import { applyUpdate, isOperatorUpdate, upsertSeed } from '../query/update';
 import { type StringCompare, valuesEqual } from '../query/values';
 import type { Txn } from '../storage/store-types';
 import type { Doc } from '../types';
-import { checkDocumentSize, withId } from './insert';
+import { checkDocumentSize } from './document-size';
+import { withId } from './insert';
 
 export type UpdateSpec = Doc | Doc[];
 
