@@ -171,13 +171,25 @@ export interface HandOverRecord {
   receivedBy: { kind: 'head' | 'proxy'; name: string | null; iin: string | null; iinHash: string | null };
   proof: { kind: 'paper'; sheet: string } | { kind: 'image'; signatureId: Types.ObjectId } | { kind: 'none' };
   handedOverAt: Date;
+  /**
+   * The household as it was served: its region, size and vulnerabilities at the hand-over (the households-served
+   * reports count it so; a later change of the household does not rewrite them). Absent on hand-overs recorded
+   * before it was kept.
+   */
+  household?: HouseholdAtHandOver;
   recordedBy: LedgerActor;
   createdAt: Date;
 }
 
+export interface HouseholdAtHandOver {
+  region: string;
+  size: number;
+  vulnerabilities: string[];
+}
+
 const handOverSchema = new Schema<HandOverRecord>(
   {
-    organisationId: { type: Schema.Types.ObjectId, required: true, index: true },
+    organisationId: { type: Schema.Types.ObjectId, required: true },
     number: { type: String, required: true },
     batchId: { type: Schema.Types.ObjectId, required: true },
     allocationId: { type: Schema.Types.ObjectId, required: true },
@@ -189,6 +201,10 @@ const handOverSchema = new Schema<HandOverRecord>(
     receivedBy: { kind: String, name: String, iin: String, iinHash: String },
     proof: { type: Schema.Types.Mixed, required: true },
     handedOverAt: { type: Date, required: true },
+    household: {
+      type: new Schema({ region: String, size: Number, vulnerabilities: [String] }, { _id: false }),
+      default: undefined,
+    },
     recordedBy: { type: ledgerActorSchema, required: true },
   },
   { collection: 'hand_overs', timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
@@ -197,8 +213,11 @@ handOverSchema.plugin(ownedByOrganisation);
 handOverSchema.index({ organisationId: 1, allocationId: 1 }, { unique: true });
 handOverSchema.index({ organisationId: 1, batchId: 1 });
 handOverSchema.index({ organisationId: 1, householdId: 1 });
-// Households served over a period (modules/reports).
-handOverSchema.index({ organisationId: 1, handedOverAt: 1 });
+// The hand-overs an organisation made since an instant, by `_id` (the reports' households-served records fold them,
+// and read those not folded yet). It stands in for the single-key index on organisationId, which it serves as well,
+// and for the one on (organisationId, handedOverAt) that the report read before those records: a hand-over writes
+// one index entry fewer than it did.
+handOverSchema.index({ organisationId: 1, _id: 1 });
 
 export const HandOver =
   (mongoose.models.HandOver as mongoose.Model<HandOverRecord> | undefined) ??

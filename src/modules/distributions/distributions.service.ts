@@ -740,6 +740,11 @@ async function recordOne(
     },
     proof,
     handedOverAt: input.handedOverAt ?? new Date(),
+    household: {
+      region: household.address.region,
+      size: household.size,
+      vulnerabilities: [...(household.vulnerabilities ?? [])],
+    },
     recordedBy: ledgerActorOf(actor),
     createdAt: new Date(),
   };

@@ -4,7 +4,7 @@
  * round of allocations, and hand-overs (the reports' scoped aggregations count households served from them).
  */
 
-export { HandOver, type HandOverRecord } from './distributions.model';
+export { HandOver, type HandOverRecord, type HouseholdAtHandOver } from './distributions.model';
 export {
   anonymiseHandOvers,
   handOversOfHousehold,

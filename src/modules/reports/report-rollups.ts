@@ -427,16 +427,19 @@ export async function rollupWatermark(): Promise<Date | null> {
 }
 
 /**
- * Runs `read` with the watermark, and again if a fold moved it meanwhile (the roll-ups read would then hold events
+ * Runs `read` with the watermark (the roll-ups', or another view's), and again if a fold moved it meanwhile (the roll-ups read would then hold events
  * the records read after the old watermark hold too). Folds are minutes apart: a second attempt is rare.
  */
-export async function readConsistently<T>(read: (through: Date | null) => Promise<T>): Promise<T> {
+export async function readConsistently<T>(
+  read: (through: Date | null) => Promise<T>,
+  watermark: () => Promise<Date | null> = rollupWatermark,
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
-    const before = await rollupWatermark();
+    const before = await watermark();
     const result = await read(before);
     // Without a watermark no roll-up was read: the records read are all there is, whatever a fold did meanwhile.
     if (before === null) return result;
-    const after = await rollupWatermark();
+    const after = await watermark();
     if (before?.getTime() === after?.getTime() || attempt >= 5) return result;
   }
 }
@@ -769,22 +772,36 @@ export async function foldReportRollups(options: { now?: Date; rebuild?: boolean
           await (model as mongoose.Model<any>).deleteMany({}).session(session).exec();
         }
       });
-      await RollupWatermark.deleteOne({ _id: WATERMARK_ID }).session(session);
     }
-    const moved = await RollupWatermark.updateOne(
-      { _id: WATERMARK_ID, through: from },
-      { $set: { through, foldedAt: new Date() } },
-      { session, upsert: from === null },
-    );
-    if (moved.matchedCount === 0 && moved.upsertedCount === 0) {
-      throw new Error('the reports’ roll-ups were folded by another run meanwhile');
-    }
+    await moveWatermark(WATERMARK_ID, from, through, replace, session);
     await writeBuckets(OutflowRollup, outflowBuckets, outflowFilter, ['entries'], replace, session);
     await writeBuckets(InflowRollup, inflowBuckets, inflowFilter, ['donations', 'lines'], replace, session);
     await writeBuckets(OutflowDailyRollup, outflowDays, outflowFilter, ['entries'], replace, session);
     await writeBuckets(InflowDailyRollup, inflowDays, inflowFilter, ['donations', 'lines'], replace, session);
   });
   return result;
+}
+
+/**
+ * Moves a view's watermark from `from` to `through` in the fold's transaction (a rebuild replaces it), guarded by the
+ * value the fold started from: a concurrent fold makes it fail rather than count twice.
+ */
+export async function moveWatermark(
+  id: string,
+  from: Date | null,
+  through: Date,
+  rebuild: boolean,
+  session: ClientSession,
+): Promise<void> {
+  if (rebuild) await RollupWatermark.deleteOne({ _id: id }).session(session);
+  const moved = await RollupWatermark.updateOne(
+    { _id: id, through: from },
+    { $set: { through, foldedAt: new Date() } },
+    { session, upsert: from === null },
+  );
+  if (moved.matchedCount === 0 && moved.upsertedCount === 0) {
+    throw new Error(`the view ${id} was folded by another run meanwhile`);
+  }
 }
 
 /** The roll-ups recomputed from every record (after a change of the catalog's weights, or as a check). */

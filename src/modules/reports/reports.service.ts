@@ -18,13 +18,13 @@
 import type { Types } from 'mongoose';
 import { AppError } from '../../core/errors';
 import { monthExpression } from '../../core/local-time';
-import { HandOver } from '../distributions';
 import { Donor, type DonorRecord } from '../donors';
 import { getOrganisation } from '../organisations';
 import { roundNames } from '../programmes';
 import { Shipment } from '../shipments';
 import { LedgerEntry, StockBalance, TRANSIT_LOCATION } from '../stock';
 import { Warehouse, type WarehouseRecord } from '../warehouses';
+import { servedCounts } from './households-served';
 import {
   addMeasures,
   addQuantity,
@@ -536,72 +536,24 @@ interface Served {
 /**
  * Households that received aid (a hand-over of all or part of what they were due) over a period, counted once per
  * group: by region, by round, or by vulnerability (a household under each of its criteria), and once in the total.
- * Counted in the database: hand-overs are grouped by household (and round), each household is joined for its
- * region, size and criteria only, and only the counts per group leave it: no household id, name or address.
+ * Counted from the households-served records (households-served.ts: one per household and group, folded from the
+ * hand-overs, and the hand-overs since read as they are), as the household was when served; only the counts per
+ * group leave the database: no household id, name or address.
  */
 export async function householdsServedReport(
   scope: ReportScope,
   query: Period & { groupBy: HouseholdsGrouping },
 ): Promise<ReportTable> {
   const byRound = query.groupBy === 'round';
-  const groupKey =
-    query.groupBy === 'region'
-      ? '$household.address.region'
-      : byRound
-        ? '$_id.roundId'
-        : { $ifNull: ['$household.vulnerabilities', null] };
-  const [counted] = await aggregateIn<{
-    rows: { _id: unknown; households: number; people: number }[];
-    total: { households: number; people: number }[];
-  }>(
-    scope,
-    HandOver,
-    { outcome: { $ne: 'none' }, ...periodMatch('handedOverAt', query) },
-    [
-      // One document per household served (per household and round, by round).
-      {
-        $group: {
-          _id: byRound ? { householdId: '$householdId', roundId: '$roundId' } : { householdId: '$householdId' },
-          organisationId: { $first: '$organisationId' },
-        },
-      },
-      {
-        $lookup: {
-          from: 'households',
-          localField: '_id.householdId',
-          foreignField: '_id',
-          pipeline: [{ $project: { organisationId: 1, 'address.region': 1, size: 1, vulnerabilities: 1 } }],
-          as: 'household',
-        },
-      },
-      { $unwind: '$household' },
-      // A hand-over names a household of its own organisation; this keeps it so whatever the data says.
-      { $match: { $expr: { $eq: ['$household.organisationId', '$organisationId'] } } },
-      {
-        $facet: {
-          rows: [
-            ...(query.groupBy === 'vulnerability'
-              ? [{ $unwind: { path: '$household.vulnerabilities', preserveNullAndEmptyArrays: true } }]
-              : []),
-            { $group: { _id: groupKey, households: { $sum: 1 }, people: { $sum: '$household.size' } } },
-          ],
-          total: [
-            { $group: { _id: '$_id.householdId', size: { $first: '$household.size' } } },
-            { $group: { _id: null, households: { $sum: 1 }, people: { $sum: '$size' } } },
-          ],
-        },
-      },
-    ],
-    { dateField: 'handedOverAt' },
-  );
+  const { rows: groups, total } = await servedCounts(scope, query, query.groupBy);
   const rounds = byRound
     ? await roundLabels(
         scope,
-        (counted?.rows ?? []).map((r) => r._id as Types.ObjectId),
+        groups.map((r) => r._id as Types.ObjectId),
       )
     : null;
   const rows = new Map<string, Served & { label: Text }>();
-  for (const r of counted?.rows ?? []) {
+  for (const r of groups) {
     const value = r._id === null || r._id === undefined ? '' : r._id;
     const [key, label]: [string, () => Text] =
       query.groupBy === 'region'
@@ -616,7 +568,7 @@ export async function householdsServedReport(
     row.people += r.people;
     rows.set(key, row);
   }
-  const all: Served = counted?.total[0] ?? { households: 0, people: 0 };
+  const all: Served = total;
   const hub = scope.kind === 'hub';
   const cells = (s: Served): Record<string, string | number> =>
     hub && s.households > 0 && s.households < SMALL_GROUP
