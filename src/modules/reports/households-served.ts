@@ -27,9 +27,8 @@ import { withTransaction } from '../../db/transaction';
 import { type Actor, acrossOrganisations, organisationActor, owned, ownedByOrganisation } from '../access';
 import { HandOver, type HouseholdAtHandOver } from '../distributions';
 import { householdsByIds } from '../households';
-import { earlier, later } from './report-period';
-import { moveWatermark, readConsistently, SAFETY_LAG_MS } from './report-rollups';
-import { RollupWatermark } from './report-rollups.model';
+import { type Window, windowsOf } from './report-period';
+import { moveWatermark, readConsistently, SAFETY_LAG_MS, watermarkOf } from './report-rollups';
 import { aggregateIn, objectIds, type ReportScope } from './report-scope';
 
 export const SERVED_DIMENSIONS = ['household', 'region', 'round', 'vulnerability'] as const;
@@ -72,10 +71,7 @@ export const HouseholdServed =
 const WATERMARK_ID = 'households-served';
 
 /** Every hand-over created before this instant (a whole second) is in the records; null: nothing was folded. */
-export async function servedWatermark(): Promise<Date | null> {
-  const state = await RollupWatermark.findById(WATERMARK_ID).lean();
-  return state?.through ?? null;
-}
+export const servedWatermark = (): Promise<Date | null> => watermarkOf(WATERMARK_ID);
 
 /** The smallest ObjectId made in the second of `at`: hand-overs made before it have smaller `_id`s. */
 const firstIdOf = (at: Date) => Types.ObjectId.createFromTime(Math.floor(at.getTime() / 1000));
@@ -227,21 +223,8 @@ export interface Period {
   to?: Date;
 }
 
-/** The instants a scope's organisation counts within the period: its own, or a hub member's within its membership. */
-function windowsOf(scope: ReportScope, period: Period) {
-  const members =
-    scope.kind === 'organisation' ? [{ organisationId: scope.organisationId, from: null, until: null }] : scope.members;
-  return members
-    .map((m) => ({
-      organisationId: m.organisationId,
-      from: later(period.from ?? null, m.from),
-      to: earlier(period.to ?? null, m.until),
-    }))
-    .filter((w) => !(w.from && w.to && w.from >= w.to));
-}
-
 /** The records with an instant in their organisation's window (one `$elemMatch` per organisation). */
-function servedIn(windows: ReturnType<typeof windowsOf>): Record<string, unknown> {
+function servedIn(windows: readonly Window[]): Record<string, unknown> {
   const branches = windows.map((w) => {
     const range: Record<string, Date> = {};
     if (w.from) range.$gte = w.from;

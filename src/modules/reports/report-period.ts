@@ -13,7 +13,7 @@ import { dayOf, dayStart, monthOf, monthStart, nextDay, nextMonth } from '../../
 import type { Branch, WholeMonths } from './report-rollups';
 import type { MemberWindow, ReportScope } from './report-scope';
 
-interface Window {
+export interface Window {
   organisationId: Types.ObjectId;
   from: Date | null;
   to: Date | null;
@@ -31,8 +31,11 @@ export function earlier(a: Date | null, b: Date | null): Date | null {
   return a < b ? a : b;
 }
 
-/** The scope's organisations, each with the part of the period it counts for. */
-function windowsOf(scope: ReportScope, period: { from?: Date; to?: Date }, now: Date): Window[] {
+/**
+ * The scope's organisations, each with the part of the period it counts for (a hub's member: within its membership
+ * dates); an end at or after `now` is open.
+ */
+export function windowsOf(scope: ReportScope, period: { from?: Date; to?: Date }, now = new Date()): Window[] {
   const to = period.to && period.to < now ? period.to : null;
   const members: MemberWindow[] =
     scope.kind === 'organisation' ? [{ organisationId: scope.organisationId, from: null, until: null }] : scope.members;

@@ -420,15 +420,19 @@ function rolled(totals: Totals): RolledMeasures {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading: roll-ups up to the watermark, records after it
 
-/** The watermark: every event before it is in the roll-ups; null when nothing was ever folded. */
-export async function rollupWatermark(): Promise<Date | null> {
-  const state = await RollupWatermark.findById(WATERMARK_ID).lean();
+/** A view's watermark: every event before it is in the view; null when nothing was ever folded. */
+export async function watermarkOf(id: string): Promise<Date | null> {
+  const state = await RollupWatermark.findById(id).lean();
   return state?.through ?? null;
 }
 
+/** The roll-ups' watermark. */
+export const rollupWatermark = (): Promise<Date | null> => watermarkOf(WATERMARK_ID);
+
 /**
- * Runs `read` with the watermark (the roll-ups', or another view's), and again if a fold moved it meanwhile (the roll-ups read would then hold events
- * the records read after the old watermark hold too). Folds are minutes apart: a second attempt is rare.
+ * Runs `read` with the watermark (the roll-ups', or another view's), and again if a fold moved it meanwhile (the view
+ * read would then hold events the records read after the old watermark hold too). Folds are minutes apart: a second
+ * attempt is rare.
  */
 export async function readConsistently<T>(
   read: (through: Date | null) => Promise<T>,
