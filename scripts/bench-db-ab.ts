@@ -16,13 +16,13 @@
  * is the commit before issue 15's work. `--profile-dir` writes a CPU profile of each database over the measured
  * rounds (with `--commits`, one profile per side, named by its commit). `--quick`: 6 rounds of 300 operations.
  *
- * `--replay` measures the conditional `$inc` update and the transaction without the driver and the sockets: each
+ * `--replay` measures the four operations without the driver and the sockets: each
  * database builds the very messages the driver sends (scripts/bench/replay.ts) and hands them to its own
  * connection handler (see scripts/bench-db-child.ts), so the figure is the database's JavaScript alone, a smaller
  * number in which a regression of the database shows larger and load weighs less; the API column is then empty.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose, { type Connection, Schema } from 'mongoose';
@@ -54,6 +54,8 @@ const ONLY = process.argv.includes('--only') ? flag('only', '') : '';
 const REPLAY = process.argv.includes('--replay');
 /** The operations `--replay` can send, by the name the driver-side measure gives them. */
 const REPLAYED: Partial<Record<Kind, ReplayKind>> = {
+  inserts: 'insert',
+  'point reads': 'read',
   'conditional $inc updates': 'inc',
   'two-document transactions': 'transaction',
 };
@@ -198,6 +200,7 @@ async function main(): Promise<void> {
       }
     }
     if (PROFILE_DIR) {
+      mkdirSync(PROFILE_DIR, { recursive: true });
       for (const [i, side] of sides.entries()) {
         const name = COMMITS.length === 2 ? (i === 0 ? 'before' : 'after') : COMMITS[i] === '.' ? 'now' : COMMITS[i];
         await side.ask({ profileTo: path.join(PROFILE_DIR, `bench-db-ab-${name}.cpuprofile`) }, 'profiled');

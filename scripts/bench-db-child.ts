@@ -7,7 +7,7 @@
  * It also answers `replay` (scripts/bench-db-replay.ts): the messages the driver would send for a number of
  * operations are built first, then handed to the server's own connection handler through in-process sockets (16 at a
  * time, each one's messages in order), and the thread's CPU time per operation is all the database's: no driver, no
- * kernel socket work (see scripts/bench/replay.ts). With `--replay inc|transaction --ops N` it runs alone: the setup, a
+ * kernel socket work (see scripts/bench/replay.ts). With `--replay insert|read|inc|transaction --ops N` it runs alone: the setup, a
  * warm-up, N operations, then it exits (scripts/bench-db-instructions.ts counts its instructions).
  */
 import { readFileSync, writeFileSync } from 'node:fs';

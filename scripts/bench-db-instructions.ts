@@ -15,6 +15,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { REPLAY_KINDS, REPLAY_NAMES, type ReplayKind } from './bench/replay';
 import { printTable } from './bench/report';
 import { labelOf, ROOT, Worktrees } from './bench/worktrees';
 
@@ -27,10 +28,10 @@ const COMMITS = flag('commits', '66a1968,.').split(',');
 const OPS = Number(flag('ops', '4000'));
 const BASE_OPS = 500;
 const ON_DISK = process.argv.includes('--disk');
-const KINDS = ['inc', 'transaction'].filter((kind) => kind.includes(flag('only', '')));
+const KINDS = REPLAY_KINDS.filter((kind) => kind.includes(flag('only', '')));
 
 /** The instructions a replay of `ops` operations of `kind` against `root`'s database executes, start to exit. */
-function countInstructions(root: string, kind: string, ops: number): Promise<number> {
+function countInstructions(root: string, kind: ReplayKind, ops: number): Promise<number> {
   const dbPath = ON_DISK ? mkdtempSync(path.join(tmpdir(), 'asar-bench-instructions-')) : undefined;
   const args = [
     '--tool=cachegrind',
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
       );
       const reference = perOperation[0];
       printTable(
-        `Instructions per ${kind === 'inc' ? 'conditional $inc update' : 'two-document transaction'} (valgrind, ${OPS} operations, ${ON_DISK ? 'on disk' : 'in memory'}, replayed without driver or socket)`,
+        `Instructions per ${REPLAY_NAMES[kind]} (valgrind, ${OPS} operations, ${ON_DISK ? 'on disk' : 'in memory'}, replayed without driver or socket)`,
         ['commit', 'instructions', `ratio to ${roots[0].label}`],
         roots.map(({ label }, i) => [
           label,

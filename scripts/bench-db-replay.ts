@@ -4,8 +4,8 @@
  *   npx tsx scripts/bench-db-replay.ts [--commits 66a1968,.] [--disk] [--batches 120] [--ops 200] [--only inc]
  *
  * Each commit's database (`.` is this checkout's working tree, others are temporary worktrees) is started in this
- * process, and the driver's own messages for the conditional `$inc` update and the two-document transaction
- * (scripts/bench/replay.ts) are handed to each server's connection handler without a driver or a socket. Batches of
+ * process, and the driver's own messages for the insert, the point read, the conditional `$inc` update and the
+ * two-document transaction (scripts/bench/replay.ts) are handed to each server's connection handler without a driver or a socket. Batches of
  * `--ops` operations alternate between the commits (the order reversed every other batch), and each batch's CPU time
  * is read from this thread's clock, so a shared machine whose other threads slow this one does so for every commit
  * alike, batch after batch, which separate processes measured in turns (bench-db-ab.ts) do not ensure: with four
@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { threadCpuNs } from '../src/embedded-db/thread';
-import { captureConnectionHandlers, Replayer, type ReplayKind } from './bench/replay';
+import { captureConnectionHandlers, REPLAY_KINDS, REPLAY_NAMES, Replayer, type ReplayKind } from './bench/replay';
 import { printTable } from './bench/report';
 import { labelOf, Worktrees } from './bench/worktrees';
 
@@ -29,7 +29,7 @@ const COMMITS = flag('commits', '66a1968,.').split(',');
 const BATCHES = Number(flag('batches', '120'));
 const OPS = Number(flag('ops', '200'));
 const ON_DISK = process.argv.includes('--disk');
-const KINDS = (['inc', 'transaction'] as const).filter((kind) => kind.includes(flag('only', '')));
+const KINDS = REPLAY_KINDS.filter((kind) => kind.includes(flag('only', '')));
 
 const cpuNs = () => threadCpuNs() ?? 0;
 
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     for (const kind of KINDS) {
       const base = samples.get(`${kind}|${reference}`) ?? [];
       printTable(
-        `Database CPU per ${kind === 'inc' ? 'conditional $inc update' : 'two-document transaction'}, µs, in one process (${BATCHES} interleaved batches of ${OPS}, ${ON_DISK ? 'on disk' : 'in memory'}, 16 connections replayed without driver or socket)`,
+        `Database CPU per ${REPLAY_NAMES[kind]}, µs, in one process (${BATCHES} interleaved batches of ${OPS}, ${ON_DISK ? 'on disk' : 'in memory'}, 16 connections replayed without driver or socket)`,
         ['commit', 'median µs', 'mean µs', `ratio to ${reference} per batch: median [quartiles]`, 'ratio of totals'],
         sides.map((side) => {
           const values = samples.get(`${kind}|${side.label}`) ?? [];

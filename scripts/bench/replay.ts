@@ -3,9 +3,10 @@
  * operation is all that is measured (scripts/bench-db-ab.ts --replay, scripts/bench-db-replay.ts).
  *
  * The messages are those the official driver (through Mongoose) sends to a replica-set primary for the benchmark's
- * conditional `$inc` update and two-document transaction: one kind-0 section holding the statements, a session id,
- * a txnNumber as int64, the gossiped `$clusterTime` and `$db`; a transaction's first statement adds
- * `startTransaction`, every one `autocommit: false`, and the commit goes to `admin`. They are handed to the server's
+ * four operations: one kind-0 section holding the command, a session id, the gossiped `$clusterTime` and `$db`. A
+ * write (`Model.create`'s insert, the conditional `$inc` update) is retryable, so it carries a txnNumber as int64; a
+ * point read (`findOne(...).lean()`) is a `find` with `limit: 1` and `singleBatch`; a transaction's first statement
+ * adds `startTransaction`, every one `autocommit: false`, and the commit goes to `admin`. They are handed to the server's
  * own connection handler, the listener it gives `net.createServer` (every commit since the first does), through
  * in-process sockets: 16 connections at a time, each one's messages in order, as 16 clients send them.
  */
@@ -54,7 +55,7 @@ const conditionalInc = (balanceId: ObjectId, by: number) => ({
 });
 
 /** A retryable `updateOne({ _id, onHand: { $gte: 3 } }, { $inc: { onHand: -3 } })`. */
-export function incMessages(session: ReplaySession, balanceId: ObjectId): Buffer[] {
+export function incMessages(session: ReplaySession, { balanceId }: ReplayTarget): Buffer[] {
   session.txnNumber++;
   return [
     opMsg({
@@ -69,8 +70,52 @@ export function incMessages(session: ReplaySession, balanceId: ObjectId): Buffer
   ];
 }
 
+/** What an operation's messages are built from: its session, the balance it updates and a number of its own. */
+export interface ReplayTarget {
+  balanceId: ObjectId;
+  /** Unique across the process's runs: the inserted item's `sku`, and which seeded item a read looks up. */
+  sequence: number;
+}
+
+/** Items seeded by setup (`SEED-0` ...), among which point reads look up one each. */
+const SEEDED_ITEMS = 1000;
+
+/** A retryable `Item.create({ sku, name, category, qty })`: an insert into a collection with a unique index. */
+export function insertMessages(session: ReplaySession, { sequence }: ReplayTarget): Buffer[] {
+  session.txnNumber++;
+  return [
+    opMsg({
+      insert: 'items',
+      documents: [
+        { sku: `NEW-${sequence}`, name: 'Food basket', category: 'food', qty: 1, _id: new ObjectId(), __v: 0 },
+      ],
+      ordered: true,
+      lsid: session.lsid,
+      txnNumber: Long.fromNumber(session.txnNumber),
+      $clusterTime: clusterTime(),
+      $db: 'test',
+    }),
+  ];
+}
+
+/** `Item.findOne({ sku }).lean()`: a point read on the unique index. */
+export function readMessages(session: ReplaySession, { sequence }: ReplayTarget): Buffer[] {
+  return [
+    opMsg({
+      find: 'items',
+      filter: { sku: `SEED-${(sequence * 7919) % SEEDED_ITEMS}` },
+      limit: 1,
+      singleBatch: true,
+      batchSize: 1,
+      lsid: session.lsid,
+      $clusterTime: clusterTime(),
+      $db: 'test',
+    }),
+  ];
+}
+
 /** The guarded decrement and a ledger insert in one transaction, then its commit. */
-export function transactionMessages(session: ReplaySession, balanceId: ObjectId): Buffer[] {
+export function transactionMessages(session: ReplaySession, { balanceId }: ReplayTarget): Buffer[] {
   session.txnNumber++;
   const txn = { lsid: session.lsid, txnNumber: Long.fromNumber(session.txnNumber), autocommit: false };
   return [
@@ -95,9 +140,21 @@ export function transactionMessages(session: ReplaySession, balanceId: ObjectId)
   ];
 }
 
-export type ReplayKind = 'inc' | 'transaction';
+export type ReplayKind = 'insert' | 'read' | 'inc' | 'transaction';
 
-export const REPLAY_BUILDERS: Record<ReplayKind, (session: ReplaySession, balanceId: ObjectId) => Buffer[]> = {
+export const REPLAY_KINDS: readonly ReplayKind[] = ['insert', 'read', 'inc', 'transaction'];
+
+/** Each kind's operation, as the benchmarks' tables name it. */
+export const REPLAY_NAMES: Record<ReplayKind, string> = {
+  insert: 'insert',
+  read: 'indexed point read',
+  inc: 'conditional $inc update',
+  transaction: 'two-document transaction',
+};
+
+export const REPLAY_BUILDERS: Record<ReplayKind, (session: ReplaySession, target: ReplayTarget) => Buffer[]> = {
+  insert: insertMessages,
+  read: readMessages,
   inc: incMessages,
   transaction: transactionMessages,
 };
@@ -108,8 +165,9 @@ export const REPLAY_BUILDERS: Record<ReplayKind, (session: ReplaySession, balanc
  */
 export function checkReplies(kind: ReplayKind, replies: Document[]): void {
   for (const [i, reply] of replies.entries()) {
-    const isStatement = kind === 'inc' || i % 3 !== 2;
-    if (reply.ok !== 1 || reply.writeErrors || (isStatement && reply.n !== 1)) {
+    const found = kind === 'read' ? reply.cursor?.firstBatch?.length === 1 : true;
+    const isStatement = kind !== 'read' && (kind !== 'transaction' || i % 3 !== 2);
+    if (reply.ok !== 1 || reply.writeErrors || !found || (isStatement && reply.n !== 1)) {
       throw new Error(`replayed ${kind} failed: ${JSON.stringify(reply)}`);
     }
   }
@@ -165,14 +223,33 @@ class ReplaySocket extends EventEmitter {
 const REPLAY_CONNECTIONS = 16;
 
 /**
- * The documents the replayed operations touch: 100 balances (as Mongoose inserts them, with `__v`) and the ledger's
- * collection, created beforehand as `Model.init()` does, so that no transaction creates it.
+ * The documents the replayed operations touch: 100 balances (as Mongoose inserts them, with `__v`), the items'
+ * collection with its unique index on `sku` and the items reads look up, and the ledger's collection, created
+ * beforehand as `Model.init()` does, so that no transaction creates it.
  */
 function setupMessages(balanceIds: ObjectId[]): Buffer[] {
   return [
     opMsg({
       insert: 'balances',
       documents: balanceIds.map((_id, i) => ({ sku: `SKU-${i}`, onHand: 1_000_000_000, _id, __v: 0 })),
+      ordered: true,
+      $db: 'test',
+    }),
+    opMsg({
+      createIndexes: 'items',
+      indexes: [{ key: { sku: 1 }, name: 'sku_1', unique: true, background: true }],
+      $db: 'test',
+    }),
+    opMsg({
+      insert: 'items',
+      documents: Array.from({ length: SEEDED_ITEMS }, (_, i) => ({
+        sku: `SEED-${i}`,
+        name: 'Food basket',
+        category: 'food',
+        qty: 1,
+        _id: new ObjectId(),
+        __v: 0,
+      })),
       ordered: true,
       $db: 'test',
     }),
@@ -185,6 +262,8 @@ export class Replayer {
   private readonly peers: { socket: ReplaySocket; session: ReplaySession }[] = [];
   /** The balances the operations update, inserted by setup(). */
   readonly balanceIds = Array.from({ length: 100 }, () => new ObjectId());
+  /** Operations built so far: each one's ReplayTarget.sequence. */
+  private sequence = 0;
 
   constructor(
     private readonly handler: ConnectionHandler | undefined,
@@ -214,8 +293,8 @@ export class Replayer {
     const work = this.peers.map(() => [] as Buffer[][]);
     for (let i = 0; i < ops; i++) {
       const peer = i % REPLAY_CONNECTIONS;
-      const balance = balances[(peer * 6 + (Math.floor(i / REPLAY_CONNECTIONS) % 6)) % balances.length];
-      work[peer].push(REPLAY_BUILDERS[kind](this.peers[peer].session, balance));
+      const balanceId = balances[(peer * 6 + (Math.floor(i / REPLAY_CONNECTIONS) % 6)) % balances.length];
+      work[peer].push(REPLAY_BUILDERS[kind](this.peers[peer].session, { balanceId, sequence: this.sequence++ }));
     }
     const replies = this.peers.map(() => [] as Buffer[]);
     const start = this.cpuNs();
