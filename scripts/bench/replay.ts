@@ -286,6 +286,17 @@ export class Replayer {
     }
   }
 
+  /**
+   * The thread's CPU clock read just after the thread has slept. Linux's scheduler statistics (threadCpuNs) add a
+   * running thread's time only at a context switch or a scheduler tick (every 4 ms here), so a thread that has not
+   * slept reads up to a tick stale, as much as a whole batch of operations costs; after a millisecond's sleep it
+   * reads within a few µs.
+   */
+  private async settledCpuNs(): Promise<number> {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return this.cpuNs();
+  }
+
   /** Replays `ops` operations of `kind`; answers the CPU nanoseconds (cpuNs) they took. */
   async run(kind: ReplayKind, ops: number): Promise<number> {
     const balances = this.balanceIds;
@@ -297,14 +308,14 @@ export class Replayer {
       work[peer].push(REPLAY_BUILDERS[kind](this.peers[peer].session, { balanceId, sequence: this.sequence++ }));
     }
     const replies = this.peers.map(() => [] as Buffer[]);
-    const start = this.cpuNs();
+    const start = await this.settledCpuNs();
     await Promise.all(
       this.peers.map(async ({ socket }, peer) => {
         for (const messages of work[peer])
           for (const message of messages) replies[peer].push(await socket.send(message));
       }),
     );
-    const spent = this.cpuNs() - start;
+    const spent = (await this.settledCpuNs()) - start;
     for (const peerReplies of replies) checkReplies(kind, peerReplies.map(replyOf));
     return spent;
   }
