@@ -116,8 +116,18 @@ async function runPrimary(config: Config): Promise<void> {
     await Promise.all(exited);
     await exitAfter(logger, closeDatabase);
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  onStopSignals(stop);
+}
+
+/**
+ * Calls `stop` on SIGTERM and SIGINT, and keeps listening while it runs: Ctrl-C in a terminal sends SIGINT to the
+ * whole process group and npm passes it on once more, and a second signal with no listener left would kill the
+ * process mid-stop with Node's default action (the embedded database not closed, its lock file left behind).
+ * `stop` ignores the repeats.
+ */
+function onStopSignals(stop: (signal: NodeJS.Signals) => Promise<void>): void {
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 /** Runs the last steps of a stop, then exits: 0 when they succeeded. */
@@ -206,8 +216,7 @@ async function runApi(config: Config): Promise<void> {
       await database.close();
     });
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  onStopSignals(stop);
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 /**
  * `npm start` as a service manager or a script uses it: SIGTERM sent to the process id it started stops the API and
- * frees its port and data directory; a second start on a data directory or a port already in use says in one line
+ * frees its port and data directory, and so does Ctrl-C in a terminal; a second start on a data directory or a port already in use says in one line
  * what to do, without a stack trace; so does the seed on a data directory in use. Always the embedded database:
  * these are about its data directory.
  */
@@ -53,6 +53,25 @@ test('when SIGTERM is sent to the npm start process, then the API stops and free
 
   const again = start(port);
   await healthy(port, again);
+});
+
+test('when Ctrl-C stops npm start with two API processes (SIGINT to the whole process group, which npm passes on once more), then every process stops cleanly and frees the port and data directory', async () => {
+  const port = await freePort();
+  const api = spawnIn(
+    { npm: ['start'] },
+    { PORT: String(port), ASAR_DATA_DIR: dataDir, ASAR_WORKERS: '2', LOG_LEVEL: 'info' },
+  );
+  running.push(api);
+  await healthy(port, api);
+  while (!api.output().includes('Asar serving on 2 processes')) await new Promise((r) => setTimeout(r, 100));
+
+  // What a terminal does on Ctrl-C: the signal goes to every process of the foreground group.
+  process.kill(-(api.child.pid as number), 'SIGINT');
+  await api.exited;
+  expect(await listening(port)).toBe(false);
+  // The primary closed the embedded database: its lock file is gone, and it said so.
+  expect(existsSync(path.join(dataDir, 'asar-db.lock'))).toBe(false);
+  expect(api.output()).toContain('embedded database stopped');
 });
 
 test('when a second API starts on a data directory in use, then it says in one line who holds it and what to do', async () => {
