@@ -169,6 +169,31 @@ describe('tokens', () => {
     expect(audit?.actor).toMatchObject({ id: user.id, name: 'Nurlan B.' });
   });
 
+  test('when logins and the suspension of their organisation run at once, then no session of the suspended organisation stays live', async () => {
+    const { token: operator } = await given.user({ role: 'operator' });
+    // The suspension starts later each round, so that some round lands it inside the login's transaction, whatever
+    // the machine's speed (a login spends most of its time verifying the password before that transaction).
+    for (let round = 0; round < 16; round++) {
+      const organisation = await given.organisation();
+      const email = `race${round}@example.kz`;
+      const { user } = await given.user({ role: 'viewer', organisationId: organisation.id, email, session: false });
+      const suspend = async () => {
+        await new Promise((resolve) => setTimeout(resolve, round * 3));
+        return t.api.patch(`/api/v1/organisations/${organisation.id}`).set(bearer(operator)).send({ active: false });
+      };
+
+      const [loggedIn, suspended] = await Promise.all([login(email, TEST_PASSWORD), suspend()]);
+
+      expect(suspended.status).toBe(200);
+      // Either the login committed first and the suspension revoked its session, or the login saw the suspension.
+      expect([200, 401]).toContain(loggedIn.status);
+      if (loggedIn.status === 200) {
+        expect((await t.api.get('/api/v1/auth/me').set(bearer(loggedIn.body.token))).status).toBe(401);
+      }
+      expect(await Session.countDocuments({ userId: user.id, revokedAt: null })).toBe(0);
+    }
+  });
+
   test('when a session was issued before sessions held their user, then its token answers 401 and its user logs in again', async () => {
     const { token, sessionId, user } = await given.user({ role: 'viewer', email: 'before@example.kz' });
     await Session.updateOne({ _id: sessionId }, { $unset: { holder: 1 } });
