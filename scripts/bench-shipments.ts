@@ -21,7 +21,7 @@ import { connectMongoose, disconnectMongoose } from '../src/db/connection';
 import { startEmbeddedServerThread } from '../src/embedded-db/thread';
 import { logger } from '../src/logger';
 import { type Actor, permissionsOf, SYSTEM_ACTOR } from '../src/modules/access/permissions';
-import { issueSession } from '../src/modules/auth/sessions';
+import { issueSessionOfActiveUser } from '../src/modules/auth/sessions';
 import { createItem, type ItemDto } from '../src/modules/catalog/catalog.service';
 import { Organisation } from '../src/modules/organisations/organisations.model';
 import { LedgerEntry, StockBalance, StockReservation } from '../src/modules/stock/stock.model';
@@ -130,7 +130,7 @@ async function identity(): Promise<{ actor: Actor; token: string }> {
     roles: ['logistics', 'warehouse'],
     permissions: permissionsOf(['logistics', 'warehouse']),
   };
-  return { actor, token: (await issueSession(user._id, null)).token };
+  return { actor, token: (await issueSessionOfActiveUser(user._id)).token };
 }
 
 async function catalog(): Promise<ItemDto[]> {

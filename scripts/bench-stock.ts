@@ -52,7 +52,7 @@ import { renderDonationReceipt } from '../src/documents/donation-receipt';
 import { startEmbeddedServerThread } from '../src/embedded-db/thread';
 import { logger } from '../src/logger';
 import { type Actor, organisationActor } from '../src/modules/access/permissions';
-import { issueSession } from '../src/modules/auth/sessions';
+import { issueSessionOfActiveUser } from '../src/modules/auth/sessions';
 import type { ItemDto } from '../src/modules/catalog/catalog.service';
 import { donationReceiptData } from '../src/modules/donations/donations.receipt';
 import { createDonation, getDonationRecord } from '../src/modules/donations/donations.service';
@@ -503,7 +503,7 @@ async function main(): Promise<number> {
     const users = await listUsers({ limit: 5, offset: 0, role: 'warehouse', q: 'warehouse@asar.demo' }, benchActor);
     const warehouseUser = users.data.find((u) => u.email === 'warehouse@asar.demo');
     if (!warehouseUser) throw new Error('the demo warehouse user was not created');
-    api.token = (await issueSession(warehouseUser.id, null)).token;
+    api.token = (await issueSessionOfActiveUser(warehouseUser.id)).token;
     expectStatus('login', await api.request('GET', '/auth/me'), 200);
     const fx = await createFixture(benchActor);
     console.log(

@@ -4,7 +4,7 @@
  */
 import mongoose from 'mongoose';
 import { type Actor, organisationActor } from '../../src/modules/access/permissions';
-import { issueSession } from '../../src/modules/auth/sessions';
+import { issueSessionOfActiveUser } from '../../src/modules/auth/sessions';
 import { createItem, type ItemDto, type ItemInput } from '../../src/modules/catalog/catalog.service';
 import type { DonationLineInput } from '../../src/modules/donations/donations.service';
 import { createDonation } from '../../src/modules/donations/donations.service';
@@ -126,7 +126,7 @@ export async function benchIdentity(): Promise<{ actor: Actor; token: string }> 
   const users = await listUsers({ limit: 5, offset: 0, role: 'warehouse', q: 'warehouse@asar.demo' }, actor);
   const user = users.data.find((u) => u.email === 'warehouse@asar.demo');
   if (!user) throw new Error('the demo warehouse user was not created');
-  return { actor, token: (await issueSession(user.id, null)).token };
+  return { actor, token: (await issueSessionOfActiveUser(user.id)).token };
 }
 
 /** Receives `quantity` of each item into each warehouse (a donation per warehouse), so that transfers have stock. */

@@ -17,12 +17,20 @@
  *
  *   npm run bench:stock -- [--topology in-process|out-of-process|both] [--rounds 3] [--requests 600]
  *                          [--concurrency 16] [--quick] [--kinds transfer,donation] [--profile-dir /tmp/prof]
- *                          [--perf-dir /tmp/perf]
+ *                          [--perf-dir /tmp/perf] [--heap-dir /tmp/heap] [--warmup 200]
  *
  * `--profile-dir` writes a CPU profile of this process's main thread over each measured round, each app's into its
  * own file (`<topology>-<kind>-<app>-<round>.cpuprofile`): both apps are profiled, so that the profiler's own cost
  * weighs on both and the ratios stay comparable. The older phases (issue conflicts, the stock summary over a million
  * ledger entries, the receipt PDF) are `npm run bench:stock:core`.
+ *
+ * `--warmup` is the number of requests each app serves, per kind, before the measured rounds (200, or 100 with
+ * `--quick`). Asar has far more code than the baseline for V8 to optimise: on two cores its background compiler is
+ * still busy in the fourth round after 200 (Linux perf: about 5 times the baseline's compiler samples), which the
+ * throughput of both apps pays for, Asar's more; a longer warm-up measures a server that has been running a while.
+ *
+ * `--heap-dir` samples each measured round's allocations on the main thread (report.ts's heapProfiled, collected
+ * objects included) into `<topology>-<kind>-<app>-<round>.heapprofile`: what each app allocates per request.
  *
  * `--perf-dir` records each measured round with Linux perf instead (report.ts's perfRecorded: time on a core only,
  * every thread, the kernel's share included), the API process into `<name>-api.perf.data` and, out of process, the
@@ -50,7 +58,7 @@ import { createWarehouse, type WarehouseDto } from '../../src/modules/warehouses
 import { buildBaselineApp } from './baseline-app';
 import { benchIdentity, createFixture, donationLine, fiveItems, ITEM_COUNT_HTTP, stockUp } from './fixture';
 import type { LoadRequest, LoadResult, LoadRound } from './load-client';
-import { formatRate, percentile, perfRecorded, printTable, profiled } from './report';
+import { formatRate, heapProfiled, percentile, perfRecorded, printTable, profiled } from './report';
 
 const { values: flags } = parseArgs({
   options: {
@@ -61,6 +69,8 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     'profile-dir': { type: 'string' },
     'perf-dir': { type: 'string' },
+    'heap-dir': { type: 'string' },
+    warmup: { type: 'string' },
     kinds: { type: 'string', default: 'transfer,donation' },
   },
   strict: true,
@@ -80,7 +90,7 @@ const KINDS = (flags.kinds ?? '').split(',').filter((k): k is Kind => k === 'tra
 const CONCURRENCY = Number(flags.concurrency);
 const ROUNDS = Number(flags.rounds ?? (flags.quick ? 2 : 3));
 const REQUESTS = Number(flags.requests ?? (flags.quick ? 300 : 600));
-const WARMUP = flags.quick ? 100 : 200;
+const WARMUP = Number(flags.warmup ?? (flags.quick ? 100 : 200));
 /** What each app must reach against the baseline (issue 16): throughput ratio, and p95 at most 1.5× the baseline's. */
 const TARGET_RATIO: Record<Kind, number> = { transfer: 0.67, donation: 0.8 };
 const TARGET_P95_FACTOR = 1.5;
@@ -379,11 +389,11 @@ async function benchTopology(topology: Topology, load: LoadClient): Promise<Topo
           const name = `${topology}-${kind}-${app}-${round + 1}`;
           // The API's recording starts last, so that it does not record the start of the database's.
           const recordApi = () => perfRecorded(flags['perf-dir'], `${name}-api`, [process.pid], measure);
-          await profiled(flags['profile-dir'], name, () =>
+          const recorded = () =>
             database.pid === null
               ? recordApi()
-              : perfRecorded(flags['perf-dir'], `${name}-db`, [database.pid], recordApi),
-          );
+              : perfRecorded(flags['perf-dir'], `${name}-db`, [database.pid], recordApi);
+          await profiled(flags['profile-dir'], name, () => heapProfiled(flags['heap-dir'], name, recorded));
         }
       }
     }

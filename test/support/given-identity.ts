@@ -10,7 +10,7 @@ import { kzCheckDigit } from '../../src/core/kz-identifiers';
 import type { Role } from '../../src/modules/access/permissions';
 import { ApiKey } from '../../src/modules/api-keys/api-keys.model';
 import { type ApiKeyDto, toApiKeyDto } from '../../src/modules/api-keys/api-keys.service';
-import { issueSession } from '../../src/modules/auth/sessions';
+import { issueSessionOfActiveUser } from '../../src/modules/auth/sessions';
 import { apiKeyHint, hashApiKey, newApiKey } from '../../src/modules/auth/tokens';
 import { Organisation, type OrganisationType } from '../../src/modules/organisations/organisations.model';
 import { type OrganisationDto, toOrganisationDto } from '../../src/modules/organisations/organisations.service';
@@ -114,7 +114,7 @@ async function user(options: GivenUser = {}): Promise<UserWithToken> {
     passwordHash,
   });
   if (options.session === false) return { user: toUserDto(created.toObject()), token: '', sessionId: '' };
-  const issued = await issueSession(created._id, null);
+  const issued = await issueSessionOfActiveUser(created._id);
   return { user: toUserDto(created.toObject()), token: issued.token, sessionId: issued.sessionId };
 }
 

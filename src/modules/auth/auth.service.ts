@@ -127,9 +127,11 @@ export async function login(input: LoginInput, { throttle, address }: LoginConte
   const actor = userActor(user);
   return withTransaction(async (session) => {
     const now = new Date();
+    // Written first, so that a change of this user running meanwhile conflicts with this transaction (users.service).
     const updated = await recordLogin(user, now, session);
-    if (!updated) throw new AppError('UNAUTHENTICATED', INVALID_CREDENTIALS_MESSAGE);
-    const issued = await issueSession(user._id, session, { now });
+    // The session holds the user as this transaction sees it: deactivated or suspended meanwhile, there is none.
+    const issued = updated && (await issueSession(user._id, session, { now }));
+    if (!updated || !issued) throw new AppError('UNAUTHENTICATED', INVALID_CREDENTIALS_MESSAGE);
     await recordAudit(
       { actor, action: 'auth.login', targetType: 'user', targetId: user._id, summary: { sessionId: issued.sessionId } },
       session,
@@ -166,8 +168,7 @@ export interface Authenticated {
 /** The actor behind a bearer token, or null when the token is unknown, expired, revoked, or its user inactive. */
 export async function authenticateSessionToken(token: string): Promise<Authenticated | null> {
   if (!looksLikeSessionToken(token)) return null;
-  // The user and its organisation are checked on every request, not only at login, so that deactivation takes
-  // effect at once even for a session that escaped revocation.
+  // The session holds its user as it now is: every change of the user or its organisation rewrites or revokes it.
   const found = await findLiveSessionOfActiveUser(token);
   if (!found) return null;
   return { actor: userActor(found.user), credential: { kind: 'session', sessionId: String(found.session._id) } };

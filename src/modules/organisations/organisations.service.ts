@@ -270,7 +270,7 @@ export async function organisationIdByBin(bin: string): Promise<string | null> {
 
 /**
  * The $lookup stage that joins, as `as`, the organisation `localField` names, with only its id and whether it is
- * active: for another module's one-round-trip checks (the users module's session holder, asked on every request).
+ * active: for another module's one-round-trip checks (the users module's account holder, read when a session is issued).
  */
 export function organisationActivityLookup(localField: string, as: string): PipelineStage.Lookup {
   const from = Organisation.collection.collectionName;

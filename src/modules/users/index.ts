@@ -6,14 +6,12 @@ export { normaliseEmail, type UserRecord } from './users.model';
 export { email, password } from './users.schemas';
 export {
   type AccountHolder,
-  accountHolderLookup,
-  activeAccountHolder,
   checkRolesAndOrganisation,
   createFirstAdmin,
   endSessionsOfOrganisation,
+  findAccountHolder,
   findActiveUser,
   findUserForLogin,
-  type JoinedAccount,
   recordLogin,
   toUserDto,
   type UserDto,

@@ -3,17 +3,24 @@
  * deactivate or reactivate them, always inside their own organisation (another organisation's user is not found).
  * The deployment's operator creates an organisation's first admin (createFirstAdmin). Also the users' face for
  * authentication (findUserForLogin, findActiveUser, recordLogin), so that no other module queries the model.
- * Deactivation and a password change end the user's sessions in the same transaction. Audit entries say which fields changed; names, emails and passwords are personal data or secrets and are
- * never written into them.
+ * Audit entries say which fields changed; names, emails and passwords are personal data or secrets and are never
+ * written into them.
+ *
+ * Sessions hold a snapshot of their user (auth/session.model.ts), kept true by one rule that every write of a user
+ * here follows, in the same transaction as the write: a change of what the snapshot holds (name, roles) rewrites the
+ * user's live sessions; deactivation, a new password, and the deactivation of the user's organisation revoke them.
+ * A new session's snapshot is read in the login's transaction, after the login has written the user (recordLogin),
+ * so a login and a concurrent change of the same user are serialised by their write conflict and neither misses
+ * the other.
  */
-import type { ClientSession, PipelineStage, QueryFilter, Types } from 'mongoose';
+import { type ClientSession, type QueryFilter, Types } from 'mongoose';
 import { AppError, notFound } from '../../core/errors';
 import { containsText, type Page, type PageRequest } from '../../core/pagination';
 import { withTransaction } from '../../db/transaction';
 import type { Actor, Role } from '../access';
 import { acrossOrganisations, organisationOf, owned } from '../access';
 import { describeChanges, recordAudit } from '../audit';
-import { revokeSessionsOfUsers } from '../auth';
+import { revokeSessionsOfUsers, rewriteSessionHolders } from '../auth';
 import { organisationActivityLookup, organisationExists, organisationIsActive } from '../organisations';
 import { hashPassword } from './passwords';
 import { normaliseEmail, User, type UserRecord } from './users.model';
@@ -184,8 +191,9 @@ export async function updateUser(id: string, input: UpdateUserInput, actor: Acto
     await checkRolesAndOrganisation(user.roles, user.organisationId ? String(user.organisationId) : null, session);
     if (passwordHash) user.set('passwordHash', passwordHash);
     await user.save({ session });
-    // A new password ends the sessions opened with the old one.
+    // A new password ends the sessions opened with the old one; otherwise they act with the user as it now is.
     if (passwordHash) await revokeSessionsOfUsers([user._id], session);
+    else await rewriteSessionHolders(user.toObject(), session);
     const summary = describeChanges(
       { ...before, organisationId: before.organisationId ? String(before.organisationId) : null },
       changes as Record<string, unknown>,
@@ -241,8 +249,13 @@ async function setActive(id: string, active: boolean, actor: Actor): Promise<Use
   });
 }
 
-/** Ends the sessions of every user of an organisation (it was deactivated). */
+/**
+ * Ends the sessions of every user of an organisation (it was deactivated). Each member is written too (its
+ * updatedAt), so that a login of a member running meanwhile, which writes its user (recordLogin), conflicts with this
+ * transaction instead of issuing a session this one does not see.
+ */
 export async function endSessionsOfOrganisation(organisationId: Types.ObjectId, session: ClientSession): Promise<void> {
+  await User.updateMany({ organisationId }, { $set: { updatedAt: new Date() } }, { session, timestamps: false });
   const members = await User.find({ organisationId }, { _id: 1 }).session(session).lean<{ _id: Types.ObjectId }[]>();
   await revokeSessionsOfUsers(
     members.map((member) => member._id),
@@ -283,33 +296,30 @@ export function recordLogin(user: UserRecord, at: Date, session: ClientSession):
     .exec();
 }
 
-/** What a session's check needs of its account: who it is and what it may do. */
+/** What a session holds of its account (its snapshot, auth/session.model.ts): who it is and what it may do. */
 export type AccountHolder = Pick<UserRecord, '_id' | 'name' | 'organisationId' | 'roles'>;
 
-/** An account as accountHolderLookup() joins it. */
-export type JoinedAccount = AccountHolder &
+type JoinedAccount = AccountHolder &
   Pick<UserRecord, 'active'> & { organisation: { _id: Types.ObjectId; active: boolean }[] };
 
 /**
- * The $lookup stage that joins, as `as`, the account `localField` names with its organisation's activity, so that
- * authentication checks a session, its account and the account's organisation in one round trip on every request.
- * Read the joined field with activeAccountHolder().
+ * The holder of this account when the account is active and so is its organisation (the operator's account has
+ * none): the conditions of findActiveUser(), in one round trip; null otherwise. Read in the transaction that issues
+ * a session, so that the session's snapshot is the account as that transaction sees it.
  */
-export function accountHolderLookup(localField: string, as: string): PipelineStage.Lookup {
-  const from = User.collection.collectionName;
-  const pipeline = [
-    { $project: { name: 1, organisationId: 1, roles: 1, active: 1 } },
-    organisationActivityLookup('organisationId', 'organisation'),
-  ];
-  return { $lookup: { from, localField, foreignField: '_id', as, pipeline } };
-}
-
-/**
- * The holder of a joined account, when the account is active and so is its organisation (the operator's account has
- * none): the same conditions as findActiveUser(); null otherwise.
- */
-export function activeAccountHolder(joined: readonly JoinedAccount[] | undefined): AccountHolder | null {
-  const account = joined?.[0];
+export async function findAccountHolder(
+  id: string | Types.ObjectId,
+  session: ClientSession | null,
+): Promise<AccountHolder | null> {
+  const [account] = await acrossOrganisations('a session names its user', () =>
+    User.aggregate<JoinedAccount>([
+      { $match: { _id: new Types.ObjectId(String(id)) } },
+      { $project: { name: 1, organisationId: 1, roles: 1, active: 1 } },
+      organisationActivityLookup('organisationId', 'organisation'),
+    ])
+      .session(session)
+      .exec(),
+  );
   if (!account?.active) return null;
   if (account.organisationId && !account.organisation.some((o) => o.active)) return null;
   const { _id, name, organisationId, roles } = account;
