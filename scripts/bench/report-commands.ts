@@ -5,7 +5,8 @@
  * time the database took; then the call's wall time and the process's CPU. Where a report's time goes, per part:
  * roll-ups, the records after the watermark, the edges, the donors. `--uri <uri>` reads a database already serving
  * that directory (`npm run db -- --port <port> --dbpath <dir>`), which loads the fixture once for many runs;
- * `--profile-dir <dir>` writes a CPU profile of the API's thread over five calls of each report.
+ * `--profile-dir <dir>` writes a CPU profile of the API's thread over five calls of each report; `--perf-dir <dir>`
+ * records five more with Linux perf, every thread of the process (start node with `--perf-basic-prof`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,7 @@ import { organisationActor } from '../../src/modules/access/permissions';
 import '../../src/modules';
 import { hubScope, ownScope } from '../../src/modules/reports/report-scope';
 import { inflowsReport } from '../../src/modules/reports/reports.service';
-import { profiled, runBench } from './report';
+import { perfRecorded, profiled, runBench } from './report';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     uri: { type: 'string' },
     'profile-dir': { type: 'string' },
+    'perf-dir': { type: 'string' },
   },
 });
 if (!values.reuse || !existsSync(path.join(values.reuse, 'bench-reports-fixture.json'))) {
@@ -95,9 +97,13 @@ async function main(): Promise<number> {
       const sent: Sent[] = recording;
       recording = null;
       // --profile-dir: five more calls under the API thread's CPU profiler.
-      await profiled(values['profile-dir'], name.replace(/[^a-z]+/g, '-'), async () => {
+      const five = async () => {
         for (let i = 0; i < 5; i += 1) await run();
-      });
+      };
+      await profiled(values['profile-dir'], name.replace(/[^a-z]+/g, '-'), five);
+      // --perf-dir: five more under Linux perf, both threads (the API's and the database's, in this process).
+      if (values['perf-dir'])
+        await perfRecorded(values['perf-dir'], name.replace(/[^a-z]+/g, '-'), [process.pid], five);
       console.log(`\n${name}: ${wall.toFixed(0)} ms, CPU ${((used.user + used.system) / 1000).toFixed(0)} ms`);
       for (const s of sent) {
         let examined = '';
