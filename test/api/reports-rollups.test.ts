@@ -235,6 +235,21 @@ describe('reports over roll-ups and the records after their watermark', () => {
     // A rebuild from nothing gives the same view.
     await foldReportRollups({ rebuild: true, now: new Date(Date.now() + SAFETY_LAG_MS) });
     await expectReportsEqualScans(a);
+
+    // A view folded before the yearly roll-ups existed (no mark on its watermark, none of them): its years are read
+    // from the monthly roll-ups, also after an incremental fold, which leaves the mark absent; a rebuild sets it.
+    const mark = async () => (await RollupWatermark.findById('report-rollups').lean())?.yearly;
+    expect(await mark()).toBe(true);
+    await RollupWatermark.updateOne({ _id: 'report-rollups' }, { $unset: { yearly: 1 } });
+    await acrossOrganisations('test: a view without yearly roll-ups', () => InflowYearlyRollup.deleteMany({}).exec());
+    await expectReportsEqualScans(a);
+    await a.receive(1, 7, dayOfLastYear().toISOString());
+    await foldEverythingSoFar();
+    expect(await mark()).toBeUndefined();
+    await expectReportsEqualScans(a);
+    await foldReportRollups({ rebuild: true, now: new Date(Date.now() + SAFETY_LAG_MS) });
+    expect(await mark()).toBe(true);
+    await expectReportsEqualScans(a);
   });
 
   test("when a hub's members write before and after the watermark, then its reports equal the sums of their scans, small groups masked", async () => {

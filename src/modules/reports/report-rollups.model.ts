@@ -165,6 +165,11 @@ export interface RollupWatermarkRecord {
   /** Every event (an issue, a reversal, a donation posted or reversed) before this instant is in the roll-ups. */
   through: Date;
   foldedAt: Date;
+  /**
+   * The yearly inflow roll-ups hold every year (set by a fold from nothing: a rebuild, or the first fold). A view
+   * folded before they existed lacks it until its next rebuild, and its years are read from the monthly roll-ups.
+   */
+  yearly?: boolean;
 }
 
 const watermarkSchema = new Schema<RollupWatermarkRecord>(
@@ -172,6 +177,7 @@ const watermarkSchema = new Schema<RollupWatermarkRecord>(
     _id: { type: String, required: true },
     through: { type: Date, required: true },
     foldedAt: { type: Date, required: true },
+    yearly: { type: Boolean },
   },
   { collection: 'report_rollup_watermarks', versionKey: false },
 );

@@ -15,6 +15,10 @@
  *   again if a fold landed in between.
  * - **Rebuild** (`rebuildReportRollups`, `npm run job -- report-rollups --rebuild`... see the job): the view
  *   recomputed from nothing, in one transaction that replaces it.
+ * - **Years** (inflows only: a roll-up per donor and month makes 24,000 a year at 2,000 donors): yearly roll-ups
+ *   summed from the monthly ones by the same fold, read for the whole years of a report by donor or donor type.
+ *   A fold from nothing marks the watermark `yearly`; a view folded before they existed has no mark and reads its
+ *   years as months until its next rebuild.
  *
  * So a report equals a scan of all its records (test/api/reports-rollups.test.ts writes before and after the
  * watermark and compares), while reading a few hundred roll-ups instead of a million entries.
@@ -38,6 +42,7 @@ import {
   OutflowRollup,
   type RolledMeasures,
   RollupWatermark,
+  type RollupWatermarkRecord,
   WATERMARK_ID,
 } from './report-rollups.model';
 import { aggregateIn, ownScope, type ReportScope } from './report-scope';
@@ -542,6 +547,19 @@ export async function outflowsOf(
   });
 }
 
+/** Whether the yearly inflow roll-ups hold every year (the watermark's mark). */
+async function yearlyRollupsComplete(): Promise<boolean> {
+  const state = await RollupWatermark.findById(WATERMARK_ID, { yearly: 1 }).lean();
+  return state?.yearly === true;
+}
+
+/** Whole years as the same whole months (a local year begins with its January). */
+const yearsAsMonths = (w: WholeMonths): WholeMonths => ({
+  ...w,
+  fromKey: w.fromKey && `${w.fromKey}-01`,
+  toKey: w.toKey && `${w.toKey}-01`,
+});
+
 /** Inflow sums by donor (`month` null) or by month (`donorId` null), or by both. */
 export type InflowSum = Omit<WeighedInflow, 'donorId' | 'month' | 'organisationId'> & {
   donorId: Types.ObjectId | null;
@@ -562,12 +580,14 @@ export async function inflowsOf(
   const sum = (field: string) => ({ $sum: `$${field}` });
   const covered = [...years, ...whole, ...days];
   return readConsistently(async (through) => {
+    // A view folded before the yearly roll-ups existed answers its years from the monthly ones.
+    const yearly = through !== null && (await yearlyRollupsComplete());
     const rolledUp = through
       ? rollupsOf<InflowSum & { _id: Types.ObjectId | string }>(
           scope,
           [
-            [InflowYearlyRollup, 'year', years],
-            [InflowRollup, 'month', whole],
+            [InflowYearlyRollup, 'year', yearly ? years : []],
+            [InflowRollup, 'month', [...whole, ...(yearly ? [] : years.map(yearsAsMonths))]],
             [InflowDailyRollup, 'day', days],
           ],
           [
@@ -825,7 +845,8 @@ export async function foldReportRollups(options: { now?: Date; rebuild?: boolean
         }
       });
     }
-    await moveWatermark(WATERMARK_ID, from, through, replace, session);
+    // Folded from nothing, the yearly roll-ups hold every year; an incremental fold keeps the mark as it was.
+    await moveWatermark(WATERMARK_ID, from, through, replace, session, from === null ? { yearly: true } : {});
     await writeBuckets(OutflowRollup, outflowBuckets, outflowFilter, ['entries'], replace, session);
     await writeBuckets(InflowRollup, inflowBuckets, inflowFilter, INFLOW_COUNTERS, replace, session);
     await writeBuckets(OutflowDailyRollup, outflowDays, outflowFilter, ['entries'], replace, session);
@@ -845,11 +866,12 @@ export async function moveWatermark(
   through: Date,
   rebuild: boolean,
   session: ClientSession,
+  marks: Partial<Pick<RollupWatermarkRecord, 'yearly'>> = {},
 ): Promise<void> {
   if (rebuild) await RollupWatermark.deleteOne({ _id: id }).session(session);
   const moved = await RollupWatermark.updateOne(
     { _id: id, through: from },
-    { $set: { through, foldedAt: new Date() } },
+    { $set: { through, foldedAt: new Date(), ...marks } },
     { session, upsert: from === null },
   );
   if (moved.matchedCount === 0 && moved.upsertedCount === 0) {
