@@ -17,6 +17,9 @@
  *   npm run bench:reports -- --quick          (the same fixture, 5 samples per report)
  *   npm run bench:reports -- --reuse <dir>    (the fixture kept in a data directory: built there the first time,
  *                                              read back the next, so a second run takes a few minutes)
+ *   npm run bench:reports -- --reuse <dir> --rebuild
+ *                                             (the kept fixture's roll-ups rebuilt first, up to the watermark they
+ *                                              had: after a change of the roll-ups' shape; the directory is changed)
  *
  * A reused fixture keeps its watermark and its records after it (nothing folds them: the job does not run here), so
  * every report reads the same parts as on the run that built it.
@@ -41,7 +44,7 @@ import { Organisation } from '../src/modules/organisations/organisations.model';
 import { Programme } from '../src/modules/programmes/programmes.model';
 import { foldReportRollups, rebuildHouseholdsServed, rebuildReportRollups } from '../src/modules/reports';
 import { servedWatermark } from '../src/modules/reports/households-served';
-import { SAFETY_LAG_MS } from '../src/modules/reports/report-rollups';
+import { rollupWatermark, SAFETY_LAG_MS } from '../src/modules/reports/report-rollups';
 import { hubScope, ownScope } from '../src/modules/reports/report-scope';
 import {
   householdsServedReport,
@@ -68,6 +71,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     /** A data directory holding the fixture (built there when it holds none). */
     reuse: { type: 'string' },
+    /** With --reuse: the kept roll-ups rebuilt first, to the same watermark. */
+    rebuild: { type: 'boolean', default: false },
   },
 });
 const HOUSEHOLDS = Number(values.households);
@@ -512,6 +517,20 @@ async function recentWork(
   );
 }
 
+/**
+ * The roll-ups rebuilt in the shape this code gives them, to the watermark the kept fixture had: its records after
+ * the watermark stay there, so every report reads the same parts as before.
+ */
+async function rebuildToWatermark(): Promise<void> {
+  const watermark = await rollupWatermark();
+  if (!watermark) throw new Error(`${values.reuse} holds no roll-ups to rebuild`);
+  const started = performance.now();
+  const fold = await rebuildReportRollups(new Date(watermark.getTime() + SAFETY_LAG_MS));
+  console.log(
+    `  report roll-ups rebuilt to ${fold.through}: ${formatRate(fold.outflowBuckets)} outflow, ${formatRate(fold.inflowBuckets)} inflow and ${formatRate(fold.yearlyBuckets)} yearly inflow buckets in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
 async function main(): Promise<number> {
   const opened = performance.now();
   const database = await startEmbeddedServerThread({ port: 0, dbPath: values.reuse });
@@ -529,6 +548,7 @@ async function main(): Promise<number> {
       console.log(
         `  the fixture read back from ${values.reuse} in ${((performance.now() - opened) / 1000).toFixed(1)} s`,
       );
+      if (values.rebuild) await rebuildToWatermark();
     } else {
       await fixture();
       if (values.reuse) {

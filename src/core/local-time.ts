@@ -92,6 +92,21 @@ function localMidnight(year: number, month: number, day: number): Date {
   return new Date(at);
 }
 
+/** `YYYY`: the local year of an instant. */
+export function yearOf(at: Date | number): string {
+  return localDate(at, 4);
+}
+
+/** The instant a local year (`YYYY`) begins: midnight of 1 January in Kazakhstan. */
+export function yearStart(year: string): Date {
+  return localMidnight(Number(year), 1, 1);
+}
+
+/** The year after `YYYY`. */
+export function nextYear(year: string): string {
+  return String(Number(year) + 1).padStart(4, '0');
+}
+
 /** `YYYY-MM`: the local month of an instant. */
 export function monthOf(at: Date | number): string {
   return localDate(at, 7);

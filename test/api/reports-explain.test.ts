@@ -90,6 +90,7 @@ test('when every report is asked with every grouping, for an organisation and fo
     'donations',
     'outflow_rollups',
     'inflow_rollups',
+    'inflow_yearly_rollups',
     'ledger_entries',
     'hand_overs',
     'shipments',

@@ -5,7 +5,7 @@
  */
 import '../../src/modules';
 import { Types } from 'mongoose';
-import { dayOf, dayStart, monthOf, monthStart } from '../../src/core/local-time';
+import { dayOf, dayStart, monthOf, monthStart, yearOf, yearStart } from '../../src/core/local-time';
 import { acrossOrganisations } from '../../src/modules/access/ownership';
 import { Donation } from '../../src/modules/donations';
 import { foldReportRollups } from '../../src/modules/reports';
@@ -13,6 +13,7 @@ import { SAFETY_LAG_MS } from '../../src/modules/reports/report-rollups';
 import {
   InflowDailyRollup,
   InflowRollup,
+  InflowYearlyRollup,
   OutflowRollup,
   RollupWatermark,
 } from '../../src/modules/reports/report-rollups.model';
@@ -43,9 +44,18 @@ const DAY = 86_400_000;
 const pastDay = () => new Date(dayStart(dayOf(new Date())).getTime() - 2 * DAY + 3 * 3_600_000);
 /** An hour before that day begins: a period from it has an edge of an hour, then whole days (or months). */
 const hourBefore = (at: Date) => new Date(dayStart(dayOf(at)).getTime() - 3_600_000);
+/** The local year before this one, as `YYYY`, its start, and three hours into its 41st day. */
+const lastYear = () => String(Number(yearOf(new Date())) - 1);
+const lastYearStart = () => yearStart(lastYear());
+const dayOfLastYear = () => new Date(lastYearStart().getTime() + 40 * DAY + 3 * 3_600_000);
 
-/** Received donations of an organisation in [from, to), per local month of receipt. */
-async function inflowsIn(organisationId: string, from: Date, to?: Date): Promise<Map<string, number>> {
+/** Received donations of an organisation in [from, to), per local month of receipt (or per `keyOf`). */
+async function inflowsIn(
+  organisationId: string,
+  from: Date,
+  to?: Date,
+  keyOf: (donation: { receivedAt: Date; donorId: Types.ObjectId }) => string = (d) => monthOf(d.receivedAt),
+): Promise<Map<string, number>> {
   const found = await acrossOrganisations('test: donations of a period, as the reports were before roll-ups', () =>
     Donation.find({
       organisationId: new Types.ObjectId(organisationId),
@@ -55,9 +65,9 @@ async function inflowsIn(organisationId: string, from: Date, to?: Date): Promise
       .lean()
       .exec(),
   );
-  const byMonth = new Map<string, number>();
-  for (const d of found) byMonth.set(monthOf(d.receivedAt), (byMonth.get(monthOf(d.receivedAt)) ?? 0) + 1);
-  return byMonth;
+  const byKey = new Map<string, number>();
+  for (const d of found) byKey.set(keyOf(d), (byKey.get(keyOf(d)) ?? 0) + 1);
+  return byKey;
 }
 
 const pieces = (rows: Row[]) => new Map(rows.map((r) => [r.group, Number(r.pieces)]));
@@ -126,6 +136,21 @@ async function expectReportsEqualScans(a: Awaited<ReturnType<typeof organisation
     expect([query, donations(received.body.rows)]).toEqual([query, await inflowsIn(a.org.id, dayFrom, to)]);
   }
 
+  // By donor, whole years are read from the yearly roll-ups: last year from its start (a whole year, and this one
+  // open), from an hour into it (its months, days and an hour's edge, then this year), and last year alone.
+  const donorOf = (d: { donorId: Types.ObjectId }) => String(d.donorId);
+  const hourInto = new Date(lastYearStart().getTime() + 3_600_000);
+  for (const [from, to] of [
+    [lastYearStart(), undefined],
+    [hourInto, undefined],
+    [lastYearStart(), yearStart(yearOf(new Date()))],
+    [hourInto, dayStart(dayOf(new Date()))],
+  ] as const) {
+    const query = `groupBy=donor&from=${from.toISOString()}${to ? `&to=${to.toISOString()}` : ''}`;
+    const received = await t.api.get(`/api/v1/reports/inflows?${query}`).set(a.headers);
+    expect([query, donations(received.body.rows)]).toEqual([query, await inflowsIn(a.org.id, from, to, donorOf)]);
+  }
+
   const inflows = await inflowScan(a.org.id);
   const byDonor = await t.api.get('/api/v1/reports/inflows?groupBy=donor').set(a.headers);
   expect(byDonor.status).toBe(200);
@@ -149,6 +174,7 @@ describe('reports over roll-ups and the records after their watermark', () => {
     const kept = await a.receive(0, 25);
     const undone = await a.receive(1, 40);
     await a.receive(1, 6, pastDay().toISOString());
+    await a.receive(0, 2, dayOfLastYear().toISOString());
     const watermark = await foldEverythingSoFar();
     expect((await RollupWatermark.findById('report-rollups').lean())?.through).toEqual(watermark);
     const { scan } = await expectReportsEqualScans(a);
@@ -170,7 +196,7 @@ describe('reports over roll-ups and the records after their watermark', () => {
     await a.reverse(undone);
     const after = await expectReportsEqualScans(a);
     expect(after.scan.byPurpose.get('issue')).toBe(7 + 5);
-    expect(after.inflows.donations).toBe(3);
+    expect(after.inflows.donations).toBe(4);
     expect(kept).toBeTruthy();
 
     // Folded: the same answers, now from the roll-ups, which hold the organisation's sums.
@@ -186,18 +212,43 @@ describe('reports over roll-ups and the records after their watermark', () => {
     }));
     expect(rollups.outflows.reduce((sum, r) => sum + r.entries, 0)).toBe(folded.scan.entries);
     expect(rollups.outflows.reduce((sum, r) => sum + r.pieces, 0)).toBe(3 * 2 + 7 + 5);
-    expect(rollups.inflows.reduce((sum, r) => sum + r.donations, 0)).toBe(3);
-    expect(rollups.inflows.reduce((sum, r) => sum + r.grams, 0)).toBe(41_000);
+    expect(rollups.inflows.reduce((sum, r) => sum + r.donations, 0)).toBe(4);
+    expect(rollups.inflows.reduce((sum, r) => sum + r.grams, 0)).toBe(43_000);
     // The same sums per day: the past day's donation on its own day.
     const daily = await acrossOrganisations('test: the daily roll-ups of one organisation', () =>
       InflowDailyRollup.find({ organisationId: new Types.ObjectId(a.org.id) })
         .lean()
         .exec(),
     );
-    expect(daily.reduce((sum, r) => sum + r.donations, 0)).toBe(3);
+    expect(daily.reduce((sum, r) => sum + r.donations, 0)).toBe(4);
     expect(daily.find((r) => r.day === dayOf(pastDay()))?.grams).toBe(6_000);
+    // And per year: last year's donation in last year's roll-up of its donor.
+    const yearly = await acrossOrganisations('test: the yearly roll-ups of one organisation', () =>
+      InflowYearlyRollup.find({ organisationId: new Types.ObjectId(a.org.id) })
+        .lean()
+        .exec(),
+    );
+    expect(yearly.reduce((sum, r) => sum + r.donations, 0)).toBe(4);
+    expect(yearly.filter((r) => r.year === lastYear()).map((r) => [String(r.donorId), r.grams])).toEqual([
+      [a.donors[0].id, 2_000],
+    ]);
     // A rebuild from nothing gives the same view.
     await foldReportRollups({ rebuild: true, now: new Date(Date.now() + SAFETY_LAG_MS) });
+    await expectReportsEqualScans(a);
+
+    // A view folded before the yearly roll-ups existed (no mark on its watermark, none of them): its years are read
+    // from the monthly roll-ups, also after an incremental fold, which leaves the mark absent; a rebuild sets it.
+    const mark = async () => (await RollupWatermark.findById('report-rollups').lean())?.yearly;
+    expect(await mark()).toBe(true);
+    await RollupWatermark.updateOne({ _id: 'report-rollups' }, { $unset: { yearly: 1 } });
+    await acrossOrganisations('test: a view without yearly roll-ups', () => InflowYearlyRollup.deleteMany({}).exec());
+    await expectReportsEqualScans(a);
+    await a.receive(1, 7, dayOfLastYear().toISOString());
+    await foldEverythingSoFar();
+    expect(await mark()).toBeUndefined();
+    await expectReportsEqualScans(a);
+    await foldReportRollups({ rebuild: true, now: new Date(Date.now() + SAFETY_LAG_MS) });
+    expect(await mark()).toBe(true);
     await expectReportsEqualScans(a);
   });
 
@@ -208,6 +259,7 @@ describe('reports over roll-ups and the records after their watermark', () => {
     const { hub, hubViewer } = await givenHubOf(t.api, 'Astana volunteer headquarters', [a.org.id, b.org.id]);
     await a.receive(0, 30);
     await a.receive(1, 4, pastDay().toISOString());
+    await b.receive(0, 5, dayOfLastYear().toISOString());
     const undone = await b.receive(1, 12);
     await foldEverythingSoFar();
     await b.receive(0, 8);
@@ -254,6 +306,30 @@ describe('reports over roll-ups and the records after their watermark', () => {
         .set(hubViewer);
       expect(byType.body.totals.donations).toBe(inA.donations + inB.donations);
       expect(JSON.stringify(byType.body)).not.toContain('donor 0');
+      // Each member's first donor is a company, its second an NGO.
+      const ofDonor = (scan: typeof inA, donor: { id: string }) => scan.byDonor.get(donor.id)?.donations ?? 0;
+      const byDonorType = new Map(
+        [
+          ['company', ofDonor(inA, a.donors[0]) + ofDonor(inB, b.donors[0])],
+          ['ngo', ofDonor(inA, a.donors[1]) + ofDonor(inB, b.donors[1])],
+        ].filter(([, n]) => n !== 0) as [string, number][],
+      );
+      expect([round, donations(byType.body.rows)]).toEqual([round, byDonorType]);
+      // Last year alone (from the members' yearly roll-ups), and from an hour into it.
+      for (const from of [lastYearStart(), new Date(lastYearStart().getTime() + 3_600_000)]) {
+        const to = yearStart(yearOf(new Date()));
+        const query = `groupBy=donor_type&from=${from.toISOString()}&to=${to.toISOString()}`;
+        const lastYears = await t.api.get(`/api/v1/organisations/${hub.id}/reports/inflows?${query}`).set(hubViewer);
+        const counted = [
+          ...(await inflowsIn(a.org.id, from, to)).values(),
+          ...(await inflowsIn(b.org.id, from, to)).values(),
+        ];
+        expect([round, query, lastYears.body.totals.donations]).toEqual([
+          round,
+          query,
+          counted.reduce((sum, n) => sum + n, 0),
+        ]);
+      }
 
       const households = await t.api
         .get(`/api/v1/organisations/${hub.id}/reports/households?groupBy=region`)

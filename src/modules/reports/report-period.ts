@@ -3,13 +3,24 @@
  * whole local months of the part of the period it counts for (a hub's member: within its membership dates), read
  * from the monthly roll-ups and the records after their watermark; the whole local days of the partial months at its
  * ends, read from the daily roll-ups in the same way; and the instants left over (within a day at each end), read
- * from the records themselves. The parts never overlap and together cover exactly the period, so a report equals a scan of
+ * from the records themselves. The inflows by donor or donor type also read whole local years, from the yearly
+ * roll-ups, and the months of the partial years at the ends as above. The parts never overlap and together cover exactly the period, so a report equals a scan of
  * every record it counts (test/api/reports-rollups.test.ts).
  *
  * An end at or after now is an open end (nothing is recorded later).
  */
 import type { Types } from 'mongoose';
-import { dayOf, dayStart, monthOf, monthStart, nextDay, nextMonth } from '../../core/local-time';
+import {
+  dayOf,
+  dayStart,
+  monthOf,
+  monthStart,
+  nextDay,
+  nextMonth,
+  nextYear,
+  yearOf,
+  yearStart,
+} from '../../core/local-time';
 import type { Branch, WholeMonths } from './report-rollups';
 import type { MemberWindow, ReportScope } from './report-scope';
 
@@ -48,13 +59,14 @@ export function windowsOf(scope: ReportScope, period: { from?: Date; to?: Date }
     .filter((w) => !(w.from && w.to && w.from >= w.to));
 }
 
-/** A calendar unit: the key (`YYYY-MM` or `YYYY-MM-DD`) of an instant, the instant a key begins, the next key. */
+/** A calendar unit: the key (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`) of an instant, the instant a key begins, the next key. */
 interface Unit {
   of(at: Date): string;
   start(key: string): Date;
   next(key: string): string;
 }
 
+const YEARS: Unit = { of: yearOf, start: yearStart, next: nextYear };
 const MONTHS: Unit = { of: monthOf, start: monthStart, next: nextMonth };
 const DAYS: Unit = { of: dayOf, start: dayStart, next: nextDay };
 
@@ -88,24 +100,41 @@ function split(window: Window, unit: Unit): { whole: WholeMonths | null; edges: 
   return { whole, edges };
 }
 
-/** The period of a report over the scope, as whole months, whole days and edges per organisation. */
+/** What a period is read as: whole years (only when asked for), whole months, whole days, and the edges. */
+export interface PeriodParts {
+  years: WholeMonths[];
+  whole: WholeMonths[];
+  days: WholeMonths[];
+  edges: Branch[];
+}
+
+/**
+ * The period of a report over the scope, as whole years (with `years`: the inflows by donor, whose view has a roll-up
+ * per donor and year), whole months, whole days and edges per organisation: each unit's leftovers at a window's
+ * ends are split into the next smaller unit, and what is left within a day is an edge.
+ */
 export function periodParts(
   scope: ReportScope,
   period: { from?: Date; to?: Date },
   now = new Date(),
-): { whole: WholeMonths[]; days: WholeMonths[]; edges: Branch[] } {
-  const whole: WholeMonths[] = [];
-  const days: WholeMonths[] = [];
+  options: { years?: boolean } = {},
+): PeriodParts {
+  const units = options.years ? [YEARS, MONTHS, DAYS] : [MONTHS, DAYS];
+  const wholes: WholeMonths[][] = units.map(() => []);
   const edges: Branch[] = [];
-  for (const window of windowsOf(scope, period, now)) {
-    const months = split(window, MONTHS);
-    if (months.whole) whole.push(months.whole);
-    // A partial month's edges are bounded at both ends: its whole days, and what is left within a day.
-    for (const edge of months.edges) {
-      const inDays = split({ organisationId: edge.organisationId, from: edge.from ?? null, to: edge.to ?? null }, DAYS);
-      if (inDays.whole) days.push(inDays.whole);
-      edges.push(...inDays.edges);
+  const splitFrom = (level: number, window: Window): void => {
+    if (level === units.length) {
+      edges.push(window);
+      return;
     }
-  }
-  return { whole, days, edges };
+    const parts = split(window, units[level]);
+    if (parts.whole) wholes[level].push(parts.whole);
+    // A leftover is bounded at both ends: the next unit's whole ones, and so on down to what is left within a day.
+    for (const edge of parts.edges) {
+      splitFrom(level + 1, { organisationId: edge.organisationId, from: edge.from ?? null, to: edge.to ?? null });
+    }
+  };
+  for (const window of windowsOf(scope, period, now)) splitFrom(0, window);
+  const [days, whole, years = []] = [...wholes].reverse();
+  return { years, whole, days, edges };
 }

@@ -1,6 +1,6 @@
 /**
  * The records of the reports' materialised view (report-rollups.ts): monthly and daily sums of what left stock and of
- * what donors gave, without the item (weights and volumes are applied when entries are folded in), and the one
+ * what donors gave (and yearly ones of what donors gave), without the item (weights and volumes are applied when entries are folded in), and the one
  * watermark that says up to which instant they hold every event. Monthly roll-ups answer a report's whole months;
  * daily ones the whole days of the partial months at its ends (a report from the 14th reads 17 daily roll-ups, not
  * the ledger's entries of those days).
@@ -137,6 +137,27 @@ export const InflowDailyRollup = dailyModel<InflowDailyRollupRecord>(
   { donorId: 1 },
 );
 
+/**
+ * The yearly sums of the inflows' monthly roll-ups (`year`: `YYYY`, local, in the month's place): a year by donor is
+ * then one roll-up per donor, not twelve (2,000 donors give 24,000 monthly roll-ups a year). Only the inflows have
+ * them: the outflows' buckets are few.
+ */
+export interface InflowYearlyRollupRecord extends Omit<InflowRollupRecord, 'month'> {
+  year: string;
+}
+
+const { month: _month, ...inflowFieldsWithoutMonth } = inflowFields;
+const inflowYearlySchema = new Schema<InflowYearlyRollupRecord>(
+  { ...inflowFieldsWithoutMonth, year: { type: String, required: true } },
+  { collection: 'inflow_yearly_rollups', versionKey: false },
+);
+inflowYearlySchema.plugin(ownedByOrganisation);
+inflowYearlySchema.index({ organisationId: 1, year: 1, donorId: 1 }, { unique: true });
+
+export const InflowYearlyRollup =
+  (mongoose.models.InflowYearlyRollup as mongoose.Model<InflowYearlyRollupRecord> | undefined) ??
+  mongoose.model<InflowYearlyRollupRecord>('InflowYearlyRollup', inflowYearlySchema);
+
 export const WATERMARK_ID = 'report-rollups';
 
 export interface RollupWatermarkRecord {
@@ -144,6 +165,11 @@ export interface RollupWatermarkRecord {
   /** Every event (an issue, a reversal, a donation posted or reversed) before this instant is in the roll-ups. */
   through: Date;
   foldedAt: Date;
+  /**
+   * The yearly inflow roll-ups hold every year (set by a fold from nothing: a rebuild, or the first fold). A view
+   * folded before they existed lacks it until its next rebuild, and its years are read from the monthly roll-ups.
+   */
+  yearly?: boolean;
 }
 
 const watermarkSchema = new Schema<RollupWatermarkRecord>(
@@ -151,6 +177,7 @@ const watermarkSchema = new Schema<RollupWatermarkRecord>(
     _id: { type: String, required: true },
     through: { type: Date, required: true },
     foldedAt: { type: Date, required: true },
+    yearly: { type: Boolean },
   },
   { collection: 'report_rollup_watermarks', versionKey: false },
 );

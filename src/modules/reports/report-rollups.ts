@@ -15,6 +15,10 @@
  *   again if a fold landed in between.
  * - **Rebuild** (`rebuildReportRollups`, `npm run job -- report-rollups --rebuild`... see the job): the view
  *   recomputed from nothing, in one transaction that replaces it.
+ * - **Years** (inflows only: a roll-up per donor and month makes 24,000 a year at 2,000 donors): yearly roll-ups
+ *   summed from the monthly ones by the same fold, read for the whole years of a report by donor or donor type.
+ *   A fold from nothing marks the watermark `yearly`; a view folded before they existed has no mark and reads its
+ *   years as months until its next rebuild.
  *
  * So a report equals a scan of all its records (test/api/reports-rollups.test.ts writes before and after the
  * watermark and compares), while reading a few hundred roll-ups instead of a million entries.
@@ -29,14 +33,16 @@ import { Donation } from '../donations';
 import { Organisation } from '../organisations';
 import { LedgerEntry } from '../stock';
 import { addQuantity, catalogItems, emptyTotals, type Totals } from './measures';
-import { earlier, later } from './report-period';
+import { earlier, later, type PeriodParts } from './report-period';
 import {
   InflowDailyRollup,
   InflowRollup,
+  InflowYearlyRollup,
   OutflowDailyRollup,
   OutflowRollup,
   type RolledMeasures,
   RollupWatermark,
+  type RollupWatermarkRecord,
   WATERMARK_ID,
 } from './report-rollups.model';
 import { aggregateIn, ownScope, type ReportScope } from './report-scope';
@@ -85,11 +91,13 @@ function hull<T extends Date | string>(ranges: readonly { from?: T | null; to?: 
  * scan the whole year between).
  */
 function byRange(branches: readonly Branch[]): Branch[][] {
-  const groups = new Map<string, Branch[]>();
-  for (const b of branches) {
-    const key = `${b.from?.getTime() ?? ''}|${b.to?.getTime() ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), b]);
-  }
+  return groupedBy(branches, (b) => `${b.from?.getTime() ?? ''}|${b.to?.getTime() ?? ''}`);
+}
+
+/** Items grouped by a key, in the order of their first. */
+function groupedBy<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
   return [...groups.values()];
 }
 
@@ -462,8 +470,8 @@ export interface WholeMonths {
   toKey?: string;
 }
 
-/** The roll-ups of the parts, on their `month` or `day` key. */
-function keyBranches(parts: readonly WholeMonths[], field: 'month' | 'day'): Record<string, unknown> {
+/** The roll-ups of the parts, on their `year`, `month` or `day` key. */
+function keyBranches(parts: readonly WholeMonths[], field: RollupKey): Record<string, unknown> {
   const ranges = parts.map((p) => ({ from: p.fromKey, to: p.toKey }));
   const branch = (p: WholeMonths, i: number) => {
     const r = hull([ranges[i]]);
@@ -475,20 +483,27 @@ function keyBranches(parts: readonly WholeMonths[], field: 'month' | 'day'): Rec
   return { $or: parts.map(branch), ...(Object.keys(range).length ? { [field]: range } : {}) };
 }
 
-/** The monthly roll-ups of `whole` and the daily ones of `days`, through `pipeline`. */
+type RollupKey = 'year' | 'month' | 'day';
+
+/** The parts grouped by their range of keys, as `byRange` groups branches (one command per range, for its hull). */
+function byKeyRange(parts: readonly WholeMonths[]): WholeMonths[][] {
+  return groupedBy(parts, (p) => `${p.fromKey ?? ''}|${p.toKey ?? ''}`);
+}
+
+/**
+ * The roll-ups of each model's parts, on its key, through `pipeline`: one command per range of keys (a quarter's
+ * days at its two ends are months apart: one hull over them would read every daily roll-up between).
+ */
 async function rollupsOf<R>(
   scope: ReportScope,
-  // biome-ignore lint/suspicious/noExplicitAny: the monthly and the daily model of one view
-  models: readonly [monthly: mongoose.Model<any>, daily: mongoose.Model<any>],
-  whole: readonly WholeMonths[],
-  days: readonly WholeMonths[],
+  // biome-ignore lint/suspicious/noExplicitAny: the yearly, monthly and daily models of one view
+  reads: readonly (readonly [model: mongoose.Model<any>, key: RollupKey, parts: readonly WholeMonths[]])[],
   pipeline: PipelineStage[],
 ): Promise<R[]> {
-  const [monthly, daily] = await Promise.all([
-    whole.length ? aggregateIn<R>(scope, models[0], keyBranches(whole, 'month'), pipeline) : [],
-    days.length ? aggregateIn<R>(scope, models[1], keyBranches(days, 'day'), pipeline) : [],
-  ]);
-  return [...monthly, ...daily];
+  const commands = reads.flatMap(([model, key, parts]) =>
+    byKeyRange(parts).map((group) => aggregateIn<R>(scope, model, keyBranches(group, key), pipeline)),
+  );
+  return (await Promise.all(commands)).flat();
 }
 
 /**
@@ -504,10 +519,14 @@ export async function outflowsOf(
   const covered = [...whole, ...days];
   return readConsistently(async (through) => {
     const rolledUp = through
-      ? rollupsOf<WeighedOutflow>(scope, [OutflowRollup, OutflowDailyRollup], whole, days, [
-          { $match: { entries: { $ne: 0 } } },
-          { $project: { _id: 0 } },
-        ])
+      ? rollupsOf<WeighedOutflow>(
+          scope,
+          [
+            [OutflowRollup, 'month', whole],
+            [OutflowDailyRollup, 'day', days],
+          ],
+          [{ $match: { entries: { $ne: 0 } } }, { $project: { _id: 0 } }],
+        )
       : Promise.resolve([]);
     // Issues of the whole months and days after the watermark, as they are now; and the issues the roll-ups counted
     // that a reversal after the watermark put back.
@@ -528,6 +547,19 @@ export async function outflowsOf(
   });
 }
 
+/** Whether the yearly inflow roll-ups hold every year (the watermark's mark). */
+async function yearlyRollupsComplete(): Promise<boolean> {
+  const state = await RollupWatermark.findById(WATERMARK_ID, { yearly: 1 }).lean();
+  return state?.yearly === true;
+}
+
+/** Whole years as the same whole months (a local year begins with its January). */
+const yearsAsMonths = (w: WholeMonths): WholeMonths => ({
+  ...w,
+  fromKey: w.fromKey && `${w.fromKey}-01`,
+  toKey: w.toKey && `${w.toKey}-01`,
+});
+
 /** Inflow sums by donor (`month` null) or by month (`donorId` null), or by both. */
 export type InflowSum = Omit<WeighedInflow, 'donorId' | 'month' | 'organisationId'> & {
   donorId: Types.ObjectId | null;
@@ -535,31 +567,41 @@ export type InflowSum = Omit<WeighedInflow, 'donorId' | 'month' | 'organisationI
 };
 
 /**
- * Donations received in the whole months and days (roll-ups, and postings and reversals after the watermark) and the
- * edges. The roll-ups (one per donor and month or day) are summed in the database by what the report groups by.
+ * Donations received in the whole years, months and days (roll-ups, and postings and reversals after the watermark)
+ * and the edges. The roll-ups (one per donor and year, month or day) are summed in the database by what the report
+ * groups by; a year has no month, so a report by month has no whole years.
  */
 export async function inflowsOf(
   scope: ReportScope,
-  whole: readonly WholeMonths[],
-  days: readonly WholeMonths[],
-  edges: readonly Branch[],
+  { years, whole, days, edges }: PeriodParts,
   by: 'donor' | 'month',
 ): Promise<InflowSum[]> {
+  if (by === 'month' && years.length) throw new Error('inflows by month are read from whole months, not years');
   const sum = (field: string) => ({ $sum: `$${field}` });
-  const covered = [...whole, ...days];
+  const covered = [...years, ...whole, ...days];
   return readConsistently(async (through) => {
+    // A view folded before the yearly roll-ups existed answers its years from the monthly ones.
+    const yearly = through !== null && (await yearlyRollupsComplete());
     const rolledUp = through
-      ? rollupsOf<InflowSum & { _id: Types.ObjectId | string }>(scope, [InflowRollup, InflowDailyRollup], whole, days, [
-          { $match: { donations: { $ne: 0 } } },
-          {
-            $group: {
-              _id: by === 'donor' ? '$donorId' : '$month',
-              donations: sum('donations'),
-              lines: sum('lines'),
-              ...Object.fromEntries(MEASURES.map((m) => [m, sum(m)])),
+      ? rollupsOf<InflowSum & { _id: Types.ObjectId | string }>(
+          scope,
+          [
+            [InflowYearlyRollup, 'year', yearly ? years : []],
+            [InflowRollup, 'month', [...whole, ...(yearly ? [] : years.map(yearsAsMonths))]],
+            [InflowDailyRollup, 'day', days],
+          ],
+          [
+            { $match: { donations: { $ne: 0 } } },
+            {
+              $group: {
+                _id: by === 'donor' ? '$donorId' : '$month',
+                donations: sum('donations'),
+                lines: sum('lines'),
+                ...Object.fromEntries(MEASURES.map((m) => [m, sum(m)])),
+              },
             },
-          },
-        ]).then((rows) =>
+          ],
+        ).then((rows) =>
           rows.map(({ _id, ...r }) => ({
             ...r,
             donorId: by === 'donor' ? (_id as Types.ObjectId) : null,
@@ -602,6 +644,8 @@ export interface FoldResult {
   inflowBuckets: number;
   /** Daily roll-ups written (outflows and inflows). */
   dailyBuckets: number;
+  /** Yearly roll-ups written (inflows). */
+  yearlyBuckets: number;
 }
 
 /** Every organisation's id (organisations are few; each one's records are read through its own indexes). */
@@ -662,6 +706,27 @@ const inflowFilter = (i: InflowKey) => ({
   ...(i.day ? { day: i.day } : {}),
   donorId: i.donorId,
 });
+
+/** An inflow bucket of a year: the monthly one's key with the year in the month's place. */
+type YearlyInflow = Omit<WeighedInflow, 'month' | 'day'> & { year: string };
+
+const yearlyInflowFilter = (i: YearlyInflow) => ({
+  organisationId: i.organisationId,
+  year: i.year,
+  donorId: i.donorId,
+});
+
+const INFLOW_COUNTERS = ['donations', 'lines'] as const;
+
+/** The monthly inflow sums summed per year. */
+function yearlyInflows(months: readonly WeighedInflow[]): YearlyInflow[] {
+  const years = new Sums<YearlyInflow>(yearlyInflowFilter, INFLOW_COUNTERS);
+  years.add(months.map(({ month, day: _day, ...row }) => ({ ...row, year: month.slice(0, 4) })));
+  return years.nonZero();
+}
+
+/** Every collection of the view. */
+const ROLLUP_MODELS = [OutflowRollup, InflowRollup, OutflowDailyRollup, InflowDailyRollup, InflowYearlyRollup] as const;
 
 /** Sums of records by key: what several weeks of a fold add to one bucket. */
 class Sums<T extends RolledMeasures & { day?: string }> {
@@ -743,10 +808,11 @@ export async function foldReportRollups(options: { now?: Date; rebuild?: boolean
     outflowBuckets: 0,
     inflowBuckets: 0,
     dailyBuckets: 0,
+    yearlyBuckets: 0,
   };
   if (from && from >= through) return { ...result, through: result.from };
   const outflows = new Sums<WeighedOutflow>(outflowFilter, ['entries']);
-  const inflows = new Sums<WeighedInflow>(inflowFilter, ['donations', 'lines']);
+  const inflows = new Sums<WeighedInflow>(inflowFilter, INFLOW_COUNTERS);
   for (const organisationId of await organisationIds()) {
     // Back from the target a week at a time, to the watermark, or (folding from nothing) until nothing is earlier.
     let counted = false;
@@ -764,24 +830,28 @@ export async function foldReportRollups(options: { now?: Date; rebuild?: boolean
   const inflowDays = inflows.nonZero();
   const outflowBuckets = outflows.monthly();
   const inflowBuckets = inflows.monthly();
+  const inflowYears = yearlyInflows(inflowBuckets);
   result.outflowBuckets = outflowBuckets.length;
   result.inflowBuckets = inflowBuckets.length;
   result.dailyBuckets = outflowDays.length + inflowDays.length;
+  result.yearlyBuckets = inflowYears.length;
   const replace = options.rebuild === true;
   await withTransaction(async (session) => {
     if (replace) {
       await acrossOrganisations('rebuilding the reports’ roll-ups', async () => {
-        for (const model of [OutflowRollup, InflowRollup, OutflowDailyRollup, InflowDailyRollup] as const) {
+        for (const model of ROLLUP_MODELS) {
           // biome-ignore lint/suspicious/noExplicitAny: the four roll-up models
           await (model as mongoose.Model<any>).deleteMany({}).session(session).exec();
         }
       });
     }
-    await moveWatermark(WATERMARK_ID, from, through, replace, session);
+    // Folded from nothing, the yearly roll-ups hold every year; an incremental fold keeps the mark as it was.
+    await moveWatermark(WATERMARK_ID, from, through, replace, session, from === null ? { yearly: true } : {});
     await writeBuckets(OutflowRollup, outflowBuckets, outflowFilter, ['entries'], replace, session);
-    await writeBuckets(InflowRollup, inflowBuckets, inflowFilter, ['donations', 'lines'], replace, session);
+    await writeBuckets(InflowRollup, inflowBuckets, inflowFilter, INFLOW_COUNTERS, replace, session);
     await writeBuckets(OutflowDailyRollup, outflowDays, outflowFilter, ['entries'], replace, session);
-    await writeBuckets(InflowDailyRollup, inflowDays, inflowFilter, ['donations', 'lines'], replace, session);
+    await writeBuckets(InflowDailyRollup, inflowDays, inflowFilter, INFLOW_COUNTERS, replace, session);
+    await writeBuckets(InflowYearlyRollup, inflowYears, yearlyInflowFilter, INFLOW_COUNTERS, replace, session);
   });
   return result;
 }
@@ -796,11 +866,12 @@ export async function moveWatermark(
   through: Date,
   rebuild: boolean,
   session: ClientSession,
+  marks: Partial<Pick<RollupWatermarkRecord, 'yearly'>> = {},
 ): Promise<void> {
   if (rebuild) await RollupWatermark.deleteOne({ _id: id }).session(session);
   const moved = await RollupWatermark.updateOne(
     { _id: id, through: from },
-    { $set: { through, foldedAt: new Date() } },
+    { $set: { through, foldedAt: new Date(), ...marks } },
     { session, upsert: from === null },
   );
   if (moved.matchedCount === 0 && moved.upsertedCount === 0) {

@@ -248,17 +248,17 @@ export async function inflowsReport(
   query: Period & { groupBy: InflowGrouping },
 ): Promise<ReportTable> {
   if (query.groupBy === 'donor') refuseForHub(scope, 'donor');
-  // Per donor and month: the roll-ups of whole months and days (and what was posted after their watermark), the
-  // donations of the period's ends within a day (report-rollups.ts).
-  const { whole, days, edges } = periodParts(scope, query);
-  const sums = await inflowsOf(scope, whole, days, edges, query.groupBy === 'month' ? 'month' : 'donor');
+  // Per donor or month: the roll-ups of whole years (by donor), months and days (and what was posted after their
+  // watermark), the donations of the period's ends within a day (report-rollups.ts).
+  const byMonth = query.groupBy === 'month';
+  const parts = periodParts(scope, query, new Date(), { years: !byMonth });
+  const sums = await inflowsOf(scope, parts, byMonth ? 'month' : 'donor');
   // A hub reads its members' donors for their type only: never a name or a contact.
   const donorProjection = scope.kind === 'hub' ? { type: 1 } : { type: 1, name: 1, anonymous: 1 };
   const donorIds = objectIds(sums.flatMap((s) => (s.donorId ? [s.donorId] : [])));
-  const donors =
-    query.groupBy === 'month'
-      ? []
-      : await aggregateIn<DonorRecord>(scope, Donor, { _id: { $in: donorIds } }, [{ $project: donorProjection }]);
+  const donors = byMonth
+    ? []
+    : await aggregateIn<DonorRecord>(scope, Donor, { _id: { $in: donorIds } }, [{ $project: donorProjection }]);
   const donorById = new Map(donors.map((d) => [String(d._id), d]));
   const keyOf = (donorId: Types.ObjectId | null, monthKey: string | null): [string, () => Text] => {
     const donor = donorById.get(String(donorId));
