@@ -12,6 +12,21 @@ import { enqueue, flushQueue, listQueued, type QueuedKind, type QueuedRequest, s
 
 const RETRY_MS = 20_000;
 
+/**
+ * Whether the server answers at all (any status: it is there). `navigator.onLine` is only a hint, and a page opened
+ * from the offline copy may start with it true while nothing can be reached. `/health` is never served by the
+ * service worker (public/sw.js).
+ */
+async function serverAnswers(): Promise<boolean> {
+  if (!navigator.onLine) return false;
+  try {
+    await fetch('/health', { cache: 'no-store' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface Submission {
   kind: QueuedKind;
   method: 'POST' | 'PATCH';
@@ -45,10 +60,14 @@ export function OfflineProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const flush = useCallback(async () => {
-    if (!userId) return;
+    const reachable = await serverAnswers();
+    if (!userId) {
+      setOnline(reachable);
+      return;
+    }
     const result = await flushQueue(userId);
     if (result.sent.length) await queryClient.invalidateQueries();
-    setOnline(!result.interrupted && navigator.onLine);
+    setOnline(reachable && !result.interrupted && navigator.onLine);
   }, [userId, queryClient]);
 
   useEffect(() => {
