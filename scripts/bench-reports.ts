@@ -22,7 +22,9 @@
  *                                              had: after a change of the roll-ups' shape; the directory is changed)
  *
  * A reused fixture keeps its watermark and its records after it (nothing folds them: the job does not run here), so
- * every report reads the same parts as on the run that built it.
+ * every report reads the same parts as on the run that built it. Reading a million-entry fixture back (and rebuilding
+ * its roll-ups) can pass the database thread's default heap limit (ERR_WORKER_OUT_OF_MEMORY): give the process
+ * more, `NODE_OPTIONS=--max-old-space-size=12000 npm run bench:reports -- --reuse <dir>`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
