@@ -71,7 +71,11 @@ const masked = ([households, people]: number[]) =>
 
 describe('households served from the households-served records', () => {
   test('when hand-overs are partly folded and partly not, then every report over periods ending between two hand-overs equals a scan of the hand-overs, for an organisation and for a hub', async () => {
-    const a = await organisationThatDistributed('Love Kazakhstan', { served: 7, regions: ['almaty_region', 'astana'] });
+    const a = await organisationThatDistributed('Love Kazakhstan', {
+      served: 7,
+      regions: ['almaty_region', 'astana'],
+      secondAfter: 3,
+    });
     const b = await organisationThatDistributed('Talgar group', { served: 3, regions: ['astana'] });
     const { hub, hubViewer } = await givenHubOf(t.api, 'Almaty hub', [a.org.id, b.org.id]);
     const instants = (
@@ -120,12 +124,14 @@ describe('households served from the households-served records', () => {
     };
     // Nothing folded: every hand-over is read as it is.
     await expectEqualScans('before a fold');
-    // Folded up to a second within the hand-overs: some households in the records, some in the tail, some in both.
-    const firstSecond = Math.floor(instants[0].getTime() / 1000) * 1000;
-    await foldHouseholdsServed({ now: new Date(firstSecond + 1000 + SAFETY_LAG_MS) });
+    // Folded up to a second within the hand-overs: the first three in the records, the others in the tail.
+    const boundary = a.secondBoundary as Date;
+    const partly = await foldHouseholdsServed({ now: new Date(boundary.getTime() + SAFETY_LAG_MS) });
+    expect(partly.handOvers).toBe(3);
     await expectEqualScans('partly folded');
     const folded = await foldHouseholdsServed({ now: new Date(Date.now() + 2000 + SAFETY_LAG_MS) });
-    expect(folded.handOvers).toBeGreaterThan(0);
+    // The rest: a's other four served households, and b's three.
+    expect(folded.handOvers).toBe(7);
     await expectEqualScans('all folded');
     // The records hold the organisation's households once per group, each with its one instant.
     const records = await acrossOrganisations('test: the records', () =>

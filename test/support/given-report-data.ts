@@ -22,11 +22,25 @@ import { givenHouseholds } from './given-households';
 import { bearer, given } from './given-identity';
 import { actorFor, givenInventory } from './given-inventory';
 
+/** Waits until the clock enters the next whole second and answers that second's start. */
+async function nextWholeSecond(): Promise<Date> {
+  const start = Math.floor(Date.now() / 1000) * 1000 + 1000;
+  while (Date.now() < start) await new Promise((resolve) => setTimeout(resolve, start - Date.now()));
+  return new Date(start);
+}
+
 /**
- * An organisation that handed blankets to `served` households of a programme's round (region almaty_region, the
- * first two also in astana... see below), issued some directly, and corrected one direct issue by a reversal.
+ * An organisation that handed blankets to `served` households of a programme's round (the households spread over
+ * `regions` in turn), issued some directly, and corrected one direct issue by a reversal.
+ *
+ * With `secondAfter: n`, the clock passes a whole second after the n-th hand-over, and `secondBoundary` is that
+ * second's start: the hand-overs before it and those after fall on either side of a fold through it, since folds go
+ * by the whole seconds of the hand-overs' ids.
  */
-export async function organisationThatDistributed(name: string, options: { served: number; regions: string[] }) {
+export async function organisationThatDistributed(
+  name: string,
+  options: { served: number; regions: string[]; secondAfter?: number },
+) {
   const org = await given.organisation({ name, type: 'ngo' });
   const owner = { organisationId: org.id };
   const actor: Actor = await actorFor(owner);
@@ -70,7 +84,9 @@ export async function organisationThatDistributed(name: string, options: { serve
   );
   const allocated = await allocate(batch.id, { householdIds: households.map((h) => h.id) }, actor);
   // Every household but the last takes its blankets; the last does not come ("none": not served).
+  let secondBoundary: Date | undefined;
   for (const [i, allocation] of allocated.allocated.entries()) {
+    if (i === options.secondAfter) secondBoundary = await nextWholeSecond();
     const last = i === allocated.allocated.length - 1;
     await handOver(
       allocation.id,
@@ -91,7 +107,7 @@ export async function organisationThatDistributed(name: string, options: { serve
   await reverseOperation(mistake.operationId, { reason: 'entered twice' }, actor);
   const headers = bearer((await given.user({ role: 'viewer', organisationId: org.id })).token);
   const coordinator = bearer((await given.user({ role: 'admin', organisationId: org.id })).token);
-  return { org, actor, headers, coordinator, blanket, warehouse, programme, roundId, households };
+  return { org, actor, headers, coordinator, blanket, warehouse, programme, roundId, households, secondBoundary };
 }
 
 /** Outflows straight from the ledger: every issue entry not reversed, of the organisation, in [from, to). */
