@@ -78,7 +78,7 @@ export default function Households() {
             </div>
             <Group gap={4} justify="flex-end">
               {household.vulnerabilities.map((code) => (
-                <Badge key={code} variant="light" color="blue.9">
+                <Badge key={code} variant="outline" color="blue.9">
                   {t(`household.vulnerability.${code}` as 'household.vulnerability.low_income', { defaultValue: code })}
                 </Badge>
               ))}
