@@ -5,10 +5,11 @@
  */
 import '../../src/modules';
 import { Types } from 'mongoose';
-import { dayOf, dayStart, monthOf, monthStart, yearOf, yearStart } from '../../src/core/local-time';
+import { dayOf, dayStart, monthOf, monthStart, nextMonth, yearOf, yearStart } from '../../src/core/local-time';
 import { acrossOrganisations } from '../../src/modules/access/ownership';
 import { Donation } from '../../src/modules/donations';
 import { foldReportRollups } from '../../src/modules/reports';
+import { periodParts } from '../../src/modules/reports/report-period';
 import { SAFETY_LAG_MS } from '../../src/modules/reports/report-rollups';
 import {
   InflowDailyRollup,
@@ -49,14 +50,9 @@ const lastYear = () => String(Number(yearOf(new Date())) - 1);
 const lastYearStart = () => yearStart(lastYear());
 const dayOfLastYear = () => new Date(lastYearStart().getTime() + 40 * DAY + 3 * 3_600_000);
 
-/** Received donations of an organisation in [from, to), per local month of receipt (or per `keyOf`). */
-async function inflowsIn(
-  organisationId: string,
-  from: Date,
-  to?: Date,
-  keyOf: (donation: { receivedAt: Date; donorId: Types.ObjectId }) => string = (d) => monthOf(d.receivedAt),
-): Promise<Map<string, number>> {
-  const found = await acrossOrganisations('test: donations of a period, as the reports were before roll-ups', () =>
+/** Received donations of an organisation in [from, to), read one by one. */
+function donationsIn(organisationId: string, from: Date, to?: Date) {
+  return acrossOrganisations('test: donations of a period, as the reports were before roll-ups', () =>
     Donation.find({
       organisationId: new Types.ObjectId(organisationId),
       status: 'received',
@@ -65,6 +61,16 @@ async function inflowsIn(
       .lean()
       .exec(),
   );
+}
+
+/** Received donations of an organisation in [from, to), per local month of receipt (or per `keyOf`). */
+async function inflowsIn(
+  organisationId: string,
+  from: Date,
+  to?: Date,
+  keyOf: (donation: { receivedAt: Date; donorId: Types.ObjectId }) => string = (d) => monthOf(d.receivedAt),
+): Promise<Map<string, number>> {
+  const found = await donationsIn(organisationId, from, to);
   const byKey = new Map<string, number>();
   for (const d of found) byKey.set(keyOf(d), (byKey.get(keyOf(d)) ?? 0) + 1);
   return byKey;
@@ -344,6 +350,133 @@ describe('reports over roll-ups and the records after their watermark', () => {
         .get(`/api/v1/organisations/${hub.id}/reports/households?groupBy=round`)
         .set(hubViewer);
       expect(byRound.body.rows.map((r: Row) => r.households).sort()).toEqual([8, '< 5']);
+      await foldEverythingSoFar();
+    }
+  });
+});
+
+describe('partial months read as their month less the days outside the period', () => {
+  /** A local instant: `day` (`YYYY-MM-DD`) at `hour` o'clock. */
+  const at = (day: string, hour: number) => new Date(dayStart(day).getTime() + hour * 3_600_000);
+  const monthBefore = (month: string) => monthOf(monthStart(month).getTime() - 1);
+  const dayIn = (month: string, n: number) => `${month}-${String(n).padStart(2, '0')}`;
+  const lastDayOf = (month: string) => dayOf(monthStart(nextMonth(month)).getTime() - 1);
+  const secondLastDayOf = (month: string) => dayOf(dayStart(lastDayOf(month)).getTime() - 1);
+
+  /** Received donations of an organisation in [from, to): count and grams per key, as a report's rows say them. */
+  async function receivedIn(
+    organisationId: string,
+    from: Date,
+    to: Date | undefined,
+    keyOf: (donation: { receivedAt: Date; donorId: Types.ObjectId }) => string,
+  ): Promise<Map<string, [number, string]>> {
+    const found = await donationsIn(organisationId, from, to);
+    const sums = new Map<string, { donations: number; kg: number }>();
+    for (const d of found) {
+      const sum = sums.get(keyOf(d)) ?? { donations: 0, kg: 0 };
+      sum.donations += 1;
+      sum.kg += d.lines.reduce((total, l) => total + l.quantity, 0) / 1000;
+      sums.set(keyOf(d), sum);
+    }
+    return new Map([...sums].map(([k, v]) => [k, [v.donations, String(v.kg)]]));
+  }
+  const rowsOf = (rows: Row[]) => new Map(rows.map((r) => [r.group, [Number(r.donations), r.kg]]));
+
+  test('when a period starts on the 2nd of a month, ends within its second-last day or crosses a month end, then inflows and outflows equal scans, for an organisation and a hub, before and after a fold', async () => {
+    const a = await organisationWithHistory('Complement A', 3);
+    const b = await organisationWithHistory('Complement B', 2);
+    const { hub, hubViewer } = await givenHubOf(t.api, 'Complement hub', [a.org.id, b.org.id]);
+    const m1 = monthBefore(monthOf(new Date()));
+    const m2 = monthBefore(m1);
+    // Donations on the days a complement reads (the 1st and 2nd of a month, its last two days) and between.
+    const instants = [
+      at(dayIn(m2, 1), 3),
+      at(dayIn(m2, 2), 1),
+      at(dayIn(m2, 2), 20),
+      at(dayIn(m2, 10), 12),
+      at(secondLastDayOf(m2), 10),
+      at(secondLastDayOf(m2), 18),
+      at(lastDayOf(m2), 5),
+      at(dayIn(m1, 1), 2),
+      at(dayIn(m1, 2), 12),
+      at(secondLastDayOf(m1), 22),
+    ];
+    const folded: string[] = [];
+    for (const [i, instant] of instants.entries()) {
+      if (i % 2 === 0) folded.push(await a.receive(i % 4 === 0 ? 0 : 1, 1 + i, instant.toISOString()));
+      if (i % 3 === 0) await b.receive(i % 2, 10 + i, instant.toISOString());
+    }
+    await issue(
+      { warehouseId: a.warehouse.id, itemId: a.blanket.id, quantity: 3, unit: 'piece', reason: 'x' },
+      a.actor,
+    );
+    await foldEverythingSoFar();
+    // After the watermark: the other half, a folded donation reversed, an issue.
+    for (const [i, instant] of instants.entries()) {
+      if (i % 2 === 1) await a.receive(i % 3 === 0 ? 0 : 1, 1 + i, instant.toISOString());
+    }
+    await a.reverse(folded[1]);
+    await issue(
+      { warehouseId: a.warehouse.id, itemId: a.blanket.id, quantity: 2, unit: 'piece', reason: 'y' },
+      a.actor,
+    );
+
+    const periods: [string, Date, Date | undefined][] = [
+      ['from the 2nd to the month end', at(dayIn(m2, 2), 0), monthStart(m1)],
+      ['within the 2nd to within the second-last day', at(dayIn(m2, 2), 10), at(secondLastDayOf(m2), 15)],
+      ['across a month end', at(dayIn(m2, 2), 10), at(secondLastDayOf(m1), 23)],
+      ['from the 2nd on', at(dayIn(m2, 2), 10), undefined],
+      ['from the 2nd of last month to today', at(dayIn(m1, 2), 0), dayStart(dayOf(new Date()))],
+    ];
+    // The partial months are read as complements (a month less its first day or two, or its last ones).
+    const scope = { kind: 'organisation' as const, actor: a.actor, organisationId: new Types.ObjectId(a.org.id) };
+    const within = periodParts(scope, { from: periods[1][1], to: periods[1][2] }, new Date(), { years: true });
+    expect(within.whole.map((w) => w.fromKey)).toEqual([m2]);
+    expect(within.less.days.length).toBeGreaterThan(0);
+
+    const typeOf = new Map(a.donors.map((d, i) => [d.id, ['company', 'ngo'][i]]));
+    for (const round of ['partly folded', 'folded']) {
+      for (const [name, from, to] of periods) {
+        const query = `from=${from.toISOString()}${to ? `&to=${to.toISOString()}` : ''}`;
+        const label = [round, name];
+        for (const [groupBy, keyOf] of [
+          ['donor', (d: { donorId: Types.ObjectId }) => String(d.donorId)],
+          ['donor_type', (d: { donorId: Types.ObjectId }) => typeOf.get(String(d.donorId)) as string],
+          ['month', (d: { receivedAt: Date }) => monthOf(d.receivedAt)],
+        ] as const) {
+          const res = await t.api.get(`/api/v1/reports/inflows?groupBy=${groupBy}&${query}`).set(a.headers);
+          expect([...label, groupBy, res.status]).toEqual([...label, groupBy, 200]);
+          expect([...label, groupBy, rowsOf(res.body.rows)]).toEqual([
+            ...label,
+            groupBy,
+            await receivedIn(a.org.id, from, to, keyOf),
+          ]);
+        }
+        const outflows = await t.api.get(`/api/v1/reports/outflows?groupBy=month&${query}`).set(a.headers);
+        expect([...label, pieces(outflows.body.rows)]).toEqual([
+          ...label,
+          (await fullScan(a.org.id, from, to)).byMonth,
+        ]);
+
+        const byType = await t.api
+          .get(`/api/v1/organisations/${hub.id}/reports/inflows?groupBy=donor_type&${query}`)
+          .set(hubViewer);
+        expect([...label, byType.status]).toEqual([...label, 200]);
+        const members = [
+          ...(await receivedIn(a.org.id, from, to, () => 'all')).values(),
+          ...(await receivedIn(b.org.id, from, to, () => 'all')).values(),
+        ];
+        expect([...label, byType.body.totals.donations, byType.body.totals.kg]).toEqual([
+          ...label,
+          members.reduce((sum, [n]) => sum + n, 0),
+          String(members.reduce((sum, [, kg]) => sum + Number(kg), 0)),
+        ]);
+        const hubOutflows = await t.api
+          .get(`/api/v1/organisations/${hub.id}/reports/outflows?groupBy=month&${query}`)
+          .set(hubViewer);
+        const [scanA, scanB] = await Promise.all([fullScan(a.org.id, from, to), fullScan(b.org.id, from, to)]);
+        expect([...label, hubOutflows.body.totals.lines]).toEqual([...label, scanA.entries + scanB.entries]);
+      }
       await foldEverythingSoFar();
     }
   });

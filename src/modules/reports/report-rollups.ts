@@ -496,36 +496,55 @@ function byKeyRange(parts: readonly WholeMonths[]): WholeMonths[][] {
  */
 async function rollupsOf<R>(
   scope: ReportScope,
-  // biome-ignore lint/suspicious/noExplicitAny: the yearly, monthly and daily models of one view
-  reads: readonly (readonly [model: mongoose.Model<any>, key: RollupKey, parts: readonly WholeMonths[]])[],
+  reads: readonly (readonly [
+    // biome-ignore lint/suspicious/noExplicitAny: the yearly, monthly and daily models of one view
+    model: mongoose.Model<any>,
+    key: RollupKey,
+    parts: readonly WholeMonths[],
+    sign: 1 | -1,
+  ])[],
   pipeline: PipelineStage[],
+  negated: (row: R) => R,
 ): Promise<R[]> {
-  const commands = reads.flatMap(([model, key, parts]) =>
-    byKeyRange(parts).map((group) => aggregateIn<R>(scope, model, keyBranches(group, key), pipeline)),
+  const commands = reads.flatMap(([model, key, parts, sign]) =>
+    byKeyRange(parts).map((group) =>
+      aggregateIn<R>(scope, model, keyBranches(group, key), pipeline).then((rows) =>
+        sign === 1 ? rows : rows.map(negated),
+      ),
+    ),
   );
   return (await Promise.all(commands)).flat();
 }
 
+/** A row's measures and counters with the opposite sign: a roll-up (or records) taken out of a larger one. */
+function negatedMeasures<T extends RolledMeasures>(row: T, counters: readonly (keyof T & string)[]): T {
+  const out = { ...row } as Record<string, unknown>;
+  for (const field of [...MEASURES, ...counters]) out[field] = -(row as unknown as Record<string, number>)[field];
+  return out as T;
+}
+
 /**
  * What left stock in the whole months and days (monthly and daily roll-ups, and issues after the watermark) and in
- * the rest of the period's ends (`edges`, within a day: issues as they are now), per bucket.
+ * the rest of the period's ends (`edges`, within a day: issues as they are now), less the months, days and edges
+ * taken out again (`less`), per bucket. The issues after the watermark are read for the instants the roll-ups
+ * count, net (`covered`).
  */
 export async function outflowsOf(
   scope: ReportScope,
-  whole: readonly WholeMonths[],
-  days: readonly WholeMonths[],
-  edges: readonly Branch[],
+  { whole, days, edges, less, covered }: PeriodParts,
 ): Promise<WeighedOutflow[]> {
-  const covered = [...whole, ...days];
   return readConsistently(async (through) => {
     const rolledUp = through
       ? rollupsOf<WeighedOutflow>(
           scope,
           [
-            [OutflowRollup, 'month', whole],
-            [OutflowDailyRollup, 'day', days],
+            [OutflowRollup, 'month', whole, 1],
+            [OutflowDailyRollup, 'day', days, 1],
+            [OutflowRollup, 'month', less.whole, -1],
+            [OutflowDailyRollup, 'day', less.days, -1],
           ],
           [{ $match: { entries: { $ne: 0 } } }, { $project: { _id: 0 } }],
+          (row) => negatedMeasures(row, ['entries']),
         )
       : Promise.resolve([]);
     // Issues of the whole months and days after the watermark, as they are now; and the issues the roll-ups counted
@@ -540,8 +559,11 @@ export async function outflowsOf(
       rolledUp,
       Promise.all([
         issueRows(scope, [...after.filter((a) => !(a.from && a.to && a.from >= a.to)), ...edges], true),
+        issueRows(scope, less.edges, true).then((rows) =>
+          rows.map((r) => ({ ...r, quantity: -r.quantity, entries: -r.entries })),
+        ),
         reversedIssueRows(scope, reversedSince, counted),
-      ]).then(([issues, reversed]) => weighOutflows([...issues, ...reversed])),
+      ]).then(([issues, taken, reversed]) => weighOutflows([...issues, ...taken, ...reversed])),
     ]);
     return [...rolls, ...rows];
   });
@@ -573,12 +595,13 @@ export type InflowSum = Omit<WeighedInflow, 'donorId' | 'month' | 'organisationI
  */
 export async function inflowsOf(
   scope: ReportScope,
-  { years, whole, days, edges }: PeriodParts,
+  { years, whole, days, edges, less, covered }: PeriodParts,
   by: 'donor' | 'month',
 ): Promise<InflowSum[]> {
-  if (by === 'month' && years.length) throw new Error('inflows by month are read from whole months, not years');
+  if (by === 'month' && (years.length || less.years.length)) {
+    throw new Error('inflows by month are read from whole months, not years');
+  }
   const sum = (field: string) => ({ $sum: `$${field}` });
-  const covered = [...years, ...whole, ...days];
   return readConsistently(async (through) => {
     // A view folded before the yearly roll-ups existed answers its years from the monthly ones.
     const yearly = through !== null && (await yearlyRollupsComplete());
@@ -586,9 +609,12 @@ export async function inflowsOf(
       ? rollupsOf<InflowSum & { _id: Types.ObjectId | string }>(
           scope,
           [
-            [InflowYearlyRollup, 'year', yearly ? years : []],
-            [InflowRollup, 'month', [...whole, ...(yearly ? [] : years.map(yearsAsMonths))]],
-            [InflowDailyRollup, 'day', days],
+            [InflowYearlyRollup, 'year', yearly ? years : [], 1],
+            [InflowRollup, 'month', [...whole, ...(yearly ? [] : years.map(yearsAsMonths))], 1],
+            [InflowDailyRollup, 'day', days, 1],
+            [InflowYearlyRollup, 'year', yearly ? less.years : [], -1],
+            [InflowRollup, 'month', [...less.whole, ...(yearly ? [] : less.years.map(yearsAsMonths))], -1],
+            [InflowDailyRollup, 'day', less.days, -1],
           ],
           [
             { $match: { donations: { $ne: 0 } } },
@@ -601,6 +627,7 @@ export async function inflowsOf(
               },
             },
           ],
+          (row) => negatedMeasures(row, ['donations', 'lines']),
         ).then((rows) =>
           rows.map(({ _id, ...r }) => ({
             ...r,
@@ -609,26 +636,20 @@ export async function inflowsOf(
           })),
         )
       : Promise.resolve([]);
-    const inWhole = (w: WholeMonths) => ({ organisationId: w.organisationId, from: w.from, to: w.to });
     const receivedIn = (parts: readonly Branch[]) => ({ $or: parts.map((p) => onField('receivedAt', p)) });
     const since = covered.map((w) => ({ organisationId: w.organisationId, from: through }));
-    const [rolls, posted, reversed, atEdges] = await Promise.all([
+    const [rolls, posted, reversed, atEdges, takenAtEdges] = await Promise.all([
       rolledUp,
       // Posted after the watermark (all of them when nothing was folded) and still received.
-      donationSums(scope, 'postedAt', since, { status: 'received', ...receivedIn(covered.map(inWhole)) }, 1),
+      donationSums(scope, 'postedAt', since, { status: 'received', ...receivedIn(covered) }, 1),
       // Counted by a fold, reversed since.
       through
-        ? donationSums(
-            scope,
-            'reversedAt',
-            since,
-            { postedAt: { $lt: through }, ...receivedIn(covered.map(inWhole)) },
-            -1,
-          )
+        ? donationSums(scope, 'reversedAt', since, { postedAt: { $lt: through }, ...receivedIn(covered) }, -1)
         : Promise.resolve([]),
       donationSums(scope, 'receivedAt', edges, { status: 'received' }, 1),
+      donationSums(scope, 'receivedAt', less.edges, { status: 'received' }, -1),
     ]);
-    return [...rolls, ...posted, ...reversed, ...atEdges];
+    return [...rolls, ...posted, ...reversed, ...atEdges, ...takenAtEdges];
   });
 }
 

@@ -356,8 +356,7 @@ export async function outflowsReport(
   // Issues not reversed (a mistake corrected did not leave), per warehouse, month, purpose, programme and round:
   // the roll-ups of whole months and days, the ledger after their watermark and within a day at the period's ends
   // (report-rollups.ts).
-  const { whole, days, edges } = periodParts(scope, query);
-  const groups = await outflowsOf(scope, whole, days, edges);
+  const groups = await outflowsOf(scope, periodParts(scope, query));
   const [warehouses, programmes] = await Promise.all([
     query.groupBy === 'region' || query.groupBy === 'warehouse'
       ? warehousesOf(
