@@ -3,7 +3,9 @@
  * operation is all that is measured (scripts/bench-db-ab.ts --replay, scripts/bench-db-replay.ts).
  *
  * The messages are those the official driver (through Mongoose) sends to a replica-set primary for the benchmark's
- * four operations: one kind-0 section holding the command, a session id, the gossiped `$clusterTime` and `$db`. A
+ * four operations: one kind-0 section holding the command, a session id, the gossiped `$clusterTime` and `$db`. The
+ * driver gossips only a cluster time it was given: to a server whose replies carry none (66a1968's, before issue 15
+ * gave every reply one) it sends none, so neither does the replay (ReplaySession.clusterTime, set at setup). A
  * write (`Model.create`'s insert, the conditional `$inc` update) is retryable, so it carries a txnNumber as int64; a
  * point read (`findOne(...).lean()`) is a `find` with `limit: 1` and `singleBatch`; a transaction's first statement
  * adds `startTransaction`, every one `autocommit: false`, and the commit goes to `admin`. They are handed to the server's
@@ -12,22 +14,25 @@
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { Binary, type Document, deserialize, Long, ObjectId, serialize, Timestamp, UUID } from 'bson';
+import { type Document, deserialize, Long, ObjectId, serialize, UUID } from 'bson';
 
 const OP_MSG = 2013;
 
-/** One client session, as the driver keeps it per concurrent worker: its id and its last transaction number. */
+/**
+ * One client session, as the driver keeps it per concurrent worker: its id, its last transaction number, and the
+ * `$clusterTime` it gossips (the server's, when its replies carry one).
+ */
 export interface ReplaySession {
   lsid: { id: UUID };
   txnNumber: number;
+  clusterTime?: Document;
 }
 
 export const newSession = (): ReplaySession => ({ lsid: { id: new UUID() }, txnNumber: 0 });
 
-const clusterTime = () => ({
-  clusterTime: new Timestamp({ t: Math.floor(Date.now() / 1000) - 1, i: 1 }),
-  signature: { hash: new Binary(Buffer.alloc(20), 0), keyId: Long.fromInt(0) },
-});
+/** The `$clusterTime` field of a command, as the driver adds it before `$db`: only when it has one to gossip. */
+const gossip = (session: ReplaySession): { $clusterTime?: Document } =>
+  session.clusterTime === undefined ? {} : { $clusterTime: session.clusterTime };
 
 let requestId = 1;
 
@@ -64,7 +69,7 @@ export function incMessages(session: ReplaySession, { balanceId }: ReplayTarget)
       ordered: true,
       lsid: session.lsid,
       txnNumber: Long.fromNumber(session.txnNumber),
-      $clusterTime: clusterTime(),
+      ...gossip(session),
       $db: 'test',
     }),
   ];
@@ -92,7 +97,7 @@ export function insertMessages(session: ReplaySession, { sequence }: ReplayTarge
       ordered: true,
       lsid: session.lsid,
       txnNumber: Long.fromNumber(session.txnNumber),
-      $clusterTime: clusterTime(),
+      ...gossip(session),
       $db: 'test',
     }),
   ];
@@ -108,7 +113,7 @@ export function readMessages(session: ReplaySession, { sequence }: ReplayTarget)
       singleBatch: true,
       batchSize: 1,
       lsid: session.lsid,
-      $clusterTime: clusterTime(),
+      ...gossip(session),
       $db: 'test',
     }),
   ];
@@ -125,7 +130,7 @@ export function transactionMessages(session: ReplaySession, { balanceId }: Repla
       ordered: true,
       ...txn,
       startTransaction: true,
-      $clusterTime: clusterTime(),
+      ...gossip(session),
       $db: 'test',
     }),
     opMsg({
@@ -133,10 +138,10 @@ export function transactionMessages(session: ReplaySession, { balanceId }: Repla
       documents: [{ sku: 'SKU-1', quantity: -1, at: new Date(), _id: new ObjectId(), __v: 0 }],
       ordered: true,
       ...txn,
-      $clusterTime: clusterTime(),
+      ...gossip(session),
       $db: 'test',
     }),
-    opMsg({ commitTransaction: 1, ...txn, $clusterTime: clusterTime(), $db: 'admin' }),
+    opMsg({ commitTransaction: 1, ...txn, ...gossip(session), $db: 'admin' }),
   ];
 }
 
@@ -279,11 +284,16 @@ export class Replayer {
       handler(socket as unknown as net.Socket);
       this.peers.push({ socket, session: newSession() });
     }
+    let clusterTime: Document | undefined;
     for (const message of setupMessages(this.balanceIds)) {
       const reply = replyOf(await this.peers[0].socket.send(message));
       // The ledger's collection may exist already (bench-db-ab.ts creates it through Mongoose): NamespaceExists.
       if (reply.ok !== 1 && reply.code !== 48) throw new Error(`replay setup failed: ${JSON.stringify(reply)}`);
+      clusterTime = reply.$clusterTime;
     }
+    // What every client's driver gossips from now on: a cluster time the server gave (its value changes, its size
+    // does not), or nothing when the server gives none.
+    for (const { session } of this.peers) session.clusterTime = clusterTime;
   }
 
   /**

@@ -59,3 +59,17 @@ test('when findOneAndUpdate has let, then its filter reads it', async () => {
     );
   expect(doc).toEqual({ _id: 2, qty: 6 });
 });
+
+test('when find and delete define let from $$NOW, then $expr compares with the time of the command', async () => {
+  const items = ctx.db.collection('items');
+  await items.insertMany([
+    { _id: 3, at: new Date(Date.now() - 60_000) },
+    { _id: 4, at: new Date(Date.now() + 3_600_000) },
+  ] as never[]);
+  const past = { at: { $exists: true }, $expr: { $lte: ['$at', '$$asOf'] } };
+  const found = await items.find(past, { let: { asOf: '$$NOW' } }).toArray();
+  expect(found.map((d) => d._id)).toEqual([3]);
+  const deleted = await items.deleteMany(past, { let: { asOf: '$$NOW' } });
+  expect(deleted.deletedCount).toBe(1);
+  expect(await items.countDocuments({ _id: { $in: [3, 4] } } as never)).toBe(1);
+});

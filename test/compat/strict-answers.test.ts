@@ -191,6 +191,32 @@ describe('hints', () => {
     const docs = await items.find({}).hint({ $natural: -1 }).toArray();
     expect(docs.map((d) => d._id)).toEqual(['a', 'c', 'b']);
   });
+
+  test('when a delete hints an index that does not exist, then it fails with BadValue and deletes nothing', async () => {
+    const items = ctx.db.collection('items');
+    await items.insertMany([{ _id: 1, sku: 'A' }] as never[]);
+    const error = await errorOf(items.deleteOne({ sku: 'A' }, { hint: 'no_such_index' }));
+    expect(error.code).toBe(2);
+    expect(await items.countDocuments({})).toBe(1);
+  });
+});
+
+describe('projection', () => {
+  test('when a find has an empty projection, then whole documents are returned', async () => {
+    const items = ctx.db.collection('items');
+    await items.insertOne({ _id: 1, sku: 'A', qty: 2 } as never);
+    expect(await items.find({}, { projection: {} }).toArray()).toEqual([{ _id: 1, sku: 'A', qty: 2 }]);
+  });
+
+  test('when a find has an invalid projection, then it fails before reading, also on an empty collection', async () => {
+    const error = await errorOf(
+      ctx.db
+        .collection('missing')
+        .find({}, { projection: { a: 1, b: 0 } })
+        .toArray(),
+    );
+    expect(error.code).toBe(31254);
+  });
 });
 
 describe('_id rules', () => {

@@ -9,7 +9,7 @@ import { runWrite } from './statements';
 import { runDeleteStatement } from './write-statements';
 
 export async function remove(ctx: CommandContext): Promise<Doc> {
-  const variables = commandVariables(ctx, new Date());
+  const variables = commandVariables(ctx);
   const coll = collectionArg(ctx);
   const statements = requiredArray(ctx, 'deletes');
   const ordered = ctx.body.ordered !== false;

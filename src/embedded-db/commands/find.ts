@@ -91,15 +91,20 @@ export function parseFind(ctx: CommandContext): FindRequest {
 export function find(ctx: CommandContext): Doc {
   const request = parseFind(ctx);
   request.hintOrder = hintOrder(ctx, request.coll, ctx.body.hint);
-  request.variables = commandVariables(ctx, new Date());
+  request.variables = commandVariables(ctx);
   ctx.server.opcounters.query++;
-  const project = compileProjection(request.projection, {
-    query: request.filter,
-    variables: request.variables,
-    collation: request.collation?.compare,
-  });
+  // Compiled (and so checked) before the read; a find without a projection, the usual one, has nothing to compile.
+  const projection = request.projection;
+  const project =
+    projection && Object.keys(projection).length > 0
+      ? compileProjection(projection, {
+          query: request.filter,
+          variables: request.variables,
+          collation: request.collation?.compare,
+        })
+      : undefined;
   const { docs } = runRead(ctx, (txn) => runQuery(txn, ctx.db, request.coll, request));
-  const projected = request.projection && Object.keys(request.projection).length > 0 ? docs.map(project) : docs;
+  const projected = project ? docs.map(project) : docs;
   return firstBatchReply(ctx, `${ctx.db}.${request.coll}`, projected, {
     batchSize: request.batchSize,
     singleBatch: request.singleBatch,

@@ -16,15 +16,18 @@ const TOP_LEVEL_HINT = new Set(['find', 'count', 'distinct', 'aggregate', 'findA
 export function checkHints(ctx: CommandContext): void {
   const coll = ctx.body[ctx.name];
   if (typeof coll !== 'string') return;
-  const hints: unknown[] = [];
-  if (TOP_LEVEL_HINT.has(ctx.name) && ctx.body.hint !== undefined) hints.push(ctx.body.hint);
-  for (const statements of [ctx.body.updates, ctx.body.deletes]) {
-    if (!Array.isArray(statements)) continue;
-    for (const statement of statements) {
-      if (isPlainObject(statement) && statement.hint !== undefined) hints.push(statement.hint);
-    }
+  // Checked in place, without collecting the hints first: most commands carry none (no array per command).
+  if (ctx.body.hint !== undefined && TOP_LEVEL_HINT.has(ctx.name)) checkHint(ctx, coll, ctx.body.hint);
+  checkStatementHints(ctx, coll, ctx.body.updates);
+  checkStatementHints(ctx, coll, ctx.body.deletes);
+}
+
+/** The hints of an update's or a delete's statements. */
+function checkStatementHints(ctx: CommandContext, coll: string, statements: unknown): void {
+  if (!Array.isArray(statements)) return;
+  for (const statement of statements) {
+    if (isPlainObject(statement) && statement.hint !== undefined) checkHint(ctx, coll, statement.hint);
   }
-  for (const hint of hints) checkHint(ctx, coll, hint);
 }
 
 /**

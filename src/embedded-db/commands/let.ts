@@ -8,13 +8,15 @@ import type { Doc } from '../types';
 import { optionalDoc } from './args';
 import type { CommandContext } from './context';
 
-export function commandVariables(ctx: CommandContext, now: Date): Record<string, unknown> | undefined {
+/** `now` is the command's $$NOW; a command that has no other use for it leaves it out (read only when `let` is given). */
+export function commandVariables(ctx: CommandContext, now?: Date): Record<string, unknown> | undefined {
   const spec = optionalDoc(ctx, 'let');
   if (!spec) return undefined;
   const variables: Doc = {};
+  const at = now ?? new Date();
   for (const [name, expr] of Object.entries(spec)) {
     checkVariableName(name);
-    setField(variables, name, evaluate(expr, { root: {}, variables, now }));
+    setField(variables, name, evaluate(expr, { root: {}, variables, now: at }));
   }
   return variables;
 }
