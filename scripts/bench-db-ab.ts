@@ -16,6 +16,11 @@
  * is the commit before issue 15's work. `--profile-dir` writes a CPU profile of each database over the measured
  * rounds (with `--commits`, one profile per side, named by its commit). `--quick`: 6 rounds of 300 operations.
  *
+ * A commit named more than once in `--commits` runs in as many processes, and its figures pool theirs (each round's
+ * ratio pairs its copies in the order they ran). Each process keeps an offset of its own for a whole run (up to
+ * ±10% on this project's machine, from where V8 and the allocator happened to place things), so one pair of
+ * processes cannot settle a 10% question: `--commits 66a1968,.,66a1968,.,66a1968,.` can.
+ *
  * `--replay` measures the four operations without the driver and the sockets: each
  * database builds the very messages the driver sends (scripts/bench/replay.ts) and hands them to its own
  * connection handler (see scripts/bench-db-child.ts), so the figure is the database's JavaScript alone, a smaller
@@ -202,13 +207,16 @@ async function main(): Promise<void> {
     if (PROFILE_DIR) {
       mkdirSync(PROFILE_DIR, { recursive: true });
       for (const [i, side] of sides.entries()) {
-        const name = COMMITS.length === 2 ? (i === 0 ? 'before' : 'after') : COMMITS[i] === '.' ? 'now' : COMMITS[i];
+        const commit = COMMITS.length === 2 ? (i === 0 ? 'before' : 'after') : COMMITS[i] === '.' ? 'now' : COMMITS[i];
+        const name = PROCESSES > 1 ? `${commit}-${i + 1}` : commit;
         await side.ask({ profileTo: path.join(PROFILE_DIR, `bench-db-ab-${name}.cpuprofile`) }, 'profiled');
       }
     }
     const get = (kind: Kind, label: string) => samples.get(`${kind}|${label}`) ?? { database: [], api: [] };
-    if (COMMITS.length === 2) printPair(sides[0].label, sides[1].label, get);
-    else printSides(sides, get);
+    // A commit named more than once has one process per mention, and its figures pool theirs.
+    const labels = [...new Set(sides.map((side) => side.label))];
+    if (labels.length === 2) printPair(labels[0], labels[1], get);
+    else printSides(labels, get);
   } finally {
     for (const side of sides) await closeSide(side);
     worktrees.removeAll();
@@ -217,10 +225,12 @@ async function main(): Promise<void> {
 
 type Samples = (kind: Kind, label: string) => { database: number[]; api: number[] };
 
+const PROCESSES = COMMITS.length / new Set(COMMITS).size;
+
 const setting = () =>
   `${ROUNDS} interleaved rounds of ${OPS}, ${ON_DISK ? 'on disk' : 'in memory'}, ${CONCURRENCY} clients ${
     REPLAY ? 'replayed without driver or socket' : 'through Mongoose'
-  }`;
+  }${Number.isInteger(PROCESSES) && PROCESSES > 1 ? `, ${PROCESSES} processes per commit` : ''}`;
 
 /** The per-round ratio of `label`'s database CPU to the reference side's: median [quartiles]. */
 function ratio(get: Samples, kind: Kind, reference: string, label: string): string {
@@ -252,17 +262,17 @@ function printPair(before: string, after: string, get: Samples): void {
 }
 
 /** One table per operation: each side's database and API CPU, and its ratio to the first side per round. */
-function printSides(sides: Side[], get: Samples): void {
-  const reference = sides[0].label;
+function printSides(labels: string[], get: Samples): void {
+  const reference = labels[0];
   for (const kind of KINDS) {
     printTable(
       `Database CPU per operation, µs, ${kind}: each commit against ${reference} (${setting()})`,
       ['commit', 'database', `ratio to ${reference} (per round: median [quartiles])`, 'API'],
-      sides.map((side) => [
-        side.label,
-        median(get(kind, side.label).database).toFixed(1),
-        ratio(get, kind, reference, side.label),
-        median(get(kind, side.label).api).toFixed(1),
+      labels.map((label) => [
+        label,
+        median(get(kind, label).database).toFixed(1),
+        ratio(get, kind, reference, label),
+        median(get(kind, label).api).toFixed(1),
       ]),
     );
   }
