@@ -20,6 +20,10 @@ export const theme = createTheme({
         label: { whiteSpace: 'normal', textAlign: 'center', overflow: 'visible' },
       },
     },
+    // A badge (a status, a vulnerability, days left) is never cut short to an ellipsis: Mantine clips it, which lets a
+    // row or a table cell squeeze it to "ЧЕР…" on a phone; unclipped, its label is its minimum width and the text
+    // beside it wraps instead.
+    Badge: { styles: { root: { overflow: 'visible' }, label: { overflow: 'visible' } } },
     TextInput: { defaultProps: { size: 'md' } },
     PasswordInput: { defaultProps: { size: 'md' } },
     Select: { defaultProps: { size: 'md' } },
