@@ -58,7 +58,8 @@ function workerBootstrap(): string {
  * The database thread's young generation, in MB (V8 gives each of its two semi-spaces a third of it). The database
  * holds every collection in its own heap (5.5 GB at bench:reports' million entries), and a scavenge there takes
  * 20-45 ms whatever little it collects: at V8's default (16 MB semi-spaces) an aggregation over a few thousand
- * documents spent about half the thread's time scavenging. 64 MB semi-spaces scavenge a quarter as often.
+ * documents spent about half the thread's time scavenging. 64 MB semi-spaces scavenge a quarter as often. `npm run db`,
+ * where the database has its process's main thread, gives node the same (`--max-semi-space-size=64`, package.json).
  */
 const YOUNG_GENERATION_MB = 192;
 
