@@ -62,6 +62,18 @@ export function windowsOf(scope: ReportScope, period: { from?: Date; to?: Date }
     .filter((w) => !(w.from && w.to && w.from >= w.to));
 }
 
+/** Items grouped by a key, in the order of their first. */
+export function groupedBy<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()];
+}
+
 /** A calendar unit: the key (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`) of an instant, the instant a key begins, the next key. */
 interface Unit {
   of(at: Date): string;
@@ -196,13 +208,9 @@ function joined(windows: readonly Window[]): Window[] {
  * anything counted twice or taken out of nothing is a bug of the plan.
  */
 export function netOf(parts: readonly { sign: Sign; window: Window }[]): Window[] {
-  const byOrganisation = new Map<string, { sign: Sign; window: Window }[]>();
-  for (const p of parts) {
-    const key = String(p.window.organisationId);
-    byOrganisation.set(key, [...(byOrganisation.get(key) ?? []), p]);
-  }
+  const time = (t: number) => (Number.isFinite(t) ? new Date(t) : null);
   const net: Window[] = [];
-  for (const list of byOrganisation.values()) {
+  for (const list of groupedBy(parts, (p) => String(p.window.organisationId))) {
     const { organisationId } = list[0].window;
     const steps = new Map<number, number>();
     for (const { sign, window } of list) {
@@ -214,7 +222,6 @@ export function netOf(parts: readonly { sign: Sign; window: Window }[]): Window[
     for (const at of [...steps.keys()].sort((a, b) => a - b)) {
       count += steps.get(at) as number;
       if (count !== 0 && count !== 1) throw new Error(`a report's parts count ${count} times at ${at}`);
-      const time = (t: number) => (Number.isFinite(t) ? new Date(t) : null);
       if (count === 1 && opened === null) opened = at;
       if (count === 0 && opened !== null) {
         net.push({ organisationId, from: time(opened), to: time(at) });

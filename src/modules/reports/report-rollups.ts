@@ -33,7 +33,7 @@ import { Donation } from '../donations';
 import { Organisation } from '../organisations';
 import { LedgerEntry } from '../stock';
 import { addQuantity, catalogItems, emptyTotals, type Totals } from './measures';
-import { earlier, later, type PeriodParts } from './report-period';
+import { earlier, groupedBy, later, type PeriodParts } from './report-period';
 import {
   InflowDailyRollup,
   InflowRollup,
@@ -92,13 +92,6 @@ function hull<T extends Date | string>(ranges: readonly { from?: T | null; to?: 
  */
 function byRange(branches: readonly Branch[]): Branch[][] {
   return groupedBy(branches, (b) => `${b.from?.getTime() ?? ''}|${b.to?.getTime() ?? ''}`);
-}
-
-/** Items grouped by a key, in the order of their first. */
-function groupedBy<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
-  return [...groups.values()];
 }
 
 function branchesOn(field: string, branches: readonly Branch[]): Record<string, unknown> {
@@ -537,12 +530,13 @@ export async function outflowsOf(
     const rolledUp = through
       ? rollupsOf<WeighedOutflow>(
           scope,
-          [
-            [OutflowRollup, 'month', whole, 1],
-            [OutflowDailyRollup, 'day', days, 1],
-            [OutflowRollup, 'month', less.whole, -1],
-            [OutflowDailyRollup, 'day', less.days, -1],
-          ],
+          ([1, -1] as const).flatMap((sign) => {
+            const parts = sign === 1 ? { whole, days } : less;
+            return [
+              [OutflowRollup, 'month', parts.whole, sign],
+              [OutflowDailyRollup, 'day', parts.days, sign],
+            ] as const;
+          }),
           [{ $match: { entries: { $ne: 0 } } }, { $project: { _id: 0 } }],
           (row) => negatedMeasures(row, ['entries']),
         )
@@ -608,14 +602,14 @@ export async function inflowsOf(
     const rolledUp = through
       ? rollupsOf<InflowSum & { _id: Types.ObjectId | string }>(
           scope,
-          [
-            [InflowYearlyRollup, 'year', yearly ? years : [], 1],
-            [InflowRollup, 'month', [...whole, ...(yearly ? [] : years.map(yearsAsMonths))], 1],
-            [InflowDailyRollup, 'day', days, 1],
-            [InflowYearlyRollup, 'year', yearly ? less.years : [], -1],
-            [InflowRollup, 'month', [...less.whole, ...(yearly ? [] : less.years.map(yearsAsMonths))], -1],
-            [InflowDailyRollup, 'day', less.days, -1],
-          ],
+          ([1, -1] as const).flatMap((sign) => {
+            const parts = sign === 1 ? { years, whole, days } : less;
+            return [
+              [InflowYearlyRollup, 'year', yearly ? parts.years : [], sign],
+              [InflowRollup, 'month', [...parts.whole, ...(yearly ? [] : parts.years.map(yearsAsMonths))], sign],
+              [InflowDailyRollup, 'day', parts.days, sign],
+            ] as const;
+          }),
           [
             { $match: { donations: { $ne: 0 } } },
             {
